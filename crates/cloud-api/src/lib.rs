@@ -1,1 +1,30 @@
-//! placeholder
+//! Typed async client for the ZenML Pro cloud API (`https://cloudapi.zenml.io`, or a self-hosted
+//! control plane's `/api/v1`).
+//!
+//! The contract it speaks is `shared/docs/cloud-api.md`: confirmed shapes are matched exactly,
+//! provisional ones are parsed leniently (see [`models`]). One [`ApiClient`] is built per base URL and
+//! shared; every route is a method on it (see [`api`] and [`auth`]) taking the caller's
+//! [`AccessToken`]. Failures are typed ([`ApiError`]); transient ones are retried with exponential
+//! backoff and jitter under a [`RetryPolicy`], and a write that may have reached the server is never
+//! sent twice.
+//!
+//! To add a route: add its wire types to `models.rs` (optional fields unless confirmed), a method to
+//! `api.rs` built from a `Call`, a unit test that parses a hand-written body, and an integration test
+//! against the emulator in `tests/`.
+
+pub mod api;
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod models;
+pub mod secret;
+
+pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, WorkspaceFilter};
+pub use auth::{DevicePoll, DEVICE_CODE_GRANT, SLOW_DOWN_STEP};
+pub use client::{
+    default_user_agent, fetch_all, parse_base_url, ApiClient, ClientConfig, Page, RetryPolicy,
+    DEFAULT_BASE_URL,
+};
+pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
+pub use models::*;
+pub use secret::{AccessToken, ApiKey, Password};
