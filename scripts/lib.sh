@@ -1,0 +1,56 @@
+# Shared helpers of the project's scripts: installing what the build needs on Debian/Ubuntu.
+# Sourced, not run.
+
+# Debian/Ubuntu packages the build, the tests and the app need. One list, so the demo command and the
+# test command can never disagree about it.
+SYSTEM_PACKAGES=(
+  build-essential pkg-config curl ca-certificates git
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else
+    echo "error: need root to run: $*  (run as root or install sudo)" >&2
+    return 1
+  fi
+}
+
+# Installs the packages of SYSTEM_PACKAGES that are missing (nothing when all are there).
+ensure_system_packages() {
+  local missing=()
+  local p
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: missing system packages (${missing[*]}) and no apt-get to install them" >&2
+    return 1
+  fi
+  log "installing system packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Makes sure cargo, rustfmt and clippy are there, installing the stable toolchain with rustup if not.
+ensure_rust() {
+  if [ -f "$HOME/.cargo/env" ]; then
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+  fi
+  if ! command -v cargo >/dev/null 2>&1; then
+    log "installing the Rust toolchain (rustup, stable)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+  fi
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    log "adding rustfmt and clippy"
+    rustup component add rustfmt clippy
+  fi
+}
