@@ -1,1 +1,256 @@
-//! placeholder
+//! # zenml-pro-emulator
+//!
+//! A local stand-in for the ZenML Pro cloud API, so the desktop app can be run, demonstrated and tested
+//! with no account and no network. It implements the wire contract in `cloud-api.md` (section 4 for the
+//! routes and shapes, section 5 for what the emulator must do) independently of the client crate.
+//!
+//! ## Use
+//! As a library (tests, the desktop app's demo mode):
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let emu = zenml_pro_emulator::start(zenml_pro_emulator::EmulatorConfig { port: 0, ..Default::default() }).await?;
+//! let url = emu.base_url(); // "http://127.0.0.1:PORT"
+//! let admin_key = &emu.credentials().admin.key;
+//! # let _ = (url, admin_key);
+//! emu.shutdown().await;
+//! # Ok(()) }
+//! ```
+//! As a binary: `zenml-pro-emulator [--port N] [--token-ttl SECONDS] [--auto-approve] [--scale N]
+//! [--device-interval SECONDS] [--device-code-ttl SECONDS]`. It prints one JSON line
+//! `{"base_url": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`, default `info`).
+//!
+//! ## What it serves
+//! - Auth: `POST /auth/device_authorization`, `GET|POST /devices/verify` (HTML page with Approve/Deny),
+//!   `POST /auth/login` (device-code grant, `password=<key>`, `username`+`password`).
+//! - `GET /users/me`, `GET /users?email=`; `GET|POST /organizations`, `GET /organizations/{id_or_name}`,
+//!   `PATCH /organizations/{id}`; `GET|DELETE /organizations/{id}/members`;
+//!   `GET|POST /organizations/{id}/invitations`, `DELETE /organizations/{id}/invitations/{invitation_id}`;
+//!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
+//!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`;
+//!   `GET /organizations/{id}/service_accounts`; `GET /workspaces`, `GET /workspaces/{name_or_id}`,
+//!   `PATCH /workspaces/{id}`.
+//! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000; outside
+//!   1..=1000 answers 422) and returns a bare JSON array sorted by name or email, ties by id.
+//! - Errors are `{"detail": ...}`: a string for 401/409 (and other statuses), `["IllegalOperationError", msg]` for 403,
+//!   `["KeyError", msg]` for 404, FastAPI `[{loc, msg, type}]` for 422. Operations that return no
+//!   resource (role assignment, team membership, member removal) answer 200 with `null`.
+//! - Roles: Organization Admin and Manager may change things; Viewer, Billing Admin and custom roles read
+//!   everything; Organization Member reads the organization, roles, teams and the workspaces it holds a
+//!   workspace role on (members, invitations and service accounts answer 403); non-members get 404.
+//!   Billing fields (`plan`, `trial_expiry`, `has_active_subscription`) appear only for Organization
+//!   Admin and Billing Admin.
+//!
+//! ## Control routes (no auth; faults and stats never apply to them)
+//! - `POST /_emulator/faults` appends a rule: `{"kind": "latency", "ms": 20}`,
+//!   `{"kind": "status", "status": 503, "count": 2}`, `{"kind": "status", "status": 500, "ratio": 0.3}`,
+//!   `{"kind": "rate_limit", "retry_after": 1, "count": 1}`, `{"kind": "drop", "count": 1}`,
+//!   `{"kind": "malformed", "count": 1}`; optional `path_prefix` and `method` filters. Counted rules
+//!   vanish when used up; ratio rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
+//! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
+//! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
+//! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
+//!   `POST /_emulator/stats/reset`.
+//!
+//! ## How to change it
+//! - Data model, role rules and JSON shapes: `model.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
+//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, controls).
+//! - Routes are wired in [`router`]; the connection loop in `server` exists so a `drop` fault can close
+//!   a connection without any response.
+//! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
+
+mod api;
+mod auth;
+mod control;
+mod demo;
+mod error;
+mod model;
+mod server;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub use error::LIMIT_MAX;
+
+/// How to run the emulator.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Lifetime of issued access tokens (default 3600 s).
+    pub token_ttl: Duration,
+    /// Approve every device request at its first poll (as the multi-org demo user).
+    pub auto_approve: bool,
+    /// Generate this many extra organizations (`scale-org-0001`…); `None` serves the demo data only.
+    pub scale: Option<u32>,
+    /// How long a device code stays valid (default 300 s).
+    pub device_code_ttl: Duration,
+    /// Seconds between device polls, served as `interval` (default 5); faster polls get `slow_down`.
+    pub device_poll_interval: u64,
+    /// How long a PATCHed workspace stays `pending` before reaching its desired state (default 2 s).
+    pub workspace_transition: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            port: 0,
+            token_ttl: Duration::from_secs(3600),
+            auto_approve: false,
+            scale: None,
+            device_code_ttl: Duration::from_secs(300),
+            device_poll_interval: 5,
+            workspace_transition: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The demo keys and login printed at start (public demo data).
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoCredentials {
+    pub admin: DemoKey,
+    pub manager: DemoKey,
+    pub viewer: DemoKey,
+    pub member: DemoKey,
+    pub billing_admin: DemoKey,
+    pub service_account: DemoKey,
+    pub multi_org: DemoKey,
+    pub password_login: PasswordLogin,
+}
+
+/// A key to exchange at `POST /auth/login` (`password=<key>`), and who it signs in as.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoKey {
+    pub key: String,
+    pub user_email: String,
+    /// Name of the organization where `role` holds.
+    pub organization: String,
+    pub role: String,
+}
+
+/// Username and password for the username/password grant (the multi-org demo user).
+#[derive(Clone, Debug, Serialize)]
+pub struct PasswordLogin {
+    pub username: String,
+    pub password: String,
+}
+
+/// Shared state of a running emulator. Locks are never held across an `.await`.
+pub(crate) struct AppState {
+    pub config: EmulatorConfig,
+    pub db: Mutex<model::Db>,
+    pub auth: Mutex<auth::AuthState>,
+    pub faults: Mutex<control::FaultState>,
+    pub stats: Mutex<control::Stats>,
+    /// Who device-flow approvals sign in as by default.
+    pub demo_user: Uuid,
+}
+
+/// All routes, with the fault/stats middleware.
+fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/auth/device_authorization", post(auth::device_authorization))
+        .route("/auth/login", post(auth::login))
+        .route("/devices/verify", get(auth::verify_page).post(auth::verify_submit))
+        .route("/users/me", get(api::me))
+        .route("/users", get(api::list_users))
+        .route("/organizations", get(api::list_orgs).post(api::create_org))
+        .route("/organizations/{id_or_name}", get(api::get_org).patch(api::update_org))
+        .route("/organizations/{org_id}/members", get(api::list_members).delete(api::remove_member))
+        .route("/organizations/{org_id}/invitations", get(api::list_invitations).post(api::create_invitation))
+        .route(
+            "/organizations/{org_id}/invitations/{invitation_id}",
+            axum::routing::delete(api::revoke_invitation),
+        )
+        .route("/organizations/{org_id}/roles", get(api::list_roles))
+        .route("/organizations/{org_id}/teams", get(api::list_teams))
+        .route("/organizations/{org_id}/service_accounts", get(api::list_service_accounts))
+        .route("/roles/{role_id}/assignments", post(api::assign_role).delete(api::revoke_role))
+        .route("/teams/{team_id}/members", post(api::add_team_member).delete(api::remove_team_member))
+        .route("/workspaces", get(api::list_workspaces))
+        .route("/workspaces/{name_or_id}", get(api::get_workspace).patch(api::update_workspace))
+        .route(
+            "/_emulator/faults",
+            post(control::add_fault).get(control::list_faults).delete(control::clear_faults),
+        )
+        .route("/_emulator/tokens/revoke", post(control::revoke_tokens))
+        .route("/_emulator/devices/approve", post(control::approve_device))
+        .route("/_emulator/devices/deny", post(control::deny_device))
+        .route("/_emulator/stats", get(control::stats))
+        .route("/_emulator/stats/reset", post(control::reset_stats))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    api.layer(axum::middleware::from_fn_with_state(state.clone(), control::faults_and_stats))
+        .with_state(state)
+}
+
+async fn not_found() -> (axum::http::StatusCode, axum::Json<Value>) {
+    (axum::http::StatusCode::NOT_FOUND, axum::Json(json!({"detail": "Not Found"})))
+}
+
+async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<Value>) {
+    (axum::http::StatusCode::METHOD_NOT_ALLOWED, axum::Json(json!({"detail": "Method Not Allowed"})))
+}
+
+/// Starts the emulator; returns once the port is bound and requests are being served.
+pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
+    let (db, credentials) = demo::build(config.scale);
+    let demo_user = demo::id("user", demo::DEMO_USER_EMAIL);
+    let state = Arc::new(AppState {
+        config: config.clone(),
+        db: Mutex::new(db),
+        auth: Mutex::new(auth::AuthState::default()),
+        faults: Mutex::new(control::FaultState::default()),
+        stats: Mutex::new(control::Stats::default()),
+        demo_user,
+    });
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(server::serve(listener, router(state), stop_rx));
+    tracing::info!(%addr, scale = ?config.scale, "emulator listening");
+    Ok(RunningEmulator { addr, credentials, stop: stop_tx, task: Some(task) })
+}
+
+/// A running emulator. Dropping it stops the server; [`RunningEmulator::shutdown`] also waits for it.
+pub struct RunningEmulator {
+    addr: std::net::SocketAddr,
+    credentials: DemoCredentials,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn credentials(&self) -> &DemoCredentials {
+        &self.credentials
+    }
+
+    /// The JSON line the binary prints: `{"base_url": ..., "credentials": ...}`.
+    pub fn startup_line(&self) -> Value {
+        json!({ "base_url": self.base_url(), "credentials": self.credentials })
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (briefly), and waits for the server.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
