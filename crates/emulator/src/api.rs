@@ -553,13 +553,13 @@ fn assignment_target(db: &Db, role: &Role, params: &Params) -> Result<(Subject, 
             Subject::User(u)
         }
         (None, Some(i), None) => {
-            if !db.invitations.get(&i).is_some_and(|x| x.organization_id == org_id) {
+            if db.invitations.get(&i).map(|x| x.organization_id) != Some(org_id) {
                 return Err(ApiError::not_found("Invitation", i));
             }
             Subject::Invitation(i)
         }
         (None, None, Some(t)) => {
-            if !db.teams.get(&t).is_some_and(|x| x.organization_id == org_id) {
+            if db.teams.get(&t).map(|x| x.organization_id) != Some(org_id) {
                 return Err(ApiError::not_found("Team", t));
             }
             Subject::Team(t)
@@ -575,7 +575,7 @@ fn assignment_target(db: &Db, role: &Role, params: &Params) -> Result<(Subject, 
     let workspace_id = params.uuid("workspace_id")?;
     let project_id = params.uuid("project_id")?;
     if let Some(w) = workspace_id {
-        if !db.workspaces.get(&w).is_some_and(|x| x.organization_id == org_id) {
+        if db.workspaces.get(&w).map(|x| x.organization_id) != Some(org_id) {
             return Err(ApiError::not_found("Workspace", w));
         }
     }
@@ -684,7 +684,7 @@ fn team_member_target(db: &Db, team: &Team, params: &Params) -> Result<Subject, 
             Ok(Subject::User(u))
         }
         (None, Some(i)) => {
-            if !db.invitations.get(&i).is_some_and(|x| x.organization_id == team.organization_id) {
+            if db.invitations.get(&i).map(|x| x.organization_id) != Some(team.organization_id) {
                 return Err(ApiError::not_found("Invitation", i));
             }
             Ok(Subject::Invitation(i))
