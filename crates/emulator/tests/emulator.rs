@@ -710,3 +710,50 @@ async fn scale_generates_large_data_fast() {
     }
     assert_eq!(users, 3000 + 2, "generated members plus the two admins");
 }
+
+/// Users by email, the read-only service-account list, and creating an organization (the caller
+/// becomes its Organization Admin; names are validated and unique).
+#[tokio::test]
+async fn users_service_accounts_and_org_creation() {
+    let env = Env::default().await;
+    let creds = env.emu.credentials().clone();
+    let viewer = env.token(&creds.viewer.key).await;
+    let (status, users) = env.get(&viewer, &format!("/users?email={}", creds.manager.user_email)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(users.as_array().unwrap().len(), 1);
+    assert_eq!(users[0]["email"], creds.manager.user_email);
+
+    let acme = env.org_id(&viewer, "acme-ml").await;
+    let (status, sas) = env.get(&viewer, &format!("/organizations/{acme}/service_accounts")).await;
+    assert_eq!(status, StatusCode::OK);
+    let sas = sas.as_array().unwrap();
+    assert!(!sas.is_empty());
+    assert!(sas.iter().all(|u| u["is_service_account"] == true));
+
+    let (status, org) = env
+        .call(
+            Method::POST,
+            Some(&viewer),
+            "/organizations",
+            Some(json!({"name": "viewer-lab", "description": "mine"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{org}");
+    assert_eq!(org["plan"], "free", "the creator is Organization Admin and sees billing");
+    assert_eq!(org["owner"]["email"], creds.viewer.user_email);
+    let (_, orgs) = env.get(&viewer, "/organizations").await;
+    assert_eq!(names(&orgs), vec!["acme-ml", "viewer-lab"]);
+    let (_, roles) = env
+        .get(&viewer, &format!("/organizations/{}/roles?level=organization", org["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(roles.as_array().unwrap().len(), 5);
+    let (status, _) =
+        env.call(Method::POST, Some(&viewer), "/organizations", Some(json!({"name": "viewer-lab"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) =
+        env.call(Method::POST, Some(&viewer), "/organizations", Some(json!({"name": ""}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) =
+        env.call(Method::POST, Some(&viewer), "/organizations", Some(json!({"name": "x".repeat(51)}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
