@@ -529,7 +529,7 @@ async fn device_poll(env: &Env, auth: &Value) -> (StatusCode, Value) {
 async fn device_flow_pending_slow_down_approve_deny_expire() {
     let env = Env::start(EmulatorConfig {
         device_poll_interval: 1,
-        device_code_ttl: Duration::from_secs(2),
+        device_code_ttl: Duration::from_secs(30),
         ..Default::default()
     })
     .await;
@@ -537,7 +537,7 @@ async fn device_flow_pending_slow_down_approve_deny_expire() {
     let code = auth["user_code"].as_str().unwrap();
     assert_eq!(auth["verification_uri"], "/devices/verify");
     assert_eq!(auth["verification_uri_complete"], format!("/devices/verify?user_code={code}"));
-    assert_eq!((auth["interval"].as_u64(), auth["expires_in"].as_u64()), (Some(1), Some(2)));
+    assert_eq!((auth["interval"].as_u64(), auth["expires_in"].as_u64()), (Some(1), Some(30)));
     assert_eq!(
         device_poll(&env, &auth).await,
         (StatusCode::BAD_REQUEST, json!({"error": "authorization_pending"}))
@@ -558,13 +558,18 @@ async fn device_flow_pending_slow_down_approve_deny_expire() {
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("access_denied")));
     assert!(body["error_description"].is_string());
 
+    let (status, _) = env.control("devices/approve", json!({"user_code": "ZZZZ-ZZZZ"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let env =
+        Env::start(EmulatorConfig { device_code_ttl: Duration::from_secs(1), ..Default::default() }).await;
     let expiring = device_start(&env).await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let (status, body) = device_poll(&env, &expiring).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("expired_token")));
     assert!(body["error_description"].is_string());
-    let (status, _) = env.control("devices/approve", json!({"user_code": "ZZZZ-ZZZZ"})).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = env.control("devices/approve", json!({"user_code": expiring["user_code"]})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an expired request cannot be approved");
 }
 
 /// The verification page shows the (escaped) code with Approve/Deny, and its form approves the login.
@@ -630,13 +635,13 @@ async fn fault_injection() {
     assert!(err.status().is_none());
     assert_eq!(env.get(&admin, "/organizations").await.0, StatusCode::OK);
 
-    env.control("faults", json!({"kind": "latency", "ms": 150})).await;
+    env.control("faults", json!({"kind": "latency", "ms": 300})).await;
     let t = Instant::now();
     assert_eq!(env.get(&admin, "/users/me").await.0, StatusCode::OK);
-    assert!(t.elapsed() >= Duration::from_millis(150));
+    assert!(t.elapsed() >= Duration::from_millis(300));
     let t = Instant::now();
     env.call(Method::GET, None, "/_emulator/stats", None).await;
-    assert!(t.elapsed() < Duration::from_millis(150), "control routes are not delayed");
+    assert!(t.elapsed() < Duration::from_millis(300), "control routes are not delayed");
     env.call(Method::DELETE, None, "/_emulator/faults", None).await;
 
     // Filters by path prefix and method.
