@@ -54,7 +54,7 @@
 //! ## How to change it
 //! - Data model, role rules and JSON shapes: `model.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
 //! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, controls).
-//! - Routes are wired in [`router`]; the connection loop in `server` exists so a `drop` fault can close
+//! - Routes are wired in `router`; the connection loop in `server` exists so a `drop` fault can close
 //!   a connection without any response.
 //! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
 
