@@ -1,0 +1,583 @@
+//! Organization data in the cache: snapshots written by sync, the reads the app shows, and the
+//! write-through helpers that keep the cache in step after a successful server write.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+use zenml_cloud_api::{
+    Invitation, InvitationStatus, MemberRole, MemberRow, Organization, Role, RoleLevel, Team, Workspace,
+};
+
+use super::{
+    entity, parse_ts, record_sync_in, require_account, ts, Cache, CacheError, Fetched, MemberKind,
+    MemberPage, MemberQuery, OrgSnapshot, Result,
+};
+
+/// The columns a member row is found and sorted by, derived from its wire record.
+struct MemberFields {
+    row_key: String,
+    kind: MemberKind,
+    user_id: Option<String>,
+    team_id: Option<String>,
+    invitation_id: Option<String>,
+    name: String,
+    email: Option<String>,
+    search: String,
+}
+
+fn user_key(user_id: Uuid) -> String {
+    format!("user:{user_id}")
+}
+
+fn invitation_key(invitation_id: Uuid) -> String {
+    format!("invitation:{invitation_id}")
+}
+
+/// What a row stands for: a user (or service account), else a team, else an invitation. `None` for a row
+/// with none of them, which the cache skips.
+fn member_fields(row: &MemberRow) -> Option<MemberFields> {
+    let (row_key, kind, user_id, team_id, invitation_id, name, email, username) = if let Some(user) =
+        &row.user
+    {
+        let kind =
+            if user.is_service_account == Some(true) { MemberKind::ServiceAccount } else { MemberKind::User };
+        let name = user
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .or_else(|| user.username.clone())
+            .or_else(|| user.email.clone())
+            .unwrap_or_else(|| user.id.to_string());
+        (
+            user_key(user.id),
+            kind,
+            Some(user.id.to_string()),
+            None,
+            None,
+            name,
+            user.email.clone(),
+            user.username.clone(),
+        )
+    } else if let Some(team) = &row.team {
+        (
+            format!("team:{}", team.id),
+            MemberKind::Team,
+            None,
+            Some(team.id.to_string()),
+            None,
+            team.name.clone(),
+            None,
+            None,
+        )
+    } else if let Some(inv) = &row.invitation {
+        (
+            invitation_key(inv.id),
+            MemberKind::Invitation,
+            None,
+            None,
+            Some(inv.id.to_string()),
+            inv.email.clone(),
+            Some(inv.email.clone()),
+            None,
+        )
+    } else {
+        return None;
+    };
+    let search = [Some(name.as_str()), email.as_deref(), username.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(MemberFields { row_key, kind, user_id, team_id, invitation_id, name, email, search })
+}
+
+/// Inserts one member row and its roles. Returns false for a row that stands for nothing.
+fn insert_member(conn: &Connection, account_id: &str, org_id: &str, row: &MemberRow) -> Result<bool> {
+    let Some(f) = member_fields(row) else {
+        return Ok(false);
+    };
+    insert_member_with(conn, account_id, org_id, &f, row)?;
+    Ok(true)
+}
+
+fn insert_member_with(
+    conn: &Connection,
+    account_id: &str,
+    org_id: &str,
+    f: &MemberFields,
+    row: &MemberRow,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO members (account_id, org_id, row_key, kind, user_id, team_id, invitation_id, name, email,
+                              name_lc, email_lc, search, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        account_id,
+        org_id,
+        f.row_key,
+        f.kind.as_str(),
+        f.user_id,
+        f.team_id,
+        f.invitation_id,
+        f.name,
+        f.email,
+        f.name.to_lowercase(),
+        f.email.as_deref().map(str::to_lowercase),
+        f.search,
+        serde_json::to_string(row)?,
+    ])?;
+    insert_member_roles(conn, account_id, org_id, &f.row_key, &row.roles)
+}
+
+fn insert_member_roles(
+    conn: &Connection,
+    account_id: &str,
+    org_id: &str,
+    row_key: &str,
+    roles: &[MemberRole],
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO member_roles (account_id, org_id, row_key, role_id, role_name, level, via_team)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for role in roles {
+        stmt.execute(params![
+            account_id,
+            org_id,
+            row_key,
+            role.role_id.to_string(),
+            role.name,
+            role.level.map(RoleLevel::as_str),
+            role.via_team,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Whether an invitation still waits for an answer. A record without a status counts as pending, as
+/// the server lists only pending invitations among an organization's members.
+fn is_pending(inv: &Invitation) -> bool {
+    matches!(inv.status, None | Some(InvitationStatus::Pending))
+}
+
+fn insert_invitation(conn: &Connection, account_id: &str, org_id: &str, inv: &Invitation) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO invitations (account_id, org_id, id, email, status, role_id, role_name, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        account_id,
+        org_id,
+        inv.id.to_string(),
+        inv.email,
+        inv.status.map(InvitationStatus::as_str),
+        inv.role.as_ref().map(|r| r.id.to_string()),
+        inv.role.as_ref().and_then(|r| r.name.clone()),
+        serde_json::to_string(inv)?,
+    ])?;
+    Ok(())
+}
+
+/// The organization's `fetched_at`, or `NotFound` when it is not cached.
+fn org_fetched_at(conn: &Connection, account_id: &str, org_id: &str) -> Result<DateTime<Utc>> {
+    let at: Option<String> = conn
+        .prepare_cached("SELECT fetched_at FROM organizations WHERE account_id = ?1 AND id = ?2")?
+        .query_row([account_id, org_id], |r| r.get(0))
+        .optional()?;
+    match at {
+        Some(at) => parse_ts(&at),
+        None => Err(CacheError::NotFound(format!("organization {org_id}"))),
+    }
+}
+
+/// When an organization's list was fetched: its sync state, else the organization's own time.
+fn list_fetched_at(conn: &Connection, account_id: &str, org_id: &str, entity: &str) -> Result<DateTime<Utc>> {
+    let org_at = org_fetched_at(conn, account_id, org_id)?;
+    let at: Option<String> = conn
+        .prepare_cached(
+            "SELECT fetched_at FROM sync_state
+             WHERE account_id = ?1 AND org_id = ?2 AND entity = ?3 AND fetched_at IS NOT NULL",
+        )?
+        .query_row([account_id, org_id, entity], |r| r.get(0))
+        .optional()?;
+    at.as_deref().map(parse_ts).transpose().map(|at| at.unwrap_or(org_at))
+}
+
+/// Runs a query whose single column is a JSON record and parses each.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(serde_json::from_str(&json?)?);
+    }
+    Ok(out)
+}
+
+fn upsert_org(conn: &Connection, account_id: &str, org: &Organization, fetched_at: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO organizations (account_id, id, name, json, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, json = excluded.json,
+            fetched_at = excluded.fetched_at",
+        params![account_id, org.id.to_string(), org.name, serde_json::to_string(org)?, fetched_at],
+    )?;
+    Ok(())
+}
+
+impl Cache {
+    /// Replaces everything cached about one organization with `snapshot`, in one transaction: the
+    /// organization is upserted, its workspaces, members (and their roles), invitations, roles and teams
+    /// are deleted and inserted afresh (so records gone from the server disappear), and the sync state of
+    /// each entity is recorded as fetched at `fetched_at`. Readers see the old snapshot or the new one,
+    /// never a mix.
+    pub fn replace_org_snapshot(
+        &self,
+        account_id: &str,
+        snapshot: &OrgSnapshot,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        require_account(&tx, account_id)?;
+        let org_id = snapshot.organization.id.to_string();
+        upsert_org(&tx, account_id, &snapshot.organization, &ts(fetched_at))?;
+        for table in ["member_roles", "members", "workspaces", "invitations", "roles", "teams"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE account_id = ?1 AND org_id = ?2"),
+                [account_id, &org_id],
+            )?;
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO workspaces (account_id, org_id, id, name, status, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for ws in &snapshot.workspaces {
+                stmt.execute(params![
+                    account_id,
+                    org_id,
+                    ws.id.to_string(),
+                    ws.name,
+                    ws.status.as_str(),
+                    serde_json::to_string(ws)?
+                ])?;
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut skipped = 0usize;
+        for row in &snapshot.members {
+            // A row the server lists twice (pages shifting under a sync) is kept once.
+            match member_fields(row) {
+                Some(f) if seen.insert(f.row_key.clone()) => {
+                    insert_member_with(&tx, account_id, &org_id, &f, row)?;
+                }
+                _ => skipped += 1,
+            }
+        }
+        if skipped > 0 {
+            tracing::debug!(org_id, skipped, "skipped empty or repeated member rows");
+        }
+        for inv in &snapshot.invitations {
+            insert_invitation(&tx, account_id, &org_id, inv)?;
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO roles (account_id, org_id, id, name, level, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for role in &snapshot.roles {
+                stmt.execute(params![
+                    account_id,
+                    org_id,
+                    role.id.to_string(),
+                    role.name,
+                    role.level.as_str(),
+                    serde_json::to_string(role)?
+                ])?;
+            }
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO teams (account_id, org_id, id, name, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for team in &snapshot.teams {
+                stmt.execute(params![
+                    account_id,
+                    org_id,
+                    team.id.to_string(),
+                    team.name,
+                    serde_json::to_string(team)?
+                ])?;
+            }
+        }
+        for e in entity::OF_ORG {
+            record_sync_in(&tx, account_id, Some(snapshot.organization.id), e, fetched_at, Ok(()))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes the account's cached organizations that are not in `keep` (gone from the server, or no
+    /// longer visible), with all their data and sync state. Returns how many were deleted.
+    pub fn retain_organizations(&self, account_id: &str, keep: &[Uuid]) -> Result<usize> {
+        let tx = self.write_tx()?;
+        let keep: HashSet<String> = keep.iter().map(Uuid::to_string).collect();
+        let cached: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT id FROM organizations WHERE account_id = ?1")?;
+            let rows = stmt.query_map([account_id], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut removed = 0;
+        for id in cached.iter().filter(|id| !keep.contains(*id)) {
+            removed +=
+                tx.execute("DELETE FROM organizations WHERE account_id = ?1 AND id = ?2", [account_id, id])?;
+            tx.execute("DELETE FROM sync_state WHERE account_id = ?1 AND org_id = ?2", [account_id, id])?;
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    /// The account's cached organizations, ordered by name.
+    pub fn organizations(&self, account_id: &str) -> Result<Vec<Fetched<Organization>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json, fetched_at FROM organizations WHERE account_id = ?1 ORDER BY name, id",
+        )?;
+        let rows = stmt.query_map([account_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (json, at) = row?;
+            out.push(Fetched { value: serde_json::from_str(&json)?, fetched_at: parse_ts(&at)? });
+        }
+        Ok(out)
+    }
+
+    /// One cached organization, by id or by name.
+    pub fn organization(&self, account_id: &str, id_or_name: &str) -> Result<Option<Fetched<Organization>>> {
+        let key =
+            Uuid::parse_str(id_or_name).map(|u| u.to_string()).unwrap_or_else(|_| id_or_name.to_owned());
+        let row: Option<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT json, fetched_at FROM organizations WHERE account_id = ?1 AND (id = ?2 OR name = ?2)
+                 ORDER BY id = ?2 DESC LIMIT 1",
+            )?
+            .query_row([account_id, &key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        row.map(|(json, at)| Ok(Fetched { value: serde_json::from_str(&json)?, fetched_at: parse_ts(&at)? }))
+            .transpose()
+    }
+
+    /// The organization's workspaces, ordered by name.
+    pub fn workspaces(&self, account_id: &str, org_id: Uuid) -> Result<Fetched<Vec<Workspace>>> {
+        self.org_list(account_id, org_id, entity::WORKSPACES, "workspaces", "")
+    }
+
+    /// The organization's roles, ordered by name.
+    pub fn roles(&self, account_id: &str, org_id: Uuid) -> Result<Fetched<Vec<Role>>> {
+        self.org_list(account_id, org_id, entity::ROLES, "roles", "")
+    }
+
+    /// The organization's teams, ordered by name.
+    pub fn teams(&self, account_id: &str, org_id: Uuid) -> Result<Fetched<Vec<Team>>> {
+        self.org_list(account_id, org_id, entity::TEAMS, "teams", "")
+    }
+
+    /// The organization's invitations, ordered by email; with `only_pending`, those still waiting for an
+    /// answer (a record without a status counts as pending).
+    pub fn invitations(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        only_pending: bool,
+    ) -> Result<Fetched<Vec<Invitation>>> {
+        let filter = if only_pending { "AND (status = 'pending' OR status IS NULL)" } else { "" };
+        self.org_list(account_id, org_id, entity::INVITATIONS, "invitations", filter)
+    }
+
+    fn org_list<T: serde::de::DeserializeOwned>(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        entity: &str,
+        table: &str,
+        filter: &str,
+    ) -> Result<Fetched<Vec<T>>> {
+        let order = if table == "invitations" { "email" } else { "name" };
+        let tx = self.read_tx()?;
+        let org = org_id.to_string();
+        let fetched_at = list_fetched_at(&tx, account_id, &org, entity)?;
+        let value = json_rows(
+            &tx,
+            &format!(
+                "SELECT json FROM {table} WHERE account_id = ?1 AND org_id = ?2 {filter} ORDER BY {order}, id"
+            ),
+            [account_id, &org],
+        )?;
+        tx.commit()?;
+        Ok(Fetched { value, fetched_at })
+    }
+
+    /// A filtered page of the organization's members (users, service accounts, teams and pending
+    /// invitations), ordered by name, with the total that match.
+    pub fn members(&self, account_id: &str, org_id: Uuid, q: &MemberQuery) -> Result<Fetched<MemberPage>> {
+        const WHERE: &str = "WHERE m.account_id = ?1 AND m.org_id = ?2
+            AND (?3 IS NULL OR instr(m.search, ?3) > 0)
+            AND (?4 IS NULL OR m.kind = ?4)
+            AND (?5 IS NULL OR EXISTS (SELECT 1 FROM member_roles r
+                 WHERE r.account_id = m.account_id AND r.org_id = m.org_id
+                   AND r.role_name = ?5 COLLATE NOCASE AND r.row_key = m.row_key))";
+        let org = org_id.to_string();
+        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+        let role = q.role.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let kind = q.kind.map(MemberKind::as_str);
+        let limit = q.limit.map(|l| l.min(i64::MAX as usize) as i64).unwrap_or(-1);
+        let offset = q.offset.min(i64::MAX as usize) as i64;
+
+        let tx = self.read_tx()?;
+        let fetched_at = list_fetched_at(&tx, account_id, &org, entity::MEMBERS)?;
+        let total: i64 = tx
+            .prepare_cached(&format!("SELECT COUNT(*) FROM members m {WHERE}"))?
+            .query_row(params![account_id, org, search, kind, role], |r| r.get(0))?;
+        let rows = json_rows(
+            &tx,
+            &format!("SELECT m.json FROM members m {WHERE} ORDER BY m.name_lc, m.row_key LIMIT ?6 OFFSET ?7"),
+            params![account_id, org, search, kind, role, limit, offset],
+        )?;
+        tx.commit()?;
+        Ok(Fetched { value: MemberPage { rows, total: total as usize }, fetched_at })
+    }
+
+    /// The names of the roles `user_id` holds in the organization (directly or through a team), for
+    /// gating actions in the app. Empty when the user is not a cached member.
+    pub fn my_roles(&self, account_id: &str, org_id: Uuid, user_id: Uuid) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT role_name FROM member_roles WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3
+             ORDER BY role_name",
+        )?;
+        let rows = stmt.query_map([account_id, &org_id.to_string(), &user_key(user_id)], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ----- write-through -----
+
+    /// Stores an invitation the server created or changed. A pending invitation also gets (or updates)
+    /// its row among the members; any other status removes that row.
+    pub fn put_invitation(&self, account_id: &str, org_id: Uuid, inv: &Invitation) -> Result<()> {
+        let tx = self.write_tx()?;
+        let org = org_id.to_string();
+        org_fetched_at(&tx, account_id, &org)?;
+        insert_invitation(&tx, account_id, &org, inv)?;
+        let key = invitation_key(inv.id);
+        tx.execute(
+            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            [account_id, &org, &key],
+        )?;
+        if is_pending(inv) {
+            let roles = match &inv.role {
+                Some(r) => {
+                    let known: Option<(String, String)> = tx
+                        .query_row(
+                            "SELECT name, level FROM roles WHERE account_id = ?1 AND org_id = ?2 AND id = ?3",
+                            [account_id, &org, &r.id.to_string()],
+                            |row| Ok((row.get(0)?, row.get(1)?)),
+                        )
+                        .optional()?;
+                    let level = known.as_ref().and_then(|(_, l)| {
+                        serde_json::from_value::<RoleLevel>(serde_json::Value::String(l.clone())).ok()
+                    });
+                    let name =
+                        r.name.clone().or_else(|| known.map(|(n, _)| n)).unwrap_or_else(|| r.id.to_string());
+                    vec![MemberRole { role_id: r.id, name, level, via_team: false }]
+                }
+                None => Vec::new(),
+            };
+            let row = MemberRow { user: None, team: None, invitation: Some(inv.clone()), roles };
+            insert_member(&tx, account_id, &org, &row)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets a revoked invitation, and its row among the members.
+    pub fn remove_invitation(&self, account_id: &str, org_id: Uuid, invitation_id: Uuid) -> Result<()> {
+        let tx = self.write_tx()?;
+        let org = org_id.to_string();
+        tx.execute(
+            "DELETE FROM invitations WHERE account_id = ?1 AND org_id = ?2 AND id = ?3",
+            [account_id, &org, &invitation_id.to_string()],
+        )?;
+        tx.execute(
+            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            [account_id, &org, &invitation_key(invitation_id)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the full list of roles a user (or service account) holds in the organization, after the
+    /// server accepted the change. A user who is not a cached member is left to the next sync.
+    pub fn set_member_roles(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        user_id: Uuid,
+        roles: &[MemberRole],
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        let org = org_id.to_string();
+        let key = user_key(user_id);
+        let json: Option<String> = tx
+            .query_row(
+                "SELECT json FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+                [account_id, &org, &key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(json) = json else {
+            return Ok(());
+        };
+        let mut row: MemberRow = serde_json::from_str(&json)?;
+        row.roles = roles.to_vec();
+        tx.execute(
+            "UPDATE members SET json = ?4 WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            params![account_id, org, key, serde_json::to_string(&row)?],
+        )?;
+        tx.execute(
+            "DELETE FROM member_roles WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            [account_id, &org, &key],
+        )?;
+        insert_member_roles(&tx, account_id, &org, &key, roles)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets a user removed from the organization (with their roles).
+    pub fn remove_member(&self, account_id: &str, org_id: Uuid, user_id: Uuid) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            [account_id, &org_id.to_string(), &user_key(user_id)],
+        )?;
+        Ok(())
+    }
+
+    /// Stores an organization record the server returned after a rename or a new description, keeping
+    /// when it was fetched (a new organization is stamped now).
+    pub fn put_organization(&self, account_id: &str, org: &Organization) -> Result<()> {
+        let tx = self.write_tx()?;
+        require_account(&tx, account_id)?;
+        tx.execute(
+            "INSERT INTO organizations (account_id, id, name, json, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, json = excluded.json",
+            params![account_id, org.id.to_string(), org.name, serde_json::to_string(org)?, ts(Utc::now())],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
