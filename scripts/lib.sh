@@ -5,6 +5,9 @@
 # test command can never disagree about it.
 SYSTEM_PACKAGES=(
   build-essential pkg-config curl ca-certificates git
+  # the OS keyring on Linux: libdbus to build the Secret Service client, a session bus and a Secret
+  # Service (gnome-keyring) for the keyring test
+  libdbus-1-dev gnome-keyring dbus
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

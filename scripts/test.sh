@@ -17,4 +17,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 log "cargo test"
 cargo test --workspace
 
+log "keyring test against a real Secret Service (private D-Bus session, unlocked gnome-keyring)"
+dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p zenml-pro-core --test secret_service -- --ignored'
+
 log "all gates passed"
