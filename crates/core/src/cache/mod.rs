@@ -660,6 +660,3 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 fn uuid(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| CacheError::Corrupt(format!("a stored id is not a UUID: {s:?}")))
 }
-
-#[cfg(test)]
-mod tests;
