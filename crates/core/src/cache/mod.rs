@@ -189,7 +189,7 @@ impl MemberKind {
 pub struct MemberQuery {
     /// Case-insensitive substring of the name, email or username.
     pub search: Option<String>,
-    /// Only rows holding this role (by name, ASCII case-insensitive; direct or through a team).
+    /// Only rows holding this role (by name, case-insensitive; direct or through a team).
     pub role: Option<String>,
     pub kind: Option<MemberKind>,
     pub offset: usize,

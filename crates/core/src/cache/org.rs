@@ -112,8 +112,8 @@ fn insert_member_with(
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO members (account_id, org_id, row_key, kind, user_id, team_id, invitation_id, name, email,
-                              name_lc, email_lc, search, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              name_lc, email_lc, search, roles_lc, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         account_id,
@@ -128,9 +128,20 @@ fn insert_member_with(
         f.name.to_lowercase(),
         f.email.as_deref().map(str::to_lowercase),
         f.search,
+        roles_lc(&row.roles),
         serde_json::to_string(row)?,
     ])?;
     insert_member_roles(conn, account_id, org_id, &f.row_key, &row.roles)
+}
+
+/// The member's role names, lower-cased, each between newlines: `"\norganization admin\n"`.
+fn roles_lc(roles: &[MemberRole]) -> String {
+    let mut out = String::from("\n");
+    for role in roles {
+        out.push_str(&role.name.to_lowercase());
+        out.push('\n');
+    }
+    out
 }
 
 fn insert_member_roles(
@@ -430,12 +441,15 @@ impl Cache {
         const WHERE: &str = "WHERE m.account_id = ?1 AND m.org_id = ?2
             AND (?3 IS NULL OR instr(m.search, ?3) > 0)
             AND (?4 IS NULL OR m.kind = ?4)
-            AND (?5 IS NULL OR EXISTS (SELECT 1 FROM member_roles r
-                 WHERE r.account_id = m.account_id AND r.org_id = m.org_id
-                   AND r.role_name = ?5 COLLATE NOCASE AND r.row_key = m.row_key))";
+            AND (?5 IS NULL OR instr(m.roles_lc, ?5) > 0)";
         let org = org_id.to_string();
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
-        let role = q.role.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let role = q
+            .role
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|r| format!("\n{}\n", r.to_lowercase()));
         let kind = q.kind.map(MemberKind::as_str);
         let limit = q.limit.map(|l| l.min(i64::MAX as usize) as i64).unwrap_or(-1);
         let offset = q.offset.min(i64::MAX as usize) as i64;
@@ -546,8 +560,8 @@ impl Cache {
         let mut row: MemberRow = serde_json::from_str(&json)?;
         row.roles = roles.to_vec();
         tx.execute(
-            "UPDATE members SET json = ?4 WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-            params![account_id, org, key, serde_json::to_string(&row)?],
+            "UPDATE members SET json = ?4, roles_lc = ?5 WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            params![account_id, org, key, serde_json::to_string(&row)?, roles_lc(roles)],
         )?;
         tx.execute(
             "DELETE FROM member_roles WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
