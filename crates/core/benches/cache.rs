@@ -89,6 +89,8 @@ fn main() {
     println!("open the cache and list organizations: {}", ms(open_list));
 
     let (cache, _) = Cache::open(&path).expect("open");
+    let check = best_of(3, || cache.check_integrity().expect("intact"));
+    println!("full integrity check (background, after open): {}", ms(check));
     let queries = [
         (
             "search \"surname97\" (first page of 50)",

@@ -233,6 +233,38 @@ fn damaged_pages_are_moved_aside() {
     assert!(cache.accounts().unwrap().is_empty());
 }
 
+/// Damage in the large tables, which opening does not read, is found by the full check, and the file is
+/// then rebuilt with a notice.
+#[test]
+fn full_check_finds_damage_in_large_tables_and_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cache_path(dir.path());
+    {
+        let cache = open(&path);
+        let a = account(id(1));
+        cache.upsert_account(&a).unwrap();
+        cache.replace_org_snapshot(&a.id, &snapshot(id(100), "acme", 2000), at(1)).unwrap();
+        cache.check_integrity().unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pages = bytes.len() / 4096;
+    assert!(pages > 40, "{pages}");
+    // The last pages hold member rows and index entries written last.
+    for b in &mut bytes[(pages - 8) * 4096..] {
+        *b = 0x5A;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let cache = open(&path);
+    let err = cache.check_integrity().unwrap_err();
+    assert!(matches!(err, CacheError::Corrupt(_)), "{err}");
+    drop(cache);
+    let (cache, notice) = Cache::rebuild(&path, &err.to_string()).unwrap();
+    let CacheNotice::Rebuilt { moved_to, .. } = notice;
+    assert!(moved_to.exists());
+    assert!(cache.accounts().unwrap().is_empty());
+    cache.check_integrity().unwrap();
+}
+
 /// A cache written by a newer build (higher schema version) is moved aside, not misread.
 #[test]
 fn newer_schema_is_moved_aside() {

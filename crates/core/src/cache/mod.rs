@@ -8,9 +8,11 @@
 //! A [`Cache`] wraps one connection. It is `Send` but not `Sync`: put it in a mutex, or open one per
 //! thread (both see each other's committed writes).
 //!
-//! Opening never fails because of the file's contents: a file that is not a database, fails its
-//! integrity check, or was written by a newer build is moved aside and a fresh cache is created, and
-//! [`Cache::open`] returns a [`CacheNotice`] saying so. The data comes back with the next sync.
+//! Opening never fails because of the file's contents: a file that is not a database, whose schema or
+//! small tables fail SQLite's `quick_check`, or that was written by a newer build is moved aside and a
+//! fresh cache is created, and [`Cache::open`] returns a [`CacheNotice`] saying so. The data comes back
+//! with the next sync. The full check of a large file takes longer than start-up may, so it is
+//! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
 
 mod org;
 mod schema;
@@ -326,19 +328,12 @@ impl Cache {
                 suffix: "newer",
             });
         }
-        let mut problems = Vec::new();
-        {
-            let mut stmt = conn.prepare("PRAGMA quick_check")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                problems.push(row.get::<_, String>(0)?);
+        // The full check reads every page, too slow for opening a large cache at start-up; the small
+        // tables every screen needs are checked here, the rest by `check_integrity` in the background.
+        for table in OPEN_CHECKED_TABLES {
+            if let Err(reason) = integrity(&conn, Some(table))? {
+                return Err(OpenFailure::Unusable { reason, suffix: "corrupt" });
             }
-        }
-        if problems.len() != 1 || problems[0] != "ok" {
-            return Err(OpenFailure::Unusable {
-                reason: format!("it failed its integrity check: {}", problems.join("; ")),
-                suffix: "corrupt",
-            });
         }
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -348,6 +343,31 @@ impl Cache {
             other => OpenFailure::Error(other),
         })?;
         Ok(Cache { conn, path: Some(path.to_path_buf()) })
+    }
+
+    /// Runs SQLite's full `quick_check` over the whole file. Opening checks only the small tables, so
+    /// callers run this once in the background after open; on `Err(Corrupt)` they drop every connection
+    /// and call [`Cache::rebuild`].
+    pub fn check_integrity(&self) -> Result<()> {
+        match integrity(&self.conn, None) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(CacheError::Corrupt(reason)),
+            Err(OpenFailure::Error(e)) => Err(e),
+            Err(OpenFailure::Unusable { reason, .. }) => Err(CacheError::Corrupt(reason)),
+        }
+    }
+
+    /// Moves a damaged cache file aside and opens a fresh one in its place (every other connection to
+    /// it must be closed first).
+    pub fn rebuild(path: &Path, reason: &str) -> Result<(Cache, CacheNotice)> {
+        let moved_to = move_aside(path, "corrupt")?;
+        tracing::warn!(path = %path.display(), moved_to = %moved_to.display(), %reason,
+            "moved a damaged offline cache aside and created a new one");
+        match Self::try_open(path) {
+            Ok(cache) => Ok((cache, CacheNotice::Rebuilt { moved_to, reason: reason.to_owned() })),
+            Err(OpenFailure::Error(e)) => Err(e),
+            Err(OpenFailure::Unusable { reason, .. }) => Err(CacheError::Corrupt(reason)),
+        }
     }
 
     /// A write transaction that takes the write lock at once, so it never fails half-way on a lock.
@@ -585,6 +605,38 @@ fn require_account(conn: &Connection, account_id: &str) -> Result<()> {
     let found: Option<i64> =
         conn.query_row("SELECT 1 FROM accounts WHERE id = ?1", [account_id], |r| r.get(0)).optional()?;
     found.map(|_| ()).ok_or_else(|| CacheError::NotFound(format!("account {account_id}")))
+}
+
+/// The tables opening checks: the schema itself and the small tables every screen reads first.
+const OPEN_CHECKED_TABLES: [&str; 6] =
+    ["sqlite_schema", "settings", "accounts", "active_org", "organizations", "sync_state"];
+
+/// `PRAGMA quick_check`, of one table (with its indexes) or of the whole file. `Ok(Err(reason))` when
+/// it finds damage. A table this file does not have yet (before its first migration) is skipped.
+fn integrity(conn: &Connection, table: Option<&str>) -> Result<Result<(), String>, OpenFailure> {
+    if let Some(t) = table.filter(|t| *t != "sqlite_schema") {
+        let exists: Option<i64> = conn
+            .query_row("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1", [t], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            return Ok(Ok(()));
+        }
+    }
+    let sql = match table {
+        Some(t) => format!("PRAGMA quick_check({t})"),
+        None => "PRAGMA quick_check".to_owned(),
+    };
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        problems.push(row.get::<_, String>(0)?);
+    }
+    if problems.len() == 1 && problems[0] == "ok" {
+        Ok(Ok(()))
+    } else {
+        Ok(Err(format!("it failed its integrity check: {}", problems.join("; "))))
+    }
 }
 
 /// Runs the migrations a connection's file has not had yet, all in one write transaction (which also
