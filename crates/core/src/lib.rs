@@ -8,8 +8,14 @@
 //! - [`paths`]: where the data lives. **`ZENML_PRO_DESKTOP_DATA_DIR`** moves the data directory (and so
 //!   the cache, `<dir>/cache.sqlite3`); by default it is the platform's app-data directory.
 //!
-//! Accounts and sign-in, sync and writes to the server live beside these modules (`accounts.rs`,
-//! `sync.rs`, `writes.rs`, `service.rs`); they talk to the server through `zenml-cloud-api` and keep the
+//! - [`service`]: [`Core`], the one object the shells hold: accounts and sign-in (device flow, keys,
+//!   passwords), sessions kept fresh (a stored key is exchanged again on expiry and once on a 401).
+//! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
+//! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
+//! - [`writes`]: invitations, roles, members and organization settings, checked before any request.
+//! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
+//!
+//! Sync, reads and writes talk to the server through `zenml-cloud-api` and keep the
 //! cache in step through its write-through helpers.
 //!
 //! To change the cache's schema, append a migration to `cache/schema.rs` (never edit a released one),
@@ -18,12 +24,24 @@
 //! the server, never a reason to fail.
 
 pub mod cache;
+pub mod error;
 pub mod keyring;
 pub mod paths;
+pub mod reads;
+pub mod service;
+pub mod sync;
+pub mod validate;
+pub mod writes;
 
 pub use cache::{
     account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, MemberKind, MemberPage,
     MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
 };
+pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
+pub use reads::{Cached, OrgEntry, STALE_AFTER};
+pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin};
+pub use sync::{SyncFailure, SyncOptions, SyncProgress, SyncReport};
+pub use writes::{InviteOutcome, MANAGING_ROLES};
+pub use zenml_cloud_api as api;

@@ -1,0 +1,154 @@
+//! The one error type of core, with the closed set of codes the UI and the command line switch on.
+
+use serde::Serialize;
+use zenml_cloud_api::{ApiError, NetworkErrorKind};
+
+use crate::cache::CacheError;
+use crate::keyring::KeyringError;
+
+/// What kind of failure: a small closed set, stable across versions (the UI and `zpro` exit codes
+/// switch on it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The server could not be reached; nothing was changed.
+    Offline,
+    /// Not signed in, or the session expired and could not be renewed.
+    Unauthorized,
+    /// The user's role does not allow it.
+    Forbidden,
+    NotFound,
+    /// It already exists or is already assigned.
+    Conflict,
+    RateLimited,
+    /// The organization's plan does not allow it.
+    PlanLimit,
+    /// The input was rejected (by this app's checks or by the server).
+    InvalidInput,
+    /// No OS keyring to keep credentials in.
+    KeyringUnavailable,
+    /// The server failed or answered something unreadable.
+    Server,
+    /// The user cancelled the operation.
+    Cancelled,
+    /// A bug or a local failure (disk, database).
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire (`"offline"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::RateLimited => "rate_limited",
+            Self::PlanLimit => "plan_limit",
+            Self::InvalidInput => "invalid_input",
+            Self::KeyringUnavailable => "keyring_unavailable",
+            Self::Server => "server",
+            Self::Cancelled => "cancelled",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// A message about one input field (for example one email of several).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+/// An error of core: a code, one plain sentence, and field messages for invalid input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct CoreError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+impl CoreError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), fields: Vec::new() }
+    }
+
+    pub fn invalid(message: impl Into<String>, fields: Vec<FieldMessage>) -> Self {
+        Self { code: ErrorCode::InvalidInput, message: message.into(), fields }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthorized, message)
+    }
+
+    pub fn cancelled() -> Self {
+        Self::new(ErrorCode::Cancelled, "cancelled")
+    }
+}
+
+impl From<ApiError> for CoreError {
+    fn from(e: ApiError) -> Self {
+        let message = e.to_string();
+        let code = match &e {
+            ApiError::Network { kind, .. } => {
+                let message = match kind {
+                    NetworkErrorKind::Connect => format!("offline: {message}"),
+                    _ => format!("offline or the server is not answering: {message}"),
+                };
+                return Self::new(ErrorCode::Offline, message);
+            }
+            ApiError::InvalidBaseUrl(_) => ErrorCode::InvalidInput,
+            ApiError::Unauthorized(_) | ApiError::AccessDenied(_) | ApiError::DeviceCodeExpired => {
+                ErrorCode::Unauthorized
+            }
+            ApiError::PlanLimit(_) => ErrorCode::PlanLimit,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::InvalidInput(_) => ErrorCode::InvalidInput,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Server { .. } | ApiError::UnexpectedStatus { .. } | ApiError::MalformedResponse(_) => {
+                ErrorCode::Server
+            }
+        };
+        let fields = e
+            .field_errors()
+            .iter()
+            .map(|f| FieldMessage { field: f.field.clone(), message: f.message.clone() })
+            .collect();
+        Self { code, message, fields }
+    }
+}
+
+impl From<CacheError> for CoreError {
+    fn from(e: CacheError) -> Self {
+        Self::internal(format!("local cache: {e}"))
+    }
+}
+
+impl From<KeyringError> for CoreError {
+    fn from(e: KeyringError) -> Self {
+        match e {
+            KeyringError::Unavailable(m) => Self::new(ErrorCode::KeyringUnavailable, m),
+            other => Self::internal(format!("keyring: {other}")),
+        }
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -1,0 +1,173 @@
+//! Reads: everything answers from the cache, stamped with when it was fetched and whether it is
+//! stale, so the app works the same offline. Switching the active organization is a cache write and
+//! so also works offline.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
+
+use crate::cache::{Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord};
+use crate::error::{CoreError, Result};
+use crate::service::Core;
+
+/// Cached data older than this is reported stale.
+pub const STALE_AFTER: Duration = Duration::minutes(15);
+
+/// Cached data with its age.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cached<T> {
+    pub value: T,
+    /// When it was fetched from the server.
+    pub fetched_at: DateTime<Utc>,
+    /// Older than [`STALE_AFTER`], or the last attempt to refresh it failed.
+    pub stale: bool,
+    /// Why the last refresh failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// One cached organization, and whether it is the account's active one.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrgEntry {
+    pub organization: Organization,
+    pub active: bool,
+    pub fetched_at: DateTime<Utc>,
+    pub stale: bool,
+}
+
+fn stale(fetched_at: DateTime<Utc>, failed: bool, now: DateTime<Utc>) -> bool {
+    failed || now - fetched_at > STALE_AFTER
+}
+
+impl Core {
+    fn stamp<T>(&self, account_id: &str, org_id: Uuid, entity: &str, f: Fetched<T>) -> Result<Cached<T>> {
+        let states = self.with_cache(|c| c.sync_states(account_id))?;
+        let last_error = last_error(&states, Some(org_id), entity);
+        Ok(Cached {
+            stale: stale(f.fetched_at, last_error.is_some(), Utc::now()),
+            value: f.value,
+            fetched_at: f.fetched_at,
+            last_error,
+        })
+    }
+
+    /// The cached organizations of an account, the active one marked.
+    pub fn organizations(&self, account_id: &str) -> Result<Vec<OrgEntry>> {
+        self.account(account_id)?;
+        let (orgs, active, states) = self.with_cache(|c| {
+            Ok((c.organizations(account_id)?, c.active_org(account_id)?, c.sync_states(account_id)?))
+        })?;
+        let now = Utc::now();
+        Ok(orgs
+            .into_iter()
+            .map(|f| {
+                let failed = states
+                    .iter()
+                    .any(|s| s.org_id == Some(f.value.id) && matches!(s.outcome, SyncOutcome::Error(_)));
+                OrgEntry {
+                    active: Some(f.value.id) == active,
+                    stale: stale(f.fetched_at, failed, now),
+                    fetched_at: f.fetched_at,
+                    organization: f.value,
+                }
+            })
+            .collect())
+    }
+
+    /// One cached organization by id or name, or `not_found`.
+    pub fn organization(&self, account_id: &str, id_or_name: &str) -> Result<Cached<Organization>> {
+        let f = self.with_cache(|c| c.organization(account_id, id_or_name))?.ok_or_else(|| {
+            CoreError::not_found(format!(
+                "no organization {id_or_name:?} in the cache: sync, or check the name"
+            ))
+        })?;
+        let id = f.value.id;
+        self.stamp(account_id, id, "organization", f)
+    }
+
+    /// Resolves an organization argument (id or name; `None` = the active one) to its id.
+    pub fn resolve_org(&self, account_id: &str, id_or_name: Option<&str>) -> Result<Uuid> {
+        match id_or_name {
+            Some(s) => Ok(self.organization(account_id, s)?.value.id),
+            None => self.with_cache(|c| c.active_org(account_id))?.ok_or_else(|| {
+                CoreError::invalid("no active organization: choose one first (switch)", Vec::new())
+            }),
+        }
+    }
+
+    /// Makes an organization the account's active one. Works offline; one switch at a time.
+    pub async fn switch_organization(&self, account_id: &str, id_or_name: &str) -> Result<Organization> {
+        let _one_at_a_time = self.switch_lock.lock().await;
+        let org = self.organization(account_id, id_or_name)?.value;
+        self.with_cache(|c| c.set_active_org(account_id, org.id))?;
+        tracing::info!(account = %account_id, org = %org.name, "active organization switched");
+        Ok(org)
+    }
+
+    /// The account's active organization id, if one is chosen.
+    pub fn active_organization(&self, account_id: &str) -> Result<Option<Uuid>> {
+        self.with_cache(|c| c.active_org(account_id))
+    }
+
+    pub fn members(&self, account_id: &str, org_id: Uuid, query: &MemberQuery) -> Result<Cached<MemberPage>> {
+        let f = self.with_cache(|c| c.members(account_id, org_id, query))?;
+        self.stamp(account_id, org_id, "members", f)
+    }
+
+    pub fn invitations(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        only_pending: bool,
+    ) -> Result<Cached<Vec<Invitation>>> {
+        let f = self.with_cache(|c| c.invitations(account_id, org_id, only_pending))?;
+        self.stamp(account_id, org_id, "invitations", f)
+    }
+
+    pub fn workspaces(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Workspace>>> {
+        let f = self.with_cache(|c| c.workspaces(account_id, org_id))?;
+        self.stamp(account_id, org_id, "workspaces", f)
+    }
+
+    pub fn teams(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Team>>> {
+        let f = self.with_cache(|c| c.teams(account_id, org_id))?;
+        self.stamp(account_id, org_id, "teams", f)
+    }
+
+    pub fn roles(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Role>>> {
+        let f = self.with_cache(|c| c.roles(account_id, org_id))?;
+        self.stamp(account_id, org_id, "roles", f)
+    }
+
+    /// The organization-level role names the signed-in user holds in an organization (from the cache).
+    pub fn my_roles(&self, account_id: &str, org_id: Uuid) -> Result<Vec<String>> {
+        let account = self.account(account_id)?;
+        self.with_cache(|c| c.my_roles(account_id, org_id, account.user_id))
+    }
+
+    /// One member row by user id, email or name.
+    pub fn find_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<MemberRow> {
+        let rows = self.members(account_id, org_id, &MemberQuery::default())?.value.rows;
+        let needle = who.trim().to_lowercase();
+        rows.into_iter()
+            .find(|r| {
+                r.user.as_ref().is_some_and(|u| {
+                    u.id.to_string() == needle
+                        || [&u.email, &u.username, &u.name]
+                            .iter()
+                            .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase() == needle))
+                })
+            })
+            .ok_or_else(|| CoreError::not_found(format!("no member {who:?} in this organization")))
+    }
+}
+
+fn last_error(states: &[SyncStateRecord], org_id: Option<Uuid>, entity: &str) -> Option<String> {
+    states.iter().filter(|s| s.org_id == org_id && (s.entity == entity || entity == "organization")).find_map(
+        |s| match &s.outcome {
+            SyncOutcome::Error(e) => Some(e.clone()),
+            SyncOutcome::Ok => None,
+        },
+    )
+}

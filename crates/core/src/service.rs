@@ -1,0 +1,382 @@
+//! [`Core`]: the app without a window. It owns the cache, the keyring and one API client per base
+//! URL, and keeps each account's session token fresh. Sign-in lives here; sync, reads and writes are
+//! in their own modules as further `impl Core` blocks.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+use zenml_cloud_api::{
+    AccessToken, ApiClient, ApiError, ApiKey, ClientConfig, DeviceAuthorization, Password, RetryPolicy,
+    TokenResponse,
+};
+
+use crate::cache::{account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice};
+use crate::error::{CoreError, ErrorCode, Result};
+use crate::keyring::{SecretKind, SecretStore};
+
+/// Settings key of the per-installation OAuth `client_id`.
+const CLIENT_ID_KEY: &str = "client_id";
+/// Settings key of the account the command line and the window act on.
+const ACTIVE_ACCOUNT_KEY: &str = "active_account";
+
+/// How API clients are built.
+#[derive(Clone, Debug)]
+pub struct ClientSettings {
+    pub user_agent: String,
+    pub retry: RetryPolicy,
+    pub page_size: u32,
+    pub request_timeout: Duration,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        let c = ClientConfig::new("");
+        Self { user_agent: c.user_agent, retry: c.retry, page_size: 1000, request_timeout: c.request_timeout }
+    }
+}
+
+/// What [`Core::open`] needs.
+pub struct CoreOptions {
+    /// Where the cache lives (see [`crate::paths::data_dir`]).
+    pub data_dir: PathBuf,
+    /// The OS keyring, or an in-memory one in tests.
+    pub secrets: Arc<dyn SecretStore>,
+    pub client: ClientSettings,
+}
+
+/// A session token held in memory, with when to treat it as expired.
+#[derive(Clone)]
+struct Session {
+    token: AccessToken,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl Session {
+    fn is_valid(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
+    }
+}
+
+/// The app's state and every capability, shared by the desktop shell and `zpro`.
+pub struct Core {
+    data_dir: PathBuf,
+    cache: Mutex<Cache>,
+    secrets: Arc<dyn SecretStore>,
+    settings: ClientSettings,
+    clients: Mutex<HashMap<String, ApiClient>>,
+    sessions: Mutex<HashMap<String, Session>>,
+    /// One organization switch at a time.
+    pub(crate) switch_lock: tokio::sync::Mutex<()>,
+}
+
+/// A device sign-in in progress: show `user_code`, open `verification_url`, then await
+/// [`Core::complete_device_login`]. [`DeviceLogin::cancel`] stops the waiting.
+pub struct DeviceLogin {
+    pub verification_url: String,
+    pub user_code: String,
+    pub expires_in: u64,
+    base_url: String,
+    client: ApiClient,
+    client_id: Uuid,
+    authorization: DeviceAuthorization,
+    cancel: CancellationToken,
+}
+
+impl DeviceLogin {
+    /// Stops a pending [`Core::complete_device_login`]; it then fails with `cancelled`.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// A handle that cancels this sign-in from elsewhere (another task, a UI button).
+    pub fn cancel_handle(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves the data usable (every cache write is one transaction).
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Core {
+    /// Opens the cache under `data_dir` (rebuilding it if it is corrupt; the notice says so).
+    pub fn open(options: CoreOptions) -> Result<(Self, Option<CacheNotice>)> {
+        let path = crate::paths::cache_path(&options.data_dir);
+        let (cache, notice) = Cache::open(&path)?;
+        if let Some(n) = &notice {
+            tracing::warn!(notice = %n, "cache rebuilt");
+        }
+        Ok((
+            Self {
+                data_dir: options.data_dir,
+                cache: Mutex::new(cache),
+                secrets: options.secrets,
+                settings: options.client,
+                clients: Mutex::new(HashMap::new()),
+                sessions: Mutex::new(HashMap::new()),
+                switch_lock: tokio::sync::Mutex::new(()),
+            },
+            notice,
+        ))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Runs `f` with the cache. Never call it across an `.await`.
+    pub(crate) fn with_cache<R>(&self, f: impl FnOnce(&Cache) -> Result<R, CacheError>) -> Result<R> {
+        let cache = lock(&self.cache);
+        f(&cache).map_err(CoreError::from)
+    }
+
+    /// The API client for a base URL, built once.
+    pub fn client(&self, base_url: &str) -> Result<ApiClient> {
+        let key = base_url.trim().trim_end_matches('/').to_owned();
+        let mut clients = lock(&self.clients);
+        if let Some(c) = clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let mut config = ClientConfig::new(key.clone());
+        config.user_agent = self.settings.user_agent.clone();
+        config.retry = self.settings.retry.clone();
+        config.page_size = self.settings.page_size;
+        config.request_timeout = self.settings.request_timeout;
+        let client = ApiClient::new(config)?;
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+
+    /// The stable per-installation OAuth client id, created on first use.
+    pub fn client_id(&self) -> Result<Uuid> {
+        self.with_cache(|c| {
+            if let Some(id) = c.setting(CLIENT_ID_KEY)?.and_then(|s| Uuid::parse_str(&s).ok()) {
+                return Ok(id);
+            }
+            let id = Uuid::new_v4();
+            c.set_setting(CLIENT_ID_KEY, &id.to_string())?;
+            Ok(id)
+        })
+    }
+
+    // ----- accounts -----
+
+    /// Every account this installation knows, signed in or not.
+    pub fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        self.with_cache(|c| c.accounts())
+    }
+
+    /// The account commands act on: the one chosen last, else the most recently used signed-in one.
+    pub fn active_account(&self) -> Result<Option<AccountRecord>> {
+        self.with_cache(|c| {
+            if let Some(id) = c.setting(ACTIVE_ACCOUNT_KEY)? {
+                if let Some(a) = c.account(&id)? {
+                    return Ok(Some(a));
+                }
+            }
+            let mut all = c.accounts()?;
+            all.sort_by_key(|a| std::cmp::Reverse(a.last_used_at));
+            Ok(all.into_iter().next())
+        })
+    }
+
+    /// Chooses the account commands act on.
+    pub fn set_active_account(&self, account_id: &str) -> Result<()> {
+        self.account(account_id)?;
+        self.with_cache(|c| c.set_setting(ACTIVE_ACCOUNT_KEY, account_id))
+    }
+
+    /// One account, or `not_found`.
+    pub fn account(&self, account_id: &str) -> Result<AccountRecord> {
+        self.with_cache(|c| c.account(account_id))?
+            .ok_or_else(|| CoreError::not_found(format!("no account {account_id} on this computer")))
+    }
+
+    /// Signs in with a personal access token or service-account key: exchanges it for a session
+    /// token, and keeps both in the keyring.
+    pub async fn login_with_key(&self, base_url: &str, key: ApiKey) -> Result<AccountRecord> {
+        let client = self.client(base_url)?;
+        let token = client.login_with_key(&key).await?;
+        self.finish_login(&client, token, AuthMethod::Key, Some(&key)).await
+    }
+
+    /// Signs in with a username and password (self-hosted control planes). The password is not kept:
+    /// when the session expires, sign in again.
+    pub async fn login_with_password(
+        &self,
+        base_url: &str,
+        username: &str,
+        password: Password,
+    ) -> Result<AccountRecord> {
+        let client = self.client(base_url)?;
+        let token = client.login_with_password(username, &password).await?;
+        self.finish_login(&client, token, AuthMethod::Password, None).await
+    }
+
+    /// Starts a browser sign-in. Reuses the `device_id` of the last device login to this URL.
+    pub async fn begin_device_login(&self, base_url: &str) -> Result<DeviceLogin> {
+        let client = self.client(base_url)?;
+        let client_id = self.client_id()?;
+        let device_id = self
+            .with_cache(|c| c.accounts())?
+            .into_iter()
+            .filter(|a| a.base_url == client.base_url())
+            .find_map(|a| a.device_id);
+        let authorization = client.start_device_authorization(client_id, device_id).await?;
+        Ok(DeviceLogin {
+            verification_url: client.verification_url(&authorization),
+            user_code: authorization.user_code.clone(),
+            expires_in: authorization.expires_in,
+            base_url: client.base_url().to_owned(),
+            client,
+            client_id,
+            authorization,
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// Waits until the browser sign-in is approved (or denied, expired, cancelled).
+    pub async fn complete_device_login(&self, login: &DeviceLogin) -> Result<AccountRecord> {
+        let wait = login.client.wait_for_device_token(login.client_id, &login.authorization);
+        let token = tokio::select! {
+            r = wait => r?,
+            () = login.cancel.cancelled() => return Err(CoreError::cancelled()),
+        };
+        tracing::info!(base_url = %login.base_url, "device sign-in approved");
+        self.finish_login(&login.client, token, AuthMethod::Device, None).await
+    }
+
+    async fn finish_login(
+        &self,
+        client: &ApiClient,
+        token: TokenResponse,
+        method: AuthMethod,
+        key: Option<&ApiKey>,
+    ) -> Result<AccountRecord> {
+        let now = Utc::now();
+        let me = client.me(&token.access_token).await?;
+        let id = account_id(client.base_url(), me.id);
+        // Secrets first: with no keyring, nothing at all is recorded.
+        match key {
+            Some(k) => self.secrets.set(&id, SecretKind::ApiKey, k.expose())?,
+            None => self.secrets.delete(&id, SecretKind::ApiKey)?,
+        }
+        self.secrets.set(&id, SecretKind::AccessToken, token.access_token.expose())?;
+        let expires_at = token.expires_at(now);
+        let previous = self.with_cache(|c| c.account(&id))?;
+        let record = AccountRecord {
+            id: id.clone(),
+            base_url: client.base_url().to_owned(),
+            user_id: me.id,
+            user_email: me.email.clone(),
+            user_name: me.name.clone().or(me.username.clone()),
+            auth_method: method,
+            device_id: token.device_id.or(previous.as_ref().and_then(|p| p.device_id)),
+            token_expires_at: expires_at,
+            created_at: previous.as_ref().map_or(now, |p| p.created_at),
+            last_used_at: now,
+            signed_in: true,
+        };
+        self.with_cache(|c| {
+            c.upsert_account(&record)?;
+            c.set_setting(ACTIVE_ACCOUNT_KEY, &id)
+        })?;
+        lock(&self.sessions).insert(id, Session { token: token.access_token, expires_at });
+        tracing::info!(account = %record.id, method = ?method, "signed in");
+        Ok(record)
+    }
+
+    /// Signs out: deletes the account's keyring entries; with `purge_cache` also its cached data
+    /// (otherwise the data stays viewable, marked signed out).
+    pub fn logout(&self, account_id: &str, purge_cache: bool) -> Result<()> {
+        self.account(account_id)?;
+        self.secrets.delete(account_id, SecretKind::AccessToken)?;
+        self.secrets.delete(account_id, SecretKind::ApiKey)?;
+        lock(&self.sessions).remove(account_id);
+        self.with_cache(|c| {
+            if purge_cache {
+                c.delete_account(account_id, true)
+            } else {
+                c.set_signed_in(account_id, false)
+            }
+        })?;
+        tracing::info!(account = %account_id, purge_cache, "signed out");
+        Ok(())
+    }
+
+    /// A client and a valid session token for an account: from memory, else the keyring, else by
+    /// exchanging the stored key again.
+    pub(crate) async fn session(&self, account_id: &str) -> Result<(ApiClient, AccessToken)> {
+        let account = self.account(account_id)?;
+        let client = self.client(&account.base_url)?;
+        let now = Utc::now();
+        if let Some(s) = lock(&self.sessions).get(account_id).filter(|s| s.is_valid(now)) {
+            return Ok((client, s.token.clone()));
+        }
+        if let Some(stored) = self.secrets.get(account_id, SecretKind::AccessToken)? {
+            let s = Session { token: AccessToken::new(stored), expires_at: account.token_expires_at };
+            if s.is_valid(now) {
+                lock(&self.sessions).insert(account_id.to_owned(), s.clone());
+                return Ok((client, s.token));
+            }
+        }
+        let token = self.renew(account_id, &client).await?;
+        Ok((client, token))
+    }
+
+    /// Exchanges the stored key for a new session token; `unauthorized` when there is no key.
+    async fn renew(&self, account_id: &str, client: &ApiClient) -> Result<AccessToken> {
+        lock(&self.sessions).remove(account_id);
+        let Some(key) = self.secrets.get(account_id, SecretKind::ApiKey)? else {
+            return Err(CoreError::unauthorized("the session has expired: sign in again"));
+        };
+        let token = client.login_with_key(&ApiKey::new(key)).await.map_err(|e| match e {
+            ApiError::Unauthorized(_) => {
+                CoreError::unauthorized("the stored key was refused: it may have been revoked; sign in again")
+            }
+            other => other.into(),
+        })?;
+        let expires_at = token.expires_at(Utc::now());
+        self.secrets.set(account_id, SecretKind::AccessToken, token.access_token.expose())?;
+        self.with_cache(|c| {
+            if let Some(mut a) = c.account(account_id)? {
+                a.token_expires_at = expires_at;
+                a.last_used_at = Utc::now();
+                c.upsert_account(&a)?;
+            }
+            Ok(())
+        })?;
+        lock(&self.sessions)
+            .insert(account_id.to_owned(), Session { token: token.access_token.clone(), expires_at });
+        tracing::debug!(account = %account_id, "session renewed from the stored key");
+        Ok(token.access_token)
+    }
+
+    /// Runs one API operation with the account's session; on a 401 renews the session once (when a
+    /// key is stored) and runs it again.
+    pub(crate) async fn authed<T, F, Fut>(&self, account_id: &str, op: F) -> Result<T>
+    where
+        F: Fn(ApiClient, AccessToken) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let (client, token) = self.session(account_id).await?;
+        match op(client.clone(), token).await {
+            Err(ApiError::Unauthorized(_)) => {
+                let token = self.renew(account_id, &client).await?;
+                op(client, token).await.map_err(CoreError::from)
+            }
+            other => other.map_err(CoreError::from),
+        }
+    }
+
+    /// Whether a core error means the server was unreachable.
+    pub fn is_offline(e: &CoreError) -> bool {
+        e.code == ErrorCode::Offline
+    }
+}

@@ -1,0 +1,276 @@
+//! Sync: fetch every organization an account can see, with its workspaces, members, invitations,
+//! roles and teams, and replace each organization's cached snapshot in one transaction.
+//!
+//! Within an organization the five lists are fetched at once; organizations are fetched with bounded
+//! concurrency. One organization's failure is recorded and does not stop the others; a 401 that a
+//! renewed session does not cure ends the whole sync before anything is deleted.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+use zenml_cloud_api::{
+    AccessToken, ApiClient, ApiError, InvitationFilter, Organization, RoleFilter, WorkspaceFilter,
+};
+
+use crate::cache::OrgSnapshot;
+use crate::error::{CoreError, ErrorCode, Result};
+use crate::service::Core;
+
+/// Entities a sync records state for.
+pub const ENTITIES: [&str; 5] = ["workspaces", "members", "invitations", "roles", "teams"];
+
+/// How a sync runs.
+#[derive(Clone, Debug)]
+pub struct SyncOptions {
+    /// How many organizations are fetched at once.
+    pub concurrency: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self { concurrency: 8 }
+    }
+}
+
+/// Where a sync is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "stage")]
+pub enum SyncProgress {
+    /// Listing the organizations.
+    Listing,
+    /// One organization is done (or failed); `done` of `total`.
+    Organization { name: String, done: usize, total: usize, ok: bool },
+    /// Finished.
+    Finished { total: usize, failed: usize },
+}
+
+/// One organization that could not be synced.
+#[derive(Clone, Debug, Serialize)]
+pub struct SyncFailure {
+    pub organization_id: Uuid,
+    pub organization: String,
+    pub error: CoreError,
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Serialize)]
+pub struct SyncReport {
+    pub organizations: usize,
+    pub synced: usize,
+    pub failed: Vec<SyncFailure>,
+    /// Organizations dropped from the cache because the server no longer lists them.
+    pub removed: usize,
+    pub duration_ms: u64,
+}
+
+/// Why one organization's fetch failed.
+enum OrgFailure {
+    /// A 401 even after renewing: ends the whole sync.
+    Unauthorized(CoreError),
+    Other(CoreError),
+}
+
+impl Core {
+    /// Syncs every organization of an account. `progress` is called from the sync's task.
+    pub async fn sync(
+        &self,
+        account_id: &str,
+        options: &SyncOptions,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<SyncReport> {
+        let started = Instant::now();
+        progress(SyncProgress::Listing);
+        let list = self.authed(account_id, |c, t| async move { c.all_organizations(&t).await });
+        let orgs = tokio::select! {
+            r = list => r,
+            () = cancel.cancelled() => return Err(CoreError::cancelled()),
+        };
+        let orgs = match orgs {
+            Ok(o) => o,
+            Err(e) => {
+                let msg = e.message.clone();
+                self.with_cache(|c| c.record_sync(account_id, None, "organizations", Utc::now(), Err(&msg)))?;
+                return Err(e);
+            }
+        };
+        self.with_cache(|c| c.record_sync(account_id, None, "organizations", Utc::now(), Ok(())))?;
+
+        let total = orgs.len();
+        let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+        let mut done = 0usize;
+        let mut failed = Vec::new();
+        let mut unauthorized = None;
+        let mut results = stream::iter(orgs.into_iter().map(|org| async move {
+            let r = self.fetch_and_store(account_id, org.clone()).await;
+            (org, r)
+        }))
+        .buffer_unordered(options.concurrency.max(1));
+        loop {
+            let next = tokio::select! {
+                n = results.next() => n,
+                () = cancel.cancelled() => return Err(CoreError::cancelled()),
+            };
+            let Some((org, result)) = next else { break };
+            done += 1;
+            let ok = result.is_ok();
+            match result {
+                Ok(()) => {}
+                Err(OrgFailure::Unauthorized(e)) => {
+                    unauthorized = Some(e);
+                    break;
+                }
+                Err(OrgFailure::Other(error)) => {
+                    tracing::warn!(org = %org.name, %error, "organization sync failed");
+                    failed.push(SyncFailure {
+                        organization_id: org.id,
+                        organization: org.name.clone(),
+                        error,
+                    });
+                }
+            }
+            progress(SyncProgress::Organization { name: org.name, done, total, ok });
+        }
+        if let Some(e) = unauthorized {
+            self.with_cache(|c| {
+                c.record_sync(account_id, None, "organizations", Utc::now(), Err(&e.message))
+            })?;
+            return Err(e);
+        }
+        let removed = self.with_cache(|c| c.retain_organizations(account_id, &ids))?;
+        progress(SyncProgress::Finished { total, failed: failed.len() });
+        let report = SyncReport {
+            organizations: total,
+            synced: total - failed.len(),
+            failed,
+            removed,
+            duration_ms: started.elapsed().as_millis() as u64,
+        };
+        tracing::info!(account = %account_id, total, failed = report.failed.len(), removed, ms = report.duration_ms, "sync finished");
+        Ok(report)
+    }
+
+    /// Refreshes one organization (by id or name) on its own.
+    pub async fn refresh_organization(&self, account_id: &str, id_or_name: &str) -> Result<()> {
+        let org =
+            self.authed(account_id, |c, t| async move { c.get_organization(&t, id_or_name).await }).await?;
+        match self.fetch_and_store(account_id, org).await {
+            Ok(()) => Ok(()),
+            Err(OrgFailure::Unauthorized(e) | OrgFailure::Other(e)) => Err(e),
+        }
+    }
+
+    /// Syncs the account every `interval` until `cancel` fires; errors are logged and recorded.
+    pub async fn run_background_refresh(
+        self: Arc<Self>,
+        account_id: String,
+        interval: Duration,
+        cancel: CancellationToken,
+    ) {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                () = cancel.cancelled() => return,
+            }
+            match self.sync(&account_id, &SyncOptions::default(), &|_| {}, &cancel).await {
+                Ok(_) => {}
+                Err(e) if e.code == ErrorCode::Cancelled => return,
+                Err(e) => tracing::warn!(account = %account_id, error = %e, "background refresh failed"),
+            }
+        }
+    }
+
+    async fn fetch_and_store(&self, account_id: &str, org: Organization) -> Result<(), OrgFailure> {
+        let org_id = org.id;
+        let fetched = self
+            .authed(account_id, |c, t| {
+                let org = org.clone();
+                async move { fetch_snapshot(c, t, org).await }
+            })
+            .await;
+        let now = Utc::now();
+        match fetched {
+            Ok((snapshot, hidden)) => {
+                let stored = self.with_cache(|c| {
+                    c.replace_org_snapshot(account_id, &snapshot, now)?;
+                    for entity in &hidden {
+                        c.record_sync(
+                            account_id,
+                            Some(org_id),
+                            entity,
+                            now,
+                            Err("your role cannot see this"),
+                        )?;
+                    }
+                    Ok(())
+                });
+                stored.map_err(OrgFailure::Other)
+            }
+            Err(e) if e.code == ErrorCode::Unauthorized => Err(OrgFailure::Unauthorized(e)),
+            Err(e) => {
+                let msg = e.message.clone();
+                let recorded = self.with_cache(|c| {
+                    for entity in ENTITIES {
+                        c.record_sync(account_id, Some(org_id), entity, now, Err(&msg))?;
+                    }
+                    Ok(())
+                });
+                if let Err(r) = recorded {
+                    tracing::error!(error = %r, "could not record a sync failure");
+                }
+                Err(OrgFailure::Other(e))
+            }
+        }
+    }
+}
+
+/// Fetches one organization's five lists at once. Lists the caller's role may not read (403) come
+/// back empty and are named in the second value.
+async fn fetch_snapshot(
+    client: ApiClient,
+    token: AccessToken,
+    organization: Organization,
+) -> Result<(OrgSnapshot, Vec<&'static str>), ApiError> {
+    let (c, t, id) = (&client, &token, organization.id);
+    let ws_filter = WorkspaceFilter { organization_id: Some(id), ..Default::default() };
+    let (all_invitations, all_roles) = (InvitationFilter::default(), RoleFilter::default());
+    let (workspaces, members, invitations, roles, teams) = tokio::try_join!(
+        c.all_workspaces(t, &ws_filter),
+        permitted(c.all_members(t, id)),
+        permitted(c.all_invitations(t, id, &all_invitations)),
+        c.all_roles(t, id, &all_roles),
+        c.all_teams(t, id),
+    )?;
+    let mut hidden = Vec::new();
+    if members.is_none() {
+        hidden.push("members");
+    }
+    if invitations.is_none() {
+        hidden.push("invitations");
+    }
+    let snapshot = OrgSnapshot {
+        organization,
+        workspaces,
+        members: members.unwrap_or_default(),
+        invitations: invitations.unwrap_or_default(),
+        roles,
+        teams,
+    };
+    Ok((snapshot, hidden))
+}
+
+/// `None` when the caller's role may not read the list (403), so the rest of the organization syncs.
+async fn permitted<T>(
+    f: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<Option<T>, ApiError> {
+    match f.await {
+        Ok(v) => Ok(Some(v)),
+        Err(ApiError::Forbidden(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,305 @@
+//! Writes: invite, revoke, resend, change a role, remove a member, rename or re-describe the
+//! organization. Each one checks its input and the user's cached role before any request, and on
+//! success updates the cache at once. With no network the write fails with `offline` and nothing
+//! changes.
+
+use serde::Serialize;
+use uuid::Uuid;
+use zenml_cloud_api::{
+    Assignee, Invitation, InvitationCreate, InvitationStatus, MemberRole, Organization, OrganizationUpdate,
+    Role, RoleLevel, RoleScope,
+};
+
+use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::service::Core;
+use crate::validate::{check_email, check_org_name};
+
+/// Organization roles that may manage members, invitations and settings.
+pub const MANAGING_ROLES: [&str; 2] = ["Organization Admin", "Organization Manager"];
+
+/// What happened to one email of an invitation batch.
+#[derive(Clone, Debug, Serialize)]
+pub struct InviteOutcome {
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<Invitation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<CoreError>,
+}
+
+impl Core {
+    /// `forbidden` before any request when the cache says the user holds neither managing role.
+    fn require_manager(&self, account_id: &str, org_id: Uuid, action: &str) -> Result<()> {
+        let mine = self.my_roles(account_id, org_id)?;
+        if mine.iter().any(|r| MANAGING_ROLES.contains(&r.as_str())) {
+            return Ok(());
+        }
+        let held = if mine.is_empty() { "no organization role".to_owned() } else { mine.join(", ") };
+        Err(CoreError::forbidden(format!(
+            "you cannot {action}: it needs Organization Admin or Organization Manager, and you hold {held}"
+        )))
+    }
+
+    /// An organization-level role of the organization by name (case-insensitive), or `invalid_input`
+    /// naming the roles there are.
+    pub fn org_role(&self, account_id: &str, org_id: Uuid, name: &str) -> Result<Role> {
+        let roles = self.roles(account_id, org_id)?.value;
+        let org_roles: Vec<&Role> = roles.iter().filter(|r| r.level == RoleLevel::Organization).collect();
+        org_roles.iter().find(|r| r.name.eq_ignore_ascii_case(name.trim())).map(|r| (*r).clone()).ok_or_else(
+            || {
+                let names: Vec<&str> = org_roles.iter().map(|r| r.name.as_str()).collect();
+                CoreError::invalid(
+                    format!("{name:?} is not an organization role here; choose one of: {}", names.join(", ")),
+                    vec![FieldMessage { field: "role".into(), message: "unknown organization role".into() }],
+                )
+            },
+        )
+    }
+
+    /// Invites one or several emails with an organization role. Every email and the role are checked
+    /// before any request; then each email is invited, and the outcome of each is returned. A failure
+    /// of the first request that no other email could escape (offline, unauthorized, forbidden) is
+    /// returned as the error.
+    pub async fn invite(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        emails: &[String],
+        role_name: &str,
+    ) -> Result<Vec<InviteOutcome>> {
+        let mut cleaned: Vec<String> = Vec::new();
+        let mut bad = Vec::new();
+        for raw in emails {
+            let email = raw.trim().to_owned();
+            match check_email(&email) {
+                Ok(()) if !cleaned.iter().any(|e| e.eq_ignore_ascii_case(&email)) => cleaned.push(email),
+                Ok(()) => {}
+                Err(message) => bad.push(FieldMessage { field: email, message }),
+            }
+        }
+        if !bad.is_empty() {
+            let list: Vec<&str> = bad.iter().map(|f| f.field.as_str()).collect();
+            return Err(CoreError::invalid(format!("not a valid email address: {}", list.join(", ")), bad));
+        }
+        if cleaned.is_empty() {
+            return Err(CoreError::invalid("give at least one email address", Vec::new()));
+        }
+        let role = self.org_role(account_id, org_id, role_name)?;
+        self.require_manager(account_id, org_id, "invite people")?;
+
+        let mut outcomes = Vec::with_capacity(cleaned.len());
+        for (i, email) in cleaned.into_iter().enumerate() {
+            let create = InvitationCreate { email: email.clone(), role_id: role.id };
+            let result = self
+                .authed(account_id, |c, t| {
+                    let create = create.clone();
+                    async move { c.create_invitation(&t, org_id, &create).await }
+                })
+                .await;
+            match result {
+                Ok(invitation) => {
+                    self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
+                    tracing::info!(org = %org_id, invitation = %invitation.id, "invitation sent");
+                    outcomes.push(InviteOutcome { email, invitation: Some(invitation), error: None });
+                }
+                Err(e)
+                    if i == 0
+                        && matches!(
+                            e.code,
+                            ErrorCode::Offline | ErrorCode::Unauthorized | ErrorCode::Forbidden
+                        ) =>
+                {
+                    return Err(e)
+                }
+                Err(e) => outcomes.push(InviteOutcome { email, invitation: None, error: Some(e) }),
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Finds a cached invitation by id or email (the newest one for an email).
+    pub fn find_invitation(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<Invitation> {
+        let mut all = self.invitations(account_id, org_id, false)?.value;
+        all.sort_by_key(|i| std::cmp::Reverse(i.created));
+        let needle = id_or_email.trim();
+        all.into_iter()
+            .find(|i| i.id.to_string() == needle || i.email.eq_ignore_ascii_case(needle))
+            .ok_or_else(|| CoreError::not_found(format!("no invitation {needle:?} in this organization")))
+    }
+
+    /// Revokes an invitation (by id or email).
+    pub async fn revoke_invitation(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        id_or_email: &str,
+    ) -> Result<Invitation> {
+        let mut invitation = self.find_invitation(account_id, org_id, id_or_email)?;
+        self.require_manager(account_id, org_id, "revoke invitations")?;
+        let id = invitation.id;
+        self.authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await }).await?;
+        invitation.status = Some(InvitationStatus::Revoked);
+        self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
+        Ok(invitation)
+    }
+
+    /// Sends an invitation again: revokes it if still pending, then invites the same email with the
+    /// same role.
+    pub async fn resend_invitation(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        id_or_email: &str,
+    ) -> Result<Invitation> {
+        let old = self.find_invitation(account_id, org_id, id_or_email)?;
+        let role_id = old.role.as_ref().map(|r| r.id).ok_or_else(|| {
+            CoreError::invalid(
+                "this invitation carries no role, so it cannot be sent again as it was",
+                Vec::new(),
+            )
+        })?;
+        self.require_manager(account_id, org_id, "resend invitations")?;
+        if old.status == Some(InvitationStatus::Pending) {
+            let id = old.id;
+            match self
+                .authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
+                .await
+            {
+                Ok(()) => {}
+                Err(e) if e.code == ErrorCode::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            let mut revoked = old.clone();
+            revoked.status = Some(InvitationStatus::Revoked);
+            self.with_cache(|c| c.put_invitation(account_id, org_id, &revoked))?;
+        }
+        let create = InvitationCreate { email: old.email.clone(), role_id };
+        let invitation = self
+            .authed(account_id, |c, t| {
+                let create = create.clone();
+                async move { c.create_invitation(&t, org_id, &create).await }
+            })
+            .await
+            .map_err(|e| CoreError {
+                message: format!(
+                    "the old invitation was revoked but sending the new one failed: {}",
+                    e.message
+                ),
+                ..e
+            })?;
+        self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
+        Ok(invitation)
+    }
+
+    /// Changes a member's organization role: assigns the new role first, then revokes the old ones,
+    /// so a failure never leaves the member without a role.
+    pub async fn set_member_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        who: &str,
+        role_name: &str,
+    ) -> Result<Vec<MemberRole>> {
+        let row = self.find_member(account_id, org_id, who)?;
+        let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
+        let role = self.org_role(account_id, org_id, role_name)?;
+        self.require_manager(account_id, org_id, "change roles")?;
+        let scope = RoleScope::default();
+        let new_id = role.id;
+        match self
+            .authed(account_id, |c, t| async move {
+                c.assign_role(&t, new_id, Assignee::User(user_id), scope).await
+            })
+            .await
+        {
+            Ok(()) => {}
+            Err(e) if e.code == ErrorCode::Conflict => {} // already held
+            Err(e) => return Err(e),
+        }
+        let mut roles: Vec<MemberRole> = Vec::new();
+        for old in &row.roles {
+            let direct_org_role = !old.via_team && old.level.is_none_or(|l| l == RoleLevel::Organization);
+            if !direct_org_role || old.role_id == new_id {
+                if old.role_id != new_id {
+                    roles.push(old.clone());
+                }
+                continue;
+            }
+            let old_id = old.role_id;
+            let revoked = self
+                .authed(account_id, |c, t| async move {
+                    c.revoke_role(&t, old_id, Assignee::User(user_id), scope).await
+                })
+                .await;
+            match revoked {
+                Ok(()) => {}
+                Err(e) if e.code == ErrorCode::NotFound => {}
+                Err(e) => {
+                    // The new role is held; keep the cache truthful about both and report it.
+                    roles.push(old.clone());
+                    roles.push(MemberRole {
+                        role_id: new_id,
+                        name: role.name.clone(),
+                        level: Some(RoleLevel::Organization),
+                        via_team: false,
+                    });
+                    self.with_cache(|c| c.set_member_roles(account_id, org_id, user_id, &roles))?;
+                    return Err(CoreError {
+                        message: format!(
+                            "{} now holds {}, but removing {} failed: {}",
+                            who, role.name, old.name, e.message
+                        ),
+                        ..e
+                    });
+                }
+            }
+        }
+        roles.push(MemberRole {
+            role_id: new_id,
+            name: role.name.clone(),
+            level: Some(RoleLevel::Organization),
+            via_team: false,
+        });
+        self.with_cache(|c| c.set_member_roles(account_id, org_id, user_id, &roles))?;
+        Ok(roles)
+    }
+
+    /// Removes a member from the organization (all their organization roles).
+    pub async fn remove_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
+        let row = self.find_member(account_id, org_id, who)?;
+        let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
+        self.require_manager(account_id, org_id, "remove members")?;
+        self.authed(account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await }).await?;
+        self.with_cache(|c| c.remove_member(account_id, org_id, user_id))?;
+        Ok(())
+    }
+
+    /// Renames the organization and/or changes its description.
+    pub async fn update_organization(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Organization> {
+        if let Some(n) = &name {
+            check_org_name(n).map_err(|m| {
+                CoreError::invalid(m.clone(), vec![FieldMessage { field: "name".into(), message: m }])
+            })?;
+        }
+        if name.is_none() && description.is_none() {
+            return Err(CoreError::invalid("nothing to change", Vec::new()));
+        }
+        self.require_manager(account_id, org_id, "change organization settings")?;
+        let update =
+            OrganizationUpdate { name: name.map(|n| n.trim().to_owned()), description, ..Default::default() };
+        let org = self
+            .authed(account_id, |c, t| {
+                let update = update.clone();
+                async move { c.update_organization(&t, org_id, &update).await }
+            })
+            .await?;
+        self.with_cache(|c| c.put_organization(account_id, &org))?;
+        Ok(org)
+    }
+}
