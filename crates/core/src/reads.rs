@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
 
-use crate::cache::{Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord};
+use crate::cache::{entity, Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord};
 use crate::error::{CoreError, Result};
 use crate::service::Core;
 
@@ -62,9 +62,7 @@ impl Core {
         Ok(orgs
             .into_iter()
             .map(|f| {
-                let failed = states
-                    .iter()
-                    .any(|s| s.org_id == Some(f.value.id) && matches!(s.outcome, SyncOutcome::Error(_)));
+                let failed = last_error(&states, Some(f.value.id), entity::ORGANIZATION).is_some();
                 OrgEntry {
                     active: Some(f.value.id) == active,
                     stale: stale(f.fetched_at, failed, now),
@@ -83,7 +81,7 @@ impl Core {
             ))
         })?;
         let id = f.value.id;
-        self.stamp(account_id, id, "organization", f)
+        self.stamp(account_id, id, entity::ORGANIZATION, f)
     }
 
     /// Resolves an organization argument (id or name; `None` = the active one) to its id.
@@ -112,7 +110,7 @@ impl Core {
 
     pub fn members(&self, account_id: &str, org_id: Uuid, query: &MemberQuery) -> Result<Cached<MemberPage>> {
         let f = self.with_cache(|c| c.members(account_id, org_id, query))?;
-        self.stamp(account_id, org_id, "members", f)
+        self.stamp(account_id, org_id, entity::MEMBERS, f)
     }
 
     pub fn invitations(
@@ -122,22 +120,22 @@ impl Core {
         only_pending: bool,
     ) -> Result<Cached<Vec<Invitation>>> {
         let f = self.with_cache(|c| c.invitations(account_id, org_id, only_pending))?;
-        self.stamp(account_id, org_id, "invitations", f)
+        self.stamp(account_id, org_id, entity::INVITATIONS, f)
     }
 
     pub fn workspaces(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Workspace>>> {
         let f = self.with_cache(|c| c.workspaces(account_id, org_id))?;
-        self.stamp(account_id, org_id, "workspaces", f)
+        self.stamp(account_id, org_id, entity::WORKSPACES, f)
     }
 
     pub fn teams(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Team>>> {
         let f = self.with_cache(|c| c.teams(account_id, org_id))?;
-        self.stamp(account_id, org_id, "teams", f)
+        self.stamp(account_id, org_id, entity::TEAMS, f)
     }
 
     pub fn roles(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Role>>> {
         let f = self.with_cache(|c| c.roles(account_id, org_id))?;
-        self.stamp(account_id, org_id, "roles", f)
+        self.stamp(account_id, org_id, entity::ROLES, f)
     }
 
     /// The organization-level role names the signed-in user holds in an organization (from the cache).
@@ -163,11 +161,21 @@ impl Core {
     }
 }
 
+/// Why the last refresh of an entity failed: its own error, else the account-level listing's
+/// (an offline sync fails there, before any organization is fetched).
 fn last_error(states: &[SyncStateRecord], org_id: Option<Uuid>, entity: &str) -> Option<String> {
-    states.iter().filter(|s| s.org_id == org_id && (s.entity == entity || entity == "organization")).find_map(
-        |s| match &s.outcome {
-            SyncOutcome::Error(e) => Some(e.clone()),
-            SyncOutcome::Ok => None,
-        },
-    )
+    let error_of = |s: &SyncStateRecord| match &s.outcome {
+        SyncOutcome::Error(e) => Some(e.clone()),
+        SyncOutcome::Ok => None,
+    };
+    states
+        .iter()
+        .filter(|s| s.org_id == org_id && (s.entity == entity || entity == entity::ORGANIZATION))
+        .find_map(error_of)
+        .or_else(|| {
+            states
+                .iter()
+                .filter(|s| s.org_id.is_none() && s.entity == entity::ORGANIZATIONS)
+                .find_map(error_of)
+        })
 }

@@ -17,12 +17,9 @@ use zenml_cloud_api::{
     AccessToken, ApiClient, ApiError, InvitationFilter, Organization, RoleFilter, WorkspaceFilter,
 };
 
-use crate::cache::OrgSnapshot;
+use crate::cache::{entity, OrgSnapshot};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
-
-/// Entities a sync records state for.
-pub const ENTITIES: [&str; 5] = ["workspaces", "members", "invitations", "roles", "teams"];
 
 /// How a sync runs.
 #[derive(Clone, Debug)]
@@ -95,11 +92,13 @@ impl Core {
             Ok(o) => o,
             Err(e) => {
                 let msg = e.message.clone();
-                self.with_cache(|c| c.record_sync(account_id, None, "organizations", Utc::now(), Err(&msg)))?;
+                self.with_cache(|c| {
+                    c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Err(&msg))
+                })?;
                 return Err(e);
             }
         };
-        self.with_cache(|c| c.record_sync(account_id, None, "organizations", Utc::now(), Ok(())))?;
+        self.with_cache(|c| c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Ok(())))?;
 
         let total = orgs.len();
         let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
@@ -138,7 +137,7 @@ impl Core {
         }
         if let Some(e) = unauthorized {
             self.with_cache(|c| {
-                c.record_sync(account_id, None, "organizations", Utc::now(), Err(&e.message))
+                c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Err(&e.message))
             })?;
             return Err(e);
         }
@@ -196,26 +195,17 @@ impl Core {
         let now = Utc::now();
         match fetched {
             Ok((snapshot, hidden)) => {
-                let stored = self.with_cache(|c| {
-                    c.replace_org_snapshot(account_id, &snapshot, now)?;
-                    for entity in &hidden {
-                        c.record_sync(
-                            account_id,
-                            Some(org_id),
-                            entity,
-                            now,
-                            Err("your role cannot see this"),
-                        )?;
-                    }
-                    Ok(())
-                });
-                stored.map_err(OrgFailure::Other)
+                if !hidden.is_empty() {
+                    tracing::debug!(org = %org_id, ?hidden, "lists this role may not read were stored empty");
+                }
+                self.with_cache(|c| c.replace_org_snapshot(account_id, &snapshot, now))
+                    .map_err(OrgFailure::Other)
             }
             Err(e) if e.code == ErrorCode::Unauthorized => Err(OrgFailure::Unauthorized(e)),
             Err(e) => {
                 let msg = e.message.clone();
                 let recorded = self.with_cache(|c| {
-                    for entity in ENTITIES {
+                    for entity in entity::OF_ORG {
                         c.record_sync(account_id, Some(org_id), entity, now, Err(&msg))?;
                     }
                     Ok(())
@@ -248,10 +238,10 @@ async fn fetch_snapshot(
     )?;
     let mut hidden = Vec::new();
     if members.is_none() {
-        hidden.push("members");
+        hidden.push(entity::MEMBERS);
     }
     if invitations.is_none() {
-        hidden.push("invitations");
+        hidden.push(entity::INVITATIONS);
     }
     let snapshot = OrgSnapshot {
         organization,
