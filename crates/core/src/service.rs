@@ -130,6 +130,24 @@ impl Core {
         &self.data_dir
     }
 
+    /// Runs SQLite's full integrity check over the cache (slow on a big cache: run it in the
+    /// background after start). A damaged cache is moved aside and rebuilt empty; the notice says so
+    /// and the next sync fills it again.
+    pub fn verify_cache(&self) -> Result<Option<CacheNotice>> {
+        let mut cache = lock(&self.cache);
+        match cache.check_integrity() {
+            Ok(()) => Ok(None),
+            Err(CacheError::Corrupt(reason)) => {
+                let path = crate::paths::cache_path(&self.data_dir);
+                let (fresh, notice) = Cache::rebuild(&path, &reason)?;
+                *cache = fresh;
+                tracing::warn!(%notice, "cache rebuilt after an integrity check");
+                Ok(Some(notice))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs `f` with the cache. Never call it across an `.await`.
     pub(crate) fn with_cache<R>(&self, f: impl FnOnce(&Cache) -> Result<R, CacheError>) -> Result<R> {
         let cache = lock(&self.cache);
