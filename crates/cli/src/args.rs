@@ -1,0 +1,207 @@
+//! The command line's grammar (clap derive). Parsing only: every command is carried out in
+//! [`crate::commands`].
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+/// Shown at the end of `zpro --help`; kept in step with the constants in the crate root.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  other failure (server error, not found, conflict, cancelled, keyring unavailable, ...)
+  2  invalid input (bad arguments or values; checked before any request)
+  3  offline: the server could not be reached and nothing was changed
+  4  unauthorized: not signed in, or the session expired and could not be renewed
+  5  forbidden: your role does not allow it
+
+Listings read the offline cache (fill it with `zpro sync`) and work without a network.
+Keys and passwords: prefer `--key-stdin` / `--password-stdin` over arguments, which other
+programs on this computer can see.";
+
+/// `zpro`: administer ZenML Pro organizations from a shell.
+#[derive(Debug, Parser)]
+#[command(name = "zpro", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Act as this account (its id, or the email it signed in with) instead of the active one.
+    #[arg(long, global = true, value_name = "ID|EMAIL")]
+    pub account: Option<String>,
+    /// Act on this organization (its id or name) instead of the active one.
+    #[arg(long, global = true, value_name = "ID|NAME")]
+    pub org: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in: in the browser (default), with a key, or with a username and password.
+    Login(LoginArgs),
+    /// Sign out of the account: delete its keys and tokens from the keyring.
+    Logout {
+        /// Also delete the account's cached data.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// List the accounts on this computer.
+    Accounts(JsonFlag),
+    /// Fetch every organization of the account, with its members, invitations, roles, teams and workspaces.
+    Sync,
+    /// List the account's organizations.
+    Orgs(JsonFlag),
+    /// Make an organization the active one (works offline).
+    Switch {
+        /// The organization's id or name.
+        #[arg(value_name = "ORG")]
+        org: String,
+    },
+    /// Show or change the organization.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// List the organization's members: users, service accounts, teams and pending invitations.
+    Members(MembersArgs),
+    /// Invite people to the organization.
+    Invite {
+        /// One or more email addresses.
+        #[arg(value_name = "EMAIL", required = true)]
+        emails: Vec<String>,
+        /// The organization role to grant (for example "Organization Member").
+        #[arg(long, value_name = "NAME")]
+        role: String,
+    },
+    /// List the organization's invitations (pending ones unless --all).
+    Invitations {
+        /// Include accepted, declined, revoked and expired invitations.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Revoke an invitation.
+    Revoke {
+        /// The invitation's id or email.
+        #[arg(value_name = "INVITATION")]
+        invitation: String,
+    },
+    /// Send an invitation again (revokes the pending one, invites with the same role).
+    Resend {
+        /// The invitation's id or email.
+        #[arg(value_name = "INVITATION")]
+        invitation: String,
+    },
+    /// Change a member's organization role.
+    Role {
+        #[command(subcommand)]
+        command: RoleCommand,
+    },
+    /// Remove a member from the organization.
+    Remove {
+        /// The member's id, email, username or name.
+        #[arg(value_name = "MEMBER")]
+        member: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// List the organization's workspaces.
+    Workspaces(JsonFlag),
+    /// List the organization's teams.
+    Teams(JsonFlag),
+    /// List the organization's roles.
+    Roles(JsonFlag),
+}
+
+/// `--json` on a listing.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON: {"fetched_at", "stale", "last_error", "items": [...]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("method").args(["key", "key_stdin", "username"])))]
+pub struct LoginArgs {
+    /// The API's base URL [default: $ZENML_PRO_API_URL, else https://cloudapi.zenml.io].
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// A personal access token or service-account key ("-" reads it from standard input; prefer --key-stdin).
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Read the personal access token or service-account key from standard input.
+    #[arg(long)]
+    pub key_stdin: bool,
+    /// Sign in with this username and a password (self-hosted control planes).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password from standard input (otherwise it is asked for on the terminal).
+    #[arg(long, requires = "username")]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Show the organization's details.
+    Show(JsonFlag),
+    /// Rename the organization.
+    Rename {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Set the organization's description.
+    Describe {
+        #[arg(value_name = "TEXT")]
+        text: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Give a member a new organization role (replacing their direct organization roles).
+    Set {
+        /// The member's id, email, username or name.
+        #[arg(value_name = "MEMBER")]
+        member: String,
+        /// The organization role's name.
+        #[arg(value_name = "ROLE")]
+        role: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MembersArgs {
+    /// Only members whose name, email or username contains this (case-insensitive).
+    #[arg(long, value_name = "S")]
+    pub search: Option<String>,
+    /// Only members holding this role (directly or through a team).
+    #[arg(long, value_name = "R")]
+    pub role: Option<String>,
+    /// Only rows of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// At most this many rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    User,
+    #[value(name = "service_account")]
+    ServiceAccount,
+    Team,
+    Invitation,
+}
+
+impl From<KindArg> for zenml_pro_core::MemberKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::User => Self::User,
+            KindArg::ServiceAccount => Self::ServiceAccount,
+            KindArg::Team => Self::Team,
+            KindArg::Invitation => Self::Invitation,
+        }
+    }
+}

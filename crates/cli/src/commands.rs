@@ -1,0 +1,717 @@
+//! Carrying out each command: resolve the account and organization, call core, print.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+use chrono::Utc;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+use zenml_pro_core::api::{ApiKey, Password};
+use zenml_pro_core::{
+    AccountRecord, Cache, Core, CoreError, MemberQuery, SyncOptions, SyncOutcome, SyncProgress,
+};
+
+use crate::args::{Command, JsonFlag, LoginArgs, MembersArgs, OrgCommand, RoleCommand};
+use crate::output::{
+    cell, clean, date, table, AccountItem, Freshness, InvitationItem, MemberItem, OrgItem, RoleItem, Single,
+    TeamItem, WorkspaceItem,
+};
+use crate::{exit_code, CliEnv, EXIT_OK};
+
+/// Writes a line; a closed stdout or stderr is not a reason to fail the command.
+macro_rules! say {
+    ($w:expr) => {{ let _ = writeln!($w); }};
+    ($w:expr, $($t:tt)*) => {{ let _ = writeln!($w, $($t)*); }};
+}
+
+type Res = Result<i32, CoreError>;
+
+/// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
+/// line printed when it is empty.
+struct View<'a, T> {
+    header: &'a [&'a str],
+    row: &'a dyn Fn(&T) -> Vec<String>,
+    empty: &'a str,
+}
+
+/// One run of a command.
+pub(crate) struct Ctx<'a> {
+    pub core: Core,
+    pub env: &'a CliEnv,
+    /// `--account`.
+    pub account: Option<String>,
+    /// `--org`.
+    pub org: Option<String>,
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
+    match command {
+        Command::Login(args) => login(ctx, args).await,
+        Command::Logout { purge } => logout(ctx, purge),
+        Command::Accounts(f) => accounts(ctx, f),
+        Command::Sync => sync(ctx).await,
+        Command::Orgs(f) => orgs(ctx, f),
+        Command::Switch { org } => switch(ctx, &org).await,
+        Command::Org { command } => org(ctx, command).await,
+        Command::Members(args) => members(ctx, args),
+        Command::Invite { emails, role } => invite(ctx, &emails, &role).await,
+        Command::Invitations { all, json } => invitations(ctx, all, json),
+        Command::Revoke { invitation } => revoke(ctx, &invitation).await,
+        Command::Resend { invitation } => resend(ctx, &invitation).await,
+        Command::Role { command: RoleCommand::Set { member, role } } => role_set(ctx, &member, &role).await,
+        Command::Remove { member, yes } => remove(ctx, &member, yes).await,
+        Command::Workspaces(f) => workspaces(ctx, f),
+        Command::Teams(f) => teams(ctx, f),
+        Command::Roles(f) => roles(ctx, f),
+    }
+}
+
+impl Ctx<'_> {
+    /// The account to act on: `--account` (id or email), else the active one.
+    fn account(&self) -> Result<AccountRecord, CoreError> {
+        let Some(wanted) = self.account.as_deref() else {
+            return self
+                .core
+                .active_account()?
+                .ok_or_else(|| CoreError::unauthorized("not signed in: run `zpro login` first"));
+        };
+        let wanted = wanted.trim();
+        let matches: Vec<AccountRecord> = self
+            .core
+            .accounts()?
+            .into_iter()
+            .filter(|a| {
+                a.id == wanted || a.user_email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+            })
+            .collect();
+        match matches.len() {
+            0 => Err(CoreError::unauthorized(format!(
+                "no account {wanted:?} on this computer: see `zpro accounts`, or sign in with `zpro login`"
+            ))),
+            1 => Ok(matches.into_iter().next().expect("one")),
+            _ => {
+                let ids: Vec<String> = matches.iter().map(|a| format!("{} ({})", a.id, a.base_url)).collect();
+                Err(CoreError::invalid(
+                    format!("{wanted:?} has accounts on several servers; give one id: {}", ids.join(", ")),
+                    Vec::new(),
+                ))
+            }
+        }
+    }
+
+    /// The account and the organization to act on (`--org`, else the active one).
+    fn account_and_org(&self) -> Result<(AccountRecord, Uuid), CoreError> {
+        let account = self.account()?;
+        let org = self.core.resolve_org(&account.id, self.org.as_deref())?;
+        Ok((account, org))
+    }
+
+    /// An organization's name for messages.
+    fn org_name(&self, account_id: &str, org_id: Uuid) -> String {
+        self.core
+            .organization(account_id, &org_id.to_string())
+            .map_or_else(|_| org_id.to_string(), |o| clean(&o.value.name))
+    }
+
+    /// Prints a listing: JSON, or a table followed by its freshness.
+    fn listing<T: Serialize>(
+        &mut self,
+        json: bool,
+        fresh: &Freshness,
+        items: Vec<T>,
+        total: Option<usize>,
+        view: View<'_, T>,
+    ) -> Res {
+        if json {
+            let mut listing = fresh.listing(items);
+            listing.total = total;
+            let text = serde_json::to_string_pretty(&listing)
+                .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;
+            say!(self.out, "{text}");
+            return Ok(EXIT_OK);
+        }
+        if items.is_empty() {
+            say!(self.out, "{}", view.empty);
+        } else {
+            let rows: Vec<Vec<String>> = items.iter().map(view.row).collect();
+            let _ = write!(self.out, "{}", table(view.header, &rows));
+        }
+        if let Some(total) = total.filter(|t| *t > items.len()) {
+            say!(self.out, "showing {} of {total}", items.len());
+        }
+        for line in fresh.lines(Utc::now()) {
+            say!(self.out, "{line}");
+        }
+        Ok(EXIT_OK)
+    }
+}
+
+// ----- accounts -----
+
+async fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Res {
+    let url = args.url.clone().unwrap_or_else(|| ctx.env.default_url.clone());
+    let account = if args.key_stdin || args.key.as_deref() == Some("-") {
+        let key = read_stdin_secret("key")?;
+        ctx.core.login_with_key(&url, ApiKey::new(key)).await?
+    } else if let Some(key) = args.key {
+        ctx.core.login_with_key(&url, ApiKey::new(key)).await?
+    } else if let Some(username) = args.username {
+        let password = if args.password_stdin {
+            read_stdin_password()?
+        } else if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(format!("Password for {username}: "))
+                .map_err(|e| CoreError::internal(format!("could not read the password: {e}")))?
+        } else {
+            return Err(CoreError::invalid(
+                "standard input is not a terminal: give the password on standard input with --password-stdin",
+                Vec::new(),
+            ));
+        };
+        ctx.core.login_with_password(&url, &username, Password::new(password)).await?
+    } else {
+        let device = ctx.core.begin_device_login(&url).await?;
+        say!(
+            ctx.err,
+            "To sign in, open {} in a browser and confirm the code {} (valid for {} min).",
+            clean(&device.verification_url),
+            clean(&device.user_code),
+            device.expires_in.div_ceil(60)
+        );
+        say!(ctx.err, "Waiting for the approval... (Ctrl+C cancels)");
+        let cancel = device.cancel_handle();
+        let on_interrupt = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        });
+        let result = ctx.core.complete_device_login(&device).await;
+        on_interrupt.abort();
+        result?
+    };
+    say!(ctx.out, "Signed in as {} at {} (account {}).", who(&account), clean(&account.base_url), account.id);
+    say!(ctx.err, "Next: `zpro sync` fetches your organizations.");
+    Ok(EXIT_OK)
+}
+
+fn who(a: &AccountRecord) -> String {
+    match (a.user_name.as_deref(), a.user_email.as_deref()) {
+        (Some(n), Some(e)) => format!("{} <{}>", clean(n), clean(e)),
+        (None, Some(e)) => clean(e),
+        (Some(n), None) => clean(n),
+        (None, None) => a.user_id.to_string(),
+    }
+}
+
+/// A key from standard input: the whole input, surrounding whitespace removed.
+fn read_stdin_secret(what: &str) -> Result<String, CoreError> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| CoreError::internal(format!("could not read the {what} from standard input: {e}")))?;
+    let s = s.trim().to_owned();
+    if s.is_empty() {
+        return Err(CoreError::invalid(format!("no {what} on standard input"), Vec::new()));
+    }
+    Ok(s)
+}
+
+/// A password from standard input: its first line, only the line ending removed.
+fn read_stdin_password() -> Result<String, CoreError> {
+    let mut s = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut s)
+        .map_err(|e| CoreError::internal(format!("could not read the password from standard input: {e}")))?;
+    let s = s.trim_end_matches(['\n', '\r']).to_owned();
+    if s.is_empty() {
+        return Err(CoreError::invalid("no password on standard input", Vec::new()));
+    }
+    Ok(s)
+}
+
+fn logout(ctx: &mut Ctx<'_>, purge: bool) -> Res {
+    let account = ctx.account()?;
+    ctx.core.logout(&account.id, purge)?;
+    if purge {
+        say!(
+            ctx.out,
+            "Signed out of {} at {}; its cached data was deleted.",
+            who(&account),
+            clean(&account.base_url)
+        );
+    } else {
+        say!(
+            ctx.out,
+            "Signed out of {} at {}; its cached data stays readable (--purge deletes it).",
+            who(&account),
+            clean(&account.base_url)
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn accounts(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let active = ctx.core.active_account()?.map(|a| a.id);
+    let items: Vec<AccountItem> =
+        ctx.core.accounts()?.iter().map(|a| AccountItem::new(a, active.as_deref() == Some(&a.id))).collect();
+    ctx.listing(
+        f.json,
+        &Freshness::local(),
+        items,
+        None,
+        View {
+            header: &["", "EMAIL", "NAME", "SERVER", "SIGNED IN", "ID"],
+            row: &|a| {
+                vec![
+                    if a.active { "*" } else { "" }.to_owned(),
+                    cell(a.email.as_deref()),
+                    cell(a.name.as_deref()),
+                    clean(&a.base_url),
+                    if a.signed_in { "yes" } else { "no" }.to_owned(),
+                    a.id.clone(),
+                ]
+            },
+            empty: "No accounts on this computer: sign in with `zpro login`.",
+        },
+    )
+}
+
+// ----- sync -----
+
+async fn sync(ctx: &mut Ctx<'_>) -> Res {
+    let account = ctx.account()?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<SyncProgress>();
+    let progress = move |p: SyncProgress| {
+        let _ = tx.send(p);
+    };
+    let cancel = CancellationToken::new();
+    let interrupt = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    };
+    let options = SyncOptions::default();
+    let result = {
+        let work = ctx.core.sync(&account.id, &options, &progress, &cancel);
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                r = &mut work => break r,
+                Some(p) = rx.recv() => print_progress(ctx.err, &p),
+            }
+        }
+    };
+    interrupt.abort();
+    while let Ok(p) = rx.try_recv() {
+        print_progress(ctx.err, &p);
+    }
+    let report = result?;
+    let seconds = report.duration_ms as f64 / 1000.0;
+    say!(ctx.out, "Synced {} of {} organizations in {seconds:.1} s.", report.synced, report.organizations);
+    if report.removed > 0 {
+        say!(ctx.out, "Removed {} organizations the server no longer lists.", report.removed);
+    }
+    if !report.failed.is_empty() {
+        say!(ctx.out, "Failed ({}):", report.failed.len());
+        for f in &report.failed {
+            say!(ctx.out, "  {}: {}", clean(&f.organization), clean(&f.error.message));
+        }
+    }
+    // The first sync picks an active organization, so the other commands have one to act on.
+    if ctx.core.active_organization(&account.id)?.is_none() {
+        if let Some(first) = ctx.core.organizations(&account.id)?.into_iter().next() {
+            let org = ctx.core.switch_organization(&account.id, &first.organization.id.to_string()).await?;
+            say!(ctx.out, "Active organization: {} (change it with `zpro switch ORG`).", clean(&org.name));
+        }
+    }
+    if report.organizations > 0 && report.synced == 0 {
+        let worst =
+            report.failed.iter().map(|f| exit_code(f.error.code)).max().unwrap_or(crate::EXIT_FAILURE);
+        return Ok(worst);
+    }
+    Ok(EXIT_OK)
+}
+
+fn print_progress(err: &mut dyn Write, p: &SyncProgress) {
+    match p {
+        SyncProgress::Listing => say!(err, "listing organizations..."),
+        SyncProgress::Organization { name, done, total, ok } => {
+            say!(err, "[{done}/{total}] {} {}", clean(name), if *ok { "ok" } else { "failed" })
+        }
+        SyncProgress::Finished { total, failed } => say!(err, "done: {total} organizations, {failed} failed"),
+    }
+}
+
+// ----- organizations -----
+
+fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let account = ctx.account()?;
+    let entries = ctx.core.organizations(&account.id)?;
+    // The list itself was fetched at the last successful listing; the account-level sync state says
+    // when, and whether the last attempt failed.
+    let listed = account_level_state(ctx.env, &account.id);
+    let oldest = entries.iter().map(|e| e.fetched_at).min();
+    let (listed_at, list_error) = match &listed {
+        Some(s) => (
+            s.fetched_at,
+            match &s.outcome {
+                SyncOutcome::Error(e) => Some(e.clone()),
+                SyncOutcome::Ok => None,
+            },
+        ),
+        None => (None, None),
+    };
+    let fetched_at = match (oldest, listed_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let fresh = Freshness {
+        fetched_at,
+        stale: list_error.is_some()
+            || entries.iter().any(|e| e.stale)
+            || fetched_at.is_some_and(|t| Utc::now() - t > zenml_pro_core::STALE_AFTER),
+        last_error: list_error,
+    };
+    let items: Vec<OrgItem> = entries.iter().map(|e| OrgItem::new(&e.organization, e.active)).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["", "NAME", "DISPLAY NAME", "PLAN", "ID"],
+            row: &|o| {
+                vec![
+                    if o.active { "*" } else { "" }.to_owned(),
+                    clean(&o.name),
+                    cell(o.display_name.as_deref()),
+                    cell(o.plan.as_deref()),
+                    o.id.to_string(),
+                ]
+            },
+            empty: "No organizations in the cache: run `zpro sync`.",
+        },
+    )
+}
+
+/// The sync state of the account's list of organizations, read on a second connection to the cache
+/// (core exposes no read of it). `None` when there is none or it cannot be read.
+fn account_level_state(env: &CliEnv, account_id: &str) -> Option<zenml_pro_core::SyncStateRecord> {
+    let (cache, _) = Cache::open(&zenml_pro_core::cache_path(&env.data_dir)).ok()?;
+    cache
+        .sync_states(account_id)
+        .ok()?
+        .into_iter()
+        .find(|s| s.org_id.is_none() && s.entity == zenml_pro_core::cache::entity::ORGANIZATIONS)
+}
+
+async fn switch(ctx: &mut Ctx<'_>, wanted: &str) -> Res {
+    let account = ctx.account()?;
+    let org = ctx.core.switch_organization(&account.id, wanted).await?;
+    say!(
+        ctx.out,
+        "Active organization: {}{}.",
+        clean(&org.name),
+        org.display_name.as_deref().map(|d| format!(" ({})", clean(d))).unwrap_or_default()
+    );
+    Ok(EXIT_OK)
+}
+
+async fn org(ctx: &mut Ctx<'_>, command: OrgCommand) -> Res {
+    match command {
+        OrgCommand::Show(f) => org_show(ctx, f),
+        OrgCommand::Rename { name } => {
+            let (account, org_id) = ctx.account_and_org()?;
+            let before = ctx.org_name(&account.id, org_id);
+            let org = ctx.core.update_organization(&account.id, org_id, Some(name), None).await?;
+            say!(ctx.out, "Renamed organization {before} to {}.", clean(&org.name));
+            Ok(EXIT_OK)
+        }
+        OrgCommand::Describe { text } => {
+            let (account, org_id) = ctx.account_and_org()?;
+            let org = ctx.core.update_organization(&account.id, org_id, None, Some(text)).await?;
+            say!(ctx.out, "Description of {} set to: {}", clean(&org.name), cell(org.description.as_deref()));
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn org_show(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.organization(&account.id, &org_id.to_string())?;
+    let active = ctx.core.active_organization(&account.id)? == Some(org_id);
+    let fresh = Freshness::from(&cached);
+    let item = OrgItem::new(&cached.value, active);
+    if f.json {
+        let single = Single {
+            fetched_at: fresh.fetched_at,
+            stale: fresh.stale,
+            last_error: fresh.last_error.clone(),
+            item,
+        };
+        let text = serde_json::to_string_pretty(&single)
+            .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;
+        say!(ctx.out, "{text}");
+        return Ok(EXIT_OK);
+    }
+    let mine = ctx.core.my_roles(&account.id, org_id)?;
+    let o = &cached.value;
+    let rows = vec![
+        vec!["Name".to_owned(), clean(&o.name)],
+        vec!["Display name".to_owned(), cell(o.display_name.as_deref())],
+        vec!["Description".to_owned(), cell(o.description.as_deref())],
+        vec!["Plan".to_owned(), cell(item.plan.as_deref())],
+        vec!["Active".to_owned(), if active { "yes" } else { "no" }.to_owned()],
+        vec!["Your roles".to_owned(), if mine.is_empty() { "-".to_owned() } else { clean(&mine.join(", ")) }],
+        vec!["Created".to_owned(), date(Some(o.created))],
+        vec!["Updated".to_owned(), date(Some(o.updated))],
+        vec!["ID".to_owned(), o.id.to_string()],
+    ];
+    let text = table(&["", ""], &rows);
+    // The two-column table without its empty header line.
+    let _ = write!(ctx.out, "{}", text.split_once('\n').map_or("", |(_, rest)| rest));
+    for line in fresh.lines(Utc::now()) {
+        say!(ctx.out, "{line}");
+    }
+    Ok(EXIT_OK)
+}
+
+// ----- members and invitations -----
+
+fn members(ctx: &mut Ctx<'_>, args: MembersArgs) -> Res {
+    if args.limit == Some(0) {
+        return Err(CoreError::invalid("--limit must be at least 1", Vec::new()));
+    }
+    let (account, org_id) = ctx.account_and_org()?;
+    let query = MemberQuery {
+        search: args.search,
+        role: args.role,
+        kind: args.kind.map(Into::into),
+        offset: 0,
+        limit: args.limit,
+    };
+    let cached = ctx.core.members(&account.id, org_id, &query)?;
+    let fresh = Freshness::from(&cached);
+    let total = cached.value.total;
+    let items: Vec<MemberItem> = cached.value.rows.iter().map(MemberItem::new).collect();
+    ctx.listing(
+        args.json.json,
+        &fresh,
+        items,
+        Some(total),
+        View {
+            header: &["KIND", "NAME", "EMAIL", "ROLES"],
+            row: &|m| {
+                vec![
+                    m.kind.clone(),
+                    cell(m.name.as_deref()),
+                    cell(m.email.as_deref()),
+                    if m.roles.is_empty() { "-".to_owned() } else { clean(&m.roles.join(", ")) },
+                ]
+            },
+            empty: "No members match.",
+        },
+    )
+}
+
+async fn invite(ctx: &mut Ctx<'_>, emails: &[String], role: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let outcomes = ctx.core.invite(&account.id, org_id, emails, role).await?;
+    let mut worst = EXIT_OK;
+    for o in &outcomes {
+        match (&o.invitation, &o.error) {
+            (Some(inv), _) => {
+                let item = InvitationItem::new(inv);
+                say!(
+                    ctx.out,
+                    "sent    {}  ({}, invitation {})",
+                    clean(&o.email),
+                    cell(item.role.as_deref()),
+                    inv.id
+                );
+            }
+            (None, Some(e)) => {
+                worst = worst.max(exit_code(e.code));
+                say!(ctx.out, "failed  {}: {}", clean(&o.email), clean(&e.message));
+            }
+            (None, None) => {
+                worst = worst.max(crate::EXIT_FAILURE);
+                say!(ctx.out, "failed  {}: no answer", clean(&o.email));
+            }
+        }
+    }
+    Ok(worst)
+}
+
+fn invitations(ctx: &mut Ctx<'_>, all: bool, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.invitations(&account.id, org_id, !all)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<InvitationItem> = cached.value.iter().map(InvitationItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["EMAIL", "STATUS", "ROLE", "INVITED BY", "CREATED", "EXPIRES", "ID"],
+            row: &|i| {
+                vec![
+                    clean(&i.email),
+                    cell(i.status.as_deref()),
+                    cell(i.role.as_deref()),
+                    cell(i.inviter.as_deref()),
+                    date(i.created),
+                    date(i.expires),
+                    i.id.to_string(),
+                ]
+            },
+            empty: if all { "No invitations." } else { "No pending invitations (--all shows the others)." },
+        },
+    )
+}
+
+async fn revoke(ctx: &mut Ctx<'_>, which: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let inv = ctx.core.revoke_invitation(&account.id, org_id, which).await?;
+    say!(ctx.out, "Revoked the invitation of {} (invitation {}).", clean(&inv.email), inv.id);
+    Ok(EXIT_OK)
+}
+
+async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let inv = ctx.core.resend_invitation(&account.id, org_id, which).await?;
+    let item = InvitationItem::new(&inv);
+    say!(
+        ctx.out,
+        "Invited {} again as {} (new invitation {}).",
+        clean(&inv.email),
+        cell(item.role.as_deref()),
+        inv.id
+    );
+    Ok(EXIT_OK)
+}
+
+async fn role_set(ctx: &mut Ctx<'_>, member: &str, role: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let roles = ctx.core.set_member_role(&account.id, org_id, member, role).await?;
+    let names: Vec<String> = roles.iter().map(|r| clean(&r.name)).collect();
+    say!(ctx.out, "{} now holds: {}.", clean(member), names.join(", "));
+    Ok(EXIT_OK)
+}
+
+async fn remove(ctx: &mut Ctx<'_>, member: &str, yes: bool) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let row = ctx.core.find_member(&account.id, org_id, member)?;
+    let shown = MemberItem::new(&row);
+    let label = match (shown.name.as_deref(), shown.email.as_deref()) {
+        (Some(n), Some(e)) => format!("{} <{}>", clean(n), clean(e)),
+        _ => clean(member),
+    };
+    let org_name = ctx.org_name(&account.id, org_id);
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(CoreError::invalid(
+                "standard input is not a terminal, so removal cannot be confirmed: pass --yes",
+                Vec::new(),
+            ));
+        }
+        let _ = write!(ctx.err, "Remove {label} from {org_name}? [y/N] ");
+        let _ = ctx.err.flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            say!(ctx.err, "Not removed.");
+            return Err(CoreError::cancelled());
+        }
+    }
+    ctx.core.remove_member(&account.id, org_id, member).await?;
+    say!(ctx.out, "Removed {label} from {org_name}.");
+    Ok(EXIT_OK)
+}
+
+// ----- the other listings -----
+
+fn workspaces(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.workspaces(&account.id, org_id)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<WorkspaceItem> = cached.value.iter().map(WorkspaceItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["NAME", "STATUS", "VERSION", "SERVER URL"],
+            row: &|w| {
+                vec![
+                    clean(&w.name),
+                    clean(&w.status),
+                    cell(w.version.as_deref()),
+                    cell(w.server_url.as_deref()),
+                ]
+            },
+            empty: "No workspaces.",
+        },
+    )
+}
+
+fn teams(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.teams(&account.id, org_id)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<TeamItem> = cached.value.iter().map(TeamItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["NAME", "MEMBERS", "ID"],
+            row: &|t| {
+                vec![
+                    clean(&t.name),
+                    t.member_count.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+                    t.id.to_string(),
+                ]
+            },
+            empty: "No teams.",
+        },
+    )
+}
+
+fn roles(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.roles(&account.id, org_id)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<RoleItem> = cached.value.iter().map(RoleItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["NAME", "LEVEL", "BUILT-IN", "ID"],
+            row: &|r| {
+                vec![
+                    clean(&r.name),
+                    clean(&r.level),
+                    match r.system_managed {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "-",
+                    }
+                    .to_owned(),
+                    r.id.to_string(),
+                ]
+            },
+            empty: "No roles.",
+        },
+    )
+}

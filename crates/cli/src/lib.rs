@@ -1,0 +1,119 @@
+//! `zpro`: the ZenML Pro Desktop app on the command line.
+//!
+//! A thin front end over [`zenml_pro_core`]: it parses the arguments, calls one [`Core`] function and
+//! prints the result. Everything it can do, the desktop window can do through the same core calls, so
+//! every capability is scriptable and testable from a shell. Listings read the offline cache (filled by
+//! `zpro sync`) and work without a network; every listing has `--json` with stable field names (see
+//! [`output`]); exit codes tell apart the kinds of failure (the constants below, also in `zpro --help`).
+//!
+//! [`run`] is the whole program with its environment passed in ([`CliEnv`]: data directory, keyring,
+//! default URL), so tests drive it in-process against the emulator with a temp-dir cache and an
+//! in-memory keyring; `main.rs` only fills [`CliEnv`] from the real environment.
+//!
+//! ## Adding a command
+//! 1. Add a variant (with its doc comment, which becomes its help) to [`args::Command`].
+//! 2. Handle it in `commands::dispatch` with one core call. If the logic is more than parse, call,
+//!    print, it belongs in core.
+//! 3. A listing gets `--json` ([`args::JsonFlag`]) and an item struct in [`output`] with documented,
+//!    stable field names; human output is an [`output::table`] followed by the freshness lines.
+//! 4. Add an integration test in `tests/` against the emulator.
+
+pub mod args;
+mod commands;
+pub mod output;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Parser;
+use zenml_pro_core::{ClientSettings, Core, CoreError, CoreOptions, ErrorCode, SecretStore};
+
+/// Success.
+pub const EXIT_OK: i32 = 0;
+/// Any failure not listed below (server error, not found, conflict, cancelled, no keyring, ...).
+pub const EXIT_FAILURE: i32 = 1;
+/// Invalid input: bad arguments (also clap's usage errors) or values refused before or by the server.
+pub const EXIT_INVALID_INPUT: i32 = 2;
+/// The server could not be reached; nothing was changed.
+pub const EXIT_OFFLINE: i32 = 3;
+/// Not signed in, or the session expired and could not be renewed.
+pub const EXIT_UNAUTHORIZED: i32 = 4;
+/// The account's role does not allow it.
+pub const EXIT_FORBIDDEN: i32 = 5;
+
+/// The exit code of a core error.
+pub fn exit_code(code: ErrorCode) -> i32 {
+    match code {
+        ErrorCode::InvalidInput => EXIT_INVALID_INPUT,
+        ErrorCode::Offline => EXIT_OFFLINE,
+        ErrorCode::Unauthorized => EXIT_UNAUTHORIZED,
+        ErrorCode::Forbidden => EXIT_FORBIDDEN,
+        ErrorCode::NotFound
+        | ErrorCode::Conflict
+        | ErrorCode::RateLimited
+        | ErrorCode::PlanLimit
+        | ErrorCode::KeyringUnavailable
+        | ErrorCode::Server
+        | ErrorCode::Cancelled
+        | ErrorCode::Internal => EXIT_FAILURE,
+    }
+}
+
+/// What the program needs from its surroundings.
+pub struct CliEnv {
+    /// Where the cache lives.
+    pub data_dir: PathBuf,
+    /// Where keys and tokens live: the OS keyring, or an in-memory one in tests.
+    pub secrets: Arc<dyn SecretStore>,
+    /// The base URL `login` uses without `--url`.
+    pub default_url: String,
+    pub client: ClientSettings,
+}
+
+/// Runs `zpro` with these arguments (the first is the program name) and returns its exit code. Output
+/// goes to `out`, messages, progress and errors to `err`.
+pub async fn run(
+    args: impl IntoIterator<Item = OsString>,
+    env: CliEnv,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout and succeed; usage errors go to stderr and exit 2.
+            let text = e.render().to_string();
+            let target: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = write!(target, "{text}");
+            return e.exit_code();
+        }
+    };
+    let (core, notice) = match Core::open(CoreOptions {
+        data_dir: env.data_dir.clone(),
+        secrets: env.secrets.clone(),
+        client: env.client.clone(),
+    }) {
+        Ok(opened) => opened,
+        Err(e) => return report(err, &e),
+    };
+    if let Some(notice) = notice {
+        let _ = writeln!(err, "notice: {notice}");
+    }
+    let mut ctx = commands::Ctx { core, env: &env, account: cli.account, org: cli.org, out, err };
+    match commands::dispatch(&mut ctx, cli.command).await {
+        Ok(code) => code,
+        Err(e) => report(ctx.err, &e),
+    }
+}
+
+/// Prints an error as one line `error: <message>`, its field messages indented below, and returns
+/// its exit code. Core's messages never carry a secret.
+pub(crate) fn report(err: &mut dyn Write, e: &CoreError) -> i32 {
+    let _ = writeln!(err, "error: {}", output::clean(&e.message));
+    for f in &e.fields {
+        let _ = writeln!(err, "  {}: {}", output::clean(&f.field), output::clean(&f.message));
+    }
+    exit_code(e.code)
+}

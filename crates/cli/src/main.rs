@@ -1,0 +1,46 @@
+//! The `zpro` binary: fills [`CliEnv`] from the real environment and runs the command line.
+
+use std::sync::Arc;
+
+use tracing_subscriber::EnvFilter;
+use zenml_pro_cli::{run, CliEnv, EXIT_FAILURE};
+use zenml_pro_core::{api::DEFAULT_BASE_URL, ClientSettings, OsKeyring};
+
+/// The environment variable with the API's base URL `login` uses without `--url`.
+const API_URL_ENV: &str = "ZENML_PRO_API_URL";
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .init();
+    let data_dir = match zenml_pro_core::data_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(EXIT_FAILURE);
+        }
+    };
+    let default_url = std::env::var(API_URL_ENV)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or(DEFAULT_BASE_URL.to_owned());
+    let env = CliEnv {
+        data_dir,
+        secrets: Arc::new(OsKeyring::new()),
+        default_url,
+        client: ClientSettings::default(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            std::process::exit(EXIT_FAILURE);
+        }
+    };
+    // Unlocked handles: log lines from other threads must not wait for the command to finish.
+    let code =
+        runtime.block_on(run(std::env::args_os(), env, &mut std::io::stdout(), &mut std::io::stderr()));
+    drop(runtime);
+    std::process::exit(code);
+}

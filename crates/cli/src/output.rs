@@ -1,0 +1,363 @@
+//! What `zpro` prints: the stable JSON shapes of `--json`, plain-text tables, and the "as of" line.
+//!
+//! The JSON field names are part of the command line's interface: scripts read them. Add fields
+//! freely; never rename or remove one.
+
+use chrono::{DateTime, Local, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zenml_pro_core::api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
+use zenml_pro_core::{AccountRecord, Cached};
+
+/// Every `--json` listing: the items and how fresh they are.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Listing<T> {
+    /// When the data was fetched from the server (RFC 3339, UTC); `null` when the cache holds none yet.
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// True when the data is older than 15 minutes or its last refresh failed.
+    pub stale: bool,
+    /// Why the last refresh failed, if it did.
+    pub last_error: Option<String>,
+    /// `members` only: how many rows match in all (`items` may be cut by `--limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
+    pub items: Vec<T>,
+}
+
+/// `org show --json`: one organization with how fresh it is.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Single<T> {
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub stale: bool,
+    pub last_error: Option<String>,
+    pub item: T,
+}
+
+/// How fresh some cached data is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Freshness {
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub stale: bool,
+    pub last_error: Option<String>,
+}
+
+impl<T> From<&Cached<T>> for Freshness {
+    fn from(c: &Cached<T>) -> Self {
+        Self { fetched_at: Some(c.fetched_at), stale: c.stale, last_error: c.last_error.clone() }
+    }
+}
+
+impl Freshness {
+    /// Data that is not fetched from a server (the accounts on this computer): always current.
+    pub fn local() -> Self {
+        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None }
+    }
+
+    pub fn listing<T>(&self, items: Vec<T>) -> Listing<T> {
+        Listing {
+            fetched_at: self.fetched_at,
+            stale: self.stale,
+            last_error: self.last_error.clone(),
+            total: None,
+            items,
+        }
+    }
+
+    /// The lines printed under a table: "as of 14:02 (3 min ago)" and, when stale, why.
+    pub fn lines(&self, now: DateTime<Utc>) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self.fetched_at {
+            Some(at) => lines.push(format!("as of {} ({})", local_time(at, now), age(at, now))),
+            None => lines.push("nothing fetched yet: run `zpro sync`".to_owned()),
+        }
+        if self.stale {
+            match &self.last_error {
+                Some(e) => lines.push(format!("(stale: last refresh failed: {})", clean(e))),
+                None => lines.push("(stale: older than 15 minutes; run `zpro sync`)".to_owned()),
+            }
+        }
+        lines
+    }
+}
+
+/// An organization (`orgs --json`, `org show --json`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrgItem {
+    pub id: Uuid,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    /// `free`, `trial`, `pro`, `enterprise`; `null` when your role cannot see billing.
+    pub plan: Option<String>,
+    /// Whether it is the account's active organization.
+    pub active: bool,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+impl OrgItem {
+    pub fn new(o: &Organization, active: bool) -> Self {
+        Self {
+            id: o.id,
+            name: o.name.clone(),
+            display_name: o.display_name.clone(),
+            description: o.description.clone(),
+            plan: o.plan.map(|p| p.as_str().to_owned()),
+            active,
+            created: o.created,
+            updated: o.updated,
+        }
+    }
+}
+
+/// One row of `members --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MemberItem {
+    /// `user`, `service_account`, `team` or `invitation`.
+    pub kind: String,
+    /// The user's, team's or invitation's id.
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Names of the roles held, directly or through a team, at any level.
+    pub roles: Vec<String>,
+}
+
+impl MemberItem {
+    pub fn new(row: &MemberRow) -> Self {
+        let mut roles: Vec<String> = Vec::new();
+        for r in &row.roles {
+            if !roles.contains(&r.name) {
+                roles.push(r.name.clone());
+            }
+        }
+        let (kind, id, name, email) = if let Some(u) = &row.user {
+            let kind = if u.is_service_account == Some(true) { "service_account" } else { "user" };
+            (kind, u.id, u.name.clone().or(u.username.clone()), u.email.clone())
+        } else if let Some(t) = &row.team {
+            ("team", t.id, Some(t.name.clone()), None)
+        } else if let Some(i) = &row.invitation {
+            ("invitation", i.id, None, Some(i.email.clone()))
+        } else {
+            ("unknown", Uuid::nil(), None, None)
+        };
+        Self { kind: kind.to_owned(), id, name, email, roles }
+    }
+}
+
+/// One row of `invitations --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvitationItem {
+    pub id: Uuid,
+    pub email: String,
+    /// `pending`, `accepted`, `declined`, `revoked`, `expired` (or `null` when the server does not say).
+    pub status: Option<String>,
+    /// The role's name.
+    pub role: Option<String>,
+    /// The inviter's email (else name).
+    pub inviter: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub expires: Option<DateTime<Utc>>,
+}
+
+impl InvitationItem {
+    pub fn new(i: &Invitation) -> Self {
+        Self {
+            id: i.id,
+            email: i.email.clone(),
+            status: i.status.map(|s| s.as_str().to_owned()),
+            role: i.role.as_ref().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())),
+            inviter: i
+                .inviter
+                .as_ref()
+                .and_then(|u| u.email.clone().or(u.name.clone()).or(u.username.clone())),
+            created: i.created,
+            expires: i.expires,
+        }
+    }
+}
+
+/// One row of `workspaces --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkspaceItem {
+    pub id: Uuid,
+    pub name: String,
+    /// `available`, `pending`, `failed`, `deactivated`, `deleted`, `not_initialized`.
+    pub status: String,
+    /// The ZenML server version.
+    pub version: Option<String>,
+    pub server_url: Option<String>,
+}
+
+impl WorkspaceItem {
+    pub fn new(w: &Workspace) -> Self {
+        Self {
+            id: w.id,
+            name: w.name.clone(),
+            status: w.status.as_str().to_owned(),
+            version: w.version().map(str::to_owned),
+            server_url: w.server_url().map(str::to_owned),
+        }
+    }
+}
+
+/// One row of `teams --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamItem {
+    pub id: Uuid,
+    pub name: String,
+    pub member_count: Option<u64>,
+}
+
+impl TeamItem {
+    pub fn new(t: &Team) -> Self {
+        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
+    }
+}
+
+/// One row of `roles --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RoleItem {
+    pub id: Uuid,
+    pub name: String,
+    /// `organization`, `workspace` or `project`.
+    pub level: String,
+    /// True for the built-in roles.
+    pub system_managed: Option<bool>,
+}
+
+impl RoleItem {
+    pub fn new(r: &Role) -> Self {
+        Self {
+            id: r.id,
+            name: r.name.clone(),
+            level: r.level.as_str().to_owned(),
+            system_managed: r.system_managed,
+        }
+    }
+}
+
+/// One row of `accounts --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountItem {
+    pub id: String,
+    pub base_url: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub signed_in: bool,
+    /// Whether commands act on this account by default.
+    pub active: bool,
+}
+
+impl AccountItem {
+    pub fn new(a: &AccountRecord, active: bool) -> Self {
+        Self {
+            id: a.id.clone(),
+            base_url: a.base_url.clone(),
+            email: a.user_email.clone(),
+            name: a.user_name.clone(),
+            signed_in: a.signed_in,
+            active,
+        }
+    }
+}
+
+/// Server text as it may be printed on a terminal: control characters (escape sequences, newlines)
+/// removed, so a name cannot move the cursor or forge a line of output.
+pub fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// An optional text cell: cleaned, or "-".
+pub fn cell(s: Option<&str>) -> String {
+    match s {
+        Some(s) if !s.is_empty() => clean(s),
+        _ => "-".to_owned(),
+    }
+}
+
+/// Aligned plain-text columns: a header row, then the rows. Cells must already be [`clean`].
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, c) in cells.enumerate() {
+            if i + 1 == widths.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        s.trim_end().to_owned()
+    };
+    let mut out = line(&mut header.iter().copied());
+    out.push('\n');
+    for row in rows {
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+        out.push('\n');
+    }
+    out
+}
+
+/// "14:02" today, else "2024-03-01 14:02", in local time.
+pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let (at, now) = (at.with_timezone(&Local), now.with_timezone(&Local));
+    if at.date_naive() == now.date_naive() {
+        at.format("%H:%M").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// A date for a table cell, in local time.
+pub fn date(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(|| "-".to_owned(), |t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
+}
+
+/// "just now", "3 min ago", "2 h ago", "5 days ago".
+pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    match secs {
+        s if s < 60 => "just now".to_owned(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        s if s < 2 * 86_400 => "1 day ago".to_owned(),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Escape sequences and newlines from the server cannot reach the terminal.
+    #[test]
+    fn control_characters_are_stripped() {
+        assert_eq!(clean("Acme\u{1b}[31m ML\nfake line\r\u{7}"), "Acme[31m MLfake line");
+    }
+
+    /// Columns line up on the widest cell, and lines carry no trailing spaces.
+    #[test]
+    fn tables_align() {
+        let t =
+            table(&["NAME", "ROLE"], &[vec!["a".into(), "x".into()], vec!["long name".into(), "-".into()]]);
+        assert_eq!(t, "NAME       ROLE\na          x\nlong name  -\n");
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = Utc::now();
+        assert_eq!(age(now, now), "just now");
+        assert_eq!(age(now - chrono::Duration::minutes(3), now), "3 min ago");
+        assert_eq!(age(now - chrono::Duration::hours(5), now), "5 h ago");
+        assert_eq!(age(now - chrono::Duration::days(3), now), "3 days ago");
+    }
+}
