@@ -13,19 +13,34 @@ Exit codes:
   4  unauthorized: not signed in, or the session expired and could not be renewed
   5  forbidden: your role does not allow it
 
+Examples:
+  zpro login --key-stdin < key.txt             sign in with a key (or no flag: in the browser)
+  zpro sync                                    fetch everything into the offline cache
+  zpro members --role \"Organization Admin\" --json
+  zpro invite ana@example.com li@example.com --role \"Organization Member\"
+  zpro --org orbit-labs invitations --all
+
 Listings read the offline cache (fill it with `zpro sync`) and work without a network.
 Keys and passwords: prefer `--key-stdin` / `--password-stdin` over arguments, which other
 programs on this computer can see.";
 
-/// `zpro`: administer ZenML Pro organizations from a shell.
+const LOGIN_EXAMPLES: &str = "\
+Examples:
+  zpro login                                   open the browser, confirm the code shown here
+  zpro login --key-stdin < key.txt             a personal access token or service-account key
+  printf %s \"$KEY\" | zpro login --key-stdin
+  zpro login --url https://host/api/v1 --username admin    asks for the password";
+
+/// Administer ZenML Pro organizations from a shell: sign in, sync, then list and change members,
+/// invitations, roles and settings.
 #[derive(Debug, Parser)]
-#[command(name = "zpro", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "zpro", version, long_about = None, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     /// Act as this account (its id, or the email it signed in with) instead of the active one.
-    #[arg(long, global = true, value_name = "ID|EMAIL")]
+    #[arg(long, global = true, value_name = "ID|EMAIL", help_heading = "Global options")]
     pub account: Option<String>,
     /// Act on this organization (its id or name) instead of the active one.
-    #[arg(long, global = true, value_name = "ID|NAME")]
+    #[arg(long, global = true, value_name = "ID|NAME", help_heading = "Global options")]
     pub org: Option<String>,
     #[command(subcommand)]
     pub command: Command,
@@ -34,6 +49,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in: in the browser (default), with a key, or with a username and password.
+    #[command(after_help = LOGIN_EXAMPLES)]
     Login(LoginArgs),
     /// Sign out of the account: delete its keys and tokens from the keyring.
     Logout {

@@ -376,6 +376,7 @@ fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
             || entries.iter().any(|e| e.stale)
             || fetched_at.is_some_and(|t| Utc::now() - t > zenml_pro_core::STALE_AFTER),
         last_error: list_error,
+        local: false,
     };
     let items: Vec<OrgItem> = entries.iter().map(|e| OrgItem::new(&e.organization, e.active)).collect();
     ctx.listing(

@@ -39,18 +39,25 @@ pub struct Freshness {
     pub fetched_at: Option<DateTime<Utc>>,
     pub stale: bool,
     pub last_error: Option<String>,
+    /// Data of this computer, not of the server: no "as of" line.
+    pub local: bool,
 }
 
 impl<T> From<&Cached<T>> for Freshness {
     fn from(c: &Cached<T>) -> Self {
-        Self { fetched_at: Some(c.fetched_at), stale: c.stale, last_error: c.last_error.clone() }
+        Self {
+            fetched_at: Some(c.fetched_at),
+            stale: c.stale,
+            last_error: c.last_error.clone(),
+            local: false,
+        }
     }
 }
 
 impl Freshness {
     /// Data that is not fetched from a server (the accounts on this computer): always current.
     pub fn local() -> Self {
-        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None }
+        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None, local: true }
     }
 
     pub fn listing<T>(&self, items: Vec<T>) -> Listing<T> {
@@ -66,6 +73,9 @@ impl Freshness {
     /// The lines printed under a table: "as of 14:02 (3 min ago)" and, when stale, why.
     pub fn lines(&self, now: DateTime<Utc>) -> Vec<String> {
         let mut lines = Vec::new();
+        if self.local {
+            return lines;
+        }
         match self.fetched_at {
             Some(at) => lines.push(format!("as of {} ({})", local_time(at, now), age(at, now))),
             None => lines.push("nothing fetched yet: run `zpro sync`".to_owned()),

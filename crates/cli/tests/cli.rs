@@ -49,6 +49,26 @@ async fn login_with_key_then_accounts() {
 
     let human = h.run(&["accounts"]).await.ok();
     assert!(human.out.contains("EMAIL") && human.out.contains("admin@acme-ml.example"), "{human:?}");
+    assert!(!human.out.contains("as of"), "local data carries no age: {human:?}");
+
+    // A second account becomes the active one; --account picks the other by email.
+    let viewer_key = h.key("viewer");
+    h.run(&["login", "--key", &viewer_key]).await.ok();
+    let accounts = h.run(&["accounts", "--json"]).await.ok().json();
+    let active: Vec<&str> = accounts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["active"] == true)
+        .map(|a| a["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(active, ["viewer@acme-ml.example"]);
+    h.run(&["sync", "--account", "ADMIN@acme-ml.example"]).await.ok();
+    h.run(&["sync"]).await.ok();
+    let shown = h.run(&["org", "show", "--account", "admin@acme-ml.example"]).await.ok();
+    assert!(shown.out.contains("Organization Admin"), "{shown:?}");
+    let shown = h.run(&["org", "show"]).await.ok();
+    assert!(shown.out.contains("Organization Viewer"), "{shown:?}");
 }
 
 /// Sync reports progress on stderr and a summary on stdout, picks an active organization, and `orgs
