@@ -106,6 +106,40 @@ async fn sync_then_orgs_json() {
     assert!(human.out.contains("(just now)"), "{human:?}");
 }
 
+/// One organization failing does not fail the sync: it is listed, its data is marked stale with the
+/// reason, and the exit code is 0; when every organization fails the exit code is not 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_lists_failed_organizations() {
+    let h = Harness::start().await;
+    h.login_and_sync("multi_org").await;
+    let orgs = h.run(&["orgs", "--json"]).await.ok().json();
+    let orbit = orgs["items"].as_array().unwrap().iter().find(|o| o["name"] == "orbit-labs").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    h.fault(serde_json::json!({"kind": "status", "status": 500, "ratio": 1.0,
+        "path_prefix": format!("/organizations/{orbit}/teams")}))
+        .await;
+    let partial = h.run(&["sync"]).await.ok();
+    assert!(partial.out.contains("Synced 2 of 3 organizations"), "{partial:?}");
+    assert!(partial.out.contains("Failed (1):\n  orbit-labs: "), "{partial:?}");
+    assert!(partial.err.contains("orbit-labs failed"), "{partial:?}");
+    let teams = h.run(&["teams", "--org", "orbit-labs", "--json"]).await.ok().json();
+    assert_eq!(teams["stale"], true, "{teams}");
+    assert!(!teams["items"].as_array().unwrap().is_empty(), "the previous snapshot is kept: {teams}");
+    assert!(teams["last_error"].is_string(), "{teams}");
+    let fine = h.run(&["teams", "--org", "acme-ml", "--json"]).await.ok().json();
+    assert_eq!(fine["stale"], false, "{fine}");
+
+    h.clear_faults().await;
+    h.fault(serde_json::json!({"kind": "status", "status": 500, "ratio": 1.0, "path_prefix": "/workspaces"}))
+        .await;
+    let all = h.run(&["sync"]).await;
+    assert_ne!(all.code, 0, "{all:?}");
+    assert!(all.out.contains("Synced 0 of 3 organizations") && all.out.contains("Failed (3):"), "{all:?}");
+}
+
 /// Switching by name changes what `org show` (and every org-scoped command) acts on; `--org` overrides.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switch_by_name_then_org_show() {

@@ -117,6 +117,22 @@ impl Harness {
         stats["requests"].as_u64().expect("requests count")
     }
 
+    /// Adds an emulator fault rule (`POST /_emulator/faults`).
+    pub async fn fault(&self, rule: Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/_emulator/faults", self.base))
+            .json(&rule)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "fault rule refused: {}", r.status());
+    }
+
+    /// Removes every fault rule.
+    pub async fn clear_faults(&self) {
+        reqwest::Client::new().delete(format!("{}/_emulator/faults", self.base)).send().await.unwrap();
+    }
+
     pub async fn shutdown(&mut self) {
         if let Some(emu) = self.emu.take() {
             emu.shutdown().await;
