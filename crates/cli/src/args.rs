@@ -1,5 +1,5 @@
 //! The command line's grammar (clap derive). Parsing only: every command is carried out in
-//! [`crate::commands`].
+//! `commands`.
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
@@ -19,6 +19,11 @@ Examples:
   zpro members --role \"Organization Admin\" --json
   zpro invite ana@example.com li@example.com --role \"Organization Member\"
   zpro --org orbit-labs invitations --all
+
+Environment:
+  ZENML_PRO_API_URL            the URL `login` uses without --url (default https://cloudapi.zenml.io)
+  ZENML_PRO_DESKTOP_DATA_DIR   where the offline cache lives (default: the platform's app-data folder)
+  RUST_LOG                     log detail on stderr (default warn)
 
 Listings read the offline cache (fill it with `zpro sync`) and work without a network.
 Keys and passwords: prefer `--key-stdin` / `--password-stdin` over arguments, which other
@@ -139,6 +144,8 @@ pub struct JsonFlag {
 #[command(group(ArgGroup::new("method").args(["key", "key_stdin", "username"])))]
 pub struct LoginArgs {
     /// The API's base URL [default: $ZENML_PRO_API_URL, else https://cloudapi.zenml.io].
+    // The doc line is the help text, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// A personal access token or service-account key ("-" reads it from standard input; prefer --key-stdin).
@@ -158,7 +165,11 @@ pub struct LoginArgs {
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
     /// Show the organization's details.
-    Show(JsonFlag),
+    Show {
+        /// Print JSON: {"fetched_at", "stale", "last_error", "item": {...}}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rename the organization.
     Rename {
         #[arg(value_name = "NAME")]

@@ -425,7 +425,7 @@ async fn switch(ctx: &mut Ctx<'_>, wanted: &str) -> Res {
 
 async fn org(ctx: &mut Ctx<'_>, command: OrgCommand) -> Res {
     match command {
-        OrgCommand::Show(f) => org_show(ctx, f),
+        OrgCommand::Show { json } => org_show(ctx, json),
         OrgCommand::Rename { name } => {
             let (account, org_id) = ctx.account_and_org()?;
             let before = ctx.org_name(&account.id, org_id);
@@ -442,13 +442,13 @@ async fn org(ctx: &mut Ctx<'_>, command: OrgCommand) -> Res {
     }
 }
 
-fn org_show(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+fn org_show(ctx: &mut Ctx<'_>, json: bool) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.organization(&account.id, &org_id.to_string())?;
     let active = ctx.core.active_organization(&account.id)? == Some(org_id);
     let fresh = Freshness::from(&cached);
     let item = OrgItem::new(&cached.value, active);
-    if f.json {
+    if json {
         let single = Single {
             fetched_at: fresh.fetched_at,
             stale: fresh.stale,
