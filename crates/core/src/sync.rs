@@ -17,7 +17,7 @@ use zenml_cloud_api::{
     AccessToken, ApiClient, ApiError, InvitationFilter, Organization, RoleFilter, WorkspaceFilter,
 };
 
-use crate::cache::{entity, OrgSnapshot};
+use crate::cache::{entity, Cache, OrgSnapshot};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
@@ -30,7 +30,7 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        Self { concurrency: 8 }
+        Self { concurrency: 16 }
     }
 }
 
@@ -105,36 +105,51 @@ impl Core {
         let mut done = 0usize;
         let mut failed = Vec::new();
         let mut unauthorized = None;
-        let mut results = stream::iter(orgs.into_iter().map(|org| async move {
-            let r = self.fetch_and_store(account_id, org.clone()).await;
+
+        // Snapshots are written on a blocking thread with a connection of its own, so fetching goes on
+        // while SQLite writes (WAL lets the app's connection keep reading meanwhile).
+        let writer = SnapshotWriter::start(crate::paths::cache_path(self.data_dir()), account_id.to_owned())?;
+        let mut fetches = stream::iter(orgs.into_iter().map(|org| async move {
+            let r = self.fetch_org(account_id, &org).await;
             (org, r)
         }))
         .buffer_unordered(options.concurrency.max(1));
-        loop {
-            let next = tokio::select! {
-                n = results.next() => n,
+        let (mut fetching, mut writing) = (true, 0usize);
+        let SnapshotWriter { queue, results: mut written } = writer;
+        while fetching || writing > 0 {
+            tokio::select! {
+                next = fetches.next(), if fetching => match next {
+                    None => fetching = false,
+                    Some((_, Ok(snapshot))) => {
+                        queue.send(snapshot).map_err(|_| CoreError::internal("the cache writer stopped"))?;
+                        writing += 1;
+                    }
+                    Some((_, Err(OrgFailure::Unauthorized(e)))) => {
+                        unauthorized = Some(e);
+                        break;
+                    }
+                    Some((org, Err(OrgFailure::Other(error)))) => {
+                        done += 1;
+                        self.record_org_failure(account_id, org.id, &error);
+                        tracing::warn!(org = %org.name, %error, "organization sync failed");
+                        progress(SyncProgress::Organization { name: org.name.clone(), done, total, ok: false });
+                        failed.push(SyncFailure { organization_id: org.id, organization: org.name, error });
+                    }
+                },
+                Some((org, result)) = written.recv(), if writing > 0 => {
+                    writing -= 1;
+                    done += 1;
+                    let ok = result.is_ok();
+                    if let Err(error) = result {
+                        tracing::error!(org = %org.name, %error, "could not store an organization");
+                        failed.push(SyncFailure { organization_id: org.id, organization: org.name.clone(), error });
+                    }
+                    progress(SyncProgress::Organization { name: org.name, done, total, ok });
+                }
                 () = cancel.cancelled() => return Err(CoreError::cancelled()),
-            };
-            let Some((org, result)) = next else { break };
-            done += 1;
-            let ok = result.is_ok();
-            match result {
-                Ok(()) => {}
-                Err(OrgFailure::Unauthorized(e)) => {
-                    unauthorized = Some(e);
-                    break;
-                }
-                Err(OrgFailure::Other(error)) => {
-                    tracing::warn!(org = %org.name, %error, "organization sync failed");
-                    failed.push(SyncFailure {
-                        organization_id: org.id,
-                        organization: org.name.clone(),
-                        error,
-                    });
-                }
             }
-            progress(SyncProgress::Organization { name: org.name, done, total, ok });
         }
+        drop(queue);
         if let Some(e) = unauthorized {
             self.with_cache(|c| {
                 c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Err(&e.message))
@@ -158,9 +173,13 @@ impl Core {
     pub async fn refresh_organization(&self, account_id: &str, id_or_name: &str) -> Result<()> {
         let org =
             self.authed(account_id, |c, t| async move { c.get_organization(&t, id_or_name).await }).await?;
-        match self.fetch_and_store(account_id, org).await {
-            Ok(()) => Ok(()),
-            Err(OrgFailure::Unauthorized(e) | OrgFailure::Other(e)) => Err(e),
+        match self.fetch_org(account_id, &org).await {
+            Ok(snapshot) => self.with_cache(|c| c.replace_org_snapshot(account_id, &snapshot, Utc::now())),
+            Err(OrgFailure::Unauthorized(e)) => Err(e),
+            Err(OrgFailure::Other(e)) => {
+                self.record_org_failure(account_id, org.id, &e);
+                Err(e)
+            }
         }
     }
 
@@ -184,38 +203,64 @@ impl Core {
         }
     }
 
-    async fn fetch_and_store(&self, account_id: &str, org: Organization) -> Result<(), OrgFailure> {
-        let org_id = org.id;
+    /// Fetches one organization's snapshot with the account's session.
+    async fn fetch_org(&self, account_id: &str, org: &Organization) -> Result<OrgSnapshot, OrgFailure> {
         let fetched = self
             .authed(account_id, |c, t| {
                 let org = org.clone();
                 async move { fetch_snapshot(c, t, org).await }
             })
             .await;
-        let now = Utc::now();
         match fetched {
             Ok((snapshot, hidden)) => {
                 if !hidden.is_empty() {
-                    tracing::debug!(org = %org_id, ?hidden, "lists this role may not read were stored empty");
+                    tracing::debug!(org = %org.id, ?hidden, "lists this role may not read were stored empty");
                 }
-                self.with_cache(|c| c.replace_org_snapshot(account_id, &snapshot, now))
-                    .map_err(OrgFailure::Other)
+                Ok(snapshot)
             }
             Err(e) if e.code == ErrorCode::Unauthorized => Err(OrgFailure::Unauthorized(e)),
-            Err(e) => {
-                let msg = e.message.clone();
-                let recorded = self.with_cache(|c| {
-                    for entity in entity::OF_ORG {
-                        c.record_sync(account_id, Some(org_id), entity, now, Err(&msg))?;
-                    }
-                    Ok(())
-                });
-                if let Err(r) = recorded {
-                    tracing::error!(error = %r, "could not record a sync failure");
-                }
-                Err(OrgFailure::Other(e))
-            }
+            Err(e) => Err(OrgFailure::Other(e)),
         }
+    }
+
+    /// Records a failed fetch for each of the organization's entities; the cached snapshot stays.
+    fn record_org_failure(&self, account_id: &str, org_id: Uuid, error: &CoreError) {
+        let now = Utc::now();
+        let recorded = self.with_cache(|c| {
+            for entity in entity::OF_ORG {
+                c.record_sync(account_id, Some(org_id), entity, now, Err(&error.message))?;
+            }
+            Ok(())
+        });
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, "could not record a sync failure");
+        }
+    }
+}
+
+/// A blocking thread that writes organization snapshots through a connection of its own and
+/// reports each outcome back.
+struct SnapshotWriter {
+    queue: std::sync::mpsc::Sender<OrgSnapshot>,
+    results: tokio::sync::mpsc::UnboundedReceiver<(Organization, Result<()>)>,
+}
+
+impl SnapshotWriter {
+    fn start(path: std::path::PathBuf, account_id: String) -> Result<Self> {
+        let (queue, incoming) = std::sync::mpsc::channel::<OrgSnapshot>();
+        let (report, results) = tokio::sync::mpsc::unbounded_channel();
+        // Opened here, so a cache that cannot be opened fails the sync before any fetch.
+        let (cache, _) = Cache::open(&path)?;
+        tokio::task::spawn_blocking(move || {
+            for snapshot in incoming {
+                let result =
+                    cache.replace_org_snapshot(&account_id, &snapshot, Utc::now()).map_err(CoreError::from);
+                if report.send((snapshot.organization, result)).is_err() {
+                    return; // the sync was dropped (cancelled); what is written stays written
+                }
+            }
+        });
+        Ok(Self { queue, results })
     }
 }
 

@@ -259,18 +259,66 @@ pub async fn list_members(
     require_read_all(access(&db, org_id, caller)?)?;
     let org = &db.orgs[&org_id];
     let now = Utc::now();
-    // Users with a direct org-level role, plus members of teams that hold one. Sort keys first, then
-    // render only the requested page: the big generated organization has tens of thousands of rows.
+    let order = member_order(&st, &db, org, now);
+    let out: Vec<Value> = order
+        .iter()
+        .skip(page.offset)
+        .take(page.limit)
+        .filter_map(|row| match *row {
+            MemberKey::User(u) => {
+                let roles: Vec<Value> =
+                    db.user_org_roles(org, u).into_iter().map(|(r, via)| role_entry(r, via)).collect();
+                let user = db.users.get(&u)?;
+                Some(json!({"user": Db::user_json(user), "team": null, "invitation": null, "roles": roles}))
+            }
+            MemberKey::Team(t) => {
+                let t = db.teams.get(&t)?;
+                Some(json!({
+                    "user": null, "team": Db::team_json(t), "invitation": null,
+                    "roles": org_level_grants(&db, org, Subject::Team(t.id)),
+                }))
+            }
+            MemberKey::Invitation(i) => {
+                let i = db.invitations.get(&i)?;
+                Some(json!({
+                    "user": null, "team": null, "invitation": db.invitation_json(i, now),
+                    "roles": org_level_grants(&db, org, Subject::Invitation(i.id)),
+                }))
+            }
+        })
+        .collect();
+    Ok(Json(Value::Array(out)))
+}
+
+/// One row of an organization's member list, in list order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MemberKey {
+    User(Uuid),
+    Team(Uuid),
+    Invitation(Uuid),
+}
+
+/// How long a computed member order may be reused when nothing was written meanwhile (pending
+/// invitations turn expired with time alone).
+const MEMBER_ORDER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The organization's member rows in list order: users with a direct org-level role or in a team that
+/// holds one (by email), then teams holding one (by name), then pending invitations (by email). The big
+/// generated organization has tens of thousands of rows, so the order is computed once and reused until
+/// a write or [`MEMBER_ORDER_TTL`] passes; each page then costs only its own rows.
+fn member_order(st: &AppState, db: &Db, org: &Org, now: chrono::DateTime<Utc>) -> Arc<Vec<MemberKey>> {
+    let generation = st.generation.load(std::sync::atomic::Ordering::SeqCst);
+    let mut memo = st.member_order.lock().expect("member order lock");
+    if let Some((g, at, order)) = memo.get(&org.id) {
+        if *g == generation && at.elapsed() < MEMBER_ORDER_TTL {
+            return order.clone();
+        }
+    }
     let mut users: std::collections::BTreeSet<Uuid> = std::collections::BTreeSet::new();
     let mut teams = Vec::new();
     let mut invitations = Vec::new();
     for (subject, grants) in &org.grants {
-        let has_org_role = grants.iter().any(|g| {
-            g.workspace_id.is_none()
-                && g.project_id.is_none()
-                && db.roles.get(&g.role_id).is_some_and(|r| r.level == Level::Organization)
-        });
-        if !has_org_role {
+        if !grants.iter().any(|g| is_org_level(db, g)) {
             continue;
         }
         match subject {
@@ -297,42 +345,19 @@ pub async fn list_members(
     }
     let mut user_rows: Vec<(&str, Uuid)> =
         users.iter().filter_map(|u| db.users.get(u)).map(|u| (u.email.as_str(), u.id)).collect();
-    user_rows.sort();
+    user_rows.sort_unstable();
     teams.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
     invitations.sort_by(|a, b| (&a.email, a.id).cmp(&(&b.email, b.id)));
-    enum Row<'a> {
-        User(Uuid),
-        Team(&'a Team),
-        Invitation(&'a Invitation),
-    }
-    let rows = user_rows
-        .into_iter()
-        .map(|(_, u)| Row::User(u))
-        .chain(teams.into_iter().map(Row::Team))
-        .chain(invitations.into_iter().map(Row::Invitation));
-    let out: Vec<Value> = rows
-        .skip(page.offset)
-        .take(page.limit)
-        .map(|row| match row {
-            Row::User(u) => {
-                let roles: Vec<Value> = db
-                    .user_org_roles(org, u)
-                    .into_iter()
-                    .map(|(r, via)| role_entry(r, via))
-                    .collect();
-                json!({"user": Db::user_json(&db.users[&u]), "team": null, "invitation": null, "roles": roles})
-            }
-            Row::Team(t) => json!({
-                "user": null, "team": Db::team_json(t), "invitation": null,
-                "roles": org_level_grants(&db, org, Subject::Team(t.id)),
-            }),
-            Row::Invitation(i) => json!({
-                "user": null, "team": null, "invitation": db.invitation_json(i, now),
-                "roles": org_level_grants(&db, org, Subject::Invitation(i.id)),
-            }),
-        })
-        .collect();
-    Ok(Json(Value::Array(out)))
+    let order: Arc<Vec<MemberKey>> = Arc::new(
+        user_rows
+            .into_iter()
+            .map(|(_, u)| MemberKey::User(u))
+            .chain(teams.into_iter().map(|t| MemberKey::Team(t.id)))
+            .chain(invitations.into_iter().map(|i| MemberKey::Invitation(i.id)))
+            .collect(),
+    );
+    memo.insert(org.id, (generation, std::time::Instant::now(), order.clone()));
+    order
 }
 
 fn is_org_level(db: &Db, g: &Grant) -> bool {

@@ -163,7 +163,13 @@ pub async fn faults_and_stats(State(st): State<Arc<AppState>>, req: Request, nex
         tokio::time::sleep(latency).await;
     }
     let started = Instant::now();
+    let writes = req.method() != axum::http::Method::GET;
     let resp = match action {
+        None if writes => {
+            let resp = next.run(req).await;
+            st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            resp
+        }
         None => next.run(req).await,
         Some(Action::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -149,6 +149,13 @@ pub(crate) struct AppState {
     pub stats: Mutex<control::Stats>,
     /// Who device-flow approvals sign in as by default.
     pub demo_user: Uuid,
+    /// Bumped after every request that may write (any method but GET), so memoised views know to
+    /// recompute.
+    pub generation: std::sync::atomic::AtomicU64,
+    /// Memoised member list order per organization: (generation, when computed, order).
+    #[allow(clippy::type_complexity)]
+    pub member_order:
+        Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<Vec<api::MemberKey>>)>>,
 }
 
 /// All routes, with the fault/stats middleware.
@@ -208,6 +215,8 @@ pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         faults: Mutex::new(control::FaultState::default()),
         stats: Mutex::new(control::Stats::default()),
         demo_user,
+        generation: std::sync::atomic::AtomicU64::new(0),
+        member_order: Mutex::new(std::collections::HashMap::new()),
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
