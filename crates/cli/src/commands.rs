@@ -4,12 +4,9 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use chrono::Utc;
 use serde::Serialize;
-use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use zenml_pro_core::api::{ApiKey, Password};
-use zenml_pro_core::{
-    AccountRecord, Cache, Core, CoreError, MemberQuery, SyncOptions, SyncOutcome, SyncProgress,
-};
+use zenml_pro_core::{AccountRecord, Core, CoreError, MemberQuery, SyncOptions, SyncProgress};
 
 use crate::args::{Command, JsonFlag, LoginArgs, MembersArgs, OrgCommand, RoleCommand};
 use crate::output::{
@@ -286,7 +283,8 @@ async fn sync(ctx: &mut Ctx<'_>) -> Res {
     let progress = move |p: SyncProgress| {
         let _ = tx.send(p);
     };
-    let cancel = CancellationToken::new();
+    let had_active = ctx.core.active_organization(&account.id)?.is_some();
+    let cancel = zenml_pro_core::CancellationToken::new();
     let interrupt = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
@@ -322,10 +320,10 @@ async fn sync(ctx: &mut Ctx<'_>) -> Res {
             say!(ctx.out, "  {}: {}", clean(&f.organization), clean(&f.error.message));
         }
     }
-    // The first sync picks an active organization, so the other commands have one to act on.
-    if ctx.core.active_organization(&account.id)?.is_none() {
-        if let Some(first) = ctx.core.organizations(&account.id)?.into_iter().next() {
-            let org = ctx.core.switch_organization(&account.id, &first.organization.id.to_string()).await?;
+    // The first sync picks an active organization (core chooses the first by name); say which.
+    if !had_active {
+        if let Some(id) = ctx.core.active_organization(&account.id)? {
+            let org = ctx.core.organization(&account.id, &id.to_string())?.value;
             say!(ctx.out, "Active organization: {} (change it with `zpro switch ORG`).", clean(&org.name));
         }
     }
@@ -351,31 +349,12 @@ fn print_progress(err: &mut dyn Write, p: &SyncProgress) {
 
 fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let account = ctx.account()?;
-    let entries = ctx.core.organizations(&account.id)?;
-    // The list itself was fetched at the last successful listing; the account-level sync state says
-    // when, and whether the last attempt failed.
-    let listed = account_level_state(ctx.env, &account.id);
-    let oldest = entries.iter().map(|e| e.fetched_at).min();
-    let (listed_at, list_error) = match &listed {
-        Some(s) => (
-            s.fetched_at,
-            match &s.outcome {
-                SyncOutcome::Error(e) => Some(e.clone()),
-                SyncOutcome::Ok => None,
-            },
-        ),
-        None => (None, None),
-    };
-    let fetched_at = match (oldest, listed_at) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    let list = ctx.core.organization_list(&account.id)?;
+    let entries = list.entries;
     let fresh = Freshness {
-        fetched_at,
-        stale: list_error.is_some()
-            || entries.iter().any(|e| e.stale)
-            || fetched_at.is_some_and(|t| Utc::now() - t > zenml_pro_core::STALE_AFTER),
-        last_error: list_error,
+        fetched_at: list.fetched_at,
+        stale: list.stale,
+        last_error: list.last_error,
         local: false,
     };
     let items: Vec<OrgItem> = entries.iter().map(|e| OrgItem::new(&e.organization, e.active)).collect();
@@ -398,17 +377,6 @@ fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
             empty: "No organizations in the cache: run `zpro sync`.",
         },
     )
-}
-
-/// The sync state of the account's list of organizations, read on a second connection to the cache
-/// (core exposes no read of it). `None` when there is none or it cannot be read.
-fn account_level_state(env: &CliEnv, account_id: &str) -> Option<zenml_pro_core::SyncStateRecord> {
-    let (cache, _) = Cache::open(&zenml_pro_core::cache_path(&env.data_dir)).ok()?;
-    cache
-        .sync_states(account_id)
-        .ok()?
-        .into_iter()
-        .find(|s| s.org_id.is_none() && s.entity == zenml_pro_core::cache::entity::ORGANIZATIONS)
 }
 
 async fn switch(ctx: &mut Ctx<'_>, wanted: &str) -> Res {

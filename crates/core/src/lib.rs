@@ -40,8 +40,9 @@ pub use cache::{
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
-pub use reads::{Cached, OrgEntry, STALE_AFTER};
+pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin};
 pub use sync::{SyncFailure, SyncOptions, SyncProgress, SyncReport};
+pub use tokio_util::sync::CancellationToken;
 pub use writes::{InviteOutcome, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

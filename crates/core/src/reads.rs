@@ -36,6 +36,20 @@ pub struct OrgEntry {
     pub stale: bool,
 }
 
+/// The cached organizations of an account with the age of the list itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrgList {
+    pub entries: Vec<OrgEntry>,
+    /// When the list of organizations was last fetched; `None` before the first sync.
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// Older than [`STALE_AFTER`], never fetched, or the last refresh (of the list or of any
+    /// organization) failed.
+    pub stale: bool,
+    /// Why the last refresh of the list failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
 fn stale(fetched_at: DateTime<Utc>, failed: bool, now: DateTime<Utc>) -> bool {
     failed || now - fetched_at > STALE_AFTER
 }
@@ -71,6 +85,23 @@ impl Core {
                 }
             })
             .collect())
+    }
+
+    /// The cached organizations of an account, with when the list was fetched and whether it is stale.
+    pub fn organization_list(&self, account_id: &str) -> Result<OrgList> {
+        let entries = self.organizations(account_id)?;
+        let states = self.with_cache(|c| c.sync_states(account_id))?;
+        let listing = states.iter().find(|s| s.org_id.is_none() && s.entity == entity::ORGANIZATIONS);
+        let last_error = listing.and_then(|s| match &s.outcome {
+            SyncOutcome::Error(e) => Some(e.clone()),
+            SyncOutcome::Ok => None,
+        });
+        let fetched_at = listing.and_then(|s| s.fetched_at);
+        let stale = match fetched_at {
+            Some(at) => stale(at, last_error.is_some(), Utc::now()) || entries.iter().any(|e| e.stale),
+            None => true,
+        };
+        Ok(OrgList { entries, fetched_at, stale, last_error })
     }
 
     /// One cached organization by id or name, or `not_found`.

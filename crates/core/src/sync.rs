@@ -157,6 +157,7 @@ impl Core {
             return Err(e);
         }
         let removed = self.with_cache(|c| c.retain_organizations(account_id, &ids))?;
+        self.ensure_active_org(account_id)?;
         progress(SyncProgress::Finished { total, failed: failed.len() });
         let report = SyncReport {
             organizations: total,
@@ -167,6 +168,23 @@ impl Core {
         };
         tracing::info!(account = %account_id, total, failed = report.failed.len(), removed, ms = report.duration_ms, "sync finished");
         Ok(report)
+    }
+
+    /// After a sync, makes sure the account has an active organization that still exists: keeps the
+    /// chosen one, else picks the first by name.
+    fn ensure_active_org(&self, account_id: &str) -> Result<()> {
+        self.with_cache(|c| {
+            let orgs = c.organizations(account_id)?;
+            let active = c.active_org(account_id)?;
+            if active.is_some_and(|id| orgs.iter().any(|o| o.value.id == id)) {
+                return Ok(());
+            }
+            if let Some(first) = orgs.first() {
+                c.set_active_org(account_id, first.value.id)?;
+                tracing::info!(account = %account_id, org = %first.value.name, "active organization chosen");
+            }
+            Ok(())
+        })
     }
 
     /// Refreshes one organization (by id or name) on its own.

@@ -19,11 +19,7 @@ use super::{
 struct MemberFields {
     row_key: String,
     kind: MemberKind,
-    user_id: Option<String>,
-    team_id: Option<String>,
-    invitation_id: Option<String>,
-    name: String,
-    email: Option<String>,
+    name_lc: String,
     search: String,
 }
 
@@ -38,100 +34,62 @@ fn invitation_key(invitation_id: Uuid) -> String {
 /// What a row stands for: a user (or service account), else a team, else an invitation. `None` for a row
 /// with none of them, which the cache skips.
 fn member_fields(row: &MemberRow) -> Option<MemberFields> {
-    let (row_key, kind, user_id, team_id, invitation_id, name, email, username) = if let Some(user) =
-        &row.user
-    {
+    let (row_key, kind, name, email, username) = if let Some(user) = &row.user {
         let kind =
             if user.is_service_account == Some(true) { MemberKind::ServiceAccount } else { MemberKind::User };
-        let name = user
-            .name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .or_else(|| user.username.clone())
-            .or_else(|| user.email.clone())
-            .unwrap_or_else(|| user.id.to_string());
-        (
-            user_key(user.id),
-            kind,
-            Some(user.id.to_string()),
-            None,
-            None,
-            name,
-            user.email.clone(),
-            user.username.clone(),
-        )
+        let name = user.name.as_deref().filter(|n| !n.is_empty()).or(user.username.as_deref());
+        (user_key(user.id), kind, name, user.email.as_deref(), user.username.as_deref())
     } else if let Some(team) = &row.team {
-        (
-            format!("team:{}", team.id),
-            MemberKind::Team,
-            None,
-            Some(team.id.to_string()),
-            None,
-            team.name.clone(),
-            None,
-            None,
-        )
+        (format!("team:{}", team.id), MemberKind::Team, Some(team.name.as_str()), None, None)
     } else if let Some(inv) = &row.invitation {
         (
             invitation_key(inv.id),
             MemberKind::Invitation,
-            None,
-            None,
-            Some(inv.id.to_string()),
-            inv.email.clone(),
-            Some(inv.email.clone()),
+            Some(inv.email.as_str()),
+            Some(inv.email.as_str()),
             None,
         )
     } else {
         return None;
     };
-    let search = [Some(name.as_str()), email.as_deref(), username.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("\n");
-    Some(MemberFields { row_key, kind, user_id, team_id, invitation_id, name, email, search })
+    // A user with neither name nor username is shown by email, else by id.
+    let name_lc = match name.or(email) {
+        Some(n) => n.to_lowercase(),
+        None => row_key["user:".len()..].to_owned(),
+    };
+    let mut search = name_lc.clone();
+    for part in [email, username].into_iter().flatten() {
+        search.push('\n');
+        search.push_str(&part.to_lowercase());
+    }
+    Some(MemberFields { row_key, kind, name_lc, search })
 }
 
-/// Inserts one member row and its roles. Returns false for a row that stands for nothing.
-fn insert_member(conn: &Connection, account_id: &str, org_id: &str, row: &MemberRow) -> Result<bool> {
+/// Inserts one member row (with its roles, in `json` and `roles_lc`). Returns false for a row that
+/// stands for nothing.
+fn insert_member(conn: &Connection, org_key: i64, row: &MemberRow) -> Result<bool> {
     let Some(f) = member_fields(row) else {
         return Ok(false);
     };
-    insert_member_with(conn, account_id, org_id, &f, row)?;
+    insert_member_with(conn, org_key, &f, row)?;
     Ok(true)
 }
 
-fn insert_member_with(
-    conn: &Connection,
-    account_id: &str,
-    org_id: &str,
-    f: &MemberFields,
-    row: &MemberRow,
-) -> Result<()> {
+fn insert_member_with(conn: &Connection, org_key: i64, f: &MemberFields, row: &MemberRow) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO members (account_id, org_id, row_key, kind, user_id, team_id, invitation_id, name, email,
-                              name_lc, email_lc, search, roles_lc, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        account_id,
-        org_id,
+        org_key,
         f.row_key,
         f.kind.as_str(),
-        f.user_id,
-        f.team_id,
-        f.invitation_id,
-        f.name,
-        f.email,
-        f.name.to_lowercase(),
-        f.email.as_deref().map(str::to_lowercase),
+        f.name_lc,
         f.search,
         roles_lc(&row.roles),
         serde_json::to_string(row)?,
     ])?;
-    insert_member_roles(conn, account_id, org_id, &f.row_key, &row.roles)
+    Ok(())
 }
 
 /// The member's role names, lower-cased, each between newlines: `"\norganization admin\n"`.
@@ -144,45 +102,19 @@ fn roles_lc(roles: &[MemberRole]) -> String {
     out
 }
 
-fn insert_member_roles(
-    conn: &Connection,
-    account_id: &str,
-    org_id: &str,
-    row_key: &str,
-    roles: &[MemberRole],
-) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO member_roles (account_id, org_id, row_key, role_id, role_name, level, via_team)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for role in roles {
-        stmt.execute(params![
-            account_id,
-            org_id,
-            row_key,
-            role.role_id.to_string(),
-            role.name,
-            role.level.map(RoleLevel::as_str),
-            role.via_team,
-        ])?;
-    }
-    Ok(())
-}
-
 /// Whether an invitation still waits for an answer. A record without a status counts as pending, as
 /// the server lists only pending invitations among an organization's members.
 fn is_pending(inv: &Invitation) -> bool {
     matches!(inv.status, None | Some(InvitationStatus::Pending))
 }
 
-fn insert_invitation(conn: &Connection, account_id: &str, org_id: &str, inv: &Invitation) -> Result<()> {
+fn insert_invitation(conn: &Connection, org_key: i64, inv: &Invitation) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO invitations (account_id, org_id, id, email, status, role_id, role_name, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO invitations (org_key, id, email, status, role_id, role_name, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        account_id,
-        org_id,
+        org_key,
         inv.id.to_string(),
         inv.email,
         inv.status.map(InvitationStatus::as_str),
@@ -193,21 +125,35 @@ fn insert_invitation(conn: &Connection, account_id: &str, org_id: &str, inv: &In
     Ok(())
 }
 
-/// The organization's `fetched_at`, or `NotFound` when it is not cached.
-fn org_fetched_at(conn: &Connection, account_id: &str, org_id: &str) -> Result<DateTime<Utc>> {
-    let at: Option<String> = conn
-        .prepare_cached("SELECT fetched_at FROM organizations WHERE account_id = ?1 AND id = ?2")?
+/// The organization's key (see the schema), or `None` when it is not cached.
+fn org_key(conn: &Connection, account_id: &str, org_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM organizations WHERE account_id = ?1 AND id = ?2")?
         .query_row([account_id, org_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The organization's key and `fetched_at`, or `NotFound` when it is not cached.
+fn org_fetched_at(conn: &Connection, account_id: &str, org_id: &str) -> Result<(i64, DateTime<Utc>)> {
+    let found: Option<(i64, String)> = conn
+        .prepare_cached("SELECT key, fetched_at FROM organizations WHERE account_id = ?1 AND id = ?2")?
+        .query_row([account_id, org_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match at {
-        Some(at) => parse_ts(&at),
+    match found {
+        Some((key, at)) => Ok((key, parse_ts(&at)?)),
         None => Err(CacheError::NotFound(format!("organization {org_id}"))),
     }
 }
 
-/// When an organization's list was fetched: its sync state, else the organization's own time.
-fn list_fetched_at(conn: &Connection, account_id: &str, org_id: &str, entity: &str) -> Result<DateTime<Utc>> {
-    let org_at = org_fetched_at(conn, account_id, org_id)?;
+/// The organization's key, and when its list was fetched: its sync state, else the organization's own
+/// time.
+fn list_fetched_at(
+    conn: &Connection,
+    account_id: &str,
+    org_id: &str,
+    entity: &str,
+) -> Result<(i64, DateTime<Utc>)> {
+    let (key, org_at) = org_fetched_at(conn, account_id, org_id)?;
     let at: Option<String> = conn
         .prepare_cached(
             "SELECT fetched_at FROM sync_state
@@ -215,7 +161,8 @@ fn list_fetched_at(conn: &Connection, account_id: &str, org_id: &str, entity: &s
         )?
         .query_row([account_id, org_id, entity], |r| r.get(0))
         .optional()?;
-    at.as_deref().map(parse_ts).transpose().map(|at| at.unwrap_or(org_at))
+    let at = at.as_deref().map(parse_ts).transpose()?;
+    Ok((key, at.unwrap_or(org_at)))
 }
 
 /// Runs a query whose single column is a JSON record and parses each.
@@ -225,55 +172,92 @@ fn json_rows<T: serde::de::DeserializeOwned>(
     params: impl rusqlite::Params,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params, |r| r.get::<_, String>(0))?;
+    let mut rows = stmt.query(params)?;
     let mut out = Vec::new();
-    for json in rows {
-        out.push(serde_json::from_str(&json?)?);
+    while let Some(row) = rows.next()? {
+        out.push(serde_json::from_str(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?);
     }
     Ok(out)
 }
 
-fn upsert_org(conn: &Connection, account_id: &str, org: &Organization, fetched_at: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO organizations (account_id, id, name, json, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, json = excluded.json,
-            fetched_at = excluded.fetched_at",
-        params![account_id, org.id.to_string(), org.name, serde_json::to_string(org)?, fetched_at],
-    )?;
-    Ok(())
+/// Inserts or updates the organization's record (keeping its key) and returns its key.
+fn upsert_org(conn: &Connection, account_id: &str, org: &Organization, fetched_at: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO organizations (account_id, id, name, json, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, json = excluded.json,
+                fetched_at = excluded.fetched_at
+             RETURNING key",
+        )?
+        .query_row(
+            params![account_id, org.id.to_string(), org.name, serde_json::to_string(org)?, fetched_at],
+            |r| r.get(0),
+        )?)
 }
+
+/// The key of organization `?2` of account `?1`, as a subquery (NULL, matching nothing, when it is not
+/// cached).
+const ORG_KEY: &str = "(SELECT key FROM organizations WHERE account_id = ?1 AND id = ?2)";
 
 impl Cache {
     /// Replaces everything cached about one organization with `snapshot`, in one transaction: the
-    /// organization is upserted, its workspaces, members (and their roles), invitations, roles and teams
-    /// are deleted and inserted afresh (so records gone from the server disappear), and the sync state of
-    /// each entity is recorded as fetched at `fetched_at`. Readers see the old snapshot or the new one,
-    /// never a mix.
+    /// organization is upserted, its workspaces, members, invitations, roles and teams are deleted and
+    /// inserted afresh (so records gone from the server disappear), and the sync state of each entity is
+    /// recorded as fetched at `fetched_at`. Readers see the old snapshot or the new one, never a mix.
     pub fn replace_org_snapshot(
         &self,
         account_id: &str,
         snapshot: &OrgSnapshot,
         fetched_at: DateTime<Utc>,
     ) -> Result<()> {
+        // The member columns are worked out before the write lock is taken.
+        let mut seen = HashSet::with_capacity(snapshot.members.len());
+        let mut members = Vec::with_capacity(snapshot.members.len());
+        for row in &snapshot.members {
+            // A row the server lists twice (pages shifting under a sync) is kept once: the first.
+            if let Some(f) = member_fields(row) {
+                if seen.insert(f.row_key.clone()) {
+                    members.push((f, row));
+                }
+            }
+        }
+        drop(seen);
+        let skipped = snapshot.members.len() - members.len();
+        if skipped > 0 {
+            tracing::debug!(org_id = %snapshot.organization.id, skipped, "skipped empty or repeated member rows");
+        }
+        // In list order, so the rows and the list's index are written front to back.
+        members.sort_unstable_by(|(a, _), (b, _)| (&a.name_lc, &a.row_key).cmp(&(&b.name_lc, &b.row_key)));
+
+        let t0 = std::time::Instant::now();
+        if let Ok(v) = std::env::var("ZP_CACHE") {
+            self.conn.pragma_update(None, "cache_size", v.parse::<i64>().unwrap())?;
+        }
+        if std::env::var("ZP_NOFK").is_ok() {
+            self.conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        if std::env::var("ZP_NOCKPT").is_ok() {
+            self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
         let tx = self.write_tx()?;
         require_account(&tx, account_id)?;
-        let org_id = snapshot.organization.id.to_string();
-        upsert_org(&tx, account_id, &snapshot.organization, &ts(fetched_at))?;
-        for table in ["member_roles", "members", "workspaces", "invitations", "roles", "teams"] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE account_id = ?1 AND org_id = ?2"),
-                [account_id, &org_id],
-            )?;
+        let key = upsert_org(&tx, account_id, &snapshot.organization, &ts(fetched_at))?;
+        for sql in [
+            "DELETE FROM members WHERE org_key = ?1",
+            "DELETE FROM workspaces WHERE org_key = ?1",
+            "DELETE FROM invitations WHERE org_key = ?1",
+            "DELETE FROM roles WHERE org_key = ?1",
+            "DELETE FROM teams WHERE org_key = ?1",
+        ] {
+            tx.prepare_cached(sql)?.execute([key])?;
         }
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO workspaces (account_id, org_id, id, name, status, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO workspaces (org_key, id, name, status, json) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for ws in &snapshot.workspaces {
                 stmt.execute(params![
-                    account_id,
-                    org_id,
+                    key,
                     ws.id.to_string(),
                     ws.name,
                     ws.status.as_str(),
@@ -281,32 +265,23 @@ impl Cache {
                 ])?;
             }
         }
-        let mut seen = HashSet::new();
-        let mut skipped = 0usize;
-        for row in &snapshot.members {
-            // A row the server lists twice (pages shifting under a sync) is kept once.
-            match member_fields(row) {
-                Some(f) if seen.insert(f.row_key.clone()) => {
-                    insert_member_with(&tx, account_id, &org_id, &f, row)?;
-                }
-                _ => skipped += 1,
+        let t1 = std::time::Instant::now();
+        if std::env::var("ZP_NOINS").is_err() {
+            for (f, row) in &members {
+                insert_member_with(&tx, key, f, row)?;
             }
         }
-        if skipped > 0 {
-            tracing::debug!(org_id, skipped, "skipped empty or repeated member rows");
-        }
+        let t2 = std::time::Instant::now();
         for inv in &snapshot.invitations {
-            insert_invitation(&tx, account_id, &org_id, inv)?;
+            insert_invitation(&tx, key, inv)?;
         }
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO roles (account_id, org_id, id, name, level, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO roles (org_key, id, name, level, json) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for role in &snapshot.roles {
                 stmt.execute(params![
-                    account_id,
-                    org_id,
+                    key,
                     role.id.to_string(),
                     role.name,
                     role.level.as_str(),
@@ -316,22 +291,26 @@ impl Cache {
         }
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO teams (account_id, org_id, id, name, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO teams (org_key, id, name, json) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for team in &snapshot.teams {
-                stmt.execute(params![
-                    account_id,
-                    org_id,
-                    team.id.to_string(),
-                    team.name,
-                    serde_json::to_string(team)?
-                ])?;
+                stmt.execute(params![key, team.id.to_string(), team.name, serde_json::to_string(team)?])?;
             }
         }
         for e in entity::OF_ORG {
             record_sync_in(&tx, account_id, Some(snapshot.organization.id), e, fetched_at, Ok(()))?;
         }
+        let t3 = std::time::Instant::now();
         tx.commit()?;
+        if members.len() > 1000 {
+            eprintln!(
+                "delete {:?} insert {:?} rest {:?} commit {:?}",
+                t1 - t0,
+                t2 - t1,
+                t3 - t2,
+                t3.elapsed()
+            );
+        }
         Ok(())
     }
 
@@ -347,6 +326,7 @@ impl Cache {
         };
         let mut removed = 0;
         for id in cached.iter().filter(|id| !keep.contains(*id)) {
+            // The organization's data goes with it (ON DELETE CASCADE).
             removed +=
                 tx.execute("DELETE FROM organizations WHERE account_id = ?1 AND id = ?2", [account_id, id])?;
             tx.execute("DELETE FROM sync_state WHERE account_id = ?1 AND org_id = ?2", [account_id, id])?;
@@ -422,14 +402,11 @@ impl Cache {
     ) -> Result<Fetched<Vec<T>>> {
         let order = if table == "invitations" { "email" } else { "name" };
         let tx = self.read_tx()?;
-        let org = org_id.to_string();
-        let fetched_at = list_fetched_at(&tx, account_id, &org, entity)?;
+        let (key, fetched_at) = list_fetched_at(&tx, account_id, &org_id.to_string(), entity)?;
         let value = json_rows(
             &tx,
-            &format!(
-                "SELECT json FROM {table} WHERE account_id = ?1 AND org_id = ?2 {filter} ORDER BY {order}, id"
-            ),
-            [account_id, &org],
+            &format!("SELECT json FROM {table} WHERE org_key = ?1 {filter} ORDER BY {order}, id"),
+            [key],
         )?;
         tx.commit()?;
         Ok(Fetched { value, fetched_at })
@@ -438,11 +415,10 @@ impl Cache {
     /// A filtered page of the organization's members (users, service accounts, teams and pending
     /// invitations), ordered by name, with the total that match.
     pub fn members(&self, account_id: &str, org_id: Uuid, q: &MemberQuery) -> Result<Fetched<MemberPage>> {
-        const WHERE: &str = "WHERE m.account_id = ?1 AND m.org_id = ?2
-            AND (?3 IS NULL OR instr(m.search, ?3) > 0)
-            AND (?4 IS NULL OR m.kind = ?4)
-            AND (?5 IS NULL OR instr(m.roles_lc, ?5) > 0)";
-        let org = org_id.to_string();
+        const WHERE: &str = "WHERE m.org_key = ?1
+            AND (?2 IS NULL OR instr(m.search, ?2) > 0)
+            AND (?3 IS NULL OR m.kind = ?3)
+            AND (?4 IS NULL OR instr(m.roles_lc, ?4) > 0)";
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
         let role = q
             .role
@@ -455,28 +431,35 @@ impl Cache {
         let offset = q.offset.min(i64::MAX as usize) as i64;
 
         let tx = self.read_tx()?;
-        let fetched_at = list_fetched_at(&tx, account_id, &org, entity::MEMBERS)?;
+        let (key, fetched_at) = list_fetched_at(&tx, account_id, &org_id.to_string(), entity::MEMBERS)?;
         let total: i64 = tx
             .prepare_cached(&format!("SELECT COUNT(*) FROM members m {WHERE}"))?
-            .query_row(params![account_id, org, search, kind, role], |r| r.get(0))?;
+            .query_row(params![key, search, kind, role], |r| r.get(0))?;
         let rows = json_rows(
             &tx,
-            &format!("SELECT m.json FROM members m {WHERE} ORDER BY m.name_lc, m.row_key LIMIT ?6 OFFSET ?7"),
-            params![account_id, org, search, kind, role, limit, offset],
+            &format!("SELECT m.json FROM members m {WHERE} ORDER BY m.name_lc, m.row_key LIMIT ?5 OFFSET ?6"),
+            params![key, search, kind, role, limit, offset],
         )?;
         tx.commit()?;
         Ok(Fetched { value: MemberPage { rows, total: total as usize }, fetched_at })
     }
 
     /// The names of the roles `user_id` holds in the organization (directly or through a team), for
-    /// gating actions in the app. Empty when the user is not a cached member.
+    /// gating actions in the app, each once and in order. Empty when the user is not a cached member.
     pub fn my_roles(&self, account_id: &str, org_id: Uuid, user_id: Uuid) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT role_name FROM member_roles WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3
-             ORDER BY role_name",
-        )?;
-        let rows = stmt.query_map([account_id, &org_id.to_string(), &user_key(user_id)], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let json: Option<String> = self
+            .conn
+            .prepare_cached(&format!("SELECT json FROM members WHERE org_key = {ORG_KEY} AND row_key = ?3"))?
+            .query_row([account_id, &org_id.to_string(), &user_key(user_id)], |r| r.get(0))
+            .optional()?;
+        let Some(json) = json else {
+            return Ok(Vec::new());
+        };
+        let row: MemberRow = serde_json::from_str(&json)?;
+        let mut names: Vec<String> = row.roles.into_iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
     }
 
     // ----- write-through -----
@@ -485,21 +468,19 @@ impl Cache {
     /// its row among the members; any other status removes that row.
     pub fn put_invitation(&self, account_id: &str, org_id: Uuid, inv: &Invitation) -> Result<()> {
         let tx = self.write_tx()?;
-        let org = org_id.to_string();
-        org_fetched_at(&tx, account_id, &org)?;
-        insert_invitation(&tx, account_id, &org, inv)?;
-        let key = invitation_key(inv.id);
+        let (key, _) = org_fetched_at(&tx, account_id, &org_id.to_string())?;
+        insert_invitation(&tx, key, inv)?;
         tx.execute(
-            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-            [account_id, &org, &key],
+            "DELETE FROM members WHERE org_key = ?1 AND row_key = ?2",
+            params![key, invitation_key(inv.id)],
         )?;
         if is_pending(inv) {
             let roles = match &inv.role {
                 Some(r) => {
                     let known: Option<(String, String)> = tx
                         .query_row(
-                            "SELECT name, level FROM roles WHERE account_id = ?1 AND org_id = ?2 AND id = ?3",
-                            [account_id, &org, &r.id.to_string()],
+                            "SELECT name, level FROM roles WHERE org_key = ?1 AND id = ?2",
+                            params![key, r.id.to_string()],
                             |row| Ok((row.get(0)?, row.get(1)?)),
                         )
                         .optional()?;
@@ -513,7 +494,7 @@ impl Cache {
                 None => Vec::new(),
             };
             let row = MemberRow { user: None, team: None, invitation: Some(inv.clone()), roles };
-            insert_member(&tx, account_id, &org, &row)?;
+            insert_member(&tx, key, &row)?;
         }
         tx.commit()?;
         Ok(())
@@ -523,14 +504,16 @@ impl Cache {
     pub fn remove_invitation(&self, account_id: &str, org_id: Uuid, invitation_id: Uuid) -> Result<()> {
         let tx = self.write_tx()?;
         let org = org_id.to_string();
-        tx.execute(
-            "DELETE FROM invitations WHERE account_id = ?1 AND org_id = ?2 AND id = ?3",
-            [account_id, &org, &invitation_id.to_string()],
-        )?;
-        tx.execute(
-            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-            [account_id, &org, &invitation_key(invitation_id)],
-        )?;
+        if let Some(key) = org_key(&tx, account_id, &org)? {
+            tx.execute(
+                "DELETE FROM invitations WHERE org_key = ?1 AND id = ?2",
+                params![key, invitation_id.to_string()],
+            )?;
+            tx.execute(
+                "DELETE FROM members WHERE org_key = ?1 AND row_key = ?2",
+                params![key, invitation_key(invitation_id)],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -545,29 +528,23 @@ impl Cache {
         roles: &[MemberRole],
     ) -> Result<()> {
         let tx = self.write_tx()?;
-        let org = org_id.to_string();
-        let key = user_key(user_id);
-        let json: Option<String> = tx
+        let row_key = user_key(user_id);
+        let found: Option<(i64, String)> = tx
             .query_row(
-                "SELECT json FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-                [account_id, &org, &key],
-                |r| r.get(0),
+                &format!("SELECT org_key, json FROM members WHERE org_key = {ORG_KEY} AND row_key = ?3"),
+                [account_id, &org_id.to_string(), &row_key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some(json) = json else {
+        let Some((key, json)) = found else {
             return Ok(());
         };
         let mut row: MemberRow = serde_json::from_str(&json)?;
         row.roles = roles.to_vec();
         tx.execute(
-            "UPDATE members SET json = ?4, roles_lc = ?5 WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-            params![account_id, org, key, serde_json::to_string(&row)?, roles_lc(roles)],
+            "UPDATE members SET json = ?3, roles_lc = ?4 WHERE org_key = ?1 AND row_key = ?2",
+            params![key, row_key, serde_json::to_string(&row)?, roles_lc(roles)],
         )?;
-        tx.execute(
-            "DELETE FROM member_roles WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
-            [account_id, &org, &key],
-        )?;
-        insert_member_roles(&tx, account_id, &org, &key, roles)?;
         tx.commit()?;
         Ok(())
     }
@@ -575,7 +552,7 @@ impl Cache {
     /// Forgets a user removed from the organization (with their roles).
     pub fn remove_member(&self, account_id: &str, org_id: Uuid, user_id: Uuid) -> Result<()> {
         self.conn.execute(
-            "DELETE FROM members WHERE account_id = ?1 AND org_id = ?2 AND row_key = ?3",
+            &format!("DELETE FROM members WHERE org_key = {ORG_KEY} AND row_key = ?3"),
             [account_id, &org_id.to_string(), &user_key(user_id)],
         )?;
         Ok(())

@@ -9,6 +9,8 @@
 //! other columns are what the app filters and sorts on. Lower-cased `*_lc` columns and `search` are
 //! filled by Rust (`str::to_lowercase`) so case-insensitive search works beyond ASCII; `members.roles_lc`
 //! repeats the member's role names (lower-cased, each between newlines) so the role filter needs no join.
+//! Organization data refers to its organization by the integer `organizations.key`, which keeps the
+//! rows and index entries of large organizations small (and a snapshot quick to write).
 
 /// Each entry takes a file from version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
@@ -38,95 +40,69 @@ CREATE TABLE active_org (
     org_id     TEXT NOT NULL
 );
 
+-- `key` is the organization's compact id inside this file: the tables below refer to it rather than
+-- repeating (account_id, id) as text in every row and index entry.
 CREATE TABLE organizations (
+    key        INTEGER PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     id         TEXT NOT NULL,
     name       TEXT NOT NULL,
     json       TEXT NOT NULL,
     fetched_at TEXT NOT NULL,
-    PRIMARY KEY (account_id, id)
+    UNIQUE (account_id, id)
 );
 CREATE INDEX organizations_by_name ON organizations (account_id, name);
 
 CREATE TABLE workspaces (
-    account_id TEXT NOT NULL,
-    org_id     TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    status     TEXT NOT NULL,
-    json       TEXT NOT NULL,
-    PRIMARY KEY (account_id, org_id, id),
-    FOREIGN KEY (account_id, org_id) REFERENCES organizations (account_id, id) ON DELETE CASCADE
+    org_key INTEGER NOT NULL REFERENCES organizations (key) ON DELETE CASCADE,
+    id      TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    status  TEXT NOT NULL,
+    json    TEXT NOT NULL,
+    PRIMARY KEY (org_key, id)
 );
 
+-- One row per user, service account, team or pending invitation. The member's roles are in `json`
+-- (read back by `my_roles`) and, lower-cased for the role filter, in `roles_lc`.
 CREATE TABLE members (
-    account_id    TEXT NOT NULL,
-    org_id        TEXT NOT NULL,
-    row_key       TEXT NOT NULL,
-    kind          TEXT NOT NULL CHECK (kind IN ('user', 'service_account', 'team', 'invitation')),
-    user_id       TEXT,
-    team_id       TEXT,
-    invitation_id TEXT,
-    name          TEXT NOT NULL,
-    email         TEXT,
-    name_lc       TEXT NOT NULL,
-    email_lc      TEXT,
-    search        TEXT NOT NULL,
-    roles_lc      TEXT NOT NULL,
-    json          TEXT NOT NULL,
-    PRIMARY KEY (account_id, org_id, row_key),
-    FOREIGN KEY (account_id, org_id) REFERENCES organizations (account_id, id) ON DELETE CASCADE
+    org_key  INTEGER NOT NULL REFERENCES organizations (key) ON DELETE CASCADE,
+    row_key  TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('user', 'service_account', 'team', 'invitation')),
+    name_lc  TEXT NOT NULL,
+    search   TEXT NOT NULL,
+    roles_lc TEXT NOT NULL,
+    json     TEXT NOT NULL,
+    PRIMARY KEY (org_key, row_key)
 );
 -- Covers the member list's filters and order, so a search reads this index and not the wide rows.
-CREATE INDEX members_by_name ON members (account_id, org_id, name_lc, row_key, kind, search, roles_lc);
-CREATE INDEX members_by_email ON members (account_id, org_id, email_lc);
-
-CREATE TABLE member_roles (
-    account_id TEXT NOT NULL,
-    org_id     TEXT NOT NULL,
-    row_key    TEXT NOT NULL,
-    role_id    TEXT NOT NULL,
-    role_name  TEXT NOT NULL,
-    level      TEXT,
-    via_team   INTEGER NOT NULL,
-    FOREIGN KEY (account_id, org_id, row_key) REFERENCES members (account_id, org_id, row_key)
-        ON DELETE CASCADE
-);
-CREATE INDEX member_roles_by_row ON member_roles (account_id, org_id, row_key);
-CREATE INDEX member_roles_by_name ON member_roles (account_id, org_id, role_name COLLATE NOCASE, row_key);
+CREATE INDEX members_by_name ON members (org_key, name_lc, row_key, kind, search, roles_lc);
 
 CREATE TABLE invitations (
-    account_id TEXT NOT NULL,
-    org_id     TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    email      TEXT NOT NULL,
-    status     TEXT,
-    role_id    TEXT,
-    role_name  TEXT,
-    json       TEXT NOT NULL,
-    PRIMARY KEY (account_id, org_id, id),
-    FOREIGN KEY (account_id, org_id) REFERENCES organizations (account_id, id) ON DELETE CASCADE
+    org_key   INTEGER NOT NULL REFERENCES organizations (key) ON DELETE CASCADE,
+    id        TEXT NOT NULL,
+    email     TEXT NOT NULL,
+    status    TEXT,
+    role_id   TEXT,
+    role_name TEXT,
+    json      TEXT NOT NULL,
+    PRIMARY KEY (org_key, id)
 );
 
 CREATE TABLE roles (
-    account_id TEXT NOT NULL,
-    org_id     TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    level      TEXT NOT NULL,
-    json       TEXT NOT NULL,
-    PRIMARY KEY (account_id, org_id, id),
-    FOREIGN KEY (account_id, org_id) REFERENCES organizations (account_id, id) ON DELETE CASCADE
+    org_key INTEGER NOT NULL REFERENCES organizations (key) ON DELETE CASCADE,
+    id      TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    level   TEXT NOT NULL,
+    json    TEXT NOT NULL,
+    PRIMARY KEY (org_key, id)
 );
 
 CREATE TABLE teams (
-    account_id TEXT NOT NULL,
-    org_id     TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    json       TEXT NOT NULL,
-    PRIMARY KEY (account_id, org_id, id),
-    FOREIGN KEY (account_id, org_id) REFERENCES organizations (account_id, id) ON DELETE CASCADE
+    org_key INTEGER NOT NULL REFERENCES organizations (key) ON DELETE CASCADE,
+    id      TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    json    TEXT NOT NULL,
+    PRIMARY KEY (org_key, id)
 );
 
 -- org_id is '' for account-level entities (the list of organizations). fetched_at is the time of the
