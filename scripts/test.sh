@@ -20,4 +20,7 @@ cargo test --workspace
 log "keyring test against a real Secret Service (private D-Bus session, unlocked gnome-keyring)"
 dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p zenml-pro-core --test secret_service -- --ignored'
 
+log "web UI: type check, lint and unit tests"
+(cd ui && npm ci && npm run check && npm run lint && npm run test)
+
 log "all gates passed"

@@ -1,0 +1,55 @@
+// Loads one screen's data for the active organization: again when the organization changes, when its
+// data changed (sync finished, a write, an event) and when `deps` read anything that changed.
+import { untrack } from 'svelte';
+import { activeOrg, app } from './state.svelte';
+
+export interface Resource<T> {
+  readonly data: T | null;
+  readonly error: unknown;
+  readonly loading: boolean;
+  reload(): Promise<void>;
+}
+
+export function orgResource<T>(fetcher: (org: string) => Promise<T>, deps: () => unknown = () => null): Resource<T> {
+  const r = $state({ data: null as T | null, error: null as unknown, loading: false });
+  let seq = 0;
+
+  async function load(org: string): Promise<void> {
+    const mine = ++seq;
+    r.loading = true;
+    try {
+      const data = await fetcher(org);
+      if (mine === seq) {
+        r.data = data;
+        r.error = null;
+      }
+    } catch (e) {
+      if (mine === seq) r.error = e;
+    } finally {
+      if (mine === seq) r.loading = false;
+    }
+  }
+
+  $effect(() => {
+    const org = activeOrg()?.id;
+    void app.dataVersion;
+    deps();
+    if (org) untrack(() => void load(org));
+  });
+
+  return {
+    get data() {
+      return r.data;
+    },
+    get error() {
+      return r.error;
+    },
+    get loading() {
+      return r.loading;
+    },
+    reload() {
+      const org = activeOrg()?.id;
+      return org ? load(org) : Promise.resolve();
+    },
+  };
+}
