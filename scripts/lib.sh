@@ -8,6 +8,12 @@ SYSTEM_PACKAGES=(
   # the OS keyring on Linux: libdbus to build the Secret Service client, a session bus and a Secret
   # Service (gnome-keyring) for the keyring test
   libdbus-1-dev gnome-keyring dbus
+  # the desktop shell (Tauri 2 on WebKitGTK): build libraries, the tray, and opening links
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libsoup-3.0-dev
+  libxdo-dev
+  # running the app and its end-to-end tests headless: X server, session bus, accessibility bus,
+  # screenshots and WebDriver for the real webview
+  xvfb xauth dbus-x11 at-spi2-core imagemagick webkit2gtk-driver
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,106 @@
+//! [`AppEvent`]: the one event the UI listens to (`"app-event"`), and the [`EventSink`] the shell
+//! implements to deliver it.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::views::SyncReportView;
+
+/// The name of the one event the shell emits.
+pub const EVENT_NAME: &str = "app-event";
+
+/// Where a sync is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    /// Listing the organizations.
+    Listing,
+    /// One organization is done (or failed).
+    Organization,
+    Finished,
+}
+
+/// Everything the UI is told without asking. Tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppEvent {
+    SyncProgress {
+        stage: SyncStage,
+        done: u32,
+        total: u32,
+        organization: Option<String>,
+    },
+    SyncFinished {
+        report: SyncReportView,
+    },
+    /// Cached data changed (after a write or a sync): read it again.
+    DataChanged {
+        account_id: String,
+        org_id: Option<String>,
+    },
+    ActiveOrgChanged {
+        account_id: String,
+        org_id: String,
+    },
+    /// Accounts changed (sign-in, sign-out, switch, the demo started): call `app_state` again.
+    SessionChanged {},
+    /// `online: false` after a sync failed with `offline`, with when the shown data was fetched;
+    /// `online: true` after a sync reached the server, with the time it did.
+    Connectivity {
+        online: bool,
+        as_of: Option<String>,
+    },
+}
+
+/// Delivers events to the UI. The shell emits them as `"app-event"`; tests record them.
+pub trait EventSink: Send + Sync + 'static {
+    fn emit(&self, event: AppEvent);
+}
+
+/// Opens a URL in the user's browser (the shell does it through its opener plugin).
+pub trait UrlOpener: Send + Sync + 'static {
+    fn open_url(&self, url: &str) -> Result<(), String>;
+}
+
+/// An [`EventSink`] and [`UrlOpener`] that records what it is given (for tests, and for running the
+/// service layer headless).
+#[derive(Default)]
+pub struct Recorder {
+    events: Mutex<Vec<AppEvent>>,
+    urls: Mutex<Vec<String>>,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every event so far.
+    pub fn events(&self) -> Vec<AppEvent> {
+        self.events.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every URL opened so far.
+    pub fn urls(&self) -> Vec<String> {
+        self.urls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn clear(&self) {
+        self.events.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+impl EventSink for Recorder {
+    fn emit(&self, event: AppEvent) {
+        self.events.lock().unwrap_or_else(|p| p.into_inner()).push(event);
+    }
+}
+
+impl UrlOpener for Recorder {
+    fn open_url(&self, url: &str) -> Result<(), String> {
+        self.urls.lock().unwrap_or_else(|p| p.into_inner()).push(url.to_owned());
+        Ok(())
+    }
+}

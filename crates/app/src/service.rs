@@ -1,0 +1,660 @@
+//! [`App`]: every capability of the window, one public async fn per Tauri command.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::Utc;
+use uuid::Uuid;
+use zenml_pro_core::api::{ApiKey, Password, DEFAULT_BASE_URL};
+use zenml_pro_core::{
+    AccountRecord, CancellationToken, ClientSettings, Core, CoreError, CoreOptions, DeviceLogin,
+    ErrorCode as CoreCode, MemberKind, MemberQuery, MemoryKeyring, OsKeyring, SecretStore, SyncOptions,
+    SyncProgress, MANAGING_ROLES,
+};
+use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::events::{AppEvent, EventSink, SyncStage, UrlOpener};
+use crate::views::*;
+
+/// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
+pub const API_URL_ENV: &str = "ZENML_PRO_API_URL";
+/// `ZENML_PRO_URL`: the web dashboard "Open in dashboard" links point at.
+pub const DASHBOARD_URL_ENV: &str = "ZENML_PRO_URL";
+/// `ZENML_PRO_DESKTOP_DEMO=1`: the same as `--demo`.
+pub const DEMO_ENV: &str = "ZENML_PRO_DESKTOP_DEMO";
+/// The dashboard without `ZENML_PRO_URL`.
+pub const DEFAULT_DASHBOARD_URL: &str = "https://cloud.zenml.io";
+/// How often the active account is synced in the background.
+pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// Rows per member page when the query gives no limit, and the most one page may hold.
+pub const DEFAULT_MEMBER_PAGE: u32 = 100;
+pub const MAX_MEMBER_PAGE: u32 = 1000;
+
+/// Roles the server shows billing fields to.
+const BILLING_ROLES: [&str; 2] = ["Organization Admin", "Billing Admin"];
+
+/// What [`App::new`] needs.
+pub struct AppConfig {
+    pub data_dir: PathBuf,
+    /// The OS keyring; an in-memory store only in demo mode and in tests.
+    pub secrets: Arc<dyn SecretStore>,
+    pub client: ClientSettings,
+    pub default_api_url: String,
+    /// The dashboard's root, without a trailing slash.
+    pub dashboard_url: String,
+    /// Demo mode: started with `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`).
+    pub demo: bool,
+    pub refresh_interval: Duration,
+}
+
+impl AppConfig {
+    /// From the environment. The keyring is the OS keyring, except in demo mode, where it is an
+    /// in-memory store: the demo's key is public and nothing of it must outlive the process, and the
+    /// demo must run where there is no Secret Service.
+    pub fn from_env(demo: bool) -> IpcResult<Self> {
+        let data_dir =
+            zenml_pro_core::data_dir().map_err(|e| IpcError::internal(format!("no data directory: {e}")))?;
+        let secrets: Arc<dyn SecretStore> =
+            if demo { Arc::new(MemoryKeyring::new()) } else { Arc::new(OsKeyring::new()) };
+        let env = |name: &str, default: &str| {
+            std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+        };
+        Ok(Self {
+            data_dir,
+            secrets,
+            client: ClientSettings::default(),
+            default_api_url: env(API_URL_ENV, DEFAULT_BASE_URL),
+            dashboard_url: env(DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL).trim_end_matches('/').to_owned(),
+            demo,
+            refresh_interval: REFRESH_INTERVAL,
+        })
+    }
+}
+
+/// Whether the environment asks for demo mode (`ZENML_PRO_DESKTOP_DEMO=1` or `true`).
+pub fn demo_requested_by_env() -> bool {
+    std::env::var(DEMO_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the background refresh task shares with the app.
+struct Shared {
+    core: Arc<Core>,
+    events: Arc<dyn EventSink>,
+    /// Last known reachability of the server.
+    online: Mutex<bool>,
+    /// One sync at a time (the button and the background refresh).
+    sync_lock: tokio::sync::Mutex<()>,
+}
+
+impl Shared {
+    /// Syncs an account, telling the UI its progress, the result, and the connectivity it showed.
+    async fn sync(&self, account_id: &str, cancel: &CancellationToken) -> IpcResult<SyncReportView> {
+        let _one = self.sync_lock.lock().await;
+        let events = self.events.clone();
+        let progress = move |p: SyncProgress| {
+            let event = match p {
+                SyncProgress::Listing => AppEvent::SyncProgress {
+                    stage: SyncStage::Listing,
+                    done: 0,
+                    total: 0,
+                    organization: None,
+                },
+                SyncProgress::Organization { name, done, total, .. } => AppEvent::SyncProgress {
+                    stage: SyncStage::Organization,
+                    done: to_u32(done),
+                    total: to_u32(total),
+                    organization: Some(name),
+                },
+                SyncProgress::Finished { total, .. } => AppEvent::SyncProgress {
+                    stage: SyncStage::Finished,
+                    done: to_u32(total),
+                    total: to_u32(total),
+                    organization: None,
+                },
+            };
+            events.emit(event);
+        };
+        match self.core.sync(account_id, &SyncOptions::default(), &progress, cancel).await {
+            Ok(report) => {
+                let report = SyncReportView::from(&report);
+                self.set_online(true, Some(iso(Utc::now())));
+                self.events.emit(AppEvent::SyncFinished { report: report.clone() });
+                self.events.emit(AppEvent::DataChanged { account_id: account_id.to_owned(), org_id: None });
+                Ok(report)
+            }
+            Err(e) => {
+                if e.code == CoreCode::Offline {
+                    let as_of =
+                        self.core.organization_list(account_id).ok().and_then(|l| l.fetched_at).map(iso);
+                    self.set_online(false, as_of);
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    fn set_online(&self, online: bool, as_of: Option<String>) {
+        *lock(&self.online) = online;
+        self.events.emit(AppEvent::Connectivity { online, as_of });
+    }
+}
+
+/// The in-app demo server and the account signed in to it.
+struct Demo {
+    emulator: RunningEmulator,
+    account_id: String,
+}
+
+/// The desktop app's services, held in `tauri::State`.
+pub struct App {
+    shared: Arc<Shared>,
+    opener: Arc<dyn UrlOpener>,
+    default_api_url: String,
+    dashboard_url: String,
+    demo_mode: bool,
+    refresh_interval: Duration,
+    cache_notice: Mutex<Option<String>>,
+    demo: tokio::sync::Mutex<Option<Demo>>,
+    device: Mutex<Option<Arc<DeviceLogin>>>,
+    /// Cancels the running background refresh.
+    refresh: Mutex<Option<CancellationToken>>,
+}
+
+impl App {
+    /// Opens the cache. Starts nothing: call [`App::resume`] once a runtime is there.
+    pub fn new(config: AppConfig, events: Arc<dyn EventSink>, opener: Arc<dyn UrlOpener>) -> IpcResult<Self> {
+        let (core, notice) = Core::open(CoreOptions {
+            data_dir: config.data_dir,
+            secrets: config.secrets,
+            client: config.client,
+        })?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                core: Arc::new(core),
+                events,
+                online: Mutex::new(true),
+                sync_lock: tokio::sync::Mutex::new(()),
+            }),
+            opener,
+            default_api_url: config.default_api_url,
+            dashboard_url: config.dashboard_url,
+            demo_mode: config.demo,
+            refresh_interval: config.refresh_interval,
+            cache_notice: Mutex::new(notice.map(|n| n.to_string())),
+            demo: tokio::sync::Mutex::new(None),
+            device: Mutex::new(None),
+            refresh: Mutex::new(None),
+        })
+    }
+
+    /// The core service (for the shell's tray and for tests).
+    pub fn core(&self) -> &Arc<Core> {
+        &self.shared.core
+    }
+
+    /// At launch: in demo mode starts the demo; otherwise starts the background refresh of the
+    /// active account, if one is signed in.
+    pub async fn resume(&self) -> IpcResult<()> {
+        if self.demo_mode {
+            self.start_demo().await?;
+            return Ok(());
+        }
+        if let Some(a) = self.core().active_account()?.filter(|a| a.signed_in) {
+            self.restart_refresh(Some(a.id));
+        }
+        Ok(())
+    }
+
+    /// Stops the background work and the demo server.
+    pub async fn shutdown(&self) {
+        self.restart_refresh(None);
+        if let Some(d) = self.demo.lock().await.take() {
+            d.emulator.shutdown().await;
+        }
+    }
+
+    // ----- helpers -----
+
+    fn account(&self) -> IpcResult<AccountRecord> {
+        self.core()
+            .active_account()?
+            .ok_or_else(|| IpcError::new(ErrorCode::Unauthorized, "not signed in: sign in or try the demo"))
+    }
+
+    fn account_and_org(&self, org: Option<&str>) -> IpcResult<(AccountRecord, Uuid)> {
+        let account = self.account()?;
+        let org = self.core().resolve_org(&account.id, org.filter(|o| !o.trim().is_empty()))?;
+        Ok((account, org))
+    }
+
+    fn account_view(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+        let active = self.core().active_account()?.is_some_and(|x| x.id == a.id);
+        Ok(AccountView::new(a, active))
+    }
+
+    fn org_view(&self, account_id: &str, org_id: Uuid) -> IpcResult<OrgView> {
+        let org = self.core().organization(account_id, &org_id.to_string())?.value;
+        let active = self.core().active_organization(account_id)? == Some(org_id);
+        Ok(OrgView::new(&org, active))
+    }
+
+    fn org_dashboard(&self, org_id: Uuid) -> String {
+        format!("{}/organizations/{org_id}", self.dashboard_url)
+    }
+
+    fn changed(&self, account_id: &str, org_id: Option<Uuid>) {
+        self.shared.events.emit(AppEvent::DataChanged {
+            account_id: account_id.to_owned(),
+            org_id: org_id.map(|o| o.to_string()),
+        });
+    }
+
+    fn session_changed(&self) {
+        self.shared.events.emit(AppEvent::SessionChanged {});
+    }
+
+    /// Restarts the background refresh for an account (or stops it).
+    fn restart_refresh(&self, account_id: Option<String>) {
+        let mut slot = lock(&self.refresh);
+        if let Some(old) = slot.take() {
+            old.cancel();
+        }
+        let Some(account_id) = account_id else { return };
+        let cancel = CancellationToken::new();
+        *slot = Some(cancel.clone());
+        let (shared, interval) = (self.shared.clone(), self.refresh_interval);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => {}
+                    () = cancel.cancelled() => return,
+                }
+                match shared.sync(&account_id, &cancel).await {
+                    Ok(_) => {}
+                    Err(e) if e.code == ErrorCode::Cancelled => return,
+                    Err(e) => tracing::warn!(account = %account_id, error = %e, "background refresh failed"),
+                }
+            }
+        });
+    }
+
+    /// After any sign-in: the account is active, refreshed in the background, and the UI told.
+    fn signed_in(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+        self.restart_refresh(Some(a.id.clone()));
+        self.session_changed();
+        self.account_view(a)
+    }
+
+    // ----- commands: session -----
+
+    pub async fn app_state(&self) -> IpcResult<AppStateView> {
+        let active = self.core().active_account()?.map(|a| a.id);
+        let accounts = self
+            .core()
+            .accounts()?
+            .iter()
+            .map(|a| AccountView::new(a, active.as_deref() == Some(a.id.as_str())))
+            .collect();
+        Ok(AppStateView {
+            accounts,
+            active_account: active,
+            demo: self.demo_mode || self.demo.lock().await.is_some(),
+            cache_notice: lock(&self.cache_notice).clone(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            default_api_url: self.default_api_url.clone(),
+            online: *lock(&self.shared.online),
+        })
+    }
+
+    pub async fn login_with_key(&self, url: String, key: String) -> IpcResult<AccountView> {
+        let a = self.core().login_with_key(&url, ApiKey::new(key)).await?;
+        self.signed_in(&a)
+    }
+
+    pub async fn login_with_password(
+        &self,
+        url: String,
+        username: String,
+        password: String,
+    ) -> IpcResult<AccountView> {
+        let a = self.core().login_with_password(&url, &username, Password::new(password)).await?;
+        self.signed_in(&a)
+    }
+
+    /// Starts a browser sign-in and opens the verification page. A sign-in already waiting is cancelled.
+    pub async fn begin_device_login(&self, url: String) -> IpcResult<DeviceLoginView> {
+        let login = Arc::new(self.core().begin_device_login(&url).await?);
+        if let Some(old) = lock(&self.device).replace(login.clone()) {
+            old.cancel();
+        }
+        if let Err(e) = self.opener.open_url(&login.verification_url) {
+            // The page's address is shown in the window, so the user can still open it by hand.
+            tracing::warn!(error = %e, "could not open the verification page");
+        }
+        Ok(DeviceLoginView {
+            verification_url: login.verification_url.clone(),
+            user_code: login.user_code.clone(),
+            expires_in: u32::try_from(login.expires_in).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Waits until the browser sign-in begun last is approved, denied, expired or cancelled.
+    pub async fn complete_device_login(&self) -> IpcResult<AccountView> {
+        let login = lock(&self.device)
+            .clone()
+            .ok_or_else(|| IpcError::invalid("no browser sign-in is in progress: begin one first"))?;
+        let result = self.core().complete_device_login(&login).await;
+        {
+            let mut slot = lock(&self.device);
+            if slot.as_ref().is_some_and(|l| Arc::ptr_eq(l, &login)) {
+                *slot = None;
+            }
+        }
+        self.signed_in(&result?)
+    }
+
+    /// Stops the browser sign-in that is waiting (it then fails with `cancelled`).
+    pub async fn cancel_device_login(&self) -> IpcResult<()> {
+        if let Some(login) = lock(&self.device).take() {
+            login.cancel();
+        }
+        Ok(())
+    }
+
+    /// Starts the demo server inside the app on a loopback port, signs in to it with the demo key
+    /// (an admin of several organizations) and runs a first sync.
+    pub async fn start_demo(&self) -> IpcResult<AccountView> {
+        let mut demo = self.demo.lock().await;
+        if let Some(d) = demo.as_ref() {
+            if let Ok(a) = self.core().account(&d.account_id) {
+                if a.signed_in {
+                    self.core().set_active_account(&a.id)?;
+                    return self.signed_in(&a);
+                }
+            }
+        }
+        if let Some(old) = demo.take() {
+            old.emulator.shutdown().await;
+        }
+        let emulator =
+            zenml_pro_emulator::start(EmulatorConfig { port: 0, auto_approve: true, ..Default::default() })
+                .await
+                .map_err(|e| IpcError::internal(format!("the demo server could not start: {e}")))?;
+        let key = ApiKey::new(emulator.credentials().multi_org.key.clone());
+        let account = self.core().login_with_key(&emulator.base_url(), key).await?;
+        tracing::info!(url = %emulator.base_url(), "demo started");
+        *demo = Some(Demo { emulator, account_id: account.id.clone() });
+        drop(demo);
+        self.shared.sync(&account.id, &CancellationToken::new()).await?;
+        self.signed_in(&account)
+    }
+
+    /// Stops the in-app demo server (its cached data stays readable, as after losing the network).
+    pub async fn stop_demo(&self) -> IpcResult<()> {
+        if let Some(d) = self.demo.lock().await.take() {
+            d.emulator.shutdown().await;
+            tracing::info!("demo server stopped");
+        }
+        Ok(())
+    }
+
+    pub async fn logout(&self, account_id: String, purge: bool) -> IpcResult<()> {
+        let was_active = self.core().active_account()?.is_some_and(|a| a.id == account_id);
+        self.core().logout(&account_id, purge)?;
+        if was_active {
+            let next = self.core().active_account()?.filter(|a| a.signed_in).map(|a| a.id);
+            self.restart_refresh(next);
+        }
+        self.session_changed();
+        Ok(())
+    }
+
+    pub async fn switch_account(&self, account_id: String) -> IpcResult<AccountView> {
+        self.core().set_active_account(&account_id)?;
+        let a = self.core().account(&account_id)?;
+        self.restart_refresh(a.signed_in.then(|| a.id.clone()));
+        self.session_changed();
+        self.account_view(&a)
+    }
+
+    pub async fn sync_now(&self) -> IpcResult<SyncReportView> {
+        let account = self.account()?;
+        self.shared.sync(&account.id, &CancellationToken::new()).await
+    }
+
+    // ----- commands: reads (from the cache) -----
+
+    pub async fn list_organizations(&self) -> IpcResult<OrgListView> {
+        let account = self.account()?;
+        let list = self.core().organization_list(&account.id)?;
+        Ok(OrgListView {
+            items: list.entries.iter().map(|e| OrgView::new(&e.organization, e.active)).collect(),
+            fetched_at: list.fetched_at.map(iso),
+            stale: list.stale,
+            last_error: list.last_error,
+        })
+    }
+
+    pub async fn switch_organization(&self, org: String) -> IpcResult<OrgView> {
+        let account = self.account()?;
+        let o = self.core().switch_organization(&account.id, &org).await?;
+        self.shared
+            .events
+            .emit(AppEvent::ActiveOrgChanged { account_id: account.id.clone(), org_id: o.id.to_string() });
+        Ok(OrgView::new(&o, true))
+    }
+
+    pub async fn organization_overview(&self, org: Option<String>) -> IpcResult<OverviewView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let core = self.core();
+        let cached = core.organization(&account.id, &org_id.to_string())?;
+        let active = core.active_organization(&account.id)? == Some(org_id);
+        let my_roles = core.my_roles(&account.id, org_id)?;
+        let count = |kind| -> IpcResult<usize> {
+            let q = MemberQuery { kind: Some(kind), limit: Some(0), ..Default::default() };
+            Ok(core.members(&account.id, org_id, &q)?.value.total)
+        };
+        let member_count = count(MemberKind::User)? + count(MemberKind::ServiceAccount)?;
+        let workspace_count = core.workspaces(&account.id, org_id)?.value.len();
+        let dashboard_url = self.org_dashboard(org_id);
+        Ok(OverviewView {
+            org: OrgView::new(&cached.value, active),
+            can_manage: my_roles.iter().any(|r| MANAGING_ROLES.contains(&r.as_str())),
+            can_see_billing: my_roles.iter().any(|r| BILLING_ROLES.contains(&r.as_str())),
+            my_roles,
+            billing_url: format!("{}/organizations/{org_id}/settings/billing", self.dashboard_url),
+            dashboard_url,
+            member_count: to_u32(member_count),
+            workspace_count: to_u32(workspace_count),
+            fetched_at: Some(iso(cached.fetched_at)),
+            stale: cached.stale,
+            last_error: cached.last_error,
+        })
+    }
+
+    pub async fn list_members(
+        &self,
+        org: Option<String>,
+        query: MemberQueryView,
+    ) -> IpcResult<MemberPageView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let limit = query.limit.unwrap_or(DEFAULT_MEMBER_PAGE).min(MAX_MEMBER_PAGE);
+        let q = MemberQuery {
+            search: query.search.filter(|s| !s.trim().is_empty()),
+            role: query.role.filter(|s| !s.trim().is_empty()),
+            kind: query.kind.map(Into::into),
+            offset: query.offset.unwrap_or(0) as usize,
+            limit: Some(limit as usize),
+        };
+        let page = self.core().members(&account.id, org_id, &q)?;
+        Ok(MemberPageView {
+            rows: page.value.rows.iter().map(MemberView::from).collect(),
+            total: to_u32(page.value.total),
+            fetched_at: Some(iso(page.fetched_at)),
+            stale: page.stale,
+            last_error: page.last_error,
+        })
+    }
+
+    pub async fn list_invitations(
+        &self,
+        org: Option<String>,
+        only_pending: bool,
+    ) -> IpcResult<InvitationListView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let c = self.core().invitations(&account.id, org_id, only_pending)?;
+        Ok(InvitationListView {
+            items: c.value.iter().map(InvitationView::from).collect(),
+            fetched_at: Some(iso(c.fetched_at)),
+            stale: c.stale,
+            last_error: c.last_error,
+        })
+    }
+
+    pub async fn list_workspaces(&self, org: Option<String>) -> IpcResult<WorkspaceListView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let c = self.core().workspaces(&account.id, org_id)?;
+        let dashboard = self.org_dashboard(org_id);
+        Ok(WorkspaceListView {
+            items: c
+                .value
+                .iter()
+                .map(|w| WorkspaceView::new(w, format!("{dashboard}/workspaces/{}", w.name)))
+                .collect(),
+            fetched_at: Some(iso(c.fetched_at)),
+            stale: c.stale,
+            last_error: c.last_error,
+        })
+    }
+
+    pub async fn list_teams(&self, org: Option<String>) -> IpcResult<TeamListView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let c = self.core().teams(&account.id, org_id)?;
+        Ok(TeamListView {
+            items: c.value.iter().map(TeamView::from).collect(),
+            fetched_at: Some(iso(c.fetched_at)),
+            stale: c.stale,
+            last_error: c.last_error,
+        })
+    }
+
+    pub async fn list_roles(&self, org: Option<String>) -> IpcResult<RoleListView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let c = self.core().roles(&account.id, org_id)?;
+        Ok(RoleListView {
+            items: c.value.iter().map(RoleView::from).collect(),
+            fetched_at: Some(iso(c.fetched_at)),
+            stale: c.stale,
+            last_error: c.last_error,
+        })
+    }
+
+    // ----- commands: writes (checked, then sent, then cached) -----
+
+    pub async fn invite(
+        &self,
+        org: Option<String>,
+        emails: Vec<String>,
+        role: String,
+    ) -> IpcResult<Vec<InviteOutcomeView>> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let outcomes = self.core().invite(&account.id, org_id, &emails, &role).await?;
+        if outcomes.iter().any(|o| o.invitation.is_some()) {
+            self.changed(&account.id, Some(org_id));
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| InviteOutcomeView {
+                email: o.email,
+                ok: o.invitation.is_some(),
+                invitation: o.invitation.as_ref().map(InvitationView::from),
+                error: o.error.map(IpcError::from),
+            })
+            .collect())
+    }
+
+    pub async fn revoke_invitation(
+        &self,
+        org: Option<String>,
+        invitation: String,
+    ) -> IpcResult<InvitationView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let i = self.core().revoke_invitation(&account.id, org_id, &invitation).await?;
+        self.changed(&account.id, Some(org_id));
+        Ok(InvitationView::from(&i))
+    }
+
+    pub async fn resend_invitation(
+        &self,
+        org: Option<String>,
+        invitation: String,
+    ) -> IpcResult<InvitationView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let i = self.core().resend_invitation(&account.id, org_id, &invitation).await;
+        // A failed resend may still have revoked the old invitation: the UI reads again either way.
+        self.changed(&account.id, Some(org_id));
+        Ok(InvitationView::from(&i?))
+    }
+
+    pub async fn set_member_role(
+        &self,
+        org: Option<String>,
+        member: String,
+        role: String,
+    ) -> IpcResult<MemberView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let result = self.core().set_member_role(&account.id, org_id, &member, &role).await;
+        if result.is_ok() || result.as_ref().is_err_and(|e| e.code != CoreCode::Offline) {
+            self.changed(&account.id, Some(org_id));
+        }
+        result?;
+        let row = self.core().find_member(&account.id, org_id, &member)?;
+        Ok(MemberView::from(&row))
+    }
+
+    pub async fn remove_member(&self, org: Option<String>, member: String) -> IpcResult<()> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        self.core().remove_member(&account.id, org_id, &member).await?;
+        self.changed(&account.id, Some(org_id));
+        Ok(())
+    }
+
+    pub async fn update_organization(
+        &self,
+        org: Option<String>,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> IpcResult<OrgView> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        self.core().update_organization(&account.id, org_id, name, description).await?;
+        self.changed(&account.id, Some(org_id));
+        self.org_view(&account.id, org_id)
+    }
+
+    /// Opens the organization's (or one of its workspaces') page of the web dashboard in the browser.
+    pub async fn open_in_dashboard(
+        &self,
+        org: Option<String>,
+        workspace: Option<String>,
+    ) -> IpcResult<String> {
+        let (account, org_id) = self.account_and_org(org.as_deref())?;
+        let mut url = self.org_dashboard(org_id);
+        if let Some(wanted) = workspace.filter(|w| !w.trim().is_empty()) {
+            let workspaces = self.core().workspaces(&account.id, org_id)?.value;
+            let w = workspaces.iter().find(|w| w.id.to_string() == wanted || w.name == wanted).ok_or_else(
+                || CoreError::not_found(format!("no workspace {wanted:?} in this organization")),
+            )?;
+            url = format!("{url}/workspaces/{}", w.name);
+        }
+        self.opener
+            .open_url(&url)
+            .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))?;
+        Ok(url)
+    }
+}

@@ -1,0 +1,396 @@
+//! The app's service layer against the emulator: the demo, reads, writes, errors, events, connectivity
+//! and that no secret reaches a view.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{env, env_with_refresh};
+use serde::Serialize;
+use zenml_pro_app::views::{MemberKindView, MemberQueryView};
+use zenml_pro_app::{AppEvent, ErrorCode, SyncStage};
+use zenml_pro_core::SecretKind;
+use zenml_pro_core::SecretStore;
+use zenml_pro_emulator::{start, EmulatorConfig};
+
+fn q() -> MemberQueryView {
+    MemberQueryView::default()
+}
+
+/// Guards the "Try the demo" flow: the demo starts in-process, signs in, syncs and reports it.
+#[tokio::test]
+async fn the_demo_signs_in_syncs_and_lists_organizations() {
+    let e = env();
+    let account = e.app.start_demo().await.expect("demo starts");
+    assert!(account.signed_in && account.active);
+    assert!(account.base_url.starts_with("http://127.0.0.1:"), "{}", account.base_url);
+
+    let state = e.app.app_state().await.unwrap();
+    assert!(state.demo);
+    assert_eq!(state.active_account.as_deref(), Some(account.id.as_str()));
+    assert_eq!(state.accounts.len(), 1);
+    assert_eq!(state.default_api_url, "https://api.example.test");
+    assert!(state.online);
+
+    let orgs = e.app.list_organizations().await.unwrap();
+    assert!(orgs.items.len() >= 2, "the demo user is in several organizations");
+    assert_eq!(orgs.items.iter().filter(|o| o.active).count(), 1, "one active organization");
+    assert!(orgs.fetched_at.is_some() && !orgs.stale);
+
+    let events = e.rec.events();
+    assert!(events.iter().any(|ev| matches!(ev, AppEvent::SyncProgress { stage: SyncStage::Listing, .. })));
+    assert!(events
+        .iter()
+        .any(|ev| matches!(ev, AppEvent::SyncProgress { stage: SyncStage::Organization, .. })));
+    assert!(events.iter().any(|ev| matches!(ev, AppEvent::SyncFinished { .. })));
+    assert!(events.iter().any(|ev| matches!(ev, AppEvent::SessionChanged {})));
+    assert!(events.iter().any(|ev| matches!(ev, AppEvent::Connectivity { online: true, .. })));
+
+    // Starting it again while it runs just signs in again.
+    let again = e.app.start_demo().await.unwrap();
+    assert_eq!(again.id, account.id);
+    e.app.shutdown().await;
+}
+
+/// Guards the overview, the switcher and the dashboard links.
+#[tokio::test]
+async fn overview_switch_and_dashboard_links() {
+    let e = env();
+    e.app.start_demo().await.unwrap();
+    let acme = e.app.switch_organization("acme-ml".into()).await.unwrap();
+    assert!(acme.active);
+    assert!(e
+        .rec
+        .events()
+        .iter()
+        .any(|ev| matches!(ev, AppEvent::ActiveOrgChanged { org_id, .. } if *org_id == acme.id)));
+
+    let o = e.app.organization_overview(None).await.unwrap();
+    assert_eq!(o.org.id, acme.id);
+    assert!(o.org.active);
+    assert!(o.my_roles.iter().any(|r| r == "Organization Admin"), "{:?}", o.my_roles);
+    assert!(o.can_manage && o.can_see_billing);
+    assert_eq!(o.dashboard_url, format!("https://dashboard.example.test/organizations/{}", acme.id));
+    assert_eq!(
+        o.billing_url,
+        format!("https://dashboard.example.test/organizations/{}/settings/billing", acme.id)
+    );
+    assert!(o.member_count > 0 && o.workspace_count > 0);
+    assert!(o.fetched_at.is_some());
+
+    let by_name = e.app.organization_overview(Some("acme-ml".into())).await.unwrap();
+    assert_eq!(by_name.org.id, acme.id);
+
+    let ws = e.app.list_workspaces(None).await.unwrap();
+    let first = &ws.items[0];
+    assert_eq!(first.dashboard_url, format!("{}/workspaces/{}", o.dashboard_url, first.name));
+    let opened = e.app.open_in_dashboard(None, Some(first.name.clone())).await.unwrap();
+    assert_eq!(opened, first.dashboard_url);
+    assert_eq!(e.rec.urls(), vec![first.dashboard_url.clone()]);
+    let err = e.app.open_in_dashboard(None, Some("no-such-workspace".into())).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+
+    let err = e.app.switch_organization("no-such-org".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+}
+
+/// Guards the members query: search, role and kind filters and paging.
+#[tokio::test]
+async fn members_are_searched_filtered_and_paged() {
+    let e = env();
+    e.app.start_demo().await.unwrap();
+    e.app.switch_organization("acme-ml".into()).await.unwrap();
+    let all = e.app.list_members(None, q()).await.unwrap();
+    assert!(all.total as usize >= all.rows.len() && !all.rows.is_empty());
+    let keys: std::collections::HashSet<_> = all.rows.iter().map(|r| r.key.clone()).collect();
+    assert_eq!(keys.len(), all.rows.len(), "keys are unique");
+
+    let page =
+        e.app.list_members(None, MemberQueryView { limit: Some(2), offset: Some(1), ..q() }).await.unwrap();
+    assert_eq!(page.rows.len(), 2);
+    assert_eq!(page.total, all.total);
+    assert_eq!(page.rows[0].key, all.rows[1].key);
+
+    let admins = e
+        .app
+        .list_members(None, MemberQueryView { role: Some("Organization Admin".into()), ..q() })
+        .await
+        .unwrap();
+    assert!(admins.total > 0 && admins.total < all.total);
+    assert!(admins.rows.iter().all(|r| r.roles.iter().any(|c| c.name == "Organization Admin")));
+
+    let someone = all.rows.iter().find(|r| r.email.is_some()).unwrap();
+    let needle = someone.email.clone().unwrap();
+    let found =
+        e.app.list_members(None, MemberQueryView { search: Some(needle.clone()), ..q() }).await.unwrap();
+    assert!(found.rows.iter().any(|r| r.key == someone.key));
+
+    let users =
+        e.app.list_members(None, MemberQueryView { kind: Some(MemberKindView::User), ..q() }).await.unwrap();
+    assert!(users.rows.iter().all(|r| r.kind == MemberKindView::User));
+}
+
+/// Guards writes: invite (with its event), revoke, resend, role change, removal and rename.
+#[tokio::test]
+async fn writes_return_views_and_tell_the_ui() {
+    let e = env();
+    e.app.start_demo().await.unwrap();
+    let acme = e.app.switch_organization("acme-ml".into()).await.unwrap();
+    e.rec.clear();
+
+    let out = e
+        .app
+        .invite(None, vec!["new.person@example.com".into()], "Organization Viewer".into())
+        .await
+        .unwrap();
+    assert_eq!(out.len(), 1);
+    assert!(out[0].ok && out[0].error.is_none());
+    let inv = out[0].invitation.clone().unwrap();
+    assert_eq!(inv.status.as_deref(), Some("pending"));
+    assert_eq!(inv.role_name.as_deref(), Some("Organization Viewer"));
+    assert!(e
+        .rec
+        .events()
+        .iter()
+        .any(|ev| matches!(ev, AppEvent::DataChanged { org_id: Some(o), .. } if *o == acme.id)));
+    let pending = e.app.list_invitations(None, true).await.unwrap();
+    assert!(pending.items.iter().any(|i| i.id == inv.id));
+
+    let resent = e.app.resend_invitation(None, inv.id.clone()).await.unwrap();
+    assert_ne!(resent.id, inv.id);
+    let revoked = e.app.revoke_invitation(None, resent.id.clone()).await.unwrap();
+    assert_eq!(revoked.status.as_deref(), Some("revoked"));
+    assert!(!e.app.list_invitations(None, true).await.unwrap().items.iter().any(|i| i.email == inv.email));
+
+    let viewers = e
+        .app
+        .list_members(
+            None,
+            MemberQueryView {
+                role: Some("Organization Viewer".into()),
+                kind: Some(MemberKindView::User),
+                ..q()
+            },
+        )
+        .await
+        .unwrap();
+    let member = viewers.rows[0].clone();
+    let changed =
+        e.app.set_member_role(None, member.id.clone(), "Organization Manager".into()).await.unwrap();
+    assert_eq!(changed.key, member.key);
+    assert!(changed.roles.iter().any(|r| r.name == "Organization Manager" && !r.via_team));
+    assert!(!changed.roles.iter().any(|r| r.name == "Organization Viewer" && !r.via_team));
+
+    let before = e.app.list_members(None, q()).await.unwrap().total;
+    e.app.remove_member(None, member.id.clone()).await.unwrap();
+    assert_eq!(e.app.list_members(None, q()).await.unwrap().total, before - 1);
+
+    let renamed =
+        e.app.update_organization(None, None, Some("Described from the desktop".into())).await.unwrap();
+    assert_eq!(renamed.description.as_deref(), Some("Described from the desktop"));
+    assert!(renamed.active);
+}
+
+/// Guards the error mapping: input checks give `invalid_input` with field messages; a role that may
+/// not manage gives `forbidden`; nothing signed in gives `unauthorized`.
+#[tokio::test]
+async fn errors_reach_the_ui_with_their_codes() {
+    let e = env();
+    let err = e.app.list_organizations().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unauthorized);
+
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    e.app.login_with_key(emu.base_url(), emu.credentials().viewer.key.clone()).await.unwrap();
+    e.app.sync_now().await.unwrap();
+    e.app.switch_organization("acme-ml".into()).await.unwrap();
+
+    let err =
+        e.app.invite(None, vec!["not-an-email".into()], "Organization Viewer".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(err.fields.len(), 1);
+    assert_eq!(err.fields[0].field, "not-an-email");
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(json["code"], "invalid_input", "codes are snake_case strings on the wire");
+
+    let err =
+        e.app.invite(None, vec!["ok@example.com".into()], "Organization Viewer".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden, "{err}");
+    let o = e.app.organization_overview(None).await.unwrap();
+    assert!(!o.can_manage);
+
+    let err = e.app.update_organization(None, Some("   ".into()), None).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+
+    let err = e.app.login_with_key(emu.base_url(), "ZENPAT_wrong".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unauthorized);
+    let err = e.app.complete_device_login().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}
+
+/// Guards offline behaviour: a sync that cannot reach the server says so by event, and every read
+/// still answers from the cache, marked stale.
+#[tokio::test]
+async fn offline_is_announced_and_reads_still_answer() {
+    let e = env();
+    e.app.start_demo().await.unwrap();
+    let members = e.app.list_members(None, q()).await.unwrap();
+    let fetched = e.app.list_organizations().await.unwrap().fetched_at;
+    e.app.stop_demo().await.unwrap();
+    e.rec.clear();
+
+    let err = e.app.sync_now().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Offline, "{err}");
+    let events = e.rec.events();
+    assert!(
+        events
+            .iter()
+            .any(|ev| matches!(ev, AppEvent::Connectivity { online: false, as_of } if *as_of == fetched)),
+        "{events:?}"
+    );
+    assert!(!e.app.app_state().await.unwrap().online);
+
+    let offline = e.app.list_members(None, q()).await.unwrap();
+    assert_eq!(offline.total, members.total);
+    assert!(offline.stale && offline.last_error.is_some());
+    let orgs = e.app.list_organizations().await.unwrap();
+    assert!(!orgs.items.is_empty() && orgs.stale);
+    assert!(!e.app.list_workspaces(None).await.unwrap().items.is_empty());
+    assert!(!e.app.list_roles(None).await.unwrap().items.is_empty());
+    assert!(!e.app.list_teams(None).await.unwrap().items.is_empty());
+    let err =
+        e.app.invite(None, vec!["x@example.com".into()], "Organization Viewer".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Offline);
+}
+
+/// Guards the browser sign-in: the page is opened from Rust, the wait ends with an account, and a
+/// waiting sign-in can be cancelled.
+#[tokio::test]
+async fn device_login_opens_the_page_and_can_be_cancelled() {
+    let e = env();
+    let emu =
+        start(EmulatorConfig { port: 0, auto_approve: true, device_poll_interval: 1, ..Default::default() })
+            .await
+            .unwrap();
+    let d = e.app.begin_device_login(emu.base_url()).await.unwrap();
+    assert!(!d.user_code.is_empty() && d.expires_in > 0);
+    assert_eq!(e.rec.urls(), vec![d.verification_url.clone()]);
+    let account = e.app.complete_device_login().await.unwrap();
+    assert!(account.signed_in && account.active);
+
+    let slow =
+        start(EmulatorConfig { port: 0, device_poll_interval: 1, ..Default::default() }).await.unwrap();
+    e.app.begin_device_login(slow.base_url()).await.unwrap();
+    let app = e.app.clone();
+    let waiting = tokio::spawn(async move { app.complete_device_login().await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    e.app.cancel_device_login().await.unwrap();
+    let err = tokio::time::timeout(Duration::from_secs(10), waiting).await.unwrap().unwrap().unwrap_err();
+    assert_eq!(err.code, ErrorCode::Cancelled);
+}
+
+/// Guards accounts: password sign-in, switching accounts, signing out with and without purge.
+#[tokio::test]
+async fn accounts_switch_and_sign_out() {
+    let e = env();
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    let creds = emu.credentials().clone();
+    let a = e.app.login_with_key(emu.base_url(), creds.admin.key.clone()).await.unwrap();
+    let b = e
+        .app
+        .login_with_password(
+            emu.base_url(),
+            creds.password_login.username.clone(),
+            creds.password_login.password.clone(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(a.id, b.id);
+    assert!(b.active);
+    let back = e.app.switch_account(a.id.clone()).await.unwrap();
+    assert!(back.active);
+    assert_eq!(e.app.app_state().await.unwrap().active_account, Some(a.id.clone()));
+
+    e.app.logout(a.id.clone(), false).await.unwrap();
+    let state = e.app.app_state().await.unwrap();
+    assert!(state.accounts.iter().any(|x| x.id == a.id && !x.signed_in), "kept, signed out");
+    e.app.logout(b.id.clone(), true).await.unwrap();
+    let state = e.app.app_state().await.unwrap();
+    assert!(!state.accounts.iter().any(|x| x.id == b.id), "purged");
+    assert!(e.rec.events().iter().filter(|ev| matches!(ev, AppEvent::SessionChanged {})).count() >= 4);
+}
+
+/// Guards the background refresh: it syncs on its own and tells the UI like a manual sync.
+#[tokio::test]
+async fn the_background_refresh_syncs_and_emits_events() {
+    let e = env_with_refresh(Duration::from_millis(150));
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    e.app.login_with_key(emu.base_url(), emu.credentials().admin.key.clone()).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !e.rec.events().iter().any(|ev| matches!(ev, AppEvent::SyncFinished { .. })) {
+        assert!(tokio::time::Instant::now() < deadline, "no background sync");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(e.rec.events().iter().any(|ev| matches!(ev, AppEvent::DataChanged { org_id: None, .. })));
+    e.app.shutdown().await;
+}
+
+/// Guards rule 4 of the architecture: no key, password or token ever reaches the webview. Every view
+/// and event of a whole session is serialized and searched for them.
+#[tokio::test]
+async fn no_secret_in_any_view_or_event() {
+    let e = env();
+    let emu =
+        start(EmulatorConfig { port: 0, auto_approve: true, device_poll_interval: 1, ..Default::default() })
+            .await
+            .unwrap();
+    let creds = emu.credentials().clone();
+    let mut seen = Vec::<String>::new();
+    fn push<T: Serialize>(seen: &mut Vec<String>, v: &T) {
+        seen.push(serde_json::to_string(v).unwrap());
+    }
+    let a = e.app.login_with_key(emu.base_url(), creds.admin.key.clone()).await.unwrap();
+    push(&mut seen, &a);
+    push(&mut seen, &e.app.sync_now().await.unwrap());
+    push(&mut seen, &e.app.app_state().await.unwrap());
+    push(&mut seen, &e.app.list_organizations().await.unwrap());
+    push(&mut seen, &e.app.switch_organization("acme-ml".into()).await.unwrap());
+    push(&mut seen, &e.app.organization_overview(None).await.unwrap());
+    push(&mut seen, &e.app.list_members(None, q()).await.unwrap());
+    push(&mut seen, &e.app.list_invitations(None, false).await.unwrap());
+    push(&mut seen, &e.app.list_workspaces(None).await.unwrap());
+    push(&mut seen, &e.app.list_teams(None).await.unwrap());
+    push(&mut seen, &e.app.list_roles(None).await.unwrap());
+    push(
+        &mut seen,
+        &e.app.invite(None, vec!["s@example.com".into()], "Organization Viewer".into()).await.unwrap(),
+    );
+    push(&mut seen, &e.app.invite(None, vec!["bad".into()], "Organization Viewer".into()).await.unwrap_err());
+    push(&mut seen, &e.app.begin_device_login(emu.base_url()).await.unwrap());
+    let device = e.app.complete_device_login().await.unwrap();
+    push(&mut seen, &device);
+    let p = e
+        .app
+        .login_with_password(
+            emu.base_url(),
+            creds.password_login.username.clone(),
+            creds.password_login.password.clone(),
+        )
+        .await
+        .unwrap();
+    push(&mut seen, &p);
+    push(&mut seen, &e.app.login_with_key(emu.base_url(), "ZENPAT_wrong_key".into()).await.unwrap_err());
+    for ev in e.rec.events() {
+        push(&mut seen, &ev);
+    }
+
+    let mut secrets =
+        vec![creds.admin.key.clone(), creds.password_login.password.clone(), "ZENPAT_wrong_key".into()];
+    for id in [&a.id, &device.id, &p.id] {
+        secrets.extend(e.keyring.get(id, SecretKind::AccessToken).unwrap());
+    }
+    assert!(secrets.len() >= 5, "tokens were found to look for");
+    let all = seen.join("\n");
+    for s in &secrets {
+        assert!(!all.contains(s.as_str()), "a secret reached a view");
+    }
+}

@@ -1,0 +1,150 @@
+//! ZenML Pro Desktop's Tauri shell. It only wires: the window, the `opener` plugin, the commands (each
+//! a one-line adapter in [`commands`] to `zenml_pro_app::App`), the `"app-event"` event and the
+//! capabilities. All logic lives in `crates/app` and `crates/core`, tested without a window.
+//!
+//! - [`builder`] / [`configure`]: the builder, generic over the runtime so tests drive the commands
+//!   through `tauri::test::mock_builder()`.
+//! - [`with_services`]: manages the [`App`] (its events emitted through the `AppHandle`, its links
+//!   opened by the opener plugin) and resumes it (the demo, or the background refresh).
+//! - [`run`]: the program: flags, logging, configuration.
+//!
+//! To add a command: a method on `App` (with a test there), an adapter in [`commands`], an entry in
+//! `generate_handler!` below and a wrapper in `ui/src/lib/bindings/commands.ts`;
+//! `crates/app/tests/bindings.rs` checks the three agree. The webview gets no new permission for it:
+//! app commands need none, and `capabilities/default.json` stays minimal.
+//!
+//! Configuration: `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`) starts the demo at launch and keeps the
+//! session in an in-memory keyring (only in demo mode; otherwise the OS keyring);
+//! `ZENML_PRO_API_URL`, `ZENML_PRO_URL`, `ZENML_PRO_DESKTOP_DATA_DIR`; `RUST_LOG` (default `info`, to
+//! stderr).
+
+pub mod commands;
+
+use std::sync::Arc;
+
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use tauri_plugin_opener::OpenerExt;
+use zenml_pro_app::{App, AppConfig, AppEvent, EventSink, UrlOpener, EVENT_NAME};
+
+/// Delivers [`AppEvent`]s to every window as `"app-event"`.
+pub struct TauriEvents<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> EventSink for TauriEvents<R> {
+    fn emit(&self, event: AppEvent) {
+        if let Err(e) = self.0.emit(EVENT_NAME, event) {
+            tracing::warn!(error = %e, "could not emit an event");
+        }
+    }
+}
+
+/// Opens links in the user's browser from Rust (the webview has no opener permission).
+pub struct TauriOpener<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> UrlOpener for TauriOpener<R> {
+    fn open_url(&self, url: &str) -> Result<(), String> {
+        self.0.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+    }
+}
+
+/// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
+        commands::app_state,
+        commands::login_with_key,
+        commands::login_with_password,
+        commands::begin_device_login,
+        commands::complete_device_login,
+        commands::cancel_device_login,
+        commands::start_demo,
+        commands::stop_demo,
+        commands::logout,
+        commands::switch_account,
+        commands::sync_now,
+        commands::list_organizations,
+        commands::switch_organization,
+        commands::organization_overview,
+        commands::list_members,
+        commands::list_invitations,
+        commands::list_workspaces,
+        commands::list_teams,
+        commands::list_roles,
+        commands::invite,
+        commands::revoke_invitation,
+        commands::resend_invitation,
+        commands::set_member_role,
+        commands::remove_member,
+        commands::update_organization,
+        commands::open_in_dashboard
+    ])
+}
+
+/// The app's builder with its plugins and commands; services are added by [`with_services`].
+pub fn builder<R: Runtime>() -> tauri::Builder<R> {
+    configure(tauri::Builder::<R>::new())
+}
+
+/// Manages the [`App`] at setup (so it can emit through the `AppHandle`) and resumes it: the demo in
+/// demo mode, else the background refresh of the signed-in account.
+pub fn with_services<R: Runtime>(builder: tauri::Builder<R>, config: AppConfig) -> tauri::Builder<R> {
+    builder.setup(move |app| {
+        let handle = app.handle().clone();
+        let services =
+            App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?;
+        app.manage(services);
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = handle.state::<App>().resume().await {
+                tracing::error!(code = ?e.code, error = %e, "could not resume");
+            }
+        });
+        Ok(())
+    })
+}
+
+/// Whether the command line asks for demo mode.
+fn demo_flag(args: impl IntoIterator<Item = String>) -> bool {
+    args.into_iter().skip(1).any(|a| a == "--demo")
+}
+
+/// The program.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let demo = demo_flag(std::env::args()) || zenml_pro_app::demo_requested_by_env();
+    let config = match AppConfig::from_env(demo) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("zenml-pro-desktop: {e}");
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(demo, version = env!("CARGO_PKG_VERSION"), "starting");
+    let app = with_services(builder::<tauri::Wry>(), config)
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("zenml-pro-desktop: could not start: {e}");
+            std::process::exit(1);
+        });
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            tauri::async_runtime::block_on(handle.state::<App>().shutdown());
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demo_flag;
+
+    #[test]
+    fn the_demo_flag_is_read_after_the_program_name() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(demo_flag(args(&["zenml-pro-desktop", "--demo"])));
+        assert!(!demo_flag(args(&["zenml-pro-desktop"])));
+        assert!(!demo_flag(args(&["--demo"])));
+    }
+}

@@ -1,0 +1,8 @@
+// Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
+// `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { InvitationView } from "./InvitationView";
+
+/**
+ * An organization's invitations.
+ */
+export type InvitationListView = { items: Array<InvitationView>, fetched_at: string | null, stale: boolean, last_error: string | null, };

@@ -1,0 +1,152 @@
+// Typed wrappers of the app's commands: one function per command registered in src-tauri, with the
+// argument names Tauri expects (camelCase). Written by hand; `crates/app/tests/bindings.rs` checks that
+// every registered command is here with the right argument names. Every function rejects with an
+// `IpcError` ({ code, message, fields }).
+import { invoke } from "@tauri-apps/api/core";
+
+import type {
+  AccountView,
+  AppStateView,
+  DeviceLoginView,
+  InvitationListView,
+  InvitationView,
+  InviteOutcomeView,
+  MemberPageView,
+  MemberQueryView,
+  MemberView,
+  OrgListView,
+  OrgView,
+  OverviewView,
+  RoleListView,
+  SyncReportView,
+  TeamListView,
+  WorkspaceListView,
+} from "./index";
+
+/** The name of the one event the app emits; its payload is an `AppEvent`. */
+export const APP_EVENT = "app-event";
+
+// ----- session -----
+
+export function appState(): Promise<AppStateView> {
+  return invoke<AppStateView>("app_state");
+}
+
+export function loginWithKey(url: string, key: string): Promise<AccountView> {
+  return invoke<AccountView>("login_with_key", { url, key });
+}
+
+export function loginWithPassword(url: string, username: string, password: string): Promise<AccountView> {
+  return invoke<AccountView>("login_with_password", { url, username, password });
+}
+
+/** Starts a browser sign-in; the app opens the verification page itself. */
+export function beginDeviceLogin(url: string): Promise<DeviceLoginView> {
+  return invoke<DeviceLoginView>("begin_device_login", { url });
+}
+
+/** Waits until the browser sign-in is approved; rejects with code `cancelled` after `cancelDeviceLogin`. */
+export function completeDeviceLogin(): Promise<AccountView> {
+  return invoke<AccountView>("complete_device_login");
+}
+
+export function cancelDeviceLogin(): Promise<void> {
+  return invoke<void>("cancel_device_login");
+}
+
+/** Starts the demo server inside the app, signs in to it and runs a first sync. */
+export function startDemo(): Promise<AccountView> {
+  return invoke<AccountView>("start_demo");
+}
+
+/** Stops the demo server (its data stays readable, as when offline). */
+export function stopDemo(): Promise<void> {
+  return invoke<void>("stop_demo");
+}
+
+export function logout(accountId: string, purge: boolean): Promise<void> {
+  return invoke<void>("logout", { accountId, purge });
+}
+
+export function switchAccount(accountId: string): Promise<AccountView> {
+  return invoke<AccountView>("switch_account", { accountId });
+}
+
+/** Syncs the active account; progress arrives as `sync_progress` events. */
+export function syncNow(): Promise<SyncReportView> {
+  return invoke<SyncReportView>("sync_now");
+}
+
+// ----- reads (from the cache; `org` null = the active organization) -----
+
+export function listOrganizations(): Promise<OrgListView> {
+  return invoke<OrgListView>("list_organizations");
+}
+
+/** `org` is an id or a name. */
+export function switchOrganization(org: string): Promise<OrgView> {
+  return invoke<OrgView>("switch_organization", { org });
+}
+
+export function organizationOverview(org: string | null = null): Promise<OverviewView> {
+  return invoke<OverviewView>("organization_overview", { org });
+}
+
+export function listMembers(org: string | null, query: MemberQueryView = {}): Promise<MemberPageView> {
+  return invoke<MemberPageView>("list_members", { org, query });
+}
+
+export function listInvitations(org: string | null, onlyPending: boolean): Promise<InvitationListView> {
+  return invoke<InvitationListView>("list_invitations", { org, onlyPending });
+}
+
+export function listWorkspaces(org: string | null = null): Promise<WorkspaceListView> {
+  return invoke<WorkspaceListView>("list_workspaces", { org });
+}
+
+export function listTeams(org: string | null = null): Promise<TeamListView> {
+  return invoke<TeamListView>("list_teams", { org });
+}
+
+export function listRoles(org: string | null = null): Promise<RoleListView> {
+  return invoke<RoleListView>("list_roles", { org });
+}
+
+// ----- writes (each followed by a `data_changed` event) -----
+
+/** `role` is an organization role's name. One outcome per email. */
+export function invite(org: string | null, emails: string[], role: string): Promise<InviteOutcomeView[]> {
+  return invoke<InviteOutcomeView[]>("invite", { org, emails, role });
+}
+
+/** `invitation` is an invitation id or email. */
+export function revokeInvitation(org: string | null, invitation: string): Promise<InvitationView> {
+  return invoke<InvitationView>("revoke_invitation", { org, invitation });
+}
+
+export function resendInvitation(org: string | null, invitation: string): Promise<InvitationView> {
+  return invoke<InvitationView>("resend_invitation", { org, invitation });
+}
+
+/** `member` is a user id, email or name; `role` an organization role's name. */
+export function setMemberRole(org: string | null, member: string, role: string): Promise<MemberView> {
+  return invoke<MemberView>("set_member_role", { org, member, role });
+}
+
+export function removeMember(org: string | null, member: string): Promise<void> {
+  return invoke<void>("remove_member", { org, member });
+}
+
+/** null leaves a field unchanged. */
+export function updateOrganization(
+  org: string | null,
+  name: string | null,
+  description: string | null,
+): Promise<OrgView> {
+  return invoke<OrgView>("update_organization", { org, name, description });
+}
+
+/** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
+export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
+  return invoke<string>("open_in_dashboard", { org, workspace });
+}

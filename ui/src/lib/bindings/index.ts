@@ -1,0 +1,30 @@
+// Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
+// `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+export type { AccountView } from "./AccountView";
+export type { AppEvent } from "./AppEvent";
+export type { AppStateView } from "./AppStateView";
+export type { AuthMethodView } from "./AuthMethodView";
+export type { DeviceLoginView } from "./DeviceLoginView";
+export type { ErrorCode } from "./ErrorCode";
+export type { FieldMessage } from "./FieldMessage";
+export type { InvitationListView } from "./InvitationListView";
+export type { InvitationView } from "./InvitationView";
+export type { InviteOutcomeView } from "./InviteOutcomeView";
+export type { IpcError } from "./IpcError";
+export type { MemberKindView } from "./MemberKindView";
+export type { MemberPageView } from "./MemberPageView";
+export type { MemberQueryView } from "./MemberQueryView";
+export type { MemberView } from "./MemberView";
+export type { OrgListView } from "./OrgListView";
+export type { OrgView } from "./OrgView";
+export type { OverviewView } from "./OverviewView";
+export type { RoleChipView } from "./RoleChipView";
+export type { RoleListView } from "./RoleListView";
+export type { RoleView } from "./RoleView";
+export type { SyncFailureView } from "./SyncFailureView";
+export type { SyncReportView } from "./SyncReportView";
+export type { SyncStage } from "./SyncStage";
+export type { TeamListView } from "./TeamListView";
+export type { TeamView } from "./TeamView";
+export type { WorkspaceListView } from "./WorkspaceListView";
+export type { WorkspaceView } from "./WorkspaceView";
