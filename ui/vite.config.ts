@@ -15,6 +15,5 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.ts'],
-    restoreMocks: true,
   },
 });

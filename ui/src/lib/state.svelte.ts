@@ -24,22 +24,31 @@ interface SyncState {
   error: string | null;
 }
 
-export const app = $state({
-  loaded: false,
-  state: null as AppStateView | null,
-  startError: null as string | null,
-  orgs: [] as OrgView[],
-  orgsFetchedAt: null as string | null,
-  orgsError: null as string | null,
-  page: 'overview' as Page,
-  sync: { running: false, stage: '', done: 0, total: 0, error: null } as SyncState,
-  /** Set while the app believes it is offline: the time the data shown was fetched. */
-  offline: null as { asOf: string | null } | null,
-  /** Bumped whenever the data of the active organization changed: screens reload on it. */
-  dataVersion: 0,
-  quickSwitcherOpen: false,
-  notice: null as string | null,
-});
+function initial() {
+  return {
+    loaded: false,
+    state: null as AppStateView | null,
+    startError: null as string | null,
+    orgs: [] as OrgView[],
+    orgsFetchedAt: null as string | null,
+    orgsError: null as string | null,
+    page: 'overview' as Page,
+    sync: { running: false, stage: '', done: 0, total: 0, error: null } as SyncState,
+    /** Set while the app believes it is offline: the time the data shown was fetched. */
+    offline: null as { asOf: string | null } | null,
+    /** Bumped whenever the data of the active organization changed: screens reload on it. */
+    dataVersion: 0,
+    quickSwitcherOpen: false,
+    notice: null as string | null,
+  };
+}
+
+export const app = $state(initial());
+
+/** Back to the state of a fresh start (after signing out, and between tests). */
+export function resetApp(): void {
+  Object.assign(app, initial());
+}
 
 export function activeOrg(): OrgView | null {
   return app.orgs.find((o) => o.active) ?? null;

@@ -1,0 +1,283 @@
+// A fake Rust side for the UI tests: answers every command of the IPC contract from demo data held in
+// memory, records each call, and lets a test emit `app-event`s or make a command fail with a code.
+import { vi } from 'vitest';
+import type {
+  AppEvent,
+  AppStateView,
+  ErrorCode,
+  InvitationView,
+  MemberQuery,
+  MemberView,
+  OrgView,
+  RoleView,
+  WorkspaceView,
+} from '../lib/api';
+
+const T0 = '2025-01-10T09:00:00Z';
+const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
+
+function org(id: string, name: string, active = false): OrgView {
+  return {
+    id,
+    name,
+    display_name: `${name} Inc`,
+    description: `The ${name} organization`,
+    created: T0,
+    updated: '2025-03-01T12:00:00Z',
+    plan: 'Pro',
+    trial_expiry: '2025-12-31T00:00:00Z',
+    has_active_subscription: true,
+    owner_name: 'Owner Person',
+    owner_email: 'owner@example.com',
+    active,
+  };
+}
+
+const ROLES: RoleView[] = [
+  { id: 'r-admin', name: 'Organization Admin', description: 'Full control of the organization', level: 'organization', system_managed: true },
+  { id: 'r-manager', name: 'Organization Manager', description: 'Manages members and settings', level: 'organization', system_managed: true },
+  { id: 'r-member', name: 'Organization Member', description: 'Uses the workspaces', level: 'organization', system_managed: true },
+  { id: 'r-viewer', name: 'Organization Viewer', description: 'Reads only', level: 'organization', system_managed: true },
+  { id: 'r-ws', name: 'Workspace Admin', description: 'Runs a workspace', level: 'workspace', system_managed: true },
+];
+
+function makeMembers(n: number): MemberView[] {
+  const rows: MemberView[] = [];
+  for (let i = 1; i <= n; i++) {
+    const role = i % 10 === 0 ? ROLES[0] : ROLES[2];
+    rows.push({
+      key: `user:u${i}`,
+      kind: 'user',
+      id: `u${i}`,
+      name: `User ${i}`,
+      email: `user${i}@example.com`,
+      roles: [{ role_id: role.id, name: role.name, via_team: null }],
+    });
+  }
+  rows.push({ key: 'sa:bot', kind: 'service_account', id: 'sa1', name: 'ci-bot', email: null, roles: [] });
+  rows.push({
+    key: 'team:t1',
+    kind: 'team',
+    id: 't1',
+    name: 'Platform',
+    email: null,
+    roles: [{ role_id: 'r-manager', name: 'Organization Manager', via_team: 'Platform' }],
+  });
+  rows[0].roles.push({ role_id: 'r-manager', name: 'Organization Manager', via_team: 'Platform' });
+  return rows;
+}
+
+const STATUSES: WorkspaceView['status'][] = ['not_initialized', 'pending', 'available', 'failed', 'deactivated', 'deleted'];
+
+export class FakeBackend {
+  state!: AppStateView;
+  orgs!: OrgView[];
+  members!: MemberView[];
+  invitations!: InvitationView[];
+  canManage = true;
+  myRoles = ['Organization Admin'];
+  failures = new Map<string, { code: ErrorCode; message: string }>();
+  /** Commands that never answer until `resolveDevice()` (the device flow wait). */
+  deviceResolve: (() => void) | null = null;
+  deviceReject: ((e: unknown) => void) | null = null;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(signedIn = true) {
+    this.state = {
+      accounts: signedIn
+        ? [{ id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' }]
+        : [],
+      active_account: signedIn ? 'acc1' : null,
+      demo: false,
+      cache_notice: null,
+      version: '0.1.0',
+      default_api_url: 'https://cloud.example.com',
+    };
+    this.orgs = [org('o1', 'alpha', true), org('o2', 'beta'), org('o3', 'gamma')];
+    this.members = makeMembers(250);
+    this.invitations = [
+      { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
+      { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: null },
+    ];
+    this.canManage = true;
+    this.myRoles = ['Organization Admin'];
+    this.failures.clear();
+    this.deviceResolve = null;
+    this.deviceReject = null;
+  }
+
+  signIn() {
+    this.state.accounts = [
+      { id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' },
+    ];
+    this.state.active_account = 'acc1';
+  }
+
+  fail(command: string, code: ErrorCode, message = 'server says no') {
+    this.failures.set(command, { code, message });
+  }
+
+  private active(): OrgView {
+    return this.orgs.find((o) => o.active)!;
+  }
+
+  private listing<T>(items: T[]) {
+    return { items, fetched_at: FETCHED, stale: false, last_error: null };
+  }
+
+  async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    const failure = this.failures.get(cmd);
+    if (failure) throw { ...failure, fields: [] };
+    const orgById = (id: unknown) => this.orgs.find((o) => o.id === id || o.name === id) ?? this.active();
+    switch (cmd) {
+      case 'app_state':
+        return structuredClone(this.state);
+      case 'start_demo':
+      case 'login_with_key':
+      case 'login_with_password':
+        this.signIn();
+        this.state.demo = cmd === 'start_demo';
+        return this.state.accounts[0];
+      case 'begin_device_login':
+        return { verification_url: 'http://127.0.0.1:1/device', user_code: 'WDJB-MJHT', expires_in: 900 };
+      case 'complete_device_login':
+        return new Promise((resolve, reject) => {
+          this.deviceResolve = () => {
+            this.signIn();
+            resolve(this.state.accounts[0]);
+          };
+          this.deviceReject = reject;
+        });
+      case 'cancel_device_login':
+        this.deviceReject?.({ code: 'cancelled', message: 'cancelled', fields: [] });
+        return null;
+      case 'logout':
+        this.state.accounts = [];
+        this.state.active_account = null;
+        return null;
+      case 'switch_account':
+        return null;
+      case 'sync_now':
+        return { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
+      case 'list_organizations':
+        return this.listing(structuredClone(this.orgs));
+      case 'switch_organization': {
+        const target = orgById(args.org);
+        this.orgs = this.orgs.map((o) => ({ ...o, active: o.id === target.id }));
+        return target;
+      }
+      case 'organization_overview': {
+        const o = orgById(args.org);
+        return {
+          org: structuredClone(o),
+          my_roles: this.myRoles,
+          can_manage: this.canManage,
+          can_see_billing: this.canManage,
+          dashboard_url: 'http://127.0.0.1:1/dash',
+          billing_url: 'http://127.0.0.1:1/billing',
+          member_count: this.members.length,
+          workspace_count: STATUSES.length,
+          fetched_at: FETCHED,
+          stale: false,
+          last_error: null,
+        };
+      }
+      case 'list_members': {
+        const q = args.query as MemberQuery;
+        let rows = this.members;
+        if (q.search) {
+          const s = q.search.toLowerCase();
+          rows = rows.filter((r) => `${r.name} ${r.email}`.toLowerCase().includes(s));
+        }
+        if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
+        if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
+        return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length, fetched_at: FETCHED, stale: false, last_error: null };
+      }
+      case 'list_invitations': {
+        const items = args.onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
+        return this.listing(structuredClone(items));
+      }
+      case 'list_workspaces':
+        return this.listing(
+          STATUSES.map((status, i) => ({
+            id: `w${i}`,
+            name: `ws-${status}`,
+            display_name: null,
+            status,
+            desired_state: null,
+            version: '0.80.0',
+            server_url: `https://ws${i}.example.com`,
+            dashboard_url: 'http://127.0.0.1:1/ws',
+          })),
+        );
+      case 'list_teams':
+        return this.listing([{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }]);
+      case 'list_roles':
+        return this.listing(ROLES);
+      case 'invite': {
+        const emails = args.emails as string[];
+        return emails.map((email) => {
+          const invitation: InvitationView = {
+            id: `i-${email}`,
+            email,
+            status: 'pending',
+            role_id: 'r-member',
+            role_name: args.role as string,
+            inviter: 'Me',
+            created: new Date().toISOString(),
+            expires: null,
+          };
+          this.invitations.push(invitation);
+          return { email, ok: true, invitation, error: null };
+        });
+      }
+      case 'revoke_invitation':
+        this.invitations = this.invitations.map((i) => (i.id === args.invitation ? { ...i, status: 'revoked' } : i));
+        return null;
+      case 'resend_invitation':
+        return this.invitations.find((i) => i.id === args.invitation);
+      case 'set_member_role': {
+        const m = this.members.find((x) => x.id === args.member)!;
+        m.roles = [{ role_id: 'x', name: args.role as string, via_team: null }];
+        return m;
+      }
+      case 'remove_member':
+        this.members = this.members.filter((x) => x.id !== args.member);
+        return null;
+      case 'update_organization': {
+        const o = orgById(args.org);
+        o.name = args.name as string;
+        o.description = args.description as string;
+        return o;
+      }
+      case 'open_in_dashboard':
+        return null;
+      default:
+        throw { code: 'internal', message: `unknown command ${cmd}`, fields: [] };
+    }
+  }
+}
+
+export const backend = new FakeBackend();
+export const invoke = vi.fn((cmd: string, args?: Record<string, unknown>) => backend.handle(cmd, args));
+
+let handler: ((e: { payload: AppEvent }) => void) | null = null;
+export const listen = vi.fn(async (_name: string, h: (e: { payload: AppEvent }) => void) => {
+  handler = h;
+  return () => {
+    handler = null;
+  };
+});
+
+/** Delivers an `app-event` as the Rust side would. */
+export function emit(ev: AppEvent) {
+  handler?.({ payload: ev });
+}
+
+/** The arguments of every call of one command, in order. */
+export function callsOf(cmd: string): Record<string, unknown>[] {
+  return invoke.mock.calls.filter((c) => c[0] === cmd).map((c) => (c[1] ?? {}) as Record<string, unknown>);
+}
