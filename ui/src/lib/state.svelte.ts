@@ -82,7 +82,8 @@ export async function loadOrganizations(): Promise<void> {
     app.orgs = list.items;
     app.orgsFetchedAt = list.fetched_at;
     app.orgsError = null;
-    if (list.last_error && /offline/i.test(list.last_error) && !app.offline) {
+    const offline = app.state?.online === false || (!!list.last_error && /offline/i.test(list.last_error));
+    if (offline && !app.offline) {
       app.offline = { asOf: list.fetched_at };
     }
   } catch (e) {

@@ -127,7 +127,7 @@ describe('members', () => {
     await screen.findByText('user1@example.com');
     const row = screen.getByText('user1@example.com').closest('tr')!;
     expect(within(row).getByText('User')).toBeInTheDocument();
-    expect(within(row).getByText(/via Platform/)).toBeInTheDocument();
+    expect(within(row).getByText(/via team/)).toBeInTheDocument();
   });
 
   it('changes a role with the select through set_member_role', async () => {

@@ -68,7 +68,7 @@ describe('sync and feedback', () => {
     await renderApp();
     await waitFor(() => expect(callsOf('sync_now')).toHaveLength(1));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
-    emit({ kind: 'sync_progress', stage: 'members', done: 12, total: 203, organization: 'alpha' });
+    emit({ kind: 'sync_progress', stage: 'organization', done: 12, total: 203, organization: 'alpha' });
     expect(await screen.findByText('Syncing 12/203…')).toBeInTheDocument();
     emit({ kind: 'sync_finished', report: { organizations: 3, synced: 3, failed: [], removed: 0, duration_ms: 4 } });
     await waitFor(() => expect(screen.queryByText(/Syncing/)).toBeNull());

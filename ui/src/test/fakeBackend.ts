@@ -6,7 +6,7 @@ import type {
   AppStateView,
   ErrorCode,
   InvitationView,
-  MemberQuery,
+  MemberQueryView as MemberQuery,
   MemberView,
   OrgView,
   RoleView,
@@ -51,7 +51,7 @@ function makeMembers(n: number): MemberView[] {
       id: `u${i}`,
       name: `User ${i}`,
       email: `user${i}@example.com`,
-      roles: [{ role_id: role.id, name: role.name, via_team: null }],
+      roles: [{ role_id: role.id, name: role.name, via_team: false }],
     });
   }
   rows.push({ key: 'sa:bot', kind: 'service_account', id: 'sa1', name: 'ci-bot', email: null, roles: [] });
@@ -61,9 +61,9 @@ function makeMembers(n: number): MemberView[] {
     id: 't1',
     name: 'Platform',
     email: null,
-    roles: [{ role_id: 'r-manager', name: 'Organization Manager', via_team: 'Platform' }],
+    roles: [{ role_id: 'r-manager', name: 'Organization Manager', via_team: true }],
   });
-  rows[0].roles.push({ role_id: 'r-manager', name: 'Organization Manager', via_team: 'Platform' });
+  rows[0].roles.push({ role_id: 'r-manager', name: 'Organization Manager', via_team: true });
   return rows;
 }
 
@@ -93,6 +93,7 @@ export class FakeBackend {
       active_account: signedIn ? 'acc1' : null,
       demo: false,
       cache_notice: null,
+      online: true,
       version: '0.1.0',
       default_api_url: 'https://cloud.example.com',
     };
@@ -187,6 +188,8 @@ export class FakeBackend {
       }
       case 'list_members': {
         const q = args.query as MemberQuery;
+        const offset = q.offset ?? 0;
+        const limit = q.limit ?? 100;
         let rows = this.members;
         if (q.search) {
           const s = q.search.toLowerCase();
@@ -194,7 +197,7 @@ export class FakeBackend {
         }
         if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
         if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
-        return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length, fetched_at: FETCHED, stale: false, last_error: null };
+        return { rows: rows.slice(offset, offset + limit), total: rows.length, fetched_at: FETCHED, stale: false, last_error: null };
       }
       case 'list_invitations': {
         const items = args.onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
@@ -236,12 +239,12 @@ export class FakeBackend {
       }
       case 'revoke_invitation':
         this.invitations = this.invitations.map((i) => (i.id === args.invitation ? { ...i, status: 'revoked' } : i));
-        return null;
+        return this.invitations.find((i) => i.id === args.invitation);
       case 'resend_invitation':
         return this.invitations.find((i) => i.id === args.invitation);
       case 'set_member_role': {
         const m = this.members.find((x) => x.id === args.member)!;
-        m.roles = [{ role_id: 'x', name: args.role as string, via_team: null }];
+        m.roles = [{ role_id: 'x', name: args.role as string, via_team: false }];
         return m;
       }
       case 'remove_member':
@@ -254,7 +257,7 @@ export class FakeBackend {
         return o;
       }
       case 'open_in_dashboard':
-        return null;
+        return 'http://127.0.0.1:1/dash';
       default:
         throw { code: 'internal', message: `unknown command ${cmd}`, fields: [] };
     }
