@@ -1,6 +1,8 @@
-//! Cache figures: opening the cache and listing organizations, and searching 20,000 members.
+//! Cache figures: replacing a snapshot of 20,000 members, opening the cache and listing organizations,
+//! and searching 20,000 members.
 //! Run with `cargo bench -p zenml-pro-core --bench cache`; it prints figures, it does not judge them
-//! (targets: open + list under 20 ms, a search of 20,000 members under 20 ms).
+//! (targets: replacing a 20,000-member snapshot under 200 ms, open + list under 20 ms, a search of
+//! 20,000 members under 20 ms).
 
 use std::time::{Duration, Instant};
 
@@ -35,9 +37,9 @@ fn main() {
             signed_in: true,
         })
         .expect("account");
-    let roles = ["Organization Admin", "Organization Manager", "Organization Viewer", "Organization Member"];
-    let role_ids: Vec<Uuid> = roles.iter().map(|_| Uuid::new_v4()).collect();
+    let role_ids: Vec<Uuid> = ROLES.iter().map(|_| Uuid::new_v4()).collect();
     let mut big = None;
+    let mut big_snap = None;
     for o in 0..ORGS {
         let oid = Uuid::new_v4();
         let n = if o == 0 { MEMBERS } else { 200 };
@@ -46,17 +48,7 @@ fn main() {
             "updated": "2024-01-01T00:00:00Z"
         }))
         .expect("org");
-        let members: Vec<MemberRow> = (0..n)
-            .map(|i| {
-                let r = i % roles.len();
-                serde_json::from_value(json!({
-                    "user": {"id": Uuid::new_v4(), "name": format!("Person {i} Surname{}", i % 977),
-                             "username": format!("person{i}"), "email": format!("person{i}@company{}.example", i % 31)},
-                    "roles": [{"role_id": role_ids[r], "name": roles[r], "level": "organization", "via_team": false}]
-                }))
-                .expect("row")
-            })
-            .collect();
+        let members = member_rows(n, &role_ids);
         let snap = OrgSnapshot {
             organization,
             workspaces: vec![],
@@ -68,10 +60,37 @@ fn main() {
         let t = Instant::now();
         cache.replace_org_snapshot(&acc, &snap, now).expect("snapshot");
         if o == 0 {
-            println!("replace a snapshot of {n} members: {}", ms(t.elapsed()));
+            println!(
+                "replace a snapshot of {n} members (first time, nothing to delete): {}",
+                ms(t.elapsed())
+            );
             big = Some(oid);
+            big_snap = Some(snap);
         }
     }
+    // A sync replaces what the last one wrote. Mostly it finds the same members again; in the worst case
+    // every row is new (every old row deleted, every new one inserted).
+    let mut big_snap = big_snap.expect("the big snapshot");
+    let again = best_of(3, || cache.replace_org_snapshot(&acc, &big_snap, now).expect("snapshot"));
+    println!("replace it again, same {MEMBERS} members: {}", ms(again));
+    for row in big_snap.members.iter_mut().step_by(100) {
+        row.roles.reverse();
+        row.roles.push(row.roles[0].clone());
+        row.roles[0].name = ROLES[0].into();
+    }
+    let t = Instant::now();
+    cache.replace_org_snapshot(&acc, &big_snap, now).expect("snapshot");
+    println!("replace it again, 1 in 100 members' roles changed: {}", ms(t.elapsed()));
+    let all_new = (0..3)
+        .map(|_| {
+            big_snap.members = member_rows(MEMBERS, &role_ids);
+            let t = Instant::now();
+            cache.replace_org_snapshot(&acc, &big_snap, now).expect("snapshot");
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    println!("replace it again, all {MEMBERS} members new (delete + insert): {}", ms(all_new));
     drop(cache);
     let big = big.expect("the big org");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -125,6 +144,24 @@ fn main() {
         let t = best_of(10, || total = cache.members(&acc, big, &q).expect("members").value.total);
         println!("{label}: {} ({total} match)", ms(t));
     }
+}
+
+const ROLES: [&str; 4] =
+    ["Organization Admin", "Organization Manager", "Organization Viewer", "Organization Member"];
+
+/// `n` users (new ids each call), each with one of the four roles.
+fn member_rows(n: usize, role_ids: &[Uuid]) -> Vec<MemberRow> {
+    (0..n)
+        .map(|i| {
+            let r = i % ROLES.len();
+            serde_json::from_value(json!({
+                "user": {"id": Uuid::new_v4(), "name": format!("Person {i} Surname{}", i % 977),
+                         "username": format!("person{i}"), "email": format!("person{i}@company{}.example", i % 31)},
+                "roles": [{"role_id": role_ids[r], "name": ROLES[r], "level": "organization", "via_team": false}]
+            }))
+            .expect("row")
+        })
+        .collect()
 }
 
 fn best_of(n: usize, mut f: impl FnMut()) -> Duration {

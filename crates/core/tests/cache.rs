@@ -154,7 +154,7 @@ fn migrates_a_fresh_file() {
     assert_eq!(mode, "wal");
     let tables: i64 =
         raw.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0)).unwrap();
-    assert_eq!(tables, 11);
+    assert_eq!(tables, 10);
 }
 
 /// Reopening keeps accounts, settings, snapshots and the active organization.

@@ -1,7 +1,7 @@
 //! Organization data in the cache: snapshots written by sync, the reads the app shows, and the
 //! write-through helpers that keep the cache in step after a successful server write.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -89,6 +89,95 @@ fn insert_member_with(conn: &Connection, org_key: i64, f: &MemberFields, row: &M
         roles_lc(&row.roles),
         serde_json::to_string(row)?,
     ])?;
+    Ok(())
+}
+
+/// Makes the organization's member rows exactly `members` (unique row keys). A sync mostly finds the
+/// rows it found last time, so rather than deleting and rewriting every row, rows whose record is
+/// unchanged are left alone, changed ones are updated in place, and only the rest are deleted or
+/// inserted. Each row's other columns follow from its record, so an equal `json` means an equal row.
+fn replace_members(conn: &Connection, org_key: i64, members: &[(MemberFields, &MemberRow)]) -> Result<()> {
+    let mut old: HashMap<String, (i64, String)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT rowid, row_key, json FROM members WHERE org_key = ?1")?;
+        let mut rows = stmt.query([org_key])?;
+        while let Some(r) = rows.next()? {
+            old.insert(r.get(1)?, (r.get(0)?, r.get(2)?));
+        }
+    }
+    if old.is_empty() {
+        for (f, row) in members {
+            insert_member_with(conn, org_key, f, row)?;
+        }
+        return Ok(());
+    }
+    // Each new row with its record and, when a row with its key is cached, that row's rowid and
+    // whether its record is unchanged.
+    let mut rows = Vec::with_capacity(members.len());
+    let mut unchanged = 0usize;
+    for (f, row) in members {
+        let json = serde_json::to_string(row)?;
+        let found = old.remove(&f.row_key).map(|(rowid, old_json)| (rowid, old_json == json));
+        unchanged += usize::from(matches!(found, Some((_, true))));
+        rows.push((f, row, json, found));
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    if unchanged < members.len() / 2 {
+        // Mostly new or changed rows: deleting every row at once and writing them all afresh is quicker.
+        conn.prepare_cached("DELETE FROM members WHERE org_key = ?1")?.execute([org_key])?;
+        for (f, row, json, _) in rows {
+            insert.execute(params![
+                org_key,
+                f.row_key,
+                f.kind.as_str(),
+                f.name_lc,
+                f.search,
+                roles_lc(&row.roles),
+                json
+            ])?;
+        }
+        return Ok(());
+    }
+    if !old.is_empty() {
+        let mut stmt = conn.prepare_cached("DELETE FROM members WHERE rowid = ?1")?;
+        let mut gone: Vec<i64> = old.into_values().map(|(rowid, _)| rowid).collect();
+        gone.sort_unstable();
+        for rowid in gone {
+            stmt.execute([rowid])?;
+        }
+    }
+    let mut update = conn.prepare_cached(
+        "UPDATE members SET kind = ?2, name_lc = ?3, search = ?4, roles_lc = ?5, json = ?6 WHERE rowid = ?1",
+    )?;
+    for (f, row, json, found) in rows {
+        match found {
+            Some((_, true)) => {}
+            Some((rowid, false)) => {
+                update.execute(params![
+                    rowid,
+                    f.kind.as_str(),
+                    f.name_lc,
+                    f.search,
+                    roles_lc(&row.roles),
+                    json
+                ])?;
+            }
+            None => {
+                insert.execute(params![
+                    org_key,
+                    f.row_key,
+                    f.kind.as_str(),
+                    f.name_lc,
+                    f.search,
+                    roles_lc(&row.roles),
+                    json
+                ])?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -201,8 +290,9 @@ const ORG_KEY: &str = "(SELECT key FROM organizations WHERE account_id = ?1 AND 
 
 impl Cache {
     /// Replaces everything cached about one organization with `snapshot`, in one transaction: the
-    /// organization is upserted, its workspaces, members, invitations, roles and teams are deleted and
-    /// inserted afresh (so records gone from the server disappear), and the sync state of each entity is
+    /// organization is upserted, its workspaces, invitations, roles and teams are deleted and inserted
+    /// afresh, its members are made to match the snapshot's (so records gone from the server disappear,
+    /// see `replace_members`), and the sync state of each entity is
     /// recorded as fetched at `fetched_at`. Readers see the old snapshot or the new one, never a mix.
     pub fn replace_org_snapshot(
         &self,
@@ -226,24 +316,14 @@ impl Cache {
         if skipped > 0 {
             tracing::debug!(org_id = %snapshot.organization.id, skipped, "skipped empty or repeated member rows");
         }
-        // In list order, so the rows and the list's index are written front to back.
+        // In list order, so new rows and the list's index are written front to back.
         members.sort_unstable_by(|(a, _), (b, _)| (&a.name_lc, &a.row_key).cmp(&(&b.name_lc, &b.row_key)));
 
-        let t0 = std::time::Instant::now();
-        if let Ok(v) = std::env::var("ZP_CACHE") {
-            self.conn.pragma_update(None, "cache_size", v.parse::<i64>().unwrap())?;
-        }
-        if std::env::var("ZP_NOFK").is_ok() {
-            self.conn.pragma_update(None, "foreign_keys", false)?;
-        }
-        if std::env::var("ZP_NOCKPT").is_ok() {
-            self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        }
         let tx = self.write_tx()?;
         require_account(&tx, account_id)?;
         let key = upsert_org(&tx, account_id, &snapshot.organization, &ts(fetched_at))?;
+        replace_members(&tx, key, &members)?;
         for sql in [
-            "DELETE FROM members WHERE org_key = ?1",
             "DELETE FROM workspaces WHERE org_key = ?1",
             "DELETE FROM invitations WHERE org_key = ?1",
             "DELETE FROM roles WHERE org_key = ?1",
@@ -265,13 +345,6 @@ impl Cache {
                 ])?;
             }
         }
-        let t1 = std::time::Instant::now();
-        if std::env::var("ZP_NOINS").is_err() {
-            for (f, row) in &members {
-                insert_member_with(&tx, key, f, row)?;
-            }
-        }
-        let t2 = std::time::Instant::now();
         for inv in &snapshot.invitations {
             insert_invitation(&tx, key, inv)?;
         }
@@ -300,17 +373,7 @@ impl Cache {
         for e in entity::OF_ORG {
             record_sync_in(&tx, account_id, Some(snapshot.organization.id), e, fetched_at, Ok(()))?;
         }
-        let t3 = std::time::Instant::now();
         tx.commit()?;
-        if members.len() > 1000 {
-            eprintln!(
-                "delete {:?} insert {:?} rest {:?} commit {:?}",
-                t1 - t0,
-                t2 - t1,
-                t3 - t2,
-                t3.elapsed()
-            );
-        }
         Ok(())
     }
 
@@ -570,5 +633,86 @@ impl Cache {
         )?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::{AccountRecord, AuthMethod};
+    use serde_json::json;
+
+    fn rows(ids: std::ops::Range<u128>, role: &str) -> Vec<MemberRow> {
+        ids.map(|i| {
+            serde_json::from_value(json!({
+                "user": {"id": Uuid::from_u128(i), "name": format!("User {i:05}")},
+                "roles": [{"role_id": Uuid::from_u128(1), "name": role, "via_team": false}]
+            }))
+            .expect("a row")
+        })
+        .collect()
+    }
+
+    /// Snapshots that share some, most or none of their rows with the cached one, each leave exactly
+    /// their own rows (whichever way `replace_members` takes).
+    #[test]
+    fn replacing_overlapping_member_snapshots_keeps_exactly_the_new_rows() {
+        let cache = Cache::open_in_memory().unwrap();
+        let now = Utc::now();
+        let user = Uuid::from_u128(7);
+        let acc = crate::cache::account_id("https://test.example", user);
+        cache
+            .upsert_account(&AccountRecord {
+                id: acc.clone(),
+                base_url: "https://test.example".into(),
+                user_id: user,
+                user_email: None,
+                user_name: None,
+                auth_method: AuthMethod::Device,
+                device_id: None,
+                token_expires_at: None,
+                created_at: now,
+                last_used_at: now,
+                signed_in: true,
+            })
+            .unwrap();
+        let oid = Uuid::from_u128(100);
+        let organization: Organization = serde_json::from_value(json!({
+            "id": oid, "name": "acme", "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let mut snap = OrgSnapshot {
+            organization,
+            workspaces: vec![],
+            members: vec![],
+            invitations: vec![],
+            roles: vec![],
+            teams: vec![],
+        };
+        let steps: Vec<Vec<MemberRow>> = vec![
+            rows(1000..1050, "Viewer"),
+            rows(1000..1400, "Viewer"),
+            rows(1000..1007, "Viewer"),
+            [rows(1000..1300, "Viewer"), rows(1300..1310, "Admin")].concat(),
+            [rows(1000..1290, "Viewer"), rows(1290..1310, "Admin"), rows(2000..2030, "Viewer")].concat(),
+            rows(3000..3100, "Admin"),
+            rows(3000..3100, "Admin"),
+        ];
+        for members in steps {
+            snap.members = members;
+            cache.replace_org_snapshot(&acc, &snap, now).unwrap();
+            let mut want = snap.members.clone();
+            want.sort_by_key(|r| r.user.as_ref().unwrap().id);
+            let got = cache.members(&acc, oid, &MemberQuery::default()).unwrap().value;
+            assert_eq!(got.total, want.len());
+            assert_eq!(got.rows, want, "names sort as ids do");
+            for row in &want {
+                let roles = cache.my_roles(&acc, oid, row.user.as_ref().unwrap().id).unwrap();
+                assert_eq!(roles, [row.roles[0].name.as_str()]);
+            }
+            let admins = MemberQuery { role: Some("admin".into()), ..Default::default() };
+            let want_admins = want.iter().filter(|r| r.roles[0].name == "Admin").count();
+            assert_eq!(cache.members(&acc, oid, &admins).unwrap().value.total, want_admins);
+        }
     }
 }
