@@ -169,6 +169,7 @@ impl Builder {
     fn team(&mut self, org: Uuid, name: &str, description: &str, members: &[Subject], day: i64) -> Uuid {
         let org_name = self.db.orgs[&org].name.clone();
         let team_id = id("team", &format!("{org_name}/{name}"));
+        self.db.teams_by_org.entry(org).or_default().push(team_id);
         self.db.teams.insert(
             team_id,
             Team {

@@ -204,6 +204,8 @@ pub struct Db {
     pub orgs: HashMap<Uuid, Org>,
     pub roles: HashMap<Uuid, Role>,
     pub teams: HashMap<Uuid, Team>,
+    /// Team ids by organization, so per-row lookups do not walk every team of every organization.
+    pub teams_by_org: HashMap<Uuid, Vec<Uuid>>,
     pub invitations: HashMap<Uuid, Invitation>,
     pub workspaces: HashMap<Uuid, Workspace>,
     /// Personal access tokens and service-account keys, to the user they sign in as.
@@ -230,7 +232,12 @@ impl Db {
 
     /// Teams of `org` that `subject` belongs to.
     pub fn teams_of<'a>(&'a self, org_id: Uuid, subject: Subject) -> impl Iterator<Item = &'a Team> + 'a {
-        self.teams.values().filter(move |t| t.organization_id == org_id && t.members.contains(&subject))
+        self.teams_by_org
+            .get(&org_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.teams.get(id))
+            .filter(move |t| t.members.contains(&subject))
     }
 
     /// Organization-level roles a user holds in `org`, with whether each comes through a team.
