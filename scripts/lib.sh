@@ -13,7 +13,7 @@ SYSTEM_PACKAGES=(
   libxdo-dev
   # running the app and its end-to-end tests headless: X server, session bus, accessibility bus,
   # screenshots and WebDriver for the real webview
-  xvfb xauth dbus-x11 at-spi2-core imagemagick webkit2gtk-driver
+  xvfb xauth dbus-x11 at-spi2-core imagemagick librsvg2-bin webkit2gtk-driver
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -84,7 +84,11 @@ pub async fn organization_overview(app: State<'_, App>, org: Option<String>) -> 
 }
 
 #[tauri::command]
-pub async fn list_members(app: State<'_, App>, org: Option<String>, query: MemberQueryView) -> R<MemberPageView> {
+pub async fn list_members(
+    app: State<'_, App>,
+    org: Option<String>,
+    query: MemberQueryView,
+) -> R<MemberPageView> {
     app.list_members(org, query).await
 }
 
@@ -123,12 +127,20 @@ pub async fn invite(
 }
 
 #[tauri::command]
-pub async fn revoke_invitation(app: State<'_, App>, org: Option<String>, invitation: String) -> R<InvitationView> {
+pub async fn revoke_invitation(
+    app: State<'_, App>,
+    org: Option<String>,
+    invitation: String,
+) -> R<InvitationView> {
     app.revoke_invitation(org, invitation).await
 }
 
 #[tauri::command]
-pub async fn resend_invitation(app: State<'_, App>, org: Option<String>, invitation: String) -> R<InvitationView> {
+pub async fn resend_invitation(
+    app: State<'_, App>,
+    org: Option<String>,
+    invitation: String,
+) -> R<InvitationView> {
     app.resend_invitation(org, invitation).await
 }
 
@@ -158,6 +170,10 @@ pub async fn update_organization(
 }
 
 #[tauri::command]
-pub async fn open_in_dashboard(app: State<'_, App>, org: Option<String>, workspace: Option<String>) -> R<String> {
+pub async fn open_in_dashboard(
+    app: State<'_, App>,
+    org: Option<String>,
+    workspace: Option<String>,
+) -> R<String> {
     app.open_in_dashboard(org, workspace).await
 }

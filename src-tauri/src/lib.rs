@@ -4,8 +4,8 @@
 //!
 //! - [`builder`] / [`configure`]: the builder, generic over the runtime so tests drive the commands
 //!   through `tauri::test::mock_builder()`.
-//! - [`with_services`]: manages the [`App`] (its events emitted through the `AppHandle`, its links
-//!   opened by the opener plugin) and resumes it (the demo, or the background refresh).
+//! - [`install`]: manages the [`App`] on the built app (its events emitted through the `AppHandle`, its
+//!   links opened by the opener plugin) and resumes it (the demo, or the background refresh).
 //! - [`run`]: the program: flags, logging, configuration.
 //!
 //! To add a command: a method on `App` (with a test there), an adapter in [`commands`], an entry in
@@ -78,26 +78,25 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     ])
 }
 
-/// The app's builder with its plugins and commands; services are added by [`with_services`].
+/// The app's builder with its plugins and commands; services are added by [`install`].
 pub fn builder<R: Runtime>() -> tauri::Builder<R> {
     configure(tauri::Builder::<R>::new())
 }
 
-/// Manages the [`App`] at setup (so it can emit through the `AppHandle`) and resumes it: the demo in
-/// demo mode, else the background refresh of the signed-in account.
-pub fn with_services<R: Runtime>(builder: tauri::Builder<R>, config: AppConfig) -> tauri::Builder<R> {
-    builder.setup(move |app| {
-        let handle = app.handle().clone();
-        let services =
-            App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?;
-        app.manage(services);
-        tauri::async_runtime::spawn(async move {
-            if let Err(e) = handle.state::<App>().resume().await {
-                tracing::error!(code = ?e.code, error = %e, "could not resume");
-            }
-        });
-        Ok(())
-    })
+/// Manages the [`App`] on a built app (before its event loop runs, so before any command can arrive),
+/// its events emitted through the app's handle, and resumes it: the demo in demo mode, else the
+/// background refresh of the signed-in account.
+pub fn install<R: Runtime>(app: &tauri::App<R>, config: AppConfig) -> Result<(), zenml_pro_app::IpcError> {
+    let handle = app.handle().clone();
+    let services =
+        App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?;
+    app.manage(services);
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = handle.state::<App>().resume().await {
+            tracing::error!(code = ?e.code, error = %e, "could not resume");
+        }
+    });
+    Ok(())
 }
 
 /// Whether the command line asks for demo mode.
@@ -123,12 +122,14 @@ pub fn run() {
         }
     };
     tracing::info!(demo, version = env!("CARGO_PKG_VERSION"), "starting");
-    let app = with_services(builder::<tauri::Wry>(), config)
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|e| {
-            eprintln!("zenml-pro-desktop: could not start: {e}");
-            std::process::exit(1);
-        });
+    let app = builder::<tauri::Wry>().build(tauri::generate_context!()).unwrap_or_else(|e| {
+        eprintln!("zenml-pro-desktop: could not start: {e}");
+        std::process::exit(1);
+    });
+    if let Err(e) = install(&app, config) {
+        eprintln!("zenml-pro-desktop: could not open the app's data: {e}");
+        std::process::exit(1);
+    }
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             tauri::async_runtime::block_on(handle.state::<App>().shutdown());
