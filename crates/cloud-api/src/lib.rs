@@ -22,8 +22,8 @@ pub mod secret;
 pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, WorkspaceFilter};
 pub use auth::{DevicePoll, DEVICE_CODE_GRANT, SLOW_DOWN_STEP};
 pub use client::{
-    default_user_agent, fetch_all, parse_base_url, ApiClient, ClientConfig, Page, RetryPolicy,
-    DEFAULT_BASE_URL,
+    default_user_agent, fetch_all, fetch_all_concurrent, parse_base_url, ApiClient, ClientConfig, Page,
+    RetryPolicy, DEFAULT_BASE_URL,
 };
 pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
 pub use models::*;

@@ -188,6 +188,7 @@ async fn paging_walks_every_page_and_stops_on_a_short_one() {
 
     let mut config = ClientConfig::new(emu.base_url());
     config.page_size = 3;
+    config.page_concurrency = 1;
     let small = ApiClient::new(config).unwrap();
     reset_stats(&emu).await;
     let paged = small.all_organizations(&admin).await.unwrap();
@@ -199,6 +200,17 @@ async fn paging_walks_every_page_and_stops_on_a_short_one() {
         requests_served(&emu).await,
         (n / 3 + 1) as u64,
         "one request a page, plus the short last one"
+    );
+
+    // Several pages at once: the same list, in order.
+    let mut config = ClientConfig::new(emu.base_url());
+    config.page_size = 2;
+    config.page_concurrency = 3;
+    let concurrent = ApiClient::new(config).unwrap();
+    let paged = concurrent.all_organizations(&admin).await.unwrap();
+    assert_eq!(
+        paged.iter().map(|o| o.id).collect::<Vec<_>>(),
+        everything.iter().map(|o| o.id).collect::<Vec<_>>()
     );
 
     let too_big = c.list_organizations(&admin, Page { offset: 0, limit: 100_000 }).await.unwrap_err();

@@ -30,13 +30,21 @@ pub struct ClientSettings {
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub page_size: u32,
+    /// Pages of one list requested at once after a full first page.
+    pub page_concurrency: usize,
     pub request_timeout: Duration,
 }
 
 impl Default for ClientSettings {
     fn default() -> Self {
         let c = ClientConfig::new("");
-        Self { user_agent: c.user_agent, retry: c.retry, page_size: 1000, request_timeout: c.request_timeout }
+        Self {
+            user_agent: c.user_agent,
+            retry: c.retry,
+            page_size: 1000,
+            page_concurrency: c.page_concurrency,
+            request_timeout: c.request_timeout,
+        }
     }
 }
 
@@ -165,6 +173,7 @@ impl Core {
         config.user_agent = self.settings.user_agent.clone();
         config.retry = self.settings.retry.clone();
         config.page_size = self.settings.page_size;
+        config.page_concurrency = self.settings.page_concurrency;
         config.request_timeout = self.settings.request_timeout;
         let client = ApiClient::new(config)?;
         clients.insert(key, client.clone());
