@@ -18,9 +18,13 @@ log "cargo test"
 cargo test --workspace
 
 log "keyring test against a real Secret Service (private D-Bus session, unlocked gnome-keyring)"
-dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p zenml-pro-core --test secret_service -- --ignored'
+keyring_home=$(mktemp -d)
+KEYRING_HOME="$keyring_home" dbus-run-session -- sh -c 'echo -n pw | env HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/data" gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p zenml-pro-core --test secret_service -- --ignored'
 
 log "web UI: type check, lint and unit tests"
 (cd ui && npm ci && npm run check && npm run lint && npm run test)
+
+log "end-to-end: the real app in its real webview"
+bash scripts/e2e.sh
 
 log "all gates passed"

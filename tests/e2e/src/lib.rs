@@ -1,0 +1,225 @@
+//! Drives the real ZenML Pro Desktop app in its real webview over WebDriver: `tauri-driver` in front
+//! of WebKitWebDriver, under Xvfb and a private D-Bus session (see `scripts/e2e.sh`, which builds the
+//! UI and the app, starts the display and the session, and runs these tests).
+//!
+//! Each [`App`] is a fresh process with its own home, XDG and data directories, so tests never touch
+//! the real user's data and never see each other's. Screens are found the way a person finds them: by
+//! visible text and accessible labels, not by internal ids.
+//!
+//! To add a scenario: write a `#[tokio::test] #[ignore]` in `tests/desktop.rs` (ignored because it
+//! needs a display; the e2e script runs the ignored tests), launch with [`App::launch`], and use the
+//! helpers here; add a helper when a step is needed twice.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// How long a step may take before the test fails (the first launch builds WebKit's caches).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The app binary: `ZENML_PRO_E2E_APP`, else `target/debug/zenml-pro-desktop` of this workspace.
+pub fn app_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("ZENML_PRO_E2E_APP") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/zenml-pro-desktop")
+}
+
+/// A free loopback port.
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// One running app, its WebDriver session, and its private directories.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub home: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts `tauri-driver` and, through it, the app with `extra_env` added to a clean, private
+    /// environment.
+    pub async fn launch(extra_env: &[(&str, &str)]) -> Result<Self> {
+        let binary =
+            app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
+        let home = tempfile::tempdir()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let mut cmd = Command::new(driver_bin);
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("ZENML_PRO_DESKTOP_DATA_DIR", home.path().join("zenml-pro-desktop"))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut driver = cmd.spawn().context("tauri-driver starts (cargo install tauri-driver)")?;
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": {"application": binary},
+        });
+        let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < STEP_TIMEOUT => {
+                    if let Some(status) = driver.try_wait()? {
+                        bail!("tauri-driver exited with {status}");
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    let _ = e;
+                }
+                Err(e) => return Err(e).context("WebDriver session"),
+            }
+        };
+        Ok(Self { client, driver, home })
+    }
+
+    /// Ends the session (closing the app) and stops the driver.
+    pub async fn close(mut self) -> Result<()> {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        Ok(())
+    }
+
+    /// Waits until `check` passes, polling; fails with `what` after [`STEP_TIMEOUT`].
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F) -> Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let started = Instant::now();
+        loop {
+            if check().await.unwrap_or(false) {
+                return Ok(());
+            }
+            if started.elapsed() > STEP_TIMEOUT {
+                let text = self.body_text().await.unwrap_or_default();
+                bail!("timed out waiting for {what}; the window shows:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// The visible text of the whole window.
+    pub async fn body_text(&self) -> Result<String> {
+        Ok(self.client.find(Locator::Css("body")).await?.text().await?)
+    }
+
+    /// Waits until the window shows `text`.
+    pub async fn wait_for_text(&self, text: &str) -> Result<()> {
+        self.wait_until(&format!("the text {text:?}"), || async {
+            Ok(self.body_text().await?.contains(text))
+        })
+        .await
+    }
+
+    /// Waits until the window no longer shows `text`.
+    pub async fn wait_for_text_gone(&self, text: &str) -> Result<()> {
+        self.wait_until(&format!("{text:?} to go away"), || async {
+            Ok(!self.body_text().await?.contains(text))
+        })
+        .await
+    }
+
+    /// The first enabled element matching an XPath, waiting for it to appear.
+    pub async fn find(&self, xpath: &str) -> Result<Element> {
+        let started = Instant::now();
+        loop {
+            if let Ok(found) = self.client.find_all(Locator::XPath(xpath)).await {
+                for e in found {
+                    if e.is_displayed().await.unwrap_or(false) && e.is_enabled().await.unwrap_or(false) {
+                        return Ok(e);
+                    }
+                }
+            }
+            if started.elapsed() > STEP_TIMEOUT {
+                let text = self.body_text().await.unwrap_or_default();
+                bail!("no enabled element {xpath}; the window shows:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Clicks the button whose text or accessible label is `label`.
+    pub async fn click_button(&self, label: &str) -> Result<()> {
+        let q = xpath_literal(label);
+        let xpath = format!(
+            "//button[normalize-space(.)={q} or @aria-label={q}] | //summary[normalize-space(.)={q}]"
+        );
+        self.find(&xpath).await?.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the first button whose text contains `text` (for buttons that also show a shortcut).
+    pub async fn click_button_containing(&self, text: &str) -> Result<()> {
+        let xpath = format!("//button[contains(normalize-space(.), {})]", xpath_literal(text));
+        self.find(&xpath).await?.click().await?;
+        Ok(())
+    }
+
+    /// Types into the field labelled `label` (by `<label for>`), replacing what it holds.
+    pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
+        let q = xpath_literal(label);
+        let xpath = format!(
+            "//*[@id=//label[normalize-space(.)={q}]/@for] | //*[@aria-label={q}][self::input or self::textarea]"
+        );
+        let field = self.find(&xpath).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Chooses `value` in the `<select>` labelled `label` (by `<label for>` or `aria-label`).
+    pub async fn choose(&self, label: &str, value: &str) -> Result<()> {
+        let q = xpath_literal(label);
+        let xpath = format!("//select[@id=//label[normalize-space(.)={q}]/@for or @aria-label={q}]");
+        let select = self.find(&xpath).await?;
+        let script = "const [s, v] = arguments; s.value = v; \
+                      s.dispatchEvent(new Event('input', {bubbles: true})); \
+                      s.dispatchEvent(new Event('change', {bubbles: true})); return s.value;";
+        let chosen = self.client.execute(script, vec![serde_json::to_value(&select)?, json!(value)]).await?;
+        if chosen != json!(value) {
+            bail!("{label:?} has no option {value:?}");
+        }
+        Ok(())
+    }
+
+    /// Saves a screenshot as `name.png` into `ZENML_PRO_E2E_SCREENSHOTS` when that is set, after a
+    /// moment for the last frame to be painted.
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        let Ok(dir) = std::env::var("ZENML_PRO_E2E_SCREENSHOTS") else { return Ok(()) };
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let png = self.client.screenshot().await?;
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+}
+
+/// An XPath string literal for any text (XPath 1.0 has no escapes).
+pub fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
