@@ -63,3 +63,24 @@ ensure_rust() {
     rustup component add rustfmt clippy
   fi
 }
+
+# Makes sure Node.js 20 or newer and npm are there (the UI's build tools need Node 20). Debian and
+# Ubuntu ship older Node in some releases: then this says how to get a current one and stops.
+ensure_node() {
+  local major=0
+  if command -v node >/dev/null 2>&1; then
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  fi
+  if [ "$major" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+    log "installing Node.js and npm from the distribution"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || true
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  fi
+  if [ "$major" -lt 20 ]; then
+    echo "error: the web UI needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
+    echo "       Install a current Node.js (for example from the NodeSource packages for your release)" >&2
+    echo "       and run this command again." >&2
+    return 1
+  fi
+}

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 ensure_system_packages
 ensure_rust
+ensure_node
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
