@@ -8,6 +8,8 @@
 //!   string ids, never a secret).
 //! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`), and the [`EventSink`] and
 //!   [`UrlOpener`] traits the shell implements.
+//! - [`tray`]: the tray menu as a pure function of [`App::tray_state`], its typed actions (run by
+//!   [`App::tray_action`]) and the close-to-tray setting.
 //! - [`error`]: [`IpcError`] `{code, message, fields}` with the closed [`ErrorCode`] set.
 //! - [`bindings`]: exports the TypeScript types of all of the above (ts-rs) into
 //!   `ui/src/lib/bindings/`.
@@ -22,6 +24,7 @@ pub mod bindings;
 pub mod error;
 pub mod events;
 mod service;
+pub mod tray;
 pub mod views;
 
 pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
@@ -30,3 +33,4 @@ pub use service::{
     demo_requested_by_env, App, AppConfig, API_URL_ENV, DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL,
     DEFAULT_MEMBER_PAGE, DEMO_ENV, MAX_MEMBER_PAGE, REFRESH_INTERVAL,
 };
+pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};

@@ -16,6 +16,7 @@ use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::events::{AppEvent, EventSink, SyncStage, UrlOpener};
+use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TraySettings, TrayState};
 use crate::views::*;
 
 /// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
@@ -164,6 +165,10 @@ pub struct App {
     device: Mutex<Option<Arc<DeviceLogin>>>,
     /// Cancels the running background refresh.
     refresh: Mutex<Option<CancellationToken>>,
+    /// The tray's settings (close to tray), saved in the data directory.
+    tray_settings: Mutex<TraySettings>,
+    /// One tray switch at a time: an account switch and the organization switch after it stay together.
+    tray_switch: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -174,6 +179,7 @@ impl App {
             secrets: config.secrets,
             client: config.client,
         })?;
+        let tray_settings = TraySettings::load(core.data_dir());
         Ok(Self {
             shared: Arc::new(Shared {
                 core: Arc::new(core),
@@ -190,6 +196,8 @@ impl App {
             demo: tokio::sync::Mutex::new(None),
             device: Mutex::new(None),
             refresh: Mutex::new(None),
+            tray_settings: Mutex::new(tray_settings),
+            tray_switch: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -656,5 +664,85 @@ impl App {
             .open_url(&url)
             .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))?;
         Ok(url)
+    }
+}
+
+/// The tray: its state, and the one handler every tray menu item goes through (see [`crate::tray`]).
+impl App {
+    /// What the tray menu shows, read from the cache.
+    pub fn tray_state(&self) -> IpcResult<TrayState> {
+        let active_account = self.core().active_account()?.map(|a| a.id);
+        let mut accounts = Vec::new();
+        for a in self.core().accounts()? {
+            let (organizations, synced_at) = if a.signed_in {
+                let list = self.core().organization_list(&a.id)?;
+                let orgs = list
+                    .entries
+                    .iter()
+                    .map(|e| TrayOrg {
+                        id: e.organization.id.to_string(),
+                        name: e
+                            .organization
+                            .display_name
+                            .clone()
+                            .filter(|n| !n.trim().is_empty())
+                            .unwrap_or_else(|| e.organization.name.clone()),
+                        active: e.active,
+                    })
+                    .collect();
+                (orgs, list.fetched_at)
+            } else {
+                (Vec::new(), None)
+            };
+            let label =
+                a.user_email.clone().or_else(|| a.user_name.clone()).unwrap_or_else(|| a.base_url.clone());
+            accounts.push(TrayAccount { id: a.id, label, signed_in: a.signed_in, organizations, synced_at });
+        }
+        Ok(TrayState {
+            accounts,
+            active_account,
+            online: *lock(&self.shared.online),
+            close_to_tray: self.close_to_tray(),
+            utc_offset: *chrono::Local::now().offset(),
+        })
+    }
+
+    /// Whether closing the window hides it to the tray.
+    pub fn close_to_tray(&self) -> bool {
+        lock(&self.tray_settings).close_to_tray
+    }
+
+    /// Sets and saves whether closing the window hides it to the tray.
+    pub fn set_close_to_tray(&self, on: bool) -> IpcResult<()> {
+        let mut settings = lock(&self.tray_settings);
+        settings.close_to_tray = on;
+        settings
+            .save(self.core().data_dir())
+            .map_err(|e| IpcError::internal(format!("could not save the desktop settings: {e}")))
+    }
+
+    /// Runs a tray menu action. The tray and the tests call this; a switch goes through the same
+    /// [`App::switch_account`] and [`App::switch_organization`] the window uses (so the window is told
+    /// by the same `active_org_changed` event), one tray switch at a time.
+    pub async fn tray_action(&self, action: TrayAction) -> IpcResult<TrayOutcome> {
+        match action {
+            TrayAction::SwitchOrg { account_id, org_id } => {
+                let _one_at_a_time = self.tray_switch.lock().await;
+                if self.core().active_account()?.map(|a| a.id).as_deref() != Some(account_id.as_str()) {
+                    self.switch_account(account_id).await?;
+                }
+                self.switch_organization(org_id).await?;
+            }
+            TrayAction::SyncNow => {
+                self.sync_now().await?;
+            }
+            TrayAction::OpenWindow => return Ok(TrayOutcome::ShowWindow),
+            TrayAction::OpenDashboard => {
+                self.open_in_dashboard(None, None).await?;
+            }
+            TrayAction::SetCloseToTray { on } => self.set_close_to_tray(on)?,
+            TrayAction::Quit => return Ok(TrayOutcome::Quit),
+        }
+        Ok(TrayOutcome::Done)
     }
 }
