@@ -53,3 +53,18 @@ export function orgResource<T>(fetcher: (org: string) => Promise<T>, deps: () =>
     },
   };
 }
+
+/** The first of a page's reads that failed, named for people (`what`), and a retry of all of them. */
+export function firstFailure(
+  reads: [Resource<unknown>, string][],
+): { error: unknown; what: string; retry: () => Promise<void> } | null {
+  const failed = reads.find(([r]) => r.error != null);
+  if (!failed) return null;
+  return {
+    error: failed[0].error,
+    what: failed[1],
+    retry: async () => {
+      await Promise.all(reads.filter(([r]) => r.error != null).map(([r]) => r.reload()));
+    },
+  };
+}

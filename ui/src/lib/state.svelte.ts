@@ -40,6 +40,8 @@ function initial() {
     dataVersion: 0,
     quickSwitcherOpen: false,
     notice: null as string | null,
+    /** The sign-in screen was opened from the main window to add another account. */
+    addingAccount: false,
   };
 }
 
@@ -130,9 +132,48 @@ export async function switchOrganization(id: string): Promise<void> {
 
 /** Everything after a sign-in: account list, organizations from the cache, then a background sync. */
 export async function afterSignIn(): Promise<void> {
+  app.addingAccount = false;
+  await reloadSession();
+}
+
+/**
+ * After the active account changed (sign-in, switch, sign-out): forget the previous account's data,
+ * read the accounts again and, when one is signed in, its organizations from the cache and a sync.
+ */
+async function reloadSession(): Promise<void> {
+  app.orgs = [];
+  app.orgsFetchedAt = null;
+  app.orgsError = null;
+  app.offline = null;
+  app.sync.error = null;
   await loadAppState();
-  await loadOrganizations();
-  void syncNow();
+  if (signedIn()) {
+    await loadOrganizations();
+    app.dataVersion++;
+    void syncNow();
+  }
+}
+
+/** Makes another known account the active one; one that is signed out leads to the sign-in screen. */
+export async function switchAccount(accountId: string): Promise<void> {
+  if (accountId === app.state?.active_account && signedIn()) return;
+  try {
+    await commands.switchAccount(accountId);
+  } catch (e) {
+    app.notice = errorMessage(e);
+    return;
+  }
+  app.addingAccount = false;
+  app.notice = null;
+  await reloadSession();
+}
+
+/** Signs an account out; `purge` also deletes what the app saved of it on this computer. Rejects with
+ *  the command's error, for the caller to show. */
+export async function signOut(accountId: string, purge: boolean): Promise<void> {
+  await commands.logout(accountId, purge);
+  app.notice = null;
+  await reloadSession();
 }
 
 export async function handleEvent(ev: AppEvent): Promise<void> {
