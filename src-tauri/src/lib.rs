@@ -6,7 +6,10 @@
 //!   through `tauri::test::mock_builder()`.
 //! - [`install`]: manages the [`App`] on the built app (its events emitted through the `AppHandle`, its
 //!   links opened by the opener plugin) and resumes it (the demo, or the background refresh).
-//! - [`run`]: the program: flags, logging, configuration.
+//! - [`tray`]: the tray icon over `zenml_pro_app::tray` (menu rebuilt on every state-changing event),
+//!   and the window hidden to it on close when the close-to-tray setting is on.
+//! - [`run`]: the program: flags, logging, configuration, one instance (a second launch focuses the
+//!   running one, or runs its `--tray-action`).
 //!
 //! To add a command: a method on `App` (with a test there), an adapter in [`commands`], an entry in
 //! `generate_handler!` below and a wrapper in `ui/src/lib/bindings/commands.ts`;
@@ -16,21 +19,28 @@
 //! Configuration: `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`) starts the demo at launch and keeps the
 //! session in an in-memory keyring (only in demo mode; otherwise the OS keyring);
 //! `ZENML_PRO_API_URL`, `ZENML_PRO_URL`, `ZENML_PRO_DESKTOP_DATA_DIR`; `RUST_LOG` (default `info`, to
-//! stderr).
+//! stderr). `--tray-action <id>` runs a tray menu item (its id as the menu has it, a
+//! `zenml_pro_app::TrayAction` in JSON) in the running app, through the same handler as the menu: for
+//! scripts and the end-to-end suite.
 
 pub mod commands;
+pub mod tray;
 
 use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 use tauri_plugin_opener::OpenerExt;
-use zenml_pro_app::{App, AppConfig, AppEvent, EventSink, UrlOpener, EVENT_NAME};
+use zenml_pro_app::{App, AppConfig, AppEvent, EventSink, TrayAction, UrlOpener, EVENT_NAME};
 
-/// Delivers [`AppEvent`]s to every window as `"app-event"`.
+/// Delivers [`AppEvent`]s to every window as `"app-event"`, and has the tray menu rebuilt after those
+/// that change what it shows.
 pub struct TauriEvents<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> EventSink for TauriEvents<R> {
     fn emit(&self, event: AppEvent) {
+        if tray::affects_tray(&event) {
+            tray::refresh(&self.0);
+        }
         if let Err(e) = self.0.emit(EVENT_NAME, event) {
             tracing::warn!(error = %e, "could not emit an event");
         }
@@ -48,39 +58,70 @@ impl<R: Runtime> UrlOpener for TauriOpener<R> {
 
 /// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
-        commands::app_state,
-        commands::login_with_key,
-        commands::login_with_password,
-        commands::begin_device_login,
-        commands::complete_device_login,
-        commands::cancel_device_login,
-        commands::start_demo,
-        commands::stop_demo,
-        commands::logout,
-        commands::switch_account,
-        commands::sync_now,
-        commands::list_organizations,
-        commands::switch_organization,
-        commands::organization_overview,
-        commands::list_members,
-        commands::list_invitations,
-        commands::list_workspaces,
-        commands::list_teams,
-        commands::list_roles,
-        commands::invite,
-        commands::revoke_invitation,
-        commands::resend_invitation,
-        commands::set_member_role,
-        commands::remove_member,
-        commands::update_organization,
-        commands::open_in_dashboard
-    ])
+    builder.plugin(tauri_plugin_opener::init()).on_window_event(tray::on_window_event).invoke_handler(
+        tauri::generate_handler![
+            commands::app_state,
+            commands::login_with_key,
+            commands::login_with_password,
+            commands::begin_device_login,
+            commands::complete_device_login,
+            commands::cancel_device_login,
+            commands::start_demo,
+            commands::stop_demo,
+            commands::logout,
+            commands::switch_account,
+            commands::sync_now,
+            commands::list_organizations,
+            commands::switch_organization,
+            commands::organization_overview,
+            commands::list_members,
+            commands::list_invitations,
+            commands::list_workspaces,
+            commands::list_teams,
+            commands::list_roles,
+            commands::invite,
+            commands::revoke_invitation,
+            commands::resend_invitation,
+            commands::set_member_role,
+            commands::remove_member,
+            commands::update_organization,
+            commands::open_in_dashboard
+        ],
+    )
 }
 
-/// The app's builder with its plugins and commands; services are added by [`install`].
+/// The app's builder: one instance (registered first, so a second launch goes no further than
+/// handing its arguments over), then the plugins and commands; services are added by [`install`].
 pub fn builder<R: Runtime>() -> tauri::Builder<R> {
-    configure(tauri::Builder::<R>::new())
+    configure(
+        tauri::Builder::<R>::new()
+            .plugin(tauri_plugin_single_instance::init(|handle, argv, _cwd| second_launch(handle, argv))),
+    )
+}
+
+/// A second launch: runs its `--tray-action`, if it has one, else shows the running window.
+fn second_launch<R: Runtime>(handle: &AppHandle<R>, argv: Vec<String>) {
+    match tray_action_arg(argv) {
+        Some(Ok(action)) => tray::run_action(handle.clone(), action),
+        Some(Err(id)) => tracing::warn!(id, "a second launch asked for an unknown tray action"),
+        None => {
+            tracing::info!("a second launch: showing the running window");
+            tray::show_window(handle);
+        }
+    }
+}
+
+/// The `--tray-action <id>` of a command line: `None` without one, `Err(id)` for an id that is not a
+/// tray action.
+fn tray_action_arg(args: impl IntoIterator<Item = String>) -> Option<Result<TrayAction, String>> {
+    let mut args = args.into_iter().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--tray-action" {
+            let id = args.next().unwrap_or_default();
+            return Some(TrayAction::from_id(&id).ok_or(id));
+        }
+    }
+    None
 }
 
 /// Manages the [`App`] on a built app (before its event loop runs, so before any command can arrive),
@@ -130,6 +171,12 @@ pub fn run() {
         eprintln!("zenml-pro-desktop: could not open the app's data: {e}");
         std::process::exit(1);
     }
+    tray::create(&app);
+    match tray_action_arg(std::env::args()) {
+        Some(Ok(action)) => tray::run_action(app.handle().clone(), action),
+        Some(Err(id)) => tracing::warn!(id, "unknown tray action on the command line"),
+        None => {}
+    }
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             tauri::async_runtime::block_on(handle.state::<App>().shutdown());
@@ -139,7 +186,23 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
-    use super::demo_flag;
+    use super::{demo_flag, tray_action_arg};
+    use zenml_pro_app::TrayAction;
+
+    #[test]
+    fn a_tray_action_is_read_from_the_command_line() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let id = TrayAction::SwitchOrg { account_id: "a".into(), org_id: "o".into() }.to_id();
+        assert_eq!(
+            tray_action_arg(args(&["zenml-pro-desktop", "--tray-action", &id])),
+            Some(Ok(TrayAction::SwitchOrg { account_id: "a".into(), org_id: "o".into() }))
+        );
+        assert_eq!(
+            tray_action_arg(args(&["zenml-pro-desktop", "--tray-action", "quit"])),
+            Some(Err("quit".into()))
+        );
+        assert_eq!(tray_action_arg(args(&["zenml-pro-desktop", "--demo"])), None);
+    }
 
     #[test]
     fn the_demo_flag_is_read_after_the_program_name() {
