@@ -77,6 +77,8 @@ export class FakeBackend {
   canManage = true;
   myRoles = ['Organization Admin'];
   failures = new Map<string, { code: ErrorCode; message: string }>();
+  /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
+  otherOrgs = new Map<string, OrgView[]>();
   /** Commands that never answer until `resolveDevice()` (the device flow wait). */
   deviceResolve: (() => void) | null = null;
   deviceReject: ((e: unknown) => void) | null = null;
@@ -106,15 +108,29 @@ export class FakeBackend {
     this.canManage = true;
     this.myRoles = ['Organization Admin'];
     this.failures.clear();
+    this.otherOrgs.clear();
     this.deviceResolve = null;
     this.deviceReject = null;
   }
 
   signIn() {
-    this.state.accounts = [
-      { id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' },
-    ];
+    const me = { id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' as const };
+    this.state.accounts = [me, ...this.state.accounts.filter((a) => a.id !== me.id).map((a) => ({ ...a, active: false }))];
     this.state.active_account = 'acc1';
+  }
+
+  /** A second account, "Other" on another server, with one organization of its own. */
+  addOtherAccount(signedIn = true) {
+    this.state.accounts.push({
+      id: 'acc2',
+      base_url: 'https://zenml.other.example',
+      email: 'other@other.example',
+      name: 'Other',
+      signed_in: signedIn,
+      active: false,
+      auth_method: 'password',
+    });
+    this.otherOrgs.set('acc2', [org('o9', 'delta', true)]);
   }
 
   fail(command: string, code: ErrorCode, message = 'server says no') {
@@ -155,12 +171,36 @@ export class FakeBackend {
       case 'cancel_device_login':
         this.deviceReject?.({ code: 'cancelled', message: 'cancelled', fields: [] });
         return null;
-      case 'logout':
-        this.state.accounts = [];
-        this.state.active_account = null;
+      case 'logout': {
+        // As the app does: a plain sign-out keeps the account (signed out, still active) and its
+        // cache; `purge` forgets both.
+        const id = args.accountId as string;
+        if (args.purge) {
+          this.state.accounts = this.state.accounts.filter((a) => a.id !== id);
+          this.otherOrgs.delete(id);
+          if (this.state.active_account === id) {
+            this.state.active_account = null;
+            this.orgs = [];
+          }
+        } else {
+          this.state.accounts = this.state.accounts.map((a) => (a.id === id ? { ...a, signed_in: false } : a));
+        }
         return null;
-      case 'switch_account':
-        return null;
+      }
+      case 'switch_account': {
+        const id = args.accountId as string;
+        const target = this.state.accounts.find((a) => a.id === id);
+        if (!target) throw { code: 'not_found', message: `no account ${id}`, fields: [] };
+        const previous = this.state.active_account;
+        if (previous && previous !== id) {
+          this.otherOrgs.set(previous, this.orgs);
+          this.orgs = this.otherOrgs.get(id) ?? [];
+          this.otherOrgs.delete(id);
+        }
+        this.state.active_account = id;
+        this.state.accounts = this.state.accounts.map((a) => ({ ...a, active: a.id === id }));
+        return { ...target, active: true };
+      }
       case 'sync_now':
         return { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
       case 'list_organizations':
