@@ -130,6 +130,31 @@ describe('members', () => {
     expect(within(row).getByText(/via team/)).toBeInTheDocument();
   });
 
+  it('shows an invitation whose name is its email once, breakable only at "@" and dots', async () => {
+    await renderApp({
+      setup: () =>
+        backend.members.unshift({
+          key: 'inv:x',
+          kind: 'invitation',
+          id: 'ix',
+          name: 'late-reply@acme-ml.example',
+          email: 'late-reply@acme-ml.example',
+          roles: [],
+        }),
+    });
+    await open('Members');
+    const cell = (await screen.findByText('late-reply@acme-ml.example')).closest('td')!;
+    expect(within(cell).getAllByText('late-reply@acme-ml.example')).toHaveLength(1);
+    expect(cell.querySelectorAll('wbr')).toHaveLength(2);
+  });
+
+  it('keeps the remove action on one line', async () => {
+    await renderApp();
+    await open('Members');
+    const remove = await screen.findByRole('button', { name: 'Remove User 3' });
+    expect(remove.closest('td')).toHaveClass('actions');
+  });
+
   it('changes a role with the select through set_member_role', async () => {
     await renderApp();
     await open('Members');
