@@ -34,6 +34,16 @@ fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// Points a command's home, XDG and data directories at `home`, and logs at `info`.
+pub fn private_env(cmd: &mut Command, home: &Path) {
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("ZENML_PRO_DESKTOP_DATA_DIR", home.join("zenml-pro-desktop"))
+        .env("RUST_LOG", "info");
+}
+
 /// One running app, its WebDriver session, and its private directories.
 pub struct App {
     pub client: Client,
@@ -45,6 +55,9 @@ impl App {
     /// Starts `tauri-driver` and, through it, the app with `extra_env` added to a clean, private
     /// environment.
     pub async fn launch(extra_env: &[(&str, &str)]) -> Result<Self> {
+        // More than one rustls crypto provider is compiled in (the app crates' and the WebDriver
+        // client's): choose one for the process, once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let binary =
             app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
         let home = tempfile::tempdir()?;
@@ -54,14 +67,9 @@ impl App {
         let mut cmd = Command::new(driver_bin);
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("ZENML_PRO_DESKTOP_DATA_DIR", home.path().join("zenml-pro-desktop"))
-            .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
+        private_env(&mut cmd, home.path());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
@@ -95,6 +103,31 @@ impl App {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         Ok(())
+    }
+
+    /// The app's data directory (its cache can be read alongside it).
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("zenml-pro-desktop")
+    }
+
+    /// Launches the app binary a second time, in the same environment, with `args`, and waits for it
+    /// to end (a second instance hands its arguments to the running one and exits).
+    pub fn launch_again(&self, args: &[&str]) -> Result<std::process::ExitStatus> {
+        let mut cmd = Command::new(app_binary());
+        cmd.args(args).stdout(Stdio::null()).stderr(Stdio::inherit());
+        private_env(&mut cmd, self.home.path());
+        let mut child = cmd.spawn()?;
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait()? {
+                return Ok(status);
+            }
+            if started.elapsed() > STEP_TIMEOUT {
+                let _ = child.kill();
+                bail!("the second launch did not end: single instance is not working");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Waits until `check` passes, polling; fails with `what` after [`STEP_TIMEOUT`].

@@ -113,3 +113,109 @@ async fn offline_session(app: &App, emu: zenml_pro_emulator::RunningEmulator) ->
     app.screenshot("offline").await?;
     Ok(())
 }
+
+/// A switch from the tray shows in the window: the tray's own menu id for "Orbit Labs", handed to the
+/// running app by a second launch (`--tray-action`), goes through the handler the menu calls, and the
+/// overview follows. Also checks single instance: the second launch ends at once and opens no window.
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn a_tray_switch_shows_in_the_window() -> Result<()> {
+    let app = App::launch(&[]).await?;
+    let result = tray_switch(&app).await;
+    app.close().await?;
+    result
+}
+
+async fn tray_switch(app: &App) -> Result<()> {
+    app.click_button("Try the demo").await?;
+    app.wait_for_text("Orbit Labs").await?;
+    app.click_button_containing("Acme ML").await?;
+    let overview_is = |name: &'static str| {
+        move || async move {
+            Ok(app.client.find(fantoccini::Locator::Css("[data-testid=ov-name]")).await?.text().await?
+                == name)
+        }
+    };
+    app.wait_until("the overview of acme-ml", overview_is("acme-ml")).await?;
+
+    // The menu's item for Orbit Labs, built from the app's cache the way the tray builds it.
+    let action = {
+        let (core, _) = zenml_pro_core::Core::open(zenml_pro_core::CoreOptions {
+            data_dir: app.data_dir(),
+            secrets: std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new()),
+            client: Default::default(),
+        })?;
+        let account = core.active_account()?.expect("the demo account is active");
+        let orbit = core
+            .organizations(&account.id)?
+            .into_iter()
+            .find(|o| o.organization.name == "orbit-labs")
+            .expect("orbit-labs is cached");
+        zenml_pro_app::TrayAction::SwitchOrg {
+            account_id: account.id,
+            org_id: orbit.organization.id.to_string(),
+        }
+    };
+    let status = app.launch_again(&["--tray-action", &action.to_id()])?;
+    assert!(status.success(), "the second launch hands over and exits: {status}");
+    app.wait_until("the overview of orbit-labs after the tray switch", overview_is("orbit-labs")).await?;
+    app.screenshot("tray-switch").await?;
+
+    // A plain second launch only brings the running window forward.
+    assert!(app.launch_again(&[])?.success());
+    app.wait_until("the window to stay on orbit-labs", overview_is("orbit-labs")).await?;
+    Ok(())
+}
+
+/// With no StatusNotifier host (none runs in the test session) the app warns in its log, stays up and
+/// keeps its single instance: a second launch is handed to it and exits.
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn no_tray_host_is_a_warning_and_a_second_launch_is_handed_over() -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let home = tempfile::tempdir()?;
+    let mut cmd = Command::new(zenml_pro_e2e::app_binary());
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    zenml_pro_e2e::private_env(&mut cmd, home.path());
+    let mut first = cmd.spawn()?;
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stderr = first.stderr.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let wait_for = |needle: &str, log: &mut Vec<String>| -> Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < zenml_pro_e2e::STEP_TIMEOUT {
+            if log.iter().any(|l| l.contains(needle)) {
+                return Ok(());
+            }
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                log.push(line);
+            }
+        }
+        anyhow::bail!("no {needle:?} in the log:\n{}", log.join("\n"))
+    };
+    let result = (|| -> Result<()> {
+        wait_for("no StatusNotifier host", &mut log)?;
+        wait_for("tray icon created", &mut log)?;
+        let mut second = Command::new(zenml_pro_e2e::app_binary());
+        second.stdout(Stdio::null()).stderr(Stdio::null());
+        zenml_pro_e2e::private_env(&mut second, home.path());
+        let status = second.status()?;
+        assert!(status.success(), "{status}");
+        wait_for("a second launch: showing the running window", &mut log)?;
+        assert!(first.try_wait()?.is_none(), "the first instance is still running");
+        let warnings: Vec<&String> = log.iter().filter(|l| l.contains("WARN")).collect();
+        assert!(warnings.iter().all(|l| !l.to_lowercase().contains("token")), "{warnings:?}");
+        Ok(())
+    })();
+    let _ = first.kill();
+    let _ = first.wait();
+    result
+}
