@@ -69,6 +69,11 @@ pub async fn sync_now(app: State<'_, App>) -> R<SyncReportView> {
 }
 
 #[tauri::command]
+pub async fn ui_painted(app: State<'_, App>) -> R<()> {
+    app.ui_painted().await
+}
+
+#[tauri::command]
 pub async fn list_organizations(app: State<'_, App>) -> R<OrgListView> {
     app.list_organizations().await
 }

@@ -71,6 +71,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::logout,
             commands::switch_account,
             commands::sync_now,
+            commands::ui_painted,
             commands::list_organizations,
             commands::switch_organization,
             commands::organization_overview,

@@ -22,6 +22,7 @@ fn config(dir: &std::path::Path) -> AppConfig {
         dashboard_url: "https://dashboard.example.test".into(),
         demo: false,
         refresh_interval: Duration::from_secs(3600),
+        started: std::time::Instant::now(),
     }
 }
 

@@ -394,3 +394,12 @@ async fn no_secret_in_any_view_or_event() {
         assert!(!all.contains(s.as_str()), "a secret reached a view");
     }
 }
+
+/// Guards the first-paint report the UI sends once its first organization list is on screen: it
+/// never fails, however often it comes (only the first is logged).
+#[tokio::test]
+async fn ui_painted_is_accepted_any_number_of_times() {
+    let e = env();
+    e.app.ui_painted().await.expect("first report");
+    e.app.ui_painted().await.expect("later reports are ignored");
+}

@@ -201,6 +201,8 @@ export class FakeBackend {
         this.state.accounts = this.state.accounts.map((a) => ({ ...a, active: a.id === id }));
         return { ...target, active: true };
       }
+      case 'ui_painted':
+        return null;
       case 'sync_now':
         return { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
       case 'list_organizations':

@@ -77,6 +77,11 @@ export function syncNow(): Promise<SyncReportView> {
   return invoke<SyncReportView>("sync_now");
 }
 
+/** Tells the app the first organization list is on screen (it logs the time since start, once). */
+export function uiPainted(): Promise<void> {
+  return invoke<void>("ui_painted");
+}
+
 // ----- reads (from the cache; `org` null = the active organization) -----
 
 export function listOrganizations(): Promise<OrgListView> {
