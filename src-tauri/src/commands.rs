@@ -4,9 +4,19 @@
 
 use tauri::State;
 use zenml_pro_app::views::*;
-use zenml_pro_app::{App, IpcError};
+use zenml_pro_app::{App, DesktopSettings, IpcError};
 
 type R<T> = Result<T, IpcError>;
+
+#[tauri::command]
+pub async fn desktop_settings(app: State<'_, App>) -> R<DesktopSettings> {
+    app.desktop_settings().await
+}
+
+#[tauri::command]
+pub async fn update_desktop_settings(app: State<'_, App>, settings: DesktopSettings) -> R<DesktopSettings> {
+    app.update_desktop_settings(settings).await
+}
 
 #[tauri::command]
 pub async fn app_state(app: State<'_, App>) -> R<AppStateView> {

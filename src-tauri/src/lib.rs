@@ -18,6 +18,9 @@
 //!
 //! Configuration: `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`) starts the demo at launch and keeps the
 //! session in an in-memory keyring (only in demo mode; otherwise the OS keyring);
+//! `--hidden` starts in the tray without showing the window (what "start at login" launches; only
+//! when a tray is shown). A `zenml-pro-desktop://org/<id-or-name>` argument opens that organization
+//! (a second launch hands it to the running app).
 //! `ZENML_PRO_API_URL`, `ZENML_PRO_URL`, `ZENML_PRO_DESKTOP_DATA_DIR`; `RUST_LOG` (default `info`, to
 //! stderr). `--tray-action <id>` runs a tray menu item (its id as the menu has it, a
 //! `zenml_pro_app::TrayAction` in JSON) in the running app, through the same handler as the menu: for
@@ -30,7 +33,10 @@ use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 use tauri_plugin_opener::OpenerExt;
-use zenml_pro_app::{App, AppConfig, AppEvent, EventSink, TrayAction, UrlOpener, EVENT_NAME};
+use zenml_pro_app::settings::HIDDEN_FLAG;
+use zenml_pro_app::{
+    deeplink, App, AppConfig, AppEvent, EventSink, TrayAction, TrayOutcome, UrlOpener, EVENT_NAME,
+};
 
 /// Delivers [`AppEvent`]s to every window as `"app-event"`, and has the tray menu rebuilt after those
 /// that change what it shows.
@@ -41,9 +47,23 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
         if tray::affects_tray(&event) {
             tray::refresh(&self.0);
         }
+        match &event {
+            AppEvent::Notification { title, body, .. } => notify(&self.0, title, body),
+            AppEvent::SettingsChanged { settings } => tray::set_icon_style(&self.0, settings.tray_icon),
+            _ => {}
+        }
         if let Err(e) = self.0.emit(EVENT_NAME, event) {
             tracing::warn!(error = %e, "could not emit an event");
         }
+    }
+}
+
+/// Shows a native notification; where the desktop has no notification service it is only logged.
+fn notify<R: Runtime>(handle: &AppHandle<R>, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    tracing::info!(title, body, "notification");
+    if let Err(e) = handle.notification().builder().title(title).body(body).show() {
+        tracing::warn!(error = %e, "could not show a notification");
     }
 }
 
@@ -58,8 +78,13 @@ impl<R: Runtime> UrlOpener for TauriOpener<R> {
 
 /// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_opener::init()).on_window_event(tray::on_window_event).invoke_handler(
-        tauri::generate_handler![
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .on_window_event(tray::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::desktop_settings,
+            commands::update_desktop_settings,
             commands::app_state,
             commands::login_with_key,
             commands::login_with_password,
@@ -87,8 +112,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::remove_member,
             commands::update_organization,
             commands::open_in_dashboard
-        ],
-    )
+        ])
 }
 
 /// The app's builder: one instance (registered first, so a second launch goes no further than
@@ -100,8 +124,13 @@ pub fn builder<R: Runtime>() -> tauri::Builder<R> {
     )
 }
 
-/// A second launch: runs its `--tray-action`, if it has one, else shows the running window.
+/// A second launch: opens its deep link, or runs its `--tray-action`, if it has one, else shows the
+/// running window.
 fn second_launch<R: Runtime>(handle: &AppHandle<R>, argv: Vec<String>) {
+    if let Some(url) = deeplink::find_in_args(argv.clone()) {
+        open_link(handle.clone(), url);
+        return;
+    }
     match tray_action_arg(argv) {
         Some(Ok(action)) => tray::run_action(handle.clone(), action),
         Some(Err(id)) => tracing::warn!(id, "a second launch asked for an unknown tray action"),
@@ -110,6 +139,16 @@ fn second_launch<R: Runtime>(handle: &AppHandle<R>, argv: Vec<String>) {
             tray::show_window(handle);
         }
     }
+}
+
+/// Opens a `zenml-pro-desktop://` link through `App::open_deep_link`, then shows the window.
+fn open_link<R: Runtime>(handle: AppHandle<R>, url: String) {
+    tauri::async_runtime::spawn(async move {
+        let Some(app) = handle.try_state::<App>() else { return };
+        if app.open_deep_link(&url).await == TrayOutcome::ShowWindow {
+            tray::show_window(&handle);
+        }
+    });
 }
 
 /// The `--tray-action <id>` of a command line: `None` without one, `Err(id)` for an id that is not a
@@ -173,6 +212,12 @@ pub fn run() {
         std::process::exit(1);
     }
     tray::create(&app);
+    if std::env::args().skip(1).any(|a| a == HIDDEN_FLAG) {
+        tray::start_hidden(&app);
+    }
+    if let Some(url) = deeplink::find_in_args(std::env::args()) {
+        open_link(app.handle().clone(), url);
+    }
     match tray_action_arg(std::env::args()) {
         Some(Ok(action)) => tray::run_action(app.handle().clone(), action),
         Some(Err(id)) => tracing::warn!(id, "unknown tray action on the command line"),

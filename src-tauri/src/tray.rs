@@ -17,12 +17,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 use tokio::sync::Notify;
 use zenml_pro_app::tray::TrayItem;
-use zenml_pro_app::{tray_menu, App, AppEvent, TrayAction, TrayMenu, TrayOutcome};
+use zenml_pro_app::{tray_menu, App, AppEvent, TrayAction, TrayIconStyle, TrayMenu, TrayOutcome};
 
 /// The tray icon's id.
 pub const TRAY_ID: &str = "main";
@@ -48,12 +49,13 @@ impl Tray {
 /// Whether an event changes what the tray shows.
 pub fn affects_tray(event: &AppEvent) -> bool {
     match event {
-        AppEvent::SyncProgress { .. } => false,
+        AppEvent::SyncProgress { .. } | AppEvent::Notification { .. } | AppEvent::Notice { .. } => false,
         AppEvent::DataChanged { org_id, .. } => org_id.is_none(),
         AppEvent::SyncFinished { .. }
         | AppEvent::ActiveOrgChanged { .. }
         | AppEvent::SessionChanged {}
-        | AppEvent::Connectivity { .. } => true,
+        | AppEvent::Connectivity { .. }
+        | AppEvent::SettingsChanged { .. } => true,
     }
 }
 
@@ -107,8 +109,9 @@ pub fn create<R: Runtime>(app: &tauri::App<R>) {
 /// Builds the tray icon with the current menu.
 fn build<R: Runtime>(app: &tauri::App<R>, handle: &AppHandle<R>) -> Result<(), String> {
     let menu = menu(handle).map_err(|e| e.to_string())?;
+    let style = handle.try_state::<App>().map(|app| app.settings().tray_icon).unwrap_or_default();
     let builder = TrayIconBuilder::with_id(TRAY_ID)
-        .icon(tauri::include_image!("../icons/tray-light-32.png"))
+        .icon(icon(style))
         .tooltip("ZenML Pro Desktop")
         .menu(&menu)
         .show_menu_on_left_click(true)
@@ -122,6 +125,38 @@ fn build<R: Runtime>(app: &tauri::App<R>, handle: &AppHandle<R>) -> Result<(), S
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("the system tray library (libayatana-appindicator3-1) is missing".to_owned()),
+    }
+}
+
+/// The tray icon of a style: the light mark for dark panels, the dark one for light panels.
+fn icon(style: TrayIconStyle) -> Image<'static> {
+    match style {
+        TrayIconStyle::Light => tauri::include_image!("../icons/tray-light-32.png"),
+        TrayIconStyle::Dark => tauri::include_image!("../icons/tray-dark-32.png"),
+    }
+}
+
+/// Shows the tray icon in another style (the setting changed).
+pub fn set_icon_style<R: Runtime>(handle: &AppHandle<R>, style: TrayIconStyle) {
+    if let Some(tray) = handle.tray_by_id(TRAY_ID) {
+        if let Err(e) = tray.set_icon(Some(icon(style))) {
+            tracing::warn!(error = %e, "could not change the tray icon");
+        }
+    }
+}
+
+/// A launch with `--hidden` (start at login): the window is hidden at once, when a tray is shown to
+/// bring it back; without one the window stays, since nothing else could show it.
+pub fn start_hidden<R: Runtime>(app: &tauri::App<R>) {
+    if !app.state::<Tray>().shown() {
+        tracing::warn!("asked to start hidden, but no tray is shown: showing the window");
+        return;
+    }
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        match window.hide() {
+            Ok(()) => tracing::info!("started hidden in the tray"),
+            Err(e) => tracing::warn!(error = %e, "could not hide the window"),
+        }
     }
 }
 

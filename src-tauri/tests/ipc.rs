@@ -23,6 +23,8 @@ fn config(dir: &std::path::Path) -> AppConfig {
         demo: false,
         refresh_interval: Duration::from_secs(3600),
         started: std::time::Instant::now(),
+        autostart_dir: Some(dir.join("autostart")),
+        executable: "/usr/bin/zenml-pro-desktop".into(),
     }
 }
 

@@ -11,6 +11,7 @@ use ts_rs::{Config, TS};
 
 use crate::error::{ErrorCode, FieldMessage, IpcError};
 use crate::events::AppEvent;
+use crate::settings::DesktopSettings;
 use crate::views::*;
 
 /// The committed bindings, relative to the workspace root.
@@ -47,6 +48,7 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
             InviteOutcomeView,
             SyncReportView,
             AppEvent,
+            DesktopSettings,
             IpcError,
             ErrorCode,
             FieldMessage,

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::notify::NotificationKind;
+use crate::settings::DesktopSettings;
 use crate::views::SyncReportView;
 
 /// The name of the one event the shell emits.
@@ -51,6 +53,23 @@ pub enum AppEvent {
     Connectivity {
         online: bool,
         as_of: Option<String>,
+    },
+    /// Something to tell the user even with the window hidden: the shell shows it as a native
+    /// notification (see [`crate::notify`]); only kinds the settings allow are emitted.
+    Notification {
+        about: NotificationKind,
+        title: String,
+        body: String,
+        account_id: String,
+        org_id: Option<String>,
+    },
+    /// A message for the window's notice bar (a deep link that could not be opened, say).
+    Notice {
+        message: String,
+    },
+    /// The desktop settings changed (from the window or the tray).
+    SettingsChanged {
+        settings: DesktopSettings,
     },
 }
 

@@ -10,6 +10,9 @@
 //!   [`UrlOpener`] traits the shell implements.
 //! - [`tray`]: the tray menu as a pure function of [`App::tray_state`], its typed actions (run by
 //!   [`App::tray_action`]) and the close-to-tray setting.
+//! - [`settings`]: the desktop settings of this computer (tray, start at login, notifications).
+//! - [`notify`]: which changes a sync saw become native notifications.
+//! - [`deeplink`]: `zenml-pro-desktop://org/<id-or-name>` links.
 //! - [`error`]: [`IpcError`] `{code, message, fields}` with the closed [`ErrorCode`] set.
 //! - [`bindings`]: exports the TypeScript types of all of the above (ts-rs) into
 //!   `ui/src/lib/bindings/`.
@@ -21,9 +24,12 @@
 //! wrapper in `ui/src/lib/bindings/commands.ts` (a test checks that every command has one).
 
 pub mod bindings;
+pub mod deeplink;
 pub mod error;
 pub mod events;
+pub mod notify;
 mod service;
+pub mod settings;
 pub mod tray;
 pub mod views;
 
@@ -33,4 +39,5 @@ pub use service::{
     demo_requested_by_env, App, AppConfig, API_URL_ENV, DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL,
     DEFAULT_MEMBER_PAGE, DEMO_ENV, MAX_MEMBER_PAGE, REFRESH_INTERVAL,
 };
+pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};

@@ -15,9 +15,12 @@ use zenml_pro_core::{
 };
 use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
+use crate::deeplink::{self, DeepLink};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::events::{AppEvent, EventSink, SyncStage, UrlOpener};
-use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TraySettings, TrayState};
+use crate::notify::{session_notice, Watch};
+use crate::settings::{self, DesktopSettings};
+use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TrayState};
 use crate::views::*;
 
 /// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
@@ -51,6 +54,11 @@ pub struct AppConfig {
     pub refresh_interval: Duration,
     /// When the program started: the first paint is logged as the time since then.
     pub started: Instant,
+    /// Where "start at login" puts its entry (the freedesktop autostart directory); `None` where
+    /// there is none.
+    pub autostart_dir: Option<PathBuf>,
+    /// The program the autostart entry launches.
+    pub executable: PathBuf,
 }
 
 impl AppConfig {
@@ -74,6 +82,8 @@ impl AppConfig {
             demo,
             refresh_interval: REFRESH_INTERVAL,
             started: Instant::now(),
+            autostart_dir: settings::autostart_dir(),
+            executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zenml-pro-desktop")),
         })
     }
 }
@@ -95,6 +105,10 @@ struct Shared {
     online: Mutex<bool>,
     /// One sync at a time (the button and the background refresh).
     sync_lock: tokio::sync::Mutex<()>,
+    /// The desktop settings (tray, start at login, notifications), saved in the data directory.
+    settings: Mutex<DesktopSettings>,
+    /// Sessions already warned about: (account, expiry), so each expiry is announced once.
+    warned_sessions: Mutex<std::collections::HashSet<(String, i64)>>,
 }
 
 impl Shared {
@@ -125,12 +139,18 @@ impl Shared {
             };
             events.emit(event);
         };
-        match self.core.sync(account_id, &SyncOptions::default(), &progress, cancel).await {
+        let watch = self.watching().then(|| Watch::read(&self.core, account_id));
+        let result = self.core.sync(account_id, &SyncOptions::default(), &progress, cancel).await;
+        self.check_session(account_id);
+        match result {
             Ok(report) => {
                 let report = SyncReportView::from(&report);
                 self.set_online(true, Some(iso(Utc::now())));
                 self.events.emit(AppEvent::SyncFinished { report: report.clone() });
                 self.events.emit(AppEvent::DataChanged { account_id: account_id.to_owned(), org_id: None });
+                for notice in watch.map(|w| w.notices(&self.core, account_id)).unwrap_or_default() {
+                    self.notify(notice);
+                }
                 Ok(report)
             }
             Err(e) => {
@@ -147,6 +167,32 @@ impl Shared {
     fn set_online(&self, online: bool, as_of: Option<String>) {
         *lock(&self.online) = online;
         self.events.emit(AppEvent::Connectivity { online, as_of });
+    }
+
+    /// Whether a sync needs to note what it may change (some change notification is on).
+    fn watching(&self) -> bool {
+        let s = lock(&self.settings);
+        s.notify_invitation_accepted || s.notify_workspace_status
+    }
+
+    /// Emits a notification when the settings allow its kind.
+    fn notify(&self, event: AppEvent) {
+        if let AppEvent::Notification { about, .. } = &event {
+            if !about.enabled(&lock(&self.settings)) {
+                return;
+            }
+        }
+        self.events.emit(event);
+    }
+
+    /// Warns once per expiry when the account's session cannot renew itself and ends within a day.
+    fn check_session(&self, account_id: &str) {
+        let Ok(account) = self.core.account(account_id) else { return };
+        let Some(notice) = session_notice(&account, Utc::now()) else { return };
+        let key = (account.id.clone(), account.token_expires_at.map_or(0, |t| t.timestamp()));
+        if lock(&self.warned_sessions).insert(key) {
+            self.notify(notice);
+        }
     }
 }
 
@@ -169,8 +215,8 @@ pub struct App {
     device: Mutex<Option<Arc<DeviceLogin>>>,
     /// Cancels the running background refresh.
     refresh: Mutex<Option<CancellationToken>>,
-    /// The tray's settings (close to tray), saved in the data directory.
-    tray_settings: Mutex<TraySettings>,
+    autostart_dir: Option<PathBuf>,
+    executable: PathBuf,
     /// One tray switch at a time: an account switch and the organization switch after it stay together.
     tray_switch: tokio::sync::Mutex<()>,
     started: Instant,
@@ -186,13 +232,15 @@ impl App {
             secrets: config.secrets,
             client: config.client,
         })?;
-        let tray_settings = TraySettings::load(core.data_dir());
+        let settings = DesktopSettings::load(core.data_dir());
         Ok(Self {
             shared: Arc::new(Shared {
                 core: Arc::new(core),
                 events,
                 online: Mutex::new(true),
                 sync_lock: tokio::sync::Mutex::new(()),
+                settings: Mutex::new(settings),
+                warned_sessions: Mutex::new(Default::default()),
             }),
             opener,
             default_api_url: config.default_api_url,
@@ -203,7 +251,8 @@ impl App {
             demo: tokio::sync::Mutex::new(None),
             device: Mutex::new(None),
             refresh: Mutex::new(None),
-            tray_settings: Mutex::new(tray_settings),
+            autostart_dir: config.autostart_dir,
+            executable: config.executable,
             tray_switch: tokio::sync::Mutex::new(()),
             started: config.started,
             painted: AtomicBool::new(false),
@@ -223,6 +272,7 @@ impl App {
             return Ok(());
         }
         if let Some(a) = self.core().active_account()?.filter(|a| a.signed_in) {
+            self.shared.check_session(&a.id);
             self.restart_refresh(Some(a.id));
         }
         Ok(())
@@ -455,6 +505,16 @@ impl App {
     }
 
     // ----- commands: reads (from the cache) -----
+
+    /// The desktop settings of this computer.
+    pub async fn desktop_settings(&self) -> IpcResult<DesktopSettings> {
+        Ok(self.settings())
+    }
+
+    /// Saves and applies new desktop settings; returns them as saved.
+    pub async fn update_desktop_settings(&self, settings: DesktopSettings) -> IpcResult<DesktopSettings> {
+        self.apply_settings(settings)
+    }
 
     pub async fn list_organizations(&self) -> IpcResult<OrgListView> {
         let account = self.account()?;
@@ -727,16 +787,86 @@ impl App {
 
     /// Whether closing the window hides it to the tray.
     pub fn close_to_tray(&self) -> bool {
-        lock(&self.tray_settings).close_to_tray
+        lock(&self.shared.settings).close_to_tray
     }
 
     /// Sets and saves whether closing the window hides it to the tray.
     pub fn set_close_to_tray(&self, on: bool) -> IpcResult<()> {
-        let mut settings = lock(&self.tray_settings);
-        settings.close_to_tray = on;
-        settings
-            .save(self.core().data_dir())
-            .map_err(|e| IpcError::internal(format!("could not save the desktop settings: {e}")))
+        let settings = DesktopSettings { close_to_tray: on, ..self.settings() };
+        self.apply_settings(settings).map(|_| ())
+    }
+
+    /// The desktop settings as they are now.
+    pub fn settings(&self) -> DesktopSettings {
+        lock(&self.shared.settings).clone()
+    }
+
+    /// Saves new settings and applies them: "start at login" writes or removes the autostart entry
+    /// first, so a failure there changes nothing. Tells the window and the tray.
+    fn apply_settings(&self, new: DesktopSettings) -> IpcResult<DesktopSettings> {
+        let old = self.settings();
+        if new.start_at_login != old.start_at_login {
+            let dir = self.autostart_dir.as_deref().ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::InvalidInput,
+                    "starting at login is not available here: no autostart folder (set HOME or XDG_CONFIG_HOME)",
+                )
+            })?;
+            settings::set_autostart(dir, &self.executable, new.start_at_login).map_err(|e| {
+                IpcError::internal(format!("could not change the autostart entry in {}: {e}", dir.display()))
+            })?;
+        }
+        new.save(self.core().data_dir())
+            .map_err(|e| IpcError::internal(format!("could not save the desktop settings: {e}")))?;
+        *lock(&self.shared.settings) = new.clone();
+        self.shared.events.emit(AppEvent::SettingsChanged { settings: new.clone() });
+        Ok(new)
+    }
+
+    /// Opens a `zenml-pro-desktop://org/<id-or-name>` link: switches to that organization (switching
+    /// account when another signed-in account has it) and asks for the window. A link that cannot
+    /// be opened is explained in the window's notice bar; the window is shown either way.
+    pub async fn open_deep_link(&self, url: &str) -> TrayOutcome {
+        if let Err(e) = self.follow_link(url).await {
+            tracing::warn!(code = ?e.code, error = %e, "could not open a link");
+            self.shared
+                .events
+                .emit(AppEvent::Notice { message: format!("Could not open {url}: {}", e.message) });
+        }
+        TrayOutcome::ShowWindow
+    }
+
+    async fn follow_link(&self, url: &str) -> IpcResult<()> {
+        let DeepLink::Org(wanted) = deeplink::parse(url)?;
+        let core = self.core();
+        let active = core.active_account()?.map(|a| a.id);
+        let mut accounts: Vec<AccountRecord> = core.accounts()?.into_iter().filter(|a| a.signed_in).collect();
+        accounts.sort_by_key(|a| Some(&a.id) != active.as_ref());
+        if accounts.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Unauthorized,
+                "not signed in: sign in, then open the link again",
+            ));
+        }
+        let needle = wanted.to_lowercase();
+        for a in accounts {
+            let found = core.organizations(&a.id)?.into_iter().find(|e| {
+                let o = &e.organization;
+                o.id.to_string() == needle
+                    || o.name.to_lowercase() == needle
+                    || o.display_name.as_deref().is_some_and(|d| d.to_lowercase() == needle)
+            });
+            if let Some(e) = found {
+                let action =
+                    TrayAction::SwitchOrg { account_id: a.id.clone(), org_id: e.organization.id.to_string() };
+                self.tray_action(action).await?;
+                return Ok(());
+            }
+        }
+        Err(IpcError::new(
+            ErrorCode::NotFound,
+            format!("no organization {wanted:?} among those this app has seen: sync, or check the link"),
+        ))
     }
 
     /// Runs a tray menu action. The tray and the tests call this; a switch goes through the same

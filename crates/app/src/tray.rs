@@ -10,19 +10,13 @@
 //!   it). Same inputs, same menu: the shell rebuilds it after every change of state.
 //! - [`TrayAction`]: every menu item that does something, with a lossless string id (JSON), so ids
 //!   are never assembled from or split on separators that an id could contain.
-//! - [`TraySettings`]: the one desktop setting the tray owns (close the window to the tray), kept in
-//!   the data directory.
+//! - The close-to-tray setting shown as a check item lives in [`crate::settings::DesktopSettings`].
 //!
 //! To add a menu item: a [`TrayAction`] variant, its item in [`tray_menu`], its arm in
 //! [`crate::App::tray_action`], and a case in `tests/tray.rs`.
 
-use std::path::{Path, PathBuf};
-
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
-
-/// The file in the data directory that holds [`TraySettings`].
-pub const SETTINGS_FILE: &str = "desktop-settings.json";
 
 /// What the tray menu depends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -269,45 +263,5 @@ fn freshness(state: &TrayState, synced_at: Option<DateTime<Utc>>, now: DateTime<
                 _ => format!("synced {} d ago", minutes / 1440),
             }
         }
-    }
-}
-
-/// The desktop settings the tray owns, saved as JSON in the data directory. A missing or unreadable
-/// file gives the defaults: a broken settings file must never keep the app from starting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TraySettings {
-    /// Closing the window hides it to the tray instead of quitting (default on).
-    pub close_to_tray: bool,
-}
-
-impl Default for TraySettings {
-    fn default() -> Self {
-        Self { close_to_tray: true }
-    }
-}
-
-impl TraySettings {
-    fn path(data_dir: &Path) -> PathBuf {
-        data_dir.join(SETTINGS_FILE)
-    }
-
-    /// The saved settings, or the defaults.
-    pub fn load(data_dir: &Path) -> Self {
-        match std::fs::read(Self::path(data_dir)) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "unreadable desktop settings: using the defaults");
-                Self::default()
-            }),
-            Err(_) => Self::default(),
-        }
-    }
-
-    /// Saves the settings (written aside, then renamed into place, so a crash never leaves half a file).
-    pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
-        let path = Self::path(data_dir);
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-        std::fs::rename(tmp, path)
     }
 }

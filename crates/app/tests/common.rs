@@ -35,6 +35,8 @@ pub fn config(dir: &std::path::Path, keyring: Arc<MemoryKeyring>, refresh: Durat
         demo: false,
         refresh_interval: refresh,
         started: std::time::Instant::now(),
+        autostart_dir: Some(dir.join("autostart")),
+        executable: "/usr/bin/zenml-pro-desktop".into(),
     }
 }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use common::env;
-use zenml_pro_app::tray::{TrayAccount, TrayItem, TrayOrg, TraySettings, SETTINGS_FILE};
+use zenml_pro_app::settings::{DesktopSettings, SETTINGS_FILE};
+use zenml_pro_app::tray::{TrayAccount, TrayItem, TrayOrg};
 use zenml_pro_app::{tray_menu, App, AppEvent, ErrorCode, Recorder, TrayAction, TrayOutcome, TrayState};
 use zenml_pro_emulator::{start, EmulatorConfig};
 
@@ -334,10 +335,13 @@ async fn window_dashboard_quit_and_the_close_to_tray_setting() {
     e.app.tray_action(TrayAction::SetCloseToTray { on: false }).await.unwrap();
     assert!(!e.app.close_to_tray());
     assert!(!e.app.tray_state().unwrap().close_to_tray);
-    assert_eq!(TraySettings::load(e.dir.path()), TraySettings { close_to_tray: false });
+    assert_eq!(
+        DesktopSettings::load(e.dir.path()),
+        DesktopSettings { close_to_tray: false, ..Default::default() }
+    );
     e.app.shutdown().await;
 
     std::fs::write(e.dir.path().join(SETTINGS_FILE), b"{not json").unwrap();
-    assert_eq!(TraySettings::load(e.dir.path()), TraySettings::default());
-    assert!(TraySettings::default().close_to_tray);
+    assert_eq!(DesktopSettings::load(e.dir.path()), DesktopSettings::default());
+    assert!(DesktopSettings::default().close_to_tray);
 }

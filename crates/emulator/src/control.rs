@@ -258,3 +258,100 @@ pub async fn reset_stats(State(st): State<Arc<AppState>>) -> Json<Value> {
     *st.stats.lock().expect("stats lock") = Stats::default();
     Json(json!({ "requests": 0, "by_route": {} }))
 }
+
+#[derive(Deserialize)]
+struct AcceptBody {
+    /// The invitation's id, or its email (with `organization_id` when it is pending in several).
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    organization_id: Option<uuid::Uuid>,
+}
+
+/// `POST /_emulator/invitations/accept`: the invited person accepts, as they would from the email.
+/// The invitation becomes `accepted`, a user with its email exists (created when new) and holds the
+/// invitation's role in the organization.
+pub async fn accept_invitation(
+    State(st): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    use crate::model::{Grant, Subject, User};
+    let body: AcceptBody = parse_body(&body)?;
+    let now = chrono::Utc::now();
+    let mut db = st.db.lock().expect("db lock");
+    let inv_id = db
+        .invitations
+        .values()
+        .filter(|i| i.effective_status(now) == "pending")
+        .filter(|i| body.id.is_none_or(|id| id == i.id))
+        .filter(|i| body.email.as_deref().is_none_or(|e| e.eq_ignore_ascii_case(&i.email)))
+        .filter(|i| body.organization_id.is_none_or(|o| o == i.organization_id))
+        .map(|i| i.id)
+        .next()
+        .ok_or_else(|| ApiError::not_found("Invitation", body.id.unwrap_or_default()))?;
+    let inv = db.invitations.get_mut(&inv_id).expect("found");
+    inv.status = "accepted".into();
+    let (email, org_id, role_id) = (inv.email.clone(), inv.organization_id, inv.role_id);
+    let user_id = match db.user_by_email(&email) {
+        Some(u) => u.id,
+        None => {
+            let id = uuid::Uuid::new_v4();
+            let name = email.split('@').next().unwrap_or(&email).to_string();
+            db.users.insert(
+                id,
+                User {
+                    id,
+                    username: email.clone(),
+                    email: email.clone(),
+                    name,
+                    avatar_url: None,
+                    is_superuser: false,
+                    is_service_account: false,
+                    created: now,
+                },
+            );
+            id
+        }
+    };
+    if let Some(org) = db.orgs.get_mut(&org_id) {
+        org.grants.remove(&Subject::Invitation(inv_id));
+        if let Some(role_id) = role_id {
+            org.grants.entry(Subject::User(user_id)).or_default().insert(Grant::org(role_id));
+        }
+    }
+    drop(db);
+    st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Ok(Json(json!({ "invitation_id": inv_id, "user_id": user_id, "organization_id": org_id })))
+}
+
+#[derive(Deserialize)]
+struct WorkspaceStatusBody {
+    id: uuid::Uuid,
+    status: String,
+}
+
+/// `POST /_emulator/workspaces/status` `{"id", "status"}`: the control plane moves a workspace to a
+/// status at once (`failed` included, which no client can ask for).
+pub async fn set_workspace_status(
+    State(st): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let body: WorkspaceStatusBody = parse_body(&body)?;
+    if !crate::model::WORKSPACE_STATUSES.contains(&body.status.as_str()) {
+        return Err(ApiError::invalid(
+            &["body", "status"],
+            format!("Input should be one of: {}", crate::model::WORKSPACE_STATUSES.join(", ")),
+            "enum",
+        ));
+    }
+    let mut db = st.db.lock().expect("db lock");
+    let ws = db.workspaces.get_mut(&body.id).ok_or_else(|| ApiError::not_found("Workspace", body.id))?;
+    ws.status = body.status.clone();
+    ws.transition_until = None;
+    ws.state_reason = if body.status == "failed" { "Deployment failed".into() } else { String::new() };
+    if body.status != "failed" && body.status != "pending" {
+        ws.desired_state = body.status.clone();
+    }
+    drop(db);
+    st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Ok(Json(json!({ "id": body.id, "status": body.status })))
+}

@@ -48,6 +48,9 @@
 //!   vanish when used up; ratio rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
 //! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
+//! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
+//!   is accepted (its user created when new, given the invitation's role).
+//! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
 //! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
 //!   `POST /_emulator/stats/reset`.
 //!
@@ -188,6 +191,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/_emulator/tokens/revoke", post(control::revoke_tokens))
         .route("/_emulator/devices/approve", post(control::approve_device))
         .route("/_emulator/devices/deny", post(control::deny_device))
+        .route("/_emulator/invitations/accept", post(control::accept_invitation))
+        .route("/_emulator/workspaces/status", post(control::set_workspace_status))
         .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/stats/reset", post(control::reset_stats))
         .fallback(not_found)

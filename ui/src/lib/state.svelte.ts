@@ -1,7 +1,7 @@
 // The app's shared state: who is signed in, the organizations, the sync in progress and connectivity.
 // Screens read from it and bump nothing but `app.page`; data changes arrive through `handleEvent`.
 import { listen } from '@tauri-apps/api/event';
-import { APP_EVENT, commands, type AppEvent, type AppStateView, type OrgView } from './api';
+import { APP_EVENT, commands, type AppEvent, type AppStateView, type DesktopSettings, type OrgView } from './api';
 import { errorCode, errorMessage } from './errors';
 
 export type Page = 'overview' | 'settings' | 'members' | 'invitations' | 'workspaces' | 'teams' | 'roles';
@@ -42,6 +42,8 @@ function initial() {
     notice: null as string | null,
     /** The sign-in screen was opened from the main window to add another account. */
     addingAccount: false,
+    /** This computer's preferences of the app, once read (kept in step by `settings_changed`). */
+    desktopSettings: null as DesktopSettings | null,
   };
 }
 
@@ -119,15 +121,17 @@ export async function syncNow(): Promise<void> {
 export async function switchOrganization(id: string): Promise<void> {
   const target = app.orgs.find((o) => o.id === id);
   if (!target || target.active) return;
-  // Marked at once so the switcher and the screens follow the click without waiting for the reply.
+  // Marked at once so the switcher and the screens follow the click without waiting for the reply: the
+  // screens read the new organization's cache by its id as soon as it is marked (they need no reload
+  // after the reply, which would only read the same rows twice).
   app.orgs = app.orgs.map((o) => ({ ...o, active: o.id === id }));
   try {
     await commands.switchOrganization(id);
   } catch (e) {
     app.notice = errorMessage(e);
     await loadOrganizations();
+    app.dataVersion++;
   }
-  app.dataVersion++;
 }
 
 /** Everything after a sign-in: account list, organizations from the cache, then a background sync. */
@@ -212,6 +216,15 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       break;
     case 'connectivity':
       app.offline = ev.online ? null : { asOf: ev.as_of ?? app.orgsFetchedAt };
+      break;
+    case 'notice':
+      app.notice = ev.message;
+      break;
+    case 'settings_changed':
+      app.desktopSettings = ev.settings;
+      break;
+    case 'notification':
+      // Shown natively by the app; the window has nothing to add.
       break;
   }
 }

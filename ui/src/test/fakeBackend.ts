@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import type {
   AppEvent,
   AppStateView,
+  DesktopSettings,
   ErrorCode,
   InvitationView,
   MemberQueryView as MemberQuery,
@@ -79,6 +80,7 @@ export class FakeBackend {
   failures = new Map<string, { code: ErrorCode; message: string }>();
   /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
   otherOrgs = new Map<string, OrgView[]>();
+  desktop!: DesktopSettings;
   /** Commands that never answer until `resolveDevice()` (the device flow wait). */
   deviceResolve: (() => void) | null = null;
   deviceReject: ((e: unknown) => void) | null = null;
@@ -107,6 +109,14 @@ export class FakeBackend {
     ];
     this.canManage = true;
     this.myRoles = ['Organization Admin'];
+    this.desktop = {
+      close_to_tray: true,
+      start_at_login: false,
+      tray_icon: 'light',
+      notify_invitation_accepted: true,
+      notify_workspace_status: true,
+      notify_session_expiring: true,
+    };
     this.failures.clear();
     this.otherOrgs.clear();
     this.deviceResolve = null;
@@ -300,6 +310,11 @@ export class FakeBackend {
       }
       case 'open_in_dashboard':
         return 'http://127.0.0.1:1/dash';
+      case 'desktop_settings':
+        return { ...this.desktop };
+      case 'update_desktop_settings':
+        this.desktop = { ...(args.settings as DesktopSettings) };
+        return { ...this.desktop };
       default:
         throw { code: 'internal', message: `unknown command ${cmd}`, fields: [] };
     }

@@ -7,6 +7,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AccountView,
   AppStateView,
+  DesktopSettings,
   DeviceLoginView,
   InvitationListView,
   InvitationView,
@@ -25,6 +26,17 @@ import type {
 
 /** The name of the one event the app emits; its payload is an `AppEvent`. */
 export const APP_EVENT = "app-event";
+
+// ----- this computer -----
+
+export function desktopSettings(): Promise<DesktopSettings> {
+  return invoke<DesktopSettings>("desktop_settings");
+}
+
+/** Saves and applies the settings (start at login writes the autostart entry); resolves to them as saved. */
+export function updateDesktopSettings(settings: DesktopSettings): Promise<DesktopSettings> {
+  return invoke<DesktopSettings>("update_desktop_settings", { settings });
+}
 
 // ----- session -----
 
