@@ -185,6 +185,27 @@ fn demo_flag(args: impl IntoIterator<Item = String>) -> bool {
     args.into_iter().skip(1).any(|a| a == "--demo")
 }
 
+/// `ZENML_PRO_DESKTOP_GPU=1`: keep WebKit's GPU compositing (off by default, see
+/// [`prepare_environment`]).
+pub const GPU_ENV: &str = "ZENML_PRO_DESKTOP_GPU";
+
+/// Sets up the environment WebKitGTK reads at start; call first thing in `main`, before any thread.
+///
+/// On Linux, WebKit's accelerated compositing is turned off (`WEBKIT_DISABLE_COMPOSITING_MODE=1`)
+/// unless `ZENML_PRO_DESKTOP_GPU=1` or the variable is already set: the app's pages are plain
+/// documents with nothing to composite, and the GPU path costs the web process about 80 MB (its
+/// GL buffers) and, on some drivers and remote or virtual displays, blank or flickering windows.
+pub fn prepare_environment() {
+    #[cfg(target_os = "linux")]
+    {
+        const COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+        let gpu = std::env::var(GPU_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        if !gpu && std::env::var_os(COMPOSITING).is_none() {
+            std::env::set_var(COMPOSITING, "1");
+        }
+    }
+}
+
 /// The program.
 pub fn run() {
     tracing_subscriber::fmt()

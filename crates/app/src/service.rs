@@ -93,6 +93,19 @@ pub fn demo_requested_by_env() -> bool {
     std::env::var(DEMO_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
 
+/// Gives memory freed after a large piece of work (a sync parses and writes every list) back to the
+/// system. glibc keeps freed memory in per-thread arenas; an app that then idles in the tray would
+/// hold on to the peak of its last sync.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    // SAFETY: malloc_trim takes no pointer and only returns free heap pages to the system; glibc
+    // makes it safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -151,6 +164,7 @@ impl Shared {
                 for notice in watch.map(|w| w.notices(&self.core, account_id)).unwrap_or_default() {
                     self.notify(notice);
                 }
+                release_free_memory();
                 Ok(report)
             }
             Err(e) => {

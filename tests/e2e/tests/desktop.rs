@@ -116,7 +116,8 @@ async fn offline_session(app: &App, emu: zenml_pro_emulator::RunningEmulator) ->
 
 /// A switch from the tray shows in the window: the tray's own menu id for "Orbit Labs", handed to the
 /// running app by a second launch (`--tray-action`), goes through the handler the menu calls, and the
-/// overview follows. Also checks single instance: the second launch ends at once and opens no window.
+/// overview follows. Also checks single instance: the second launch ends at once and opens no window;
+/// and deep links (`zenml-pro-desktop://org/<name>`) handed over the same way.
 #[tokio::test]
 #[ignore = "needs a display: run scripts/e2e.sh"]
 async fn a_tray_switch_shows_in_the_window() -> Result<()> {
@@ -164,6 +165,15 @@ async fn tray_switch(app: &App) -> Result<()> {
     // A plain second launch only brings the running window forward.
     assert!(app.launch_again(&[])?.success());
     app.wait_until("the window to stay on orbit-labs", overview_is("orbit-labs")).await?;
+
+    // A deep link, as the desktop hands it over (`Exec=zenml-pro-desktop %u`), opens its organization
+    // by name; one that names no known organization is explained in the window and changes nothing.
+    assert!(app.launch_again(&["zenml-pro-desktop://org/tiny-startup"])?.success());
+    app.wait_until("the overview of tiny-startup after the deep link", overview_is("tiny-startup")).await?;
+    assert!(app.launch_again(&["zenml-pro-desktop://org/no-such-org"])?.success());
+    app.wait_for_text("Could not open zenml-pro-desktop://org/no-such-org").await?;
+    app.wait_until("the window to stay on tiny-startup", overview_is("tiny-startup")).await?;
+    app.screenshot("deep-link-notice").await?;
     Ok(())
 }
 
