@@ -298,7 +298,31 @@ struct ColdStart {
     in_app_ms: Option<f64>,
     /// (pid, name, PSS kB, RSS kB) of each process of the tree, idle.
     processes: Vec<(u32, String, u64, u64)>,
+    /// The largest mappings of each process (PSS kB), where the memory goes.
+    breakdown: Vec<(u32, Vec<(String, u64)>)>,
     synced: bool,
+}
+
+/// The mappings of a process with the most PSS (kB), file mappings by file name, the rest as
+/// `[anon]`, `[heap]`, `[stack]`.
+fn top_mappings(pid: u32, n: usize) -> Vec<(String, u64)> {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else { return vec![] };
+    let mut by: HashMap<String, u64> = HashMap::new();
+    let mut current = String::from("[anon]");
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or_default();
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            let name = line.split_whitespace().nth(5).unwrap_or("[anon]");
+            current = name.rsplit('/').next().unwrap_or(name).to_owned();
+        } else if first == "Pss:" {
+            *by.entry(current.clone()).or_default() += fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+        }
+    }
+    let mut v: Vec<(String, u64)> = by.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.truncate(n);
+    v
 }
 
 /// Starts the app directly, times it to its `first paint` line, waits until its background sync is
@@ -366,8 +390,9 @@ fn measure(child: &mut Child, started: Instant, rx: &mpsc::Receiver<(Instant, St
     let processes = tree(child.id())
         .into_iter()
         .filter_map(|pid| memory(pid).map(|(name, pss, rss)| (pid, name, pss, rss)))
-        .collect();
-    Ok(ColdStart { spawn_to_paint_ms, in_app_ms, processes, synced })
+        .collect::<Vec<_>>();
+    let breakdown = processes.iter().map(|p| (p.0, top_mappings(p.0, 6))).collect();
+    Ok(ColdStart { spawn_to_paint_ms, in_app_ms, processes, breakdown, synced })
 }
 
 #[tokio::main]
@@ -459,6 +484,11 @@ async fn main() -> Result<()> {
                 *pss as f64 / 1024.0,
                 *rss as f64 / 1024.0
             );
+            if let Some((_, top)) = last.breakdown.iter().find(|(p, _)| p == pid) {
+                let parts: Vec<String> =
+                    top.iter().map(|(m, kb)| format!("{m} {:.1}", *kb as f64 / 1024.0)).collect();
+                println!("              largest (MB): {}", parts.join(", "));
+            }
         }
     }
     if starts.iter().any(|s| !s.synced) {
