@@ -32,7 +32,9 @@ fi
 
 bash scripts/build-ui.sh >&2
 log "building the app and the emulator in release"
-cargo build --release -p zenml-pro-desktop -p zenml-pro-emulator
+# The app as the .deb ships it (the Tauri CLI's production build adds tauri/custom-protocol).
+cargo build --release -p zenml-pro-desktop --features tauri/custom-protocol
+cargo build --release -p zenml-pro-emulator
 log "building the benchmark driver"
 cargo build -p zenml-pro-e2e --bin bench_desktop
 
