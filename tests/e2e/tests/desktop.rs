@@ -177,8 +177,9 @@ async fn tray_switch(app: &App) -> Result<()> {
     Ok(())
 }
 
-/// With no StatusNotifier host (none runs in the test session) the app warns in its log, stays up and
-/// keeps its single instance: a second launch is handed to it and exits.
+/// With no StatusNotifier host (none runs in the test session) the app warns in its log, stays up,
+/// shows its window even when asked to start hidden (nothing else could bring it back), and keeps its
+/// single instance: a second launch is handed to it and exits.
 #[tokio::test]
 #[ignore = "needs a display: run scripts/e2e.sh"]
 async fn no_tray_host_is_a_warning_and_a_second_launch_is_handed_over() -> Result<()> {
@@ -188,7 +189,8 @@ async fn no_tray_host_is_a_warning_and_a_second_launch_is_handed_over() -> Resul
 
     let home = tempfile::tempdir()?;
     let mut cmd = Command::new(zenml_pro_e2e::app_binary());
-    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    // As "start at login" launches it: hidden in the tray, which is not there, so the window stays.
+    cmd.arg("--hidden").stdout(Stdio::null()).stderr(Stdio::piped());
     zenml_pro_e2e::private_env(&mut cmd, home.path());
     let mut first = cmd.spawn()?;
     let (tx, rx) = std::sync::mpsc::channel::<String>();
@@ -214,6 +216,7 @@ async fn no_tray_host_is_a_warning_and_a_second_launch_is_handed_over() -> Resul
     let result = (|| -> Result<()> {
         wait_for("no StatusNotifier host", &mut log)?;
         wait_for("tray icon created", &mut log)?;
+        wait_for("asked to start hidden, but no tray is shown: showing the window", &mut log)?;
         let mut second = Command::new(zenml_pro_e2e::app_binary());
         second.stdout(Stdio::null()).stderr(Stdio::null());
         zenml_pro_e2e::private_env(&mut second, home.path());

@@ -316,11 +316,12 @@ fn top_mappings(pid: u32, n: usize) -> Vec<(String, u64)> {
             let name = line.split_whitespace().nth(5).unwrap_or("[anon]");
             current = name.rsplit('/').next().unwrap_or(name).to_owned();
         } else if first == "Pss:" {
-            *by.entry(current.clone()).or_default() += fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by.entry(current.clone()).or_default() +=
+                fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
         }
     }
     let mut v: Vec<(String, u64)> = by.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|m| std::cmp::Reverse(m.1));
     v.truncate(n);
     v
 }
