@@ -14,6 +14,8 @@ SYSTEM_PACKAGES=(
   # running the app and its end-to-end tests headless: X server, session bus, accessibility bus,
   # screenshots and WebDriver for the real webview
   xvfb xauth dbus-x11 at-spi2-core imagemagick librsvg2-bin webkit2gtk-driver
+  # a real StatusNotifier host for the tray's end-to-end test and screenshot, and window queries
+  xfce4-panel xdotool
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -4,7 +4,7 @@
 #
 #   bash scripts/tray-screenshot.sh [out.png]      (default docs/tray-menu.png)
 #
-# Installs xfce4-panel and xdotool when missing. Uses the release build when there is one (else the
+# Installs what is missing (xfce4-panel and xdotool are in scripts/lib.sh's list). Uses the release build when there is one (else the
 # debug build; builds it when neither exists). Fails when no tray icon appears.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,6 @@ cd "$(dirname "$0")/.."
 out=${1:-docs/tray-menu.png}
 case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
 
-SYSTEM_PACKAGES+=(xfce4-panel xdotool)
 ensure_system_packages
 app=target/release/zenml-pro-desktop
 [ -x "$app" ] || app=target/debug/zenml-pro-desktop
@@ -26,36 +25,7 @@ app="$(pwd)/$app"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml" "$work/data"
-# One panel along the top with a spacer and the status tray (StatusNotifier host and watcher).
-cat > "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml" <<'XML'
-<?xml version="1.0" encoding="UTF-8"?>
-<channel name="xfce4-panel" version="1.0">
-  <property name="configver" type="int" value="2"/>
-  <property name="panels" type="array">
-    <value type="int" value="1"/>
-    <property name="panel-1" type="empty">
-      <property name="position" type="string" value="p=6;x=0;y=0"/>
-      <property name="length" type="uint" value="100"/>
-      <property name="position-locked" type="bool" value="true"/>
-      <property name="size" type="uint" value="32"/>
-      <property name="plugin-ids" type="array">
-        <value type="int" value="1"/>
-        <value type="int" value="2"/>
-      </property>
-    </property>
-  </property>
-  <property name="plugins" type="empty">
-    <property name="plugin-1" type="string" value="separator">
-      <property name="expand" type="bool" value="true"/>
-      <property name="style" type="uint" value="0"/>
-    </property>
-    <property name="plugin-2" type="string" value="systray">
-      <property name="icon-size" type="int" value="22"/>
-      <property name="square-icons" type="bool" value="true"/>
-    </property>
-  </property>
-</channel>
-XML
+cp tests/e2e/xfce4-panel.xml "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml"
 
 # The panel of this session is light: the dark tray mark suits it (the "Tray icon" preference).
 echo '{"tray_icon": "dark"}' > "$work/data/desktop-settings.json"

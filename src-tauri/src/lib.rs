@@ -233,9 +233,7 @@ pub fn run() {
         std::process::exit(1);
     }
     tray::create(&app);
-    if std::env::args().skip(1).any(|a| a == HIDDEN_FLAG) {
-        tray::start_hidden(&app);
-    }
+    let hidden = std::env::args().skip(1).any(|a| a == HIDDEN_FLAG);
     if let Some(url) = deeplink::find_in_args(std::env::args()) {
         open_link(app.handle().clone(), url);
     }
@@ -244,10 +242,11 @@ pub fn run() {
         Some(Err(id)) => tracing::warn!(id, "unknown tray action on the command line"),
         None => {}
     }
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event {
-            tauri::async_runtime::block_on(handle.state::<App>().shutdown());
-        }
+    app.run(move |handle, event| match event {
+        // The window from the configuration exists once the loop is ready.
+        RunEvent::Ready if hidden => tray::start_hidden(handle),
+        RunEvent::Exit => tauri::async_runtime::block_on(handle.state::<App>().shutdown()),
+        _ => {}
     });
 }
 

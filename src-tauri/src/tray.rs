@@ -147,16 +147,15 @@ pub fn set_icon_style<R: Runtime>(handle: &AppHandle<R>, style: TrayIconStyle) {
 
 /// A launch with `--hidden` (start at login): the window is hidden at once, when a tray is shown to
 /// bring it back; without one the window stays, since nothing else could show it.
-pub fn start_hidden<R: Runtime>(app: &tauri::App<R>) {
-    if !app.state::<Tray>().shown() {
+pub fn start_hidden<R: Runtime>(app: &AppHandle<R>) {
+    if !app.try_state::<Tray>().is_some_and(|t| t.shown()) {
         tracing::warn!("asked to start hidden, but no tray is shown: showing the window");
         return;
     }
-    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        match window.hide() {
-            Ok(()) => tracing::info!("started hidden in the tray"),
-            Err(e) => tracing::warn!(error = %e, "could not hide the window"),
-        }
+    match app.get_webview_window(MAIN_WINDOW).map(|w| w.hide()) {
+        Some(Ok(())) => tracing::info!("started hidden in the tray"),
+        Some(Err(e)) => tracing::warn!(error = %e, "could not hide the window"),
+        None => tracing::warn!("asked to start hidden, but there is no window yet"),
     }
 }
 

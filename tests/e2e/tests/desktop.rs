@@ -232,3 +232,25 @@ async fn no_tray_host_is_a_warning_and_a_second_launch_is_handed_over() -> Resul
     let _ = first.wait();
     result
 }
+
+/// With a StatusNotifier host (xfce4-panel's status tray, on a display and D-Bus session of its own:
+/// `tests/e2e/tray-host.sh`), the tray icon is created, a `--hidden` start (what "start at login"
+/// launches) keeps the window unmapped, and a second launch shows it.
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn a_hidden_start_stays_in_the_tray_until_a_second_launch() -> Result<()> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tray-host.sh");
+    let out = std::process::Command::new("bash").arg(script).arg(zenml_pro_e2e::app_binary()).output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let value = |key: &str| {
+        stdout.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().to_owned()).unwrap_or_default()
+    };
+    assert!(out.status.success(), "{report}");
+    assert!(stdout.contains("log: ") && stdout.contains("tray icon created"), "{report}");
+    assert!(!stdout.contains("no StatusNotifier host"), "the panel is a StatusNotifier host: {report}");
+    assert!(stdout.contains("started hidden in the tray"), "{report}");
+    assert_eq!(value("visible-at-start:"), "0", "{report}");
+    assert_eq!(value("visible-after-second-launch:"), "1", "{report}");
+    Ok(())
+}
