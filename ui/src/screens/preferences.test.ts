@@ -47,3 +47,13 @@ describe('this computer’s preferences', () => {
     expect(await screen.findByText(/Could not open zenml-pro-desktop:\/\/org\/nope/)).toBeInTheDocument();
   });
 });
+
+describe('a link opened before signing in', () => {
+  it('says on the sign-in screen why it could not be followed', async () => {
+    await renderApp({ signedIn: false });
+    emit({ kind: 'notice', message: 'Could not open zenml-pro-desktop://org/acme: not signed in: sign in, then open the link again' });
+    expect(await screen.findByRole('alert')).toHaveTextContent('not signed in: sign in, then open the link again');
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText(/not signed in: sign in/)).toBeNull();
+  });
+});
