@@ -10,8 +10,8 @@ use uuid::Uuid;
 use zenml_pro_core::api::{ApiKey, Password, DEFAULT_BASE_URL};
 use zenml_pro_core::{
     AccountRecord, CancellationToken, ClientSettings, Core, CoreError, CoreOptions, DeviceLogin,
-    ErrorCode as CoreCode, MemberKind, MemberQuery, MemoryKeyring, OsKeyring, SecretStore, SyncOptions,
-    SyncProgress, MANAGING_ROLES,
+    ErrorCode as CoreCode, KeyringError, MemberKind, MemberQuery, MemoryKeyring, OsKeyring, SecretKind,
+    SecretStore, SyncOptions, SyncProgress, MANAGING_ROLES,
 };
 use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
@@ -103,6 +103,37 @@ pub fn release_free_memory() {
     // makes it safe to call from any thread at any time.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// The app's secret store: the configured one (the OS keyring), except for the in-app demo's
+/// accounts, whose secrets stay in memory. The demo's key is public, nothing of it may outlive the
+/// process, and "Try the demo" must work where there is no keyring.
+struct SecretRouter {
+    keyring: Arc<dyn SecretStore>,
+    memory: MemoryKeyring,
+    demo_accounts: Mutex<std::collections::HashSet<String>>,
+}
+
+impl SecretRouter {
+    fn store(&self, account_id: &str) -> &dyn SecretStore {
+        if lock(&self.demo_accounts).contains(account_id) {
+            &self.memory
+        } else {
+            self.keyring.as_ref()
+        }
+    }
+}
+
+impl SecretStore for SecretRouter {
+    fn get(&self, account_id: &str, kind: SecretKind) -> Result<Option<String>, KeyringError> {
+        self.store(account_id).get(account_id, kind)
+    }
+    fn set(&self, account_id: &str, kind: SecretKind, value: &str) -> Result<(), KeyringError> {
+        self.store(account_id).set(account_id, kind, value)
+    }
+    fn delete(&self, account_id: &str, kind: SecretKind) -> Result<(), KeyringError> {
+        self.store(account_id).delete(account_id, kind)
     }
 }
 
@@ -231,6 +262,7 @@ pub struct App {
     refresh: Mutex<Option<CancellationToken>>,
     autostart_dir: Option<PathBuf>,
     executable: PathBuf,
+    secrets: Arc<SecretRouter>,
     /// One tray switch at a time: an account switch and the organization switch after it stay together.
     tray_switch: tokio::sync::Mutex<()>,
     started: Instant,
@@ -241,9 +273,14 @@ pub struct App {
 impl App {
     /// Opens the cache. Starts nothing: call [`App::resume`] once a runtime is there.
     pub fn new(config: AppConfig, events: Arc<dyn EventSink>, opener: Arc<dyn UrlOpener>) -> IpcResult<Self> {
+        let secrets = Arc::new(SecretRouter {
+            keyring: config.secrets,
+            memory: MemoryKeyring::new(),
+            demo_accounts: Mutex::new(Default::default()),
+        });
         let (core, notice) = Core::open(CoreOptions {
             data_dir: config.data_dir,
-            secrets: config.secrets,
+            secrets: secrets.clone(),
             client: config.client,
         })?;
         let settings = DesktopSettings::load(core.data_dir());
@@ -267,6 +304,7 @@ impl App {
             refresh: Mutex::new(None),
             autostart_dir: config.autostart_dir,
             executable: config.executable,
+            secrets,
             tray_switch: tokio::sync::Mutex::new(()),
             started: config.started,
             painted: AtomicBool::new(false),
@@ -477,6 +515,11 @@ impl App {
                 .await
                 .map_err(|e| IpcError::internal(format!("the demo server could not start: {e}")))?;
         let key = ApiKey::new(emulator.credentials().multi_org.key.clone());
+        // The demo account's id, known before signing in, so its secrets go to memory from the start.
+        let client = self.core().client(&emulator.base_url())?;
+        let token = client.login_with_key(&key).await.map_err(CoreError::from)?;
+        let me = client.me(&token.access_token).await.map_err(CoreError::from)?;
+        lock(&self.secrets.demo_accounts).insert(zenml_pro_core::account_id(client.base_url(), me.id));
         let account = self.core().login_with_key(&emulator.base_url(), key).await?;
         tracing::info!(url = %emulator.base_url(), "demo started");
         *demo = Some(Demo { emulator, account_id: account.id.clone() });

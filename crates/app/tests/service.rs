@@ -403,3 +403,26 @@ async fn ui_painted_is_accepted_any_number_of_times() {
     e.app.ui_painted().await.expect("first report");
     e.app.ui_painted().await.expect("later reports are ignored");
 }
+
+/// Guards "Try the demo" in an app that is not in demo mode: the demo's secrets stay in memory and
+/// never reach the keyring (here `e.keyring` stands for the OS keyring), while a real sign-in still
+/// keeps its key there.
+#[tokio::test]
+async fn the_demo_keeps_its_secrets_out_of_the_keyring() {
+    let e = env();
+    let demo = e.app.start_demo().await.unwrap();
+    for kind in [SecretKind::ApiKey, SecretKind::AccessToken] {
+        assert_eq!(e.keyring.get(&demo.id, kind).unwrap(), None, "{kind:?} of the demo in the keyring");
+    }
+    let report = e.app.sync_now().await.unwrap();
+    assert!(report.organizations >= 2 && report.failed.is_empty(), "the demo syncs from memory: {report:?}");
+
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    let real = e.app.login_with_key(emu.base_url(), emu.credentials().admin.key.clone()).await.unwrap();
+    assert_eq!(
+        e.keyring.get(&real.id, SecretKind::ApiKey).unwrap().as_deref(),
+        Some(emu.credentials().admin.key.as_str())
+    );
+    e.app.shutdown().await;
+    emu.shutdown().await;
+}
