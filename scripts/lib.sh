@@ -18,6 +18,22 @@ SYSTEM_PACKAGES=(
   xfce4-panel xdotool
 )
 
+# Starts xfce4-panel (its status tray is a StatusNotifier host and watcher) in the current D-Bus
+# session and display, its log in $1, and waits until the watcher is on the bus. The panel reads its
+# configuration through xfconfd, which D-Bus starts: it gets this shell's HOME and XDG_CONFIG_HOME.
+start_tray_host() {
+  dbus-update-activation-environment HOME XDG_CONFIG_HOME
+  xfce4-panel >"$1" 2>&1 &
+  local _
+  for _ in $(seq 1 100); do
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null | grep -q true && return 0
+    sleep 0.2
+  done
+  echo "xfce4-panel offered no StatusNotifier watcher within 20 s" >&2
+  return 1
+}
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {

@@ -30,18 +30,12 @@ cp tests/e2e/xfce4-panel.xml "$work/home/.config/xfce4/xfconf/xfce-perchannel-xm
 # The panel of this session is light: the dark tray mark suits it (the "Tray icon" preference).
 echo '{"tray_icon": "dark"}' > "$work/data/desktop-settings.json"
 
-export APP="$app" OUT="$out" WORK="$work"
+export APP="$app" OUT="$out" WORK="$work" ROOT="$(pwd)"
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   set -euo pipefail
   export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" ZENML_PRO_DESKTOP_DATA_DIR="$WORK/data"
-  # The panel reads its configuration through xfconfd, which D-Bus starts: give it this home.
-  dbus-update-activation-environment HOME XDG_CONFIG_HOME
-  xfce4-panel >"$WORK/panel.log" 2>&1 &
-  for _ in $(seq 1 50); do
-    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null | grep -q true && break
-    sleep 0.2
-  done
+  . "$ROOT/scripts/lib.sh"
+  start_tray_host "$WORK/panel.log"
   "$APP" --demo >"$WORK/app.log" 2>&1 &
   for _ in $(seq 1 300); do grep -q "sync finished" "$WORK/app.log" && break; sleep 0.2; done
   grep -q "tray icon created" "$WORK/app.log" || { echo "no tray icon:"; cat "$WORK/app.log" "$WORK/panel.log"; exit 1; }

@@ -15,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml" "$work/data"
 cp "$here/xfce4-panel.xml" "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml/"
-export APP="$app" WORK="$work"
+export APP="$app" WORK="$work" ROOT="$here/../.."
 # Its output goes through a file: services the session bus starts may outlive it holding their
 # inherited output open, and the caller reads this script's output to the end.
 status=0
@@ -23,13 +23,8 @@ dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   set -u
   export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" ZENML_PRO_DESKTOP_DATA_DIR="$WORK/data"
   export XDG_RUNTIME_DIR="$WORK" RUST_LOG=info
-  dbus-update-activation-environment HOME XDG_CONFIG_HOME
-  xfce4-panel >"$WORK/panel.log" 2>&1 &
-  for _ in $(seq 1 100); do
-    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null | grep -q true && break
-    sleep 0.2
-  done
+  . "$ROOT/scripts/lib.sh"
+  start_tray_host "$WORK/panel.log" || echo "log: no StatusNotifier watcher"
   "$APP" --demo --hidden >"$WORK/app.log" 2>&1 &
   app_pid=$!
   for _ in $(seq 1 150); do

@@ -65,7 +65,8 @@ pub struct Watch {
     orgs: HashMap<Uuid, OrgWatch>,
 }
 
-fn org_name(o: &zenml_pro_core::api::Organization) -> String {
+/// How an organization is named to people: its display name, else its name.
+pub(crate) fn org_name(o: &zenml_pro_core::api::Organization) -> String {
     o.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| o.name.clone())
 }
 

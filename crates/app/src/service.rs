@@ -18,7 +18,7 @@ use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 use crate::deeplink::{self, DeepLink};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::events::{AppEvent, EventSink, SyncStage, UrlOpener};
-use crate::notify::{session_notice, Watch};
+use crate::notify::{org_name, session_notice, Watch};
 use crate::settings::{self, DesktopSettings};
 use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TrayState};
 use crate::views::*;
@@ -96,7 +96,7 @@ pub fn demo_requested_by_env() -> bool {
 /// Gives memory freed after a large piece of work (a sync parses and writes every list) back to the
 /// system. glibc keeps freed memory in per-thread arenas; an app that then idles in the tray would
 /// hold on to the peak of its last sync.
-pub fn release_free_memory() {
+fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[allow(unsafe_code)]
     // SAFETY: malloc_trim takes no pointer and only returns free heap pages to the system; glibc
@@ -816,12 +816,7 @@ impl App {
                     .iter()
                     .map(|e| TrayOrg {
                         id: e.organization.id.to_string(),
-                        name: e
-                            .organization
-                            .display_name
-                            .clone()
-                            .filter(|n| !n.trim().is_empty())
-                            .unwrap_or_else(|| e.organization.name.clone()),
+                        name: org_name(&e.organization),
                         active: e.active,
                     })
                     .collect();
