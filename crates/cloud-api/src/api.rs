@@ -1,4 +1,6 @@
 //! The API routes, one method each. Lists take a [`Page`]; `all_*` variants page through everything.
+//! Lists come back as a [`Listing`]: the rows that could be read and notes on what could not (see
+//! [`crate::wire`]); single records are read as tolerantly, their notes logged.
 
 use reqwest::Method;
 use uuid::Uuid;
@@ -7,6 +9,7 @@ use crate::client::{ApiClient, Call, Page};
 use crate::error::Result;
 use crate::models::*;
 use crate::secret::AccessToken;
+use crate::wire::{Listing, ReadNotes, Wire};
 
 /// Who a role is assigned to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,10 +43,11 @@ pub struct RoleScope {
     pub project_id: Option<Uuid>,
 }
 
-/// Filters of `GET /organizations/{id}/invitations`.
+/// Filters of `GET /organizations/{id}/invitations`. `only_pending` is always sent: the server's
+/// default is not known (section 6 of the contract).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InvitationFilter {
-    pub only_pending: Option<bool>,
+    pub only_pending: bool,
     pub email: Option<String>,
 }
 
@@ -69,33 +73,56 @@ impl ApiClient {
         Call::new(Method::GET, path).token(token)
     }
 
+    /// Sends a call and reads one record; what reading noticed is logged (names only).
+    async fn record<T: Wire>(&self, call: Call<'_>) -> Result<T> {
+        let (value, notes) = self.send_wire::<T>(call).await?;
+        if !notes.is_clean() {
+            tracing::debug!(model = T::spec().name, mistyped = ?notes.mistyped, "fields read as absent");
+        }
+        Ok(value)
+    }
+
+    /// `GET` of one record at `path`, with what reading it noticed (for diagnostics).
+    pub async fn read_noted<T: Wire>(
+        &self,
+        token: &AccessToken,
+        path: &[&str],
+        query: &[(&'static str, String)],
+    ) -> Result<(T, ReadNotes)> {
+        let mut call = self.get(token, path);
+        for (k, v) in query {
+            call = call.query(k, v);
+        }
+        self.send_wire(call).await
+    }
+
     // ----- users -----
 
     /// `GET /users/me`.
     pub async fn me(&self, token: &AccessToken) -> Result<User> {
-        self.send(self.get(token, &["users", "me"])).await
+        self.record(self.get(token, &["users", "me"])).await
     }
 
     /// `GET /users?email=`.
-    pub async fn users_by_email(&self, token: &AccessToken, email: &str) -> Result<Vec<User>> {
-        self.send(self.get(token, &["users"]).query("email", email)).await
+    pub async fn users_by_email(&self, token: &AccessToken, email: &str) -> Result<Listing<User>> {
+        self.page(self.get(token, &["users"]).query("email", email)).await
     }
 
     // ----- organizations -----
 
     /// `GET /organizations`: one page of the organizations the caller can access.
-    pub async fn list_organizations(&self, token: &AccessToken, page: Page) -> Result<Vec<Organization>> {
-        self.send(self.get(token, &["organizations"]).page(page)).await
+    pub async fn list_organizations(&self, token: &AccessToken, page: Page) -> Result<Listing<Organization>> {
+        self.page(self.get(token, &["organizations"]).page(page)).await
     }
 
     /// Every organization the caller can access.
-    pub async fn all_organizations(&self, token: &AccessToken) -> Result<Vec<Organization>> {
-        self.all(|p| self.list_organizations(token, p)).await
+    pub async fn all_organizations(&self, token: &AccessToken) -> Result<Listing<Organization>> {
+        self.all(|p| self.get(token, &["organizations"]).page(p)).await
     }
 
     /// `GET /organizations/{id_or_name}`.
     pub async fn get_organization(&self, token: &AccessToken, id_or_name: &str) -> Result<Organization> {
-        self.send(self.get(token, &["organizations", id_or_name])).await
+        self.record(self.get(token, &["organizations", id_or_name])).await
     }
 
     /// `PATCH /organizations/{id}` with only the changed fields.
@@ -106,7 +133,7 @@ impl ApiClient {
         update: &OrganizationUpdate,
     ) -> Result<Organization> {
         let call = Call::new(Method::PATCH, &["organizations", &id.to_string()]).token(token).json(update)?;
-        self.send(call).await
+        self.record(call).await
     }
 
     /// `POST /organizations`.
@@ -115,7 +142,7 @@ impl ApiClient {
         token: &AccessToken,
         create: &OrganizationCreate,
     ) -> Result<Organization> {
-        self.send(Call::new(Method::POST, &["organizations"]).token(token).json(create)?).await
+        self.record(Call::new(Method::POST, &["organizations"]).token(token).json(create)?).await
     }
 
     // ----- members -----
@@ -126,13 +153,14 @@ impl ApiClient {
         token: &AccessToken,
         org_id: Uuid,
         page: Page,
-    ) -> Result<Vec<MemberRow>> {
-        self.send(self.get(token, &["organizations", &org_id.to_string(), "members"]).page(page)).await
+    ) -> Result<Listing<MemberRow>> {
+        self.page(self.get(token, &["organizations", &org_id.to_string(), "members"]).page(page)).await
     }
 
     /// Every member row of an organization.
-    pub async fn all_members(&self, token: &AccessToken, org_id: Uuid) -> Result<Vec<MemberRow>> {
-        self.all(|p| self.list_members(token, org_id, p)).await
+    pub async fn all_members(&self, token: &AccessToken, org_id: Uuid) -> Result<Listing<MemberRow>> {
+        let org = org_id.to_string();
+        self.all(|p| self.get(token, &["organizations", &org, "members"]).page(p)).await
     }
 
     /// `DELETE /organizations/{org_id}/members?user_id=`: removes all the user's org-level roles.
@@ -155,7 +183,20 @@ impl ApiClient {
         let call = Call::new(Method::POST, &["organizations", &org_id.to_string(), "invitations"])
             .token(token)
             .json(create)?;
-        self.send(call).await
+        self.record(call).await
+    }
+
+    fn invitations_call<'a>(
+        &self,
+        token: &'a AccessToken,
+        org: &str,
+        filter: &InvitationFilter,
+        page: Page,
+    ) -> Call<'a> {
+        self.get(token, &["organizations", org, "invitations"])
+            .query("only_pending", filter.only_pending)
+            .query_opt("email", filter.email.as_deref())
+            .page(page)
     }
 
     /// `GET /organizations/{org_id}/invitations`: one page.
@@ -165,13 +206,8 @@ impl ApiClient {
         org_id: Uuid,
         filter: &InvitationFilter,
         page: Page,
-    ) -> Result<Vec<Invitation>> {
-        let call = self
-            .get(token, &["organizations", &org_id.to_string(), "invitations"])
-            .query_opt("only_pending", filter.only_pending)
-            .query_opt("email", filter.email.as_deref())
-            .page(page);
-        self.send(call).await
+    ) -> Result<Listing<Invitation>> {
+        self.page(self.invitations_call(token, &org_id.to_string(), filter, page)).await
     }
 
     /// Every invitation matching the filter.
@@ -180,8 +216,9 @@ impl ApiClient {
         token: &AccessToken,
         org_id: Uuid,
         filter: &InvitationFilter,
-    ) -> Result<Vec<Invitation>> {
-        self.all(|p| self.list_invitations(token, org_id, filter, p)).await
+    ) -> Result<Listing<Invitation>> {
+        let org = org_id.to_string();
+        self.all(|p| self.invitations_call(token, &org, filter, p)).await
     }
 
     /// `DELETE /organizations/{org_id}/invitations/{invitation_id}`.
@@ -201,6 +238,13 @@ impl ApiClient {
 
     // ----- roles -----
 
+    fn roles_call<'a>(&self, token: &'a AccessToken, org: &str, filter: &RoleFilter, page: Page) -> Call<'a> {
+        self.get(token, &["organizations", org, "roles"])
+            .query_opt("level", filter.level.map(RoleLevel::as_str))
+            .query_opt("name", filter.name.as_deref())
+            .page(page)
+    }
+
     /// `GET /organizations/{org_id}/roles`: one page.
     pub async fn list_roles(
         &self,
@@ -208,13 +252,8 @@ impl ApiClient {
         org_id: Uuid,
         filter: &RoleFilter,
         page: Page,
-    ) -> Result<Vec<Role>> {
-        let call = self
-            .get(token, &["organizations", &org_id.to_string(), "roles"])
-            .query_opt("level", filter.level.map(RoleLevel::as_str))
-            .query_opt("name", filter.name.as_deref())
-            .page(page);
-        self.send(call).await
+    ) -> Result<Listing<Role>> {
+        self.page(self.roles_call(token, &org_id.to_string(), filter, page)).await
     }
 
     /// Every role matching the filter.
@@ -223,8 +262,9 @@ impl ApiClient {
         token: &AccessToken,
         org_id: Uuid,
         filter: &RoleFilter,
-    ) -> Result<Vec<Role>> {
-        self.all(|p| self.list_roles(token, org_id, filter, p)).await
+    ) -> Result<Listing<Role>> {
+        let org = org_id.to_string();
+        self.all(|p| self.roles_call(token, &org, filter, p)).await
     }
 
     fn assignment_call<'a>(
@@ -268,13 +308,14 @@ impl ApiClient {
     // ----- teams -----
 
     /// `GET /organizations/{org_id}/teams`: one page.
-    pub async fn list_teams(&self, token: &AccessToken, org_id: Uuid, page: Page) -> Result<Vec<Team>> {
-        self.send(self.get(token, &["organizations", &org_id.to_string(), "teams"]).page(page)).await
+    pub async fn list_teams(&self, token: &AccessToken, org_id: Uuid, page: Page) -> Result<Listing<Team>> {
+        self.page(self.get(token, &["organizations", &org_id.to_string(), "teams"]).page(page)).await
     }
 
     /// Every team of an organization.
-    pub async fn all_teams(&self, token: &AccessToken, org_id: Uuid) -> Result<Vec<Team>> {
-        self.all(|p| self.list_teams(token, org_id, p)).await
+    pub async fn all_teams(&self, token: &AccessToken, org_id: Uuid) -> Result<Listing<Team>> {
+        let org = org_id.to_string();
+        self.all(|p| self.get(token, &["organizations", &org, "teams"]).page(p)).await
     }
 
     fn team_member_call<'a>(
@@ -314,12 +355,22 @@ impl ApiClient {
         token: &AccessToken,
         org_id: Uuid,
         page: Page,
-    ) -> Result<Vec<User>> {
-        self.send(self.get(token, &["organizations", &org_id.to_string(), "service_accounts"]).page(page))
+    ) -> Result<Listing<User>> {
+        self.page(self.get(token, &["organizations", &org_id.to_string(), "service_accounts"]).page(page))
             .await
     }
 
     // ----- workspaces -----
+
+    fn workspaces_call<'a>(&self, token: &'a AccessToken, filter: &WorkspaceFilter, page: Page) -> Call<'a> {
+        self.get(token, &["workspaces"])
+            .query_opt("workspace_name", filter.workspace_name.as_deref())
+            .query_opt("url", filter.url.as_deref())
+            .query_opt("organization_id", filter.organization_id)
+            .query_opt("status", filter.status.map(WorkspaceStatus::as_str))
+            .query_opt("member_only", filter.member_only)
+            .page(page)
+    }
 
     /// `GET /workspaces`: one page, filtered.
     pub async fn list_workspaces(
@@ -327,16 +378,8 @@ impl ApiClient {
         token: &AccessToken,
         filter: &WorkspaceFilter,
         page: Page,
-    ) -> Result<Vec<Workspace>> {
-        let call = self
-            .get(token, &["workspaces"])
-            .query_opt("workspace_name", filter.workspace_name.as_deref())
-            .query_opt("url", filter.url.as_deref())
-            .query_opt("organization_id", filter.organization_id)
-            .query_opt("status", filter.status.map(WorkspaceStatus::as_str))
-            .query_opt("member_only", filter.member_only)
-            .page(page);
-        self.send(call).await
+    ) -> Result<Listing<Workspace>> {
+        self.page(self.workspaces_call(token, filter, page)).await
     }
 
     /// Every workspace matching the filter.
@@ -344,13 +387,13 @@ impl ApiClient {
         &self,
         token: &AccessToken,
         filter: &WorkspaceFilter,
-    ) -> Result<Vec<Workspace>> {
-        self.all(|p| self.list_workspaces(token, filter, p)).await
+    ) -> Result<Listing<Workspace>> {
+        self.all(|p| self.workspaces_call(token, filter, p)).await
     }
 
     /// `GET /workspaces/{name_or_id}`.
     pub async fn get_workspace(&self, token: &AccessToken, name_or_id: &str) -> Result<Workspace> {
-        self.send(self.get(token, &["workspaces", name_or_id])).await
+        self.record(self.get(token, &["workspaces", name_or_id])).await
     }
 
     /// `PATCH /workspaces/{id}` with only the changed fields. A state change leaves the workspace
@@ -362,6 +405,6 @@ impl ApiClient {
         update: &WorkspaceUpdate,
     ) -> Result<Workspace> {
         let call = Call::new(Method::PATCH, &["workspaces", &id.to_string()]).token(token).json(update)?;
-        self.send(call).await
+        self.record(call).await
     }
 }

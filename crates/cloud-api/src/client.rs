@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::IpAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,8 +11,10 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::{Host, Url};
 
-use crate::error::{ApiError, NetworkErrorKind, Result};
+use crate::error::{ApiError, ErrorDetail, NetworkErrorKind, Result};
 use crate::secret::AccessToken;
+use crate::wire::{read_one, Listing, ReadNotes, Skip, Wire};
+use serde_json::Value;
 
 /// The SaaS control plane.
 pub const DEFAULT_BASE_URL: &str = "https://cloudapi.zenml.io";
@@ -72,6 +75,8 @@ pub struct ClientConfig {
     /// total count, so a long list costs one round trip per page; asking for the next few pages at
     /// once cuts that chain, at the price of a few empty pages at the end.
     pub page_concurrency: usize,
+    /// When paging gives up on a list.
+    pub paging_bounds: PagingBounds,
 }
 
 impl ClientConfig {
@@ -84,6 +89,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             page_size: 100,
             page_concurrency: 4,
+            paging_bounds: PagingBounds::default(),
         }
     }
 }
@@ -152,36 +158,221 @@ impl Default for Page {
     }
 }
 
-/// Fetches every page of a list: calls `fetch` with growing offsets until a page comes back shorter
-/// than `limit`. A server that ignores `limit` and returns more is taken to have sent everything.
-pub async fn fetch_all<T, F, Fut>(limit: u32, fetch: F) -> Result<Vec<T>>
-where
-    F: FnMut(Page) -> Fut,
-    Fut: Future<Output = Result<Vec<T>>>,
-{
-    fetch_all_concurrent(limit, 1, fetch).await
+/// Bounds of one paged read, so no server can keep a list going for ever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PagingBounds {
+    /// At most this many pages of one list.
+    pub max_pages: usize,
+    /// At most this many rows of one list.
+    pub max_rows: usize,
 }
 
-/// Like [`fetch_all`], but once the first page comes back full, asks for up to `concurrency` pages at
-/// once, in order; pages after the first short one are dropped.
-pub async fn fetch_all_concurrent<T, F, Fut>(limit: u32, concurrency: usize, mut fetch: F) -> Result<Vec<T>>
+impl Default for PagingBounds {
+    fn default() -> Self {
+        Self { max_pages: 10_000, max_rows: 1_000_000 }
+    }
+}
+
+/// What paging has learned about one server, shared by every list read through one client: the
+/// largest `limit` it takes (from a 422 that names `limit`, or from a silent cap), and the largest page
+/// it has served in full (a shorter page than that is surely the end of its list).
+#[derive(Debug, Default)]
+pub struct PagingMemory {
+    /// The server's maximum `limit`; 0 while unknown.
+    cap: std::sync::atomic::AtomicU32,
+    /// The longest page the server has served.
+    proven: std::sync::atomic::AtomicU32,
+}
+
+impl PagingMemory {
+    /// The largest `limit` the server was found to take, if one was found.
+    pub fn cap(&self) -> Option<u32> {
+        Some(self.cap.load(Ordering::Relaxed)).filter(|c| *c > 0)
+    }
+
+    /// Remembers the server's maximum `limit` (keeps the smallest one seen).
+    pub fn set_cap(&self, cap: u32) {
+        let cap = cap.max(1);
+        let _ = self
+            .cap
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| (old == 0 || cap < old).then_some(cap));
+    }
+
+    fn prove(&self, served: usize) {
+        self.proven.fetch_max(served.min(u32::MAX as usize) as u32, Ordering::Relaxed);
+    }
+
+    fn proven(&self) -> usize {
+        self.proven.load(Ordering::Relaxed) as usize
+    }
+
+    /// The page size to ask for: `wanted`, or the server's cap when smaller.
+    pub fn limit_for(&self, wanted: u32) -> u32 {
+        match self.cap() {
+            Some(cap) => wanted.clamp(1, cap),
+            None => wanted.max(1),
+        }
+    }
+}
+
+/// The `limit` to retry with after `error`, when it is a 422 (or 400) that names `limit`: the maximum
+/// the message states, else half of `current`. `None` for any other error, or when no smaller limit
+/// is left.
+pub fn smaller_limit(error: &ApiError, current: u32) -> Option<u32> {
+    let ApiError::InvalidInput(detail) = error else {
+        return None;
+    };
+    let message = match detail {
+        ErrorDetail::Validation(fields) => fields
+            .iter()
+            .find(|f| f.field == "limit" || f.loc.last().is_some_and(|l| l == "limit"))?
+            .message
+            .clone(),
+        other => {
+            let m = other.message();
+            if !m.to_ascii_lowercase().contains("limit") {
+                return None;
+            }
+            m
+        }
+    };
+    let stated = stated_maximum(&message).filter(|n| *n >= 1 && *n < current);
+    let next = stated.unwrap_or(current / 2);
+    (next >= 1 && next < current).then_some(next)
+}
+
+/// The maximum a validation message states: "less than or equal to 100" → 100, "less than 101" → 100,
+/// otherwise the last number in it.
+fn stated_maximum(message: &str) -> Option<u32> {
+    let lower = message.to_ascii_lowercase();
+    let numbers: Vec<(usize, u64)> = {
+        let mut out = Vec::new();
+        let bytes = lower.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if let Ok(n) = lower[start..i].parse::<u64>() {
+                    out.push((start, n));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out
+    };
+    let (pos, n) = *numbers.last()?;
+    let before = &lower[..pos];
+    let strict = before.trim_end().ends_with("less than") || before.trim_end().ends_with('<');
+    let n = if strict { n.checked_sub(1)? } else { n };
+    u32::try_from(n).ok()
+}
+
+/// Fetches every page of a list, one page after another. See [`fetch_pages`].
+pub async fn fetch_all<T, F, Fut>(limit: u32, fetch: F) -> Result<Vec<T>>
 where
+    T: PartialEq,
     F: FnMut(Page) -> Fut,
     Fut: Future<Output = Result<Vec<T>>>,
 {
-    let limit = limit.max(1);
-    let mut all = Vec::new();
+    fetch_pages(limit, 1, PagingBounds::default(), &PagingMemory::default(), fetch).await
+}
+
+/// Like [`fetch_all`], with up to `concurrency` pages asked for at once after a full first page.
+pub async fn fetch_all_concurrent<T, F, Fut>(limit: u32, concurrency: usize, fetch: F) -> Result<Vec<T>>
+where
+    T: PartialEq,
+    F: FnMut(Page) -> Fut,
+    Fut: Future<Output = Result<Vec<T>>>,
+{
+    fetch_pages(limit, concurrency, PagingBounds::default(), &PagingMemory::default(), fetch).await
+}
+
+/// Fetches every page of a list whose server gives no total count, and adapts to how the server pages:
+/// - it asks for `limit` rows a page (or the server's known cap); once a page comes back full it asks
+///   for up to `concurrency` pages at once, in order;
+/// - a 422 that names `limit` makes it ask again with the maximum the message states (or half), and
+///   `memory` keeps that for the server's other lists;
+/// - it stops on an empty page or a short one. A short page as long as a plausible cap (a multiple of
+///   ten, longer than any page the server has served in full) may be a silent cap: the next page is
+///   asked for too, and if it has rows, the short page's length is the server's cap;
+/// - a page equal to the one before (a server that ignores `offset`) ends it with an error, as does
+///   going past `bounds`: never a loop without end;
+/// - a page longer than asked for (a server that ignores `limit`) is taken as the whole rest.
+pub async fn fetch_pages<T, F, Fut>(
+    limit: u32,
+    concurrency: usize,
+    bounds: PagingBounds,
+    memory: &PagingMemory,
+    mut fetch: F,
+) -> Result<Vec<T>>
+where
+    T: PartialEq,
+    F: FnMut(Page) -> Fut,
+    Fut: Future<Output = Result<Vec<T>>>,
+{
+    let mut limit = memory.limit_for(limit);
+    let mut all: Vec<T> = Vec::new();
     let mut offset = 0u64;
     let mut batch = 1usize;
+    let mut pages = 0usize;
+    // Where the previous page starts in `all`, and how long it is.
+    let mut previous: Option<(usize, usize)> = None;
+    // A short page's length that may be a silent cap, while the page after it is awaited.
+    let mut suspect: Option<u32> = None;
     loop {
-        let pages: Vec<Fut> =
+        let requests: Vec<Fut> =
             (0..batch).map(|i| fetch(Page { offset: offset + i as u64 * u64::from(limit), limit })).collect();
-        for page in futures::future::try_join_all(pages).await? {
+        let results = match futures::future::try_join_all(requests).await {
+            Ok(r) => r,
+            Err(e) => match smaller_limit(&e, limit) {
+                Some(smaller) => {
+                    tracing::info!(
+                        limit,
+                        smaller,
+                        "the server refused the page size; asking for smaller pages"
+                    );
+                    memory.set_cap(smaller);
+                    limit = smaller;
+                    batch = 1;
+                    continue;
+                }
+                None => return Err(e),
+            },
+        };
+        let mut probing = false;
+        for page in results {
+            pages += 1;
             let n = page.len();
-            all.extend(page);
-            if n < limit as usize {
+            if n == 0 {
                 return Ok(all);
             }
+            if let Some((start, len)) = previous {
+                if len == n && all[start..] == page[..] {
+                    return Err(ApiError::Paging(format!(
+                        "the server sent the same page twice (it seems to ignore `offset`); {} rows were \
+                         read and the rest could not be",
+                        all.len()
+                    )));
+                }
+            }
+            if pages > bounds.max_pages || all.len() + n > bounds.max_rows {
+                return Err(ApiError::Paging(format!(
+                    "the list goes on past {} pages or {} rows; stopped there",
+                    bounds.max_pages, bounds.max_rows
+                )));
+            }
+            if let Some(cap) = suspect.take() {
+                // The page after a suspiciously short one has rows: the server caps its pages.
+                tracing::info!(cap, "the server caps its pages without saying so; asking for that many");
+                memory.set_cap(cap);
+            }
+            previous = Some((all.len(), n));
+            all.extend(page);
+            offset += n as u64;
             if n > limit as usize {
                 tracing::warn!(
                     limit,
@@ -190,9 +381,18 @@ where
                 );
                 return Ok(all);
             }
-            offset += n as u64;
+            if n < limit as usize {
+                if n % 10 == 0 && n > memory.proven() {
+                    suspect = Some(n as u32);
+                    limit = n as u32;
+                    probing = true;
+                    break;
+                }
+                return Ok(all);
+            }
+            memory.prove(n);
         }
-        batch = concurrency.max(1);
+        batch = if probing { 1 } else { concurrency.max(1) };
     }
 }
 
@@ -221,6 +421,8 @@ pub(crate) struct Call<'a> {
     pub body: Body,
     pub token: Option<&'a AccessToken>,
     pub replay: Replay,
+    /// A `User-Agent` for this call instead of the client's.
+    pub user_agent: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -233,7 +435,13 @@ impl<'a> Call<'a> {
             body: Body::None,
             token: None,
             replay,
+            user_agent: None,
         }
+    }
+
+    pub fn user_agent(mut self, agent: String) -> Self {
+        self.user_agent = Some(agent);
+        self
     }
 
     pub fn token(mut self, token: &'a AccessToken) -> Self {
@@ -287,6 +495,10 @@ struct Inner {
     base: Url,
     base_str: String,
     config: ClientConfig,
+    /// What paging learned about this server.
+    paging: PagingMemory,
+    /// Which form of key exchange this server takes (see `auth.rs`).
+    pub(crate) key_form: std::sync::atomic::AtomicU8,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -314,7 +526,16 @@ impl ApiClient {
             .build()
             .map_err(|e| ApiError::InvalidBaseUrl(format!("cannot build the HTTP client: {e}")))?;
         let base_str = base.as_str().trim_end_matches('/').to_owned();
-        Ok(Self { inner: Arc::new(Inner { http, base, base_str, config }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                base_str,
+                config,
+                paging: PagingMemory::default(),
+                key_form: std::sync::atomic::AtomicU8::new(0),
+            }),
+        })
     }
 
     /// Shorthand for `ApiClient::new(ClientConfig::new(base_url))`.
@@ -341,13 +562,62 @@ impl ApiClient {
         }
     }
 
-    /// Fetches every page of a list with this client's page size. See [`fetch_all`].
-    pub async fn all<T, F, Fut>(&self, fetch: F) -> Result<Vec<T>>
+    /// What paging has learned about this server (its maximum `limit`, once found).
+    pub fn paging(&self) -> &PagingMemory {
+        &self.inner.paging
+    }
+
+    pub(crate) fn key_form(&self) -> &std::sync::atomic::AtomicU8 {
+        &self.inner.key_form
+    }
+
+    /// Reads every page of a list route (see [`fetch_pages`]) and then each row tolerantly.
+    pub(crate) async fn all<'t, T, F>(&self, call: F) -> Result<Listing<T>>
     where
-        F: FnMut(Page) -> Fut,
-        Fut: Future<Output = Result<Vec<T>>>,
+        T: Wire,
+        F: Fn(Page) -> Call<'t>,
     {
-        fetch_all_concurrent(self.inner.config.page_size, self.inner.config.page_concurrency, fetch).await
+        let c = &self.inner.config;
+        let rows = fetch_pages(c.page_size, c.page_concurrency, c.paging_bounds, &self.inner.paging, |p| {
+            self.list_rows(call(p))
+        })
+        .await?;
+        Ok(Listing::read(&rows))
+    }
+
+    /// One page of a list route, read tolerantly.
+    pub(crate) async fn page<T: Wire>(&self, call: Call<'_>) -> Result<Listing<T>> {
+        Ok(Listing::read(&self.list_rows(call).await?))
+    }
+
+    /// The rows of one page: a bare JSON array, or the `items` of a page object.
+    pub(crate) async fn list_rows(&self, call: Call<'_>) -> Result<Vec<Value>> {
+        match self.send_value(call).await? {
+            Value::Array(rows) => Ok(rows),
+            Value::Object(mut map) => match map.remove("items") {
+                Some(Value::Array(rows)) => Ok(rows),
+                _ => Err(ApiError::MalformedResponse("a list was expected and something else came".into())),
+            },
+            _ => Err(ApiError::MalformedResponse("a list was expected and something else came".into())),
+        }
+    }
+
+    /// Sends a call and reads its body as one record, tolerantly; the notes say what was noticed.
+    pub(crate) async fn send_wire<T: Wire>(&self, call: Call<'_>) -> Result<(T, ReadNotes)> {
+        let value = self.send_value(call).await?;
+        let mut notes = ReadNotes::default();
+        match read_one::<T>(&value, &mut notes) {
+            Ok(v) => Ok((v, notes)),
+            Err(Skip(reason)) => Err(ApiError::MalformedResponse(format!(
+                "the {} it sent could not be read: {reason}",
+                T::spec().name.replace('_', " ")
+            ))),
+        }
+    }
+
+    /// Sends a call and parses its body as JSON (an empty body is `null`).
+    pub(crate) async fn send_value(&self, call: Call<'_>) -> Result<Value> {
+        self.send(call).await
     }
 
     fn url_for(&self, path: &[String]) -> Result<Url> {
@@ -414,6 +684,9 @@ impl ApiClient {
         }
         if let Some(token) = call.token {
             req = req.bearer_auth(token.expose());
+        }
+        if let Some(agent) = &call.user_agent {
+            req = req.header(reqwest::header::USER_AGENT, agent);
         }
         req = match &call.body {
             Body::None => req,
@@ -598,5 +871,145 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((all.len(), n), (25, 1));
+    }
+
+    /// A list of `n` numbers served by a fake server with the given rules, recording each request.
+    struct FakeList {
+        n: u32,
+        /// 422 for a larger `limit`, with this message.
+        max_limit: Option<(u32, &'static str)>,
+        /// Serve at most this many rows whatever `limit` says.
+        silent_cap: Option<u32>,
+        ignore_offset: bool,
+        calls: std::sync::Mutex<Vec<Page>>,
+    }
+
+    impl FakeList {
+        fn new(n: u32) -> Self {
+            Self { n, max_limit: None, silent_cap: None, ignore_offset: false, calls: Default::default() }
+        }
+
+        fn page(&self, p: Page) -> impl Future<Output = Result<Vec<u32>>> {
+            self.calls.lock().unwrap().push(p);
+            let result = match self.max_limit {
+                Some((max, msg)) if p.limit > max => {
+                    let body = format!(
+                        r#"{{"detail":[{{"type":"less_than_equal","loc":["query","limit"],"msg":"{msg}"}}]}}"#
+                    );
+                    Err(ApiError::from_status(422, body.as_bytes(), None))
+                }
+                _ => {
+                    let offset = if self.ignore_offset { 0 } else { p.offset as u32 };
+                    let take = p.limit.min(self.silent_cap.unwrap_or(u32::MAX));
+                    Ok((offset..self.n).take(take as usize).collect())
+                }
+            };
+            async move { result }
+        }
+
+        fn limits(&self) -> Vec<u32> {
+            self.calls.lock().unwrap().iter().map(|p| p.limit).collect()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_422_naming_limit_shrinks_the_page_to_the_stated_maximum_and_is_remembered() {
+        let mut server = FakeList::new(250);
+        server.max_limit = Some((100, "Input should be less than or equal to 100"));
+        let memory = PagingMemory::default();
+        let all = fetch_pages(1000, 4, PagingBounds::default(), &memory, |p| server.page(p)).await.unwrap();
+        assert_eq!(all, (0..250).collect::<Vec<_>>());
+        assert_eq!(server.limits()[..2], [1000, 100]);
+        assert_eq!(memory.cap(), Some(100));
+        // The next list of the same server asks for 100 at once.
+        let again = fetch_pages(1000, 4, PagingBounds::default(), &memory, |p| server.page(p)).await.unwrap();
+        assert_eq!(again.len(), 250);
+        assert!(server.limits()[server.limits().len() - 4..].iter().all(|l| *l == 100));
+    }
+
+    #[tokio::test]
+    async fn a_422_that_states_no_maximum_halves_the_page() {
+        let mut server = FakeList::new(30);
+        server.max_limit = Some((20, "the page is too big"));
+        let memory = PagingMemory::default();
+        let all = fetch_pages(80, 1, PagingBounds::default(), &memory, |p| server.page(p)).await.unwrap();
+        assert_eq!(all.len(), 30);
+        assert_eq!(server.limits()[..3], [80, 40, 20]);
+        assert_eq!(memory.cap(), Some(20));
+    }
+
+    #[tokio::test]
+    async fn a_silent_cap_is_found_and_nothing_is_lost() {
+        let mut server = FakeList::new(175);
+        server.silent_cap = Some(50);
+        let memory = PagingMemory::default();
+        let all = fetch_pages(1000, 4, PagingBounds::default(), &memory, |p| server.page(p)).await.unwrap();
+        assert_eq!(all, (0..175).collect::<Vec<_>>());
+        assert_eq!(memory.cap(), Some(50));
+        // A short list whose length is not a plausible cap costs one request.
+        let short = FakeList::new(7);
+        let got = fetch_pages(100, 4, PagingBounds::default(), &memory, |p| short.page(p)).await.unwrap();
+        assert_eq!((got.len(), short.limits().len()), (7, 1));
+    }
+
+    #[tokio::test]
+    async fn a_short_page_below_a_served_full_page_is_the_end() {
+        let memory = PagingMemory::default();
+        let long = FakeList::new(150);
+        fetch_pages(100, 1, PagingBounds::default(), &memory, |p| long.page(p)).await.unwrap();
+        let forty = FakeList::new(40);
+        let got = fetch_pages(100, 1, PagingBounds::default(), &memory, |p| forty.page(p)).await.unwrap();
+        assert_eq!((got.len(), forty.limits().len()), (40, 1), "100 rows were served once: 40 is the end");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_offset_ends_with_a_clear_error_not_a_loop() {
+        let mut server = FakeList::new(500);
+        server.ignore_offset = true;
+        let e = fetch_pages(100, 4, PagingBounds::default(), &PagingMemory::default(), |p| server.page(p))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
+        assert!(e.to_string().contains("ignore `offset`"), "{e}");
+        assert!(server.limits().len() <= 5);
+    }
+
+    #[tokio::test]
+    async fn an_empty_first_page_is_an_empty_list() {
+        let server = FakeList::new(0);
+        let all = fetch_pages(100, 4, PagingBounds::default(), &PagingMemory::default(), |p| server.page(p))
+            .await
+            .unwrap();
+        assert!(all.is_empty());
+        assert_eq!(server.limits().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_list_without_end_stops_at_the_bound() {
+        let server = FakeList::new(u32::MAX);
+        let bounds = PagingBounds { max_pages: 30, max_rows: 1_000_000 };
+        let e = fetch_pages(10, 4, bounds, &PagingMemory::default(), |p| server.page(p)).await.unwrap_err();
+        assert!(e.to_string().contains("past 30 pages"), "{e}");
+    }
+
+    #[test]
+    fn limits_stated_in_validation_messages() {
+        let e = |msg: &str| {
+            let body = format!(r#"{{"detail":[{{"loc":["query","limit"],"msg":"{msg}","type":"x"}}]}}"#);
+            ApiError::from_status(422, body.as_bytes(), None)
+        };
+        assert_eq!(smaller_limit(&e("Input should be less than or equal to 100"), 1000), Some(100));
+        assert_eq!(smaller_limit(&e("ensure this value is less than 101"), 1000), Some(100));
+        assert_eq!(smaller_limit(&e("must be at most 500"), 1000), Some(500));
+        assert_eq!(smaller_limit(&e("too big"), 1000), Some(500));
+        assert_eq!(smaller_limit(&e("too big"), 1), None);
+        let other = ApiError::from_status(
+            422,
+            br#"{"detail":[{"loc":["body","email"],"msg":"bad","type":"x"}]}"#,
+            None,
+        );
+        assert_eq!(smaller_limit(&other, 1000), None, "a 422 about another field is not about paging");
+        let text = ApiError::from_status(400, br#"{"detail":"limit must be <= 50"}"#, None);
+        assert_eq!(smaller_limit(&text, 100), Some(50));
     }
 }

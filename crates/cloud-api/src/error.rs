@@ -189,6 +189,9 @@ pub enum ApiError {
     /// A success status with a body that does not parse as the expected shape.
     #[error("the server sent a response this app cannot read: {0}")]
     MalformedResponse(String),
+    /// A list could not be paged through: the server repeats pages, or the list has no end in sight.
+    #[error("the server's list could not be read to the end: {0}")]
+    Paging(String),
     /// The device authorization was denied in the browser.
     #[error("sign-in was denied in the browser{}", suffix(.0))]
     AccessDenied(ErrorDetail),

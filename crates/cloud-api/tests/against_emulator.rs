@@ -242,7 +242,7 @@ async fn members_list_and_remove() {
         .iter()
         .find(|r| r.user.as_ref().and_then(|u| u.email.as_deref()) == Some(creds.viewer.user_email.as_str()))
         .expect("the viewer is a member");
-    assert!(viewer_row.roles.iter().any(|r| r.name == "Organization Viewer"));
+    assert!(viewer_row.roles.iter().any(|r| r.name.as_deref() == Some("Organization Viewer")));
     let viewer_id = viewer_row.user.as_ref().unwrap().id;
 
     let viewer = login(&c, &creds.viewer.key).await;
@@ -274,7 +274,7 @@ async fn invitations_create_list_revoke_and_their_errors() {
     assert_eq!(inv.role.as_ref().map(|r| r.id), Some(viewer_role.id));
 
     let pending = c
-        .all_invitations(&admin, org.id, &InvitationFilter { only_pending: Some(true), ..Default::default() })
+        .all_invitations(&admin, org.id, &InvitationFilter { only_pending: true, ..Default::default() })
         .await
         .unwrap();
     assert!(pending.iter().any(|i| i.id == inv.id));
@@ -317,7 +317,7 @@ async fn invitations_create_list_revoke_and_their_errors() {
 
     c.revoke_invitation(&admin, org.id, inv.id).await.unwrap();
     let pending = c
-        .all_invitations(&admin, org.id, &InvitationFilter { only_pending: Some(true), ..Default::default() })
+        .all_invitations(&admin, org.id, &InvitationFilter { only_pending: true, ..Default::default() })
         .await
         .unwrap();
     assert!(!pending.iter().any(|i| i.id == inv.id));
@@ -344,7 +344,7 @@ async fn roles_assignments_and_teams() {
     ] {
         assert!(org_roles.iter().any(|r| r.name == name), "{name}");
     }
-    assert!(org_roles.iter().all(|r| r.level == RoleLevel::Organization));
+    assert!(org_roles.iter().all(|r| r.level == Some(RoleLevel::Organization)));
     let ws_roles = c
         .all_roles(&admin, org.id, &RoleFilter { level: Some(RoleLevel::Workspace), ..Default::default() })
         .await
@@ -411,7 +411,9 @@ async fn workspaces_filters_get_and_update() {
         .all_workspaces(&admin, &WorkspaceFilter { organization_id: Some(org.id), ..Default::default() })
         .await
         .unwrap();
-    assert!(!in_org.is_empty() && in_org.iter().all(|w| w.organization.id == org.id));
+    assert!(
+        !in_org.is_empty() && in_org.iter().all(|w| w.organization.as_ref().is_some_and(|o| o.id == org.id))
+    );
 
     let ws = in_org.iter().find(|w| w.status == WorkspaceStatus::Available).expect("an available workspace");
     assert!(ws.server_url().is_some());
