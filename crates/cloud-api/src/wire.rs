@@ -14,12 +14,13 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// What reading one response (or one list) taught about the server's shapes. Names only.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReadNotes {
     /// Rows of a list that could not be read and were left out.
     pub skipped: usize,
@@ -44,6 +45,11 @@ impl ReadNotes {
     /// harmless).
     pub fn is_clean(&self) -> bool {
         self.skipped == 0 && self.mistyped.is_empty()
+    }
+
+    /// Whether there is nothing at all to note.
+    pub fn is_empty(&self) -> bool {
+        self.is_clean() && self.unknown.is_empty() && self.skip_reasons.is_empty()
     }
 }
 

@@ -123,9 +123,10 @@ impl From<ApiError> for CoreError {
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::InvalidInput(_) => ErrorCode::InvalidInput,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::Server { .. } | ApiError::UnexpectedStatus { .. } | ApiError::MalformedResponse(_) => {
-                ErrorCode::Server
-            }
+            ApiError::Server { .. }
+            | ApiError::UnexpectedStatus { .. }
+            | ApiError::MalformedResponse(_)
+            | ApiError::Paging(_) => ErrorCode::Server,
         };
         let fields = e
             .field_errors()

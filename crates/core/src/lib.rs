@@ -34,7 +34,7 @@ pub mod validate;
 pub mod writes;
 
 pub use cache::{
-    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, MemberKind, MemberPage,
+    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind, MemberPage,
     MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
 };
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
@@ -44,5 +44,5 @@ pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin};
 pub use sync::{SyncFailure, SyncOptions, SyncProgress, SyncReport};
 pub use tokio_util::sync::CancellationToken;
-pub use writes::{InviteOutcome, MANAGING_ROLES};
+pub use writes::{known_to_lack, InviteOutcome, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

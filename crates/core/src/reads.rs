@@ -25,6 +25,11 @@ pub struct Cached<T> {
     /// Why the last refresh failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// The server refused this list to the caller's role (403): it is not visible, which is not the
+    /// same as empty.
+    pub hidden: bool,
+    /// Rows of the list the last fetch could not read and left out.
+    pub skipped: usize,
 }
 
 /// One cached organization, and whether it is the account's active one.
@@ -58,11 +63,14 @@ impl Core {
     fn stamp<T>(&self, account_id: &str, org_id: Uuid, entity: &str, f: Fetched<T>) -> Result<Cached<T>> {
         let states = self.with_cache(|c| c.sync_states(account_id))?;
         let last_error = last_error(&states, Some(org_id), entity);
+        let read = states.iter().find(|s| s.org_id == Some(org_id) && s.entity == entity).map(|s| &s.read);
         Ok(Cached {
             stale: stale(f.fetched_at, last_error.is_some(), Utc::now()),
             value: f.value,
             fetched_at: f.fetched_at,
             last_error,
+            hidden: read.is_some_and(|r| r.hidden),
+            skipped: read.map_or(0, |r| r.notes.skipped),
         })
     }
 

@@ -41,7 +41,7 @@ impl Default for ClientSettings {
         Self {
             user_agent: c.user_agent,
             retry: c.retry,
-            page_size: 1000,
+            page_size: c.page_size,
             page_concurrency: c.page_concurrency,
             request_timeout: c.request_timeout,
         }

@@ -5,6 +5,7 @@
 //! concurrency. One organization's failure is recorded and does not stop the others; a 401 that a
 //! renewed session does not cure ends the whole sync before anything is deleted.
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,10 +15,11 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use zenml_cloud_api::{
-    AccessToken, ApiClient, ApiError, InvitationFilter, Organization, RoleFilter, WorkspaceFilter,
+    AccessToken, ApiClient, ApiError, Invitation, InvitationFilter, Listing, MemberRow, Organization,
+    ReadNotes, Role, RoleFilter, RoleLevel, WorkspaceFilter,
 };
 
-use crate::cache::{entity, Cache, OrgSnapshot};
+use crate::cache::{entity, Cache, ListRead, OrgSnapshot};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
@@ -88,7 +90,7 @@ impl Core {
             r = list => r,
             () = cancel.cancelled() => return Err(CoreError::cancelled()),
         };
-        let orgs = match orgs {
+        let Listing { items: orgs, notes: list_notes } = match orgs {
             Ok(o) => o,
             Err(e) => {
                 let msg = e.message.clone();
@@ -98,7 +100,12 @@ impl Core {
                 return Err(e);
             }
         };
-        self.with_cache(|c| c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Ok(())))?;
+        let listing_read = ListRead { hidden: false, notes: list_notes.clone() };
+        self.with_cache(|c| {
+            c.record_list_read(account_id, None, entity::ORGANIZATIONS, Utc::now(), &listing_read)
+        })?;
+        // What reading noticed across the whole sync, warned about once per field at the end.
+        let mut noticed = list_notes;
 
         let total = orgs.len();
         let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
@@ -121,6 +128,9 @@ impl Core {
                 next = fetches.next(), if fetching => match next {
                     None => fetching = false,
                     Some((_, Ok(snapshot))) => {
+                        for read in snapshot.reads.values() {
+                            noticed.merge(read.notes.clone());
+                        }
                         queue.send(snapshot).map_err(|_| CoreError::internal("the cache writer stopped"))?;
                         writing += 1;
                     }
@@ -156,6 +166,7 @@ impl Core {
             })?;
             return Err(e);
         }
+        warn_once_per_field(&noticed);
         let removed = self.with_cache(|c| c.retain_organizations(account_id, &ids))?;
         self.ensure_active_org(account_id)?;
         progress(SyncProgress::Finished { total, failed: failed.len() });
@@ -230,9 +241,11 @@ impl Core {
             })
             .await;
         match fetched {
-            Ok((snapshot, hidden)) => {
+            Ok(snapshot) => {
+                let hidden: Vec<&str> =
+                    snapshot.reads.iter().filter(|(_, r)| r.hidden).map(|(e, _)| e.as_str()).collect();
                 if !hidden.is_empty() {
-                    tracing::debug!(org = %org.id, ?hidden, "lists this role may not read were stored empty");
+                    tracing::info!(org = %org.id, ?hidden, "lists this role may not read are marked hidden");
                 }
                 Ok(snapshot)
             }
@@ -253,6 +266,20 @@ impl Core {
         if let Err(e) = recorded {
             tracing::error!(error = %e, "could not record a sync failure");
         }
+    }
+}
+
+/// Logs what reading noticed in one sync: each field read as absent once, by name (never a value), and
+/// how many rows could not be read.
+fn warn_once_per_field(noticed: &ReadNotes) {
+    for field in &noticed.mistyped {
+        tracing::warn!(field = %field, "a field of an unexpected shape was read as absent");
+    }
+    if noticed.skipped > 0 {
+        tracing::warn!(rows = noticed.skipped, reasons = ?noticed.skip_reasons, "rows that could not be read were skipped");
+    }
+    if !noticed.unknown.is_empty() {
+        tracing::debug!(fields = ?noticed.unknown, "the server sent fields this app does not read");
     }
 }
 
@@ -282,39 +309,116 @@ impl SnapshotWriter {
     }
 }
 
-/// Fetches one organization's five lists at once. Lists the caller's role may not read (403) come
-/// back empty and are named in the second value.
+/// Fetches one organization's five lists at once. A list the caller's role may not read (403) is
+/// stored empty and marked hidden, so the rest of the organization syncs; what reading each list
+/// noticed is kept with it. Roles without a level are classified by asking with `?level=`, and member
+/// and invitation roles without a name are named from the organization's roles.
 async fn fetch_snapshot(
     client: ApiClient,
     token: AccessToken,
     organization: Organization,
-) -> Result<(OrgSnapshot, Vec<&'static str>), ApiError> {
+) -> Result<OrgSnapshot, ApiError> {
     let (c, t, id) = (&client, &token, organization.id);
     let ws_filter = WorkspaceFilter { organization_id: Some(id), ..Default::default() };
-    let (all_invitations, all_roles) = (InvitationFilter::default(), RoleFilter::default());
+    // Every status: the cache keeps the history, the screens filter.
+    let all_invitations = InvitationFilter { only_pending: false, email: None };
+    let all_roles = RoleFilter::default();
     let (workspaces, members, invitations, roles, teams) = tokio::try_join!(
-        c.all_workspaces(t, &ws_filter),
+        permitted(c.all_workspaces(t, &ws_filter)),
         permitted(c.all_members(t, id)),
         permitted(c.all_invitations(t, id, &all_invitations)),
-        c.all_roles(t, id, &all_roles),
-        c.all_teams(t, id),
+        permitted(c.all_roles(t, id, &all_roles)),
+        permitted(c.all_teams(t, id)),
     )?;
-    let mut hidden = Vec::new();
-    if members.is_none() {
-        hidden.push(entity::MEMBERS);
+    let mut reads = BTreeMap::new();
+    let workspaces = unpack(entity::WORKSPACES, workspaces, &mut reads);
+    let mut members = unpack(entity::MEMBERS, members, &mut reads);
+    let mut invitations = unpack(entity::INVITATIONS, invitations, &mut reads);
+    let mut roles = unpack(entity::ROLES, roles, &mut reads);
+    let teams = unpack(entity::TEAMS, teams, &mut reads);
+    classify_role_levels(c, t, id, &mut roles).await?;
+    name_roles(&roles, &mut members, &mut invitations);
+    Ok(OrgSnapshot { organization, workspaces, members, invitations, roles, teams, reads })
+}
+
+/// The rows of a list, its read state noted in `reads` (hidden when the list was refused).
+fn unpack<T>(entity: &str, listing: Option<Listing<T>>, reads: &mut BTreeMap<String, ListRead>) -> Vec<T> {
+    match listing {
+        None => {
+            reads.insert(entity.to_owned(), ListRead { hidden: true, notes: ReadNotes::default() });
+            Vec::new()
+        }
+        Some(Listing { items, notes }) => {
+            if !notes.is_empty() {
+                reads.insert(entity.to_owned(), ListRead { hidden: false, notes });
+            }
+            items
+        }
     }
-    if invitations.is_none() {
-        hidden.push(entity::INVITATIONS);
+}
+
+/// Gives roles the server listed without a level the level they are listed under when asked with
+/// `?level=` (a role found under exactly one level). A server that ignores the filter lists every role
+/// under every level, which classifies nothing; a refusal to filter is no error.
+async fn classify_role_levels(
+    c: &ApiClient,
+    t: &AccessToken,
+    org_id: Uuid,
+    roles: &mut [Role],
+) -> Result<(), ApiError> {
+    if roles.iter().all(|r| r.level.is_some()) {
+        return Ok(());
     }
-    let snapshot = OrgSnapshot {
-        organization,
-        workspaces,
-        members: members.unwrap_or_default(),
-        invitations: invitations.unwrap_or_default(),
-        roles,
-        teams,
+    let levels = [RoleLevel::Organization, RoleLevel::Workspace, RoleLevel::Project];
+    let filter = |level| RoleFilter { level: Some(level), name: None };
+    let (f0, f1, f2) = (filter(levels[0]), filter(levels[1]), filter(levels[2]));
+    let lists = [c.all_roles(t, org_id, &f0), c.all_roles(t, org_id, &f1), c.all_roles(t, org_id, &f2)];
+    let lists = futures::future::join_all(lists).await;
+    let mut found: HashMap<Uuid, Vec<RoleLevel>> = HashMap::new();
+    for (level, listed) in levels.into_iter().zip(lists) {
+        match listed {
+            Ok(listing) => {
+                for role in listing.items {
+                    found.entry(role.id).or_default().push(level);
+                }
+            }
+            Err(ApiError::Forbidden(_) | ApiError::InvalidInput(_) | ApiError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for role in roles.iter_mut().filter(|r| r.level.is_none()) {
+        if let Some([level]) = found.get(&role.id).map(Vec::as_slice) {
+            role.level = Some(*level);
+        }
+    }
+    Ok(())
+}
+
+/// Fills in the names (and levels) of member and invitation roles that came without them, from the
+/// organization's roles by id.
+fn name_roles(roles: &[Role], members: &mut [MemberRow], invitations: &mut [Invitation]) {
+    let by_id: HashMap<Uuid, &Role> = roles.iter().map(|r| (r.id, r)).collect();
+    let name_invitation = |inv: &mut Invitation| {
+        for r in inv.role.iter_mut().chain(inv.roles.iter_mut()) {
+            if r.name.is_none() {
+                r.name = by_id.get(&r.id).map(|role| role.name.clone());
+            }
+        }
     };
-    Ok((snapshot, hidden))
+    for row in members.iter_mut() {
+        for held in &mut row.roles {
+            if let Some(role) = by_id.get(&held.role_id) {
+                held.name = held.name.take().or_else(|| Some(role.name.clone()));
+                held.level = held.level.or(role.level);
+            }
+        }
+        if let Some(inv) = row.invitation.as_mut() {
+            name_invitation(inv);
+        }
+    }
+    for inv in invitations.iter_mut() {
+        name_invitation(inv);
+    }
 }
 
 /// `None` when the caller's role may not read the list (403), so the rest of the organization syncs.

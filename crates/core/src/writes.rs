@@ -1,7 +1,12 @@
 //! Writes: invite, revoke, resend, change a role, remove a member, rename or re-describe the
-//! organization. Each one checks its input and the user's cached role before any request, and on
-//! success updates the cache at once. With no network the write fails with `offline` and nothing
-//! changes.
+//! organization. Each one checks its input before any request (an email's syntax, a role that exists),
+//! and on success updates the cache at once. With no network the write fails with `offline` and
+//! nothing changes.
+//!
+//! Whether the user may do it is the server's to say: no write is refused because of the role names
+//! in the cache (a custom role may allow what a built-in one does not), and a 403 comes back as a
+//! `forbidden` error in plain words. The cached roles only tell the window which controls to grey out
+//! ([`known_to_lack`]).
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -17,6 +22,18 @@ use crate::validate::{check_email, check_org_name};
 /// Organization roles that may manage members, invitations and settings.
 pub const MANAGING_ROLES: [&str; 2] = ["Organization Admin", "Organization Manager"];
 
+/// The built-in organization roles (their rights are documented; custom roles' are not).
+pub const BUILT_IN_ORG_ROLES: [&str; 5] =
+    ["Organization Admin", "Organization Manager", "Organization Viewer", "Billing Admin", "Organization Member"];
+
+/// Whether roles held are *known* to lack the right to manage members, invitations and settings: only
+/// when every one of them is a built-in role without it. No roles at all (the member list may be hidden
+/// from the user), or any custom role, is not known: the server decides.
+pub fn known_to_lack(held: &[String]) -> bool {
+    !held.is_empty()
+        && held.iter().all(|r| BUILT_IN_ORG_ROLES.contains(&r.as_str()) && !MANAGING_ROLES.contains(&r.as_str()))
+}
+
 /// What happened to one email of an invitation batch.
 #[derive(Clone, Debug, Serialize)]
 pub struct InviteOutcome {
@@ -28,23 +45,23 @@ pub struct InviteOutcome {
 }
 
 impl Core {
-    /// `forbidden` before any request when the cache says the user holds neither managing role.
-    fn require_manager(&self, account_id: &str, org_id: Uuid, action: &str) -> Result<()> {
-        let mine = self.my_roles(account_id, org_id)?;
-        if mine.iter().any(|r| MANAGING_ROLES.contains(&r.as_str())) {
-            return Ok(());
-        }
-        let held = if mine.is_empty() { "no organization role".to_owned() } else { mine.join(", ") };
-        Err(CoreError::forbidden(format!(
-            "you cannot {action}: it needs Organization Admin or Organization Manager, and you hold {held}"
-        )))
-    }
-
     /// An organization-level role of the organization by name (case-insensitive), or `invalid_input`
     /// naming the roles there are.
     pub fn org_role(&self, account_id: &str, org_id: Uuid, name: &str) -> Result<Role> {
-        let roles = self.roles(account_id, org_id)?.value;
-        let org_roles: Vec<&Role> = roles.iter().filter(|r| r.level == RoleLevel::Organization).collect();
+        let cached = self.roles(account_id, org_id)?;
+        if cached.hidden {
+            return Err(CoreError::invalid(
+                format!(
+                    "the roles of this organization are not visible to your role, so {name:?} cannot be \
+                     checked or sent; ask an Organization Admin"
+                ),
+                vec![FieldMessage { field: "role".into(), message: "roles not visible".into() }],
+            ));
+        }
+        let roles = cached.value;
+        // A role the server listed without a level that sync could not classify may be one too.
+        let org_roles: Vec<&Role> =
+            roles.iter().filter(|r| r.level.is_none_or(|l| l == RoleLevel::Organization)).collect();
         org_roles.iter().find(|r| r.name.eq_ignore_ascii_case(name.trim())).map(|r| (*r).clone()).ok_or_else(
             || {
                 let names: Vec<&str> = org_roles.iter().map(|r| r.name.as_str()).collect();
@@ -85,7 +102,6 @@ impl Core {
             return Err(CoreError::invalid("give at least one email address", Vec::new()));
         }
         let role = self.org_role(account_id, org_id, role_name)?;
-        self.require_manager(account_id, org_id, "invite people")?;
 
         let mut outcomes = Vec::with_capacity(cleaned.len());
         for (i, email) in cleaned.into_iter().enumerate() {
@@ -135,7 +151,6 @@ impl Core {
         id_or_email: &str,
     ) -> Result<Invitation> {
         let mut invitation = self.find_invitation(account_id, org_id, id_or_email)?;
-        self.require_manager(account_id, org_id, "revoke invitations")?;
         let id = invitation.id;
         self.authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await }).await?;
         invitation.status = Some(InvitationStatus::Revoked);
@@ -158,7 +173,6 @@ impl Core {
                 Vec::new(),
             )
         })?;
-        self.require_manager(account_id, org_id, "resend invitations")?;
         if old.status == Some(InvitationStatus::Pending) {
             let id = old.id;
             match self
@@ -203,7 +217,6 @@ impl Core {
         let row = self.find_member(account_id, org_id, who)?;
         let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
         let role = self.org_role(account_id, org_id, role_name)?;
-        self.require_manager(account_id, org_id, "change roles")?;
         let scope = RoleScope::default();
         let new_id = role.id;
         match self
@@ -239,7 +252,7 @@ impl Core {
                     roles.push(old.clone());
                     roles.push(MemberRole {
                         role_id: new_id,
-                        name: role.name.clone(),
+                        name: Some(role.name.clone()),
                         level: Some(RoleLevel::Organization),
                         via_team: false,
                     });
@@ -247,7 +260,10 @@ impl Core {
                     return Err(CoreError {
                         message: format!(
                             "{} now holds {}, but removing {} failed: {}",
-                            who, role.name, old.name, e.message
+                            who,
+                            role.name,
+                            old.label(),
+                            e.message
                         ),
                         ..e
                     });
@@ -256,7 +272,7 @@ impl Core {
         }
         roles.push(MemberRole {
             role_id: new_id,
-            name: role.name.clone(),
+            name: Some(role.name.clone()),
             level: Some(RoleLevel::Organization),
             via_team: false,
         });
@@ -268,7 +284,6 @@ impl Core {
     pub async fn remove_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
         let row = self.find_member(account_id, org_id, who)?;
         let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
-        self.require_manager(account_id, org_id, "remove members")?;
         self.authed(account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await }).await?;
         self.with_cache(|c| c.remove_member(account_id, org_id, user_id))?;
         Ok(())
@@ -290,7 +305,6 @@ impl Core {
         if name.is_none() && description.is_none() {
             return Err(CoreError::invalid("nothing to change", Vec::new()));
         }
-        self.require_manager(account_id, org_id, "change organization settings")?;
         let update =
             OrganizationUpdate { name: name.map(|n| n.trim().to_owned()), description, ..Default::default() };
         let org = self

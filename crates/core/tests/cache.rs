@@ -54,7 +54,7 @@ fn role(rid: Uuid, name: &str) -> Role {
 }
 
 fn member_role(r: &Role) -> MemberRole {
-    MemberRole { role_id: r.id, name: r.name.clone(), level: Some(RoleLevel::Organization), via_team: false }
+    MemberRole { role_id: r.id, name: Some(r.name.clone()), level: Some(RoleLevel::Organization), via_team: false }
 }
 
 fn user_row(uid: Uuid, name: &str, email: &str, service_account: bool, roles: &[&Role]) -> MemberRow {
@@ -125,6 +125,7 @@ fn snapshot(oid: Uuid, name: &str, n: usize) -> OrgSnapshot {
         invitations: vec![pending, accepted],
         roles: vec![admin, viewer],
         teams: vec![team(id(600), "ML Team")],
+        reads: Default::default(),
     }
 }
 
@@ -138,6 +139,34 @@ fn all_members(c: &Cache, acc: &str, oid: Uuid) -> usize {
     c.members(acc, oid, &MemberQuery::default()).expect("members").value.total
 }
 
+/// A cache written by the first schema (before lists kept their read state) opens, migrates and keeps
+/// its data; its lists read as fully read and visible.
+#[test]
+fn a_first_schema_cache_migrates_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cache_path(dir.path());
+    let a = account(id(1));
+    {
+        let cache = open(&path);
+        cache.upsert_account(&a).unwrap();
+        cache.replace_org_snapshot(&a.id, &snapshot(id(100), "acme", 3), at(5)).unwrap();
+    }
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "ALTER TABLE sync_state DROP COLUMN hidden; ALTER TABLE sync_state DROP COLUMN notes;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let (cache, notice) = Cache::open(&path).unwrap();
+    assert_eq!(notice, None, "migrated, not rebuilt");
+    assert_eq!(cache.members(&a.id, id(100), &MemberQuery::default()).unwrap().value.total, 5);
+    let states = cache.sync_states(&a.id).unwrap();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|s| !s.read.hidden && s.read.notes.is_empty()));
+}
+
 /// A fresh file gets the whole schema, WAL mode and the current schema version.
 #[test]
 fn migrates_a_fresh_file() {
@@ -149,7 +178,7 @@ fn migrates_a_fresh_file() {
     drop(cache);
     let raw = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let tables: i64 =

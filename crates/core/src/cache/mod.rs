@@ -24,7 +24,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
+use zenml_cloud_api::{Invitation, MemberRow, Organization, ReadNotes, Role, Team, Workspace};
 
 /// Why a cache call failed. Messages are for people; none carries a secret (the cache holds none).
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +162,18 @@ pub struct OrgSnapshot {
     pub invitations: Vec<Invitation>,
     pub roles: Vec<Role>,
     pub teams: Vec<Team>,
+    /// How each list's fetch went beyond its rows, by entity name (see [`entity`]); a list missing here
+    /// was read fully.
+    pub reads: std::collections::BTreeMap<String, ListRead>,
+}
+
+/// How one list's fetch went beyond its rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ListRead {
+    /// The server answered 403: the list is not visible to the caller's role (not the same as empty).
+    pub hidden: bool,
+    /// What reading it noticed: rows skipped, fields read as absent, unknown fields (names only).
+    pub notes: ReadNotes,
 }
 
 /// What a member row stands for.
@@ -225,6 +237,8 @@ pub struct SyncStateRecord {
     /// When it was last tried.
     pub attempted_at: DateTime<Utc>,
     pub outcome: SyncOutcome,
+    /// How the last successful fetch went beyond its rows.
+    pub read: ListRead,
 }
 
 /// The entity names [`Cache::record_sync`] and [`Cache::replace_org_snapshot`] use.
@@ -511,28 +525,46 @@ impl Cache {
         at: DateTime<Utc>,
         outcome: std::result::Result<(), &str>,
     ) -> Result<()> {
+        let outcome = outcome.map(|()| &NOTHING_TO_NOTE);
         record_sync_in(&self.conn, account_id, org_id, entity, at, outcome)
+    }
+
+    /// Records a successful fetch of `entity` with how it went beyond its rows.
+    pub fn record_list_read(
+        &self,
+        account_id: &str,
+        org_id: Option<Uuid>,
+        entity: &str,
+        at: DateTime<Utc>,
+        read: &ListRead,
+    ) -> Result<()> {
+        record_sync_in(&self.conn, account_id, org_id, entity, at, Ok(read))
     }
 
     /// Every sync state of an account, account-level first, then by organization and entity.
     pub fn sync_states(&self, account_id: &str) -> Result<Vec<SyncStateRecord>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT org_id, entity, fetched_at, attempted_at, outcome, error FROM sync_state
+            "SELECT org_id, entity, fetched_at, attempted_at, outcome, error, hidden, notes FROM sync_state
              WHERE account_id = ?1 ORDER BY org_id, entity",
         )?;
         let rows = stmt.query_map([account_id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ),
+                (r.get::<_, bool>(6)?, r.get::<_, Option<String>>(7)?),
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (org_id, entity, fetched_at, attempted_at, outcome, error) = row?;
+            let ((org_id, entity, fetched_at, attempted_at, outcome, error), (hidden, notes)) = row?;
+            // Notes that do not parse (written by some other build) are as good as none.
+            let notes = notes.and_then(|n| serde_json::from_str::<ReadNotes>(&n).ok()).unwrap_or_default();
             out.push(SyncStateRecord {
                 org_id: if org_id.is_empty() { None } else { Some(uuid(&org_id)?) },
                 entity,
@@ -543,6 +575,7 @@ impl Cache {
                 } else {
                     SyncOutcome::Error(error.unwrap_or_default())
                 },
+                read: ListRead { hidden, notes },
             });
         }
         Ok(out)
@@ -578,24 +611,34 @@ fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AccountRecord>>
     })())
 }
 
+/// A list read fully, with nothing to note.
+pub(crate) static NOTHING_TO_NOTE: ListRead =
+    ListRead { hidden: false, notes: ReadNotes { skipped: 0, skip_reasons: std::collections::BTreeSet::new(),
+        mistyped: std::collections::BTreeSet::new(), unknown: std::collections::BTreeSet::new() } };
+
 fn record_sync_in(
     conn: &Connection,
     account_id: &str,
     org_id: Option<Uuid>,
     entity: &str,
     at: DateTime<Utc>,
-    outcome: std::result::Result<(), &str>,
+    outcome: std::result::Result<&ListRead, &str>,
 ) -> Result<()> {
     let org = org_id.map(|o| o.to_string()).unwrap_or_default();
     let at = ts(at);
     match outcome {
-        Ok(()) => conn.execute(
-            "INSERT INTO sync_state (account_id, org_id, entity, fetched_at, attempted_at, outcome, error)
-             VALUES (?1, ?2, ?3, ?4, ?4, 'ok', NULL)
-             ON CONFLICT (account_id, org_id, entity) DO UPDATE SET fetched_at = excluded.fetched_at,
-                attempted_at = excluded.attempted_at, outcome = 'ok', error = NULL",
-            [account_id, &org, entity, &at],
-        )?,
+        Ok(read) => {
+            let notes = if read.notes.is_empty() { None } else { Some(serde_json::to_string(&read.notes)?) };
+            conn.prepare_cached(
+                "INSERT INTO sync_state (account_id, org_id, entity, fetched_at, attempted_at, outcome, error,
+                                         hidden, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 'ok', NULL, ?5, ?6)
+                 ON CONFLICT (account_id, org_id, entity) DO UPDATE SET fetched_at = excluded.fetched_at,
+                    attempted_at = excluded.attempted_at, outcome = 'ok', error = NULL,
+                    hidden = excluded.hidden, notes = excluded.notes",
+            )?
+            .execute(rusqlite::params![account_id, org, entity, at, read.hidden, notes])?
+        }
         Err(error) => conn.execute(
             "INSERT INTO sync_state (account_id, org_id, entity, fetched_at, attempted_at, outcome, error)
              VALUES (?1, ?2, ?3, NULL, ?4, 'error', ?5)

@@ -185,7 +185,7 @@ fn replace_members(conn: &Connection, org_key: i64, members: &[(MemberFields, &M
 fn roles_lc(roles: &[MemberRole]) -> String {
     let mut out = String::from("\n");
     for role in roles {
-        out.push_str(&role.name.to_lowercase());
+        out.push_str(&role.label().to_lowercase());
         out.push('\n');
     }
     out
@@ -357,7 +357,7 @@ impl Cache {
                     key,
                     role.id.to_string(),
                     role.name,
-                    role.level.as_str(),
+                    role.level.map_or("", RoleLevel::as_str),
                     serde_json::to_string(role)?
                 ])?;
             }
@@ -371,7 +371,8 @@ impl Cache {
             }
         }
         for e in entity::OF_ORG {
-            record_sync_in(&tx, account_id, Some(snapshot.organization.id), e, fetched_at, Ok(()))?;
+            let read = snapshot.reads.get(e).unwrap_or(&super::NOTHING_TO_NOTE);
+            record_sync_in(&tx, account_id, Some(snapshot.organization.id), e, fetched_at, Ok(read))?;
         }
         tx.commit()?;
         Ok(())
@@ -519,7 +520,7 @@ impl Cache {
             return Ok(Vec::new());
         };
         let row: MemberRow = serde_json::from_str(&json)?;
-        let mut names: Vec<String> = row.roles.into_iter().map(|r| r.name).collect();
+        let mut names: Vec<String> = row.roles.iter().map(MemberRole::label).collect();
         names.sort_unstable();
         names.dedup();
         Ok(names)
@@ -538,24 +539,19 @@ impl Cache {
             params![key, invitation_key(inv.id)],
         )?;
         if is_pending(inv) {
-            let roles = match &inv.role {
-                Some(r) => {
-                    let known: Option<(String, String)> = tx
-                        .query_row(
-                            "SELECT name, level FROM roles WHERE org_key = ?1 AND id = ?2",
-                            params![key, r.id.to_string()],
-                            |row| Ok((row.get(0)?, row.get(1)?)),
-                        )
-                        .optional()?;
-                    let level = known.as_ref().and_then(|(_, l)| {
-                        serde_json::from_value::<RoleLevel>(serde_json::Value::String(l.clone())).ok()
-                    });
-                    let name =
-                        r.name.clone().or_else(|| known.map(|(n, _)| n)).unwrap_or_else(|| r.id.to_string());
-                    vec![MemberRole { role_id: r.id, name, level, via_team: false }]
-                }
-                None => Vec::new(),
-            };
+            let mut roles = Vec::new();
+            for r in inv.all_roles() {
+                let known: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT name, level FROM roles WHERE org_key = ?1 AND id = ?2",
+                        params![key, r.id.to_string()],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?;
+                let level = known.as_ref().map(|(_, l)| RoleLevel::parse(l)).filter(|l| *l != RoleLevel::Other);
+                let name = r.name.clone().or_else(|| known.map(|(n, _)| n));
+                roles.push(MemberRole { role_id: r.id, name, level, via_team: false });
+            }
             let row = MemberRow { user: None, team: None, invitation: Some(inv.clone()), roles };
             insert_member(&tx, key, &row)?;
         }
@@ -688,6 +684,7 @@ mod tests {
             invitations: vec![],
             roles: vec![],
             teams: vec![],
+            reads: Default::default(),
         };
         let steps: Vec<Vec<MemberRow>> = vec![
             rows(1000..1050, "Viewer"),
@@ -708,10 +705,10 @@ mod tests {
             assert_eq!(got.rows, want, "names sort as ids do");
             for row in &want {
                 let roles = cache.my_roles(&acc, oid, row.user.as_ref().unwrap().id).unwrap();
-                assert_eq!(roles, [row.roles[0].name.as_str()]);
+                assert_eq!(roles, [row.roles[0].label()]);
             }
             let admins = MemberQuery { role: Some("admin".into()), ..Default::default() };
-            let want_admins = want.iter().filter(|r| r.roles[0].name == "Admin").count();
+            let want_admins = want.iter().filter(|r| r.roles[0].name.as_deref() == Some("Admin")).count();
             assert_eq!(cache.members(&acc, oid, &admins).unwrap().value.total, want_admins);
         }
     }

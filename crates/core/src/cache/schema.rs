@@ -118,6 +118,14 @@ CREATE TABLE sync_state (
     PRIMARY KEY (account_id, org_id, entity)
 );
 "#,
+    // 2: what a list's last fetch showed beyond its rows. `hidden` is 1 when the server answered 403
+    // (the list is not visible to the caller's role, which is not the same as empty); `notes` is the
+    // JSON of the reading notes (rows skipped, fields read as absent, unknown fields: names only), NULL
+    // when there was nothing to note.
+    r#"
+ALTER TABLE sync_state ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN notes TEXT;
+"#,
 ];
 
 /// The schema version this build writes.
