@@ -11,7 +11,7 @@ use zenml_pro_core::api::{ApiKey, Password, DEFAULT_BASE_URL};
 use zenml_pro_core::{
     AccountRecord, CancellationToken, ClientSettings, Core, CoreError, CoreOptions, DeviceLogin,
     ErrorCode as CoreCode, KeyringError, MemberKind, MemberQuery, MemoryKeyring, OsKeyring, SecretKind,
-    SecretStore, SyncOptions, SyncProgress, MANAGING_ROLES,
+    SecretStore, SyncOptions, SyncProgress,
 };
 use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
@@ -603,18 +603,24 @@ impl App {
             let q = MemberQuery { kind: Some(kind), limit: Some(0), ..Default::default() };
             Ok(core.members(&account.id, org_id, &q)?.value.total)
         };
-        let member_count = count(MemberKind::User)? + count(MemberKind::ServiceAccount)?;
-        let workspace_count = core.workspaces(&account.id, org_id)?.value.len();
+        let members_hidden = core.members(&account.id, org_id, &MemberQuery { limit: Some(0), ..Default::default() })?.hidden;
+        let member_count = if members_hidden {
+            None
+        } else {
+            Some(to_u32(count(MemberKind::User)? + count(MemberKind::ServiceAccount)?))
+        };
+        let workspaces = core.workspaces(&account.id, org_id)?;
+        let workspace_count = (!workspaces.hidden).then(|| to_u32(workspaces.value.len()));
         let dashboard_url = self.org_dashboard(org_id);
         Ok(OverviewView {
             org: OrgView::new(&cached.value, active),
-            can_manage: my_roles.iter().any(|r| MANAGING_ROLES.contains(&r.as_str())),
+            can_manage: !zenml_pro_core::known_to_lack(&my_roles),
             can_see_billing: my_roles.iter().any(|r| BILLING_ROLES.contains(&r.as_str())),
             my_roles,
             billing_url: format!("{}/organizations/{org_id}/settings/billing", self.dashboard_url),
             dashboard_url,
-            member_count: to_u32(member_count),
-            workspace_count: to_u32(workspace_count),
+            member_count,
+            workspace_count,
             fetched_at: Some(iso(cached.fetched_at)),
             stale: cached.stale,
             last_error: cached.last_error,
@@ -642,6 +648,8 @@ impl App {
             fetched_at: Some(iso(page.fetched_at)),
             stale: page.stale,
             last_error: page.last_error,
+            hidden: page.hidden,
+            skipped: to_u32(page.skipped),
         })
     }
 
@@ -657,6 +665,8 @@ impl App {
             fetched_at: Some(iso(c.fetched_at)),
             stale: c.stale,
             last_error: c.last_error,
+            hidden: c.hidden,
+            skipped: to_u32(c.skipped),
         })
     }
 
@@ -673,6 +683,8 @@ impl App {
             fetched_at: Some(iso(c.fetched_at)),
             stale: c.stale,
             last_error: c.last_error,
+            hidden: c.hidden,
+            skipped: to_u32(c.skipped),
         })
     }
 
@@ -684,6 +696,8 @@ impl App {
             fetched_at: Some(iso(c.fetched_at)),
             stale: c.stale,
             last_error: c.last_error,
+            hidden: c.hidden,
+            skipped: to_u32(c.skipped),
         })
     }
 
@@ -695,6 +709,8 @@ impl App {
             fetched_at: Some(iso(c.fetched_at)),
             stale: c.stale,
             last_error: c.last_error,
+            hidden: c.hidden,
+            skipped: to_u32(c.skipped),
         })
     }
 

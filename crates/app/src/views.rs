@@ -95,8 +95,9 @@ pub struct OrgView {
     pub name: String,
     pub display_name: Option<String>,
     pub description: Option<String>,
-    pub created: String,
-    pub updated: String,
+    /// Null when the server did not say (or said it in a shape this app cannot read).
+    pub created: Option<String>,
+    pub updated: Option<String>,
     /// `free`, `trial`, `pro`, `enterprise` (or `other`); null when the role may not see billing.
     pub plan: Option<String>,
     pub trial_expiry: Option<String>,
@@ -118,8 +119,8 @@ impl OrgView {
             name: o.name.clone(),
             display_name: o.display_name.clone(),
             description: o.description.clone(),
-            created: iso(o.created),
-            updated: iso(o.updated),
+            created: iso_opt(o.created),
+            updated: iso_opt(o.updated),
             plan: o.plan.map(|p| p.as_str().to_owned()),
             trial_expiry: iso_opt(o.trial_expiry),
             has_active_subscription: o.has_active_subscription,
@@ -146,15 +147,18 @@ pub struct OverviewView {
     pub org: OrgView,
     /// The organization-level roles the signed-in user holds.
     pub my_roles: Vec<String>,
-    /// Organization Admin or Manager: may invite, change roles, remove and edit settings.
+    /// False only when the cached roles are built-in ones known to lack the right to invite, change
+    /// roles, remove members and edit settings (a Viewer, say): the window greys those controls out.
+    /// Otherwise they are on and the server decides (a custom role may allow them).
     pub can_manage: bool,
     /// Organization Admin or Billing Admin: the server shows them plan and subscription.
     pub can_see_billing: bool,
     pub dashboard_url: String,
     pub billing_url: String,
-    /// Users and service accounts.
-    pub member_count: u32,
-    pub workspace_count: u32,
+    /// Users and service accounts; null when the member list is not visible to the user's role.
+    pub member_count: Option<u32>,
+    /// Null when the workspace list is not visible to the user's role.
+    pub workspace_count: Option<u32>,
     pub fetched_at: Option<String>,
     pub stale: bool,
     pub last_error: Option<String>,
@@ -211,7 +215,7 @@ pub struct RoleChipView {
 
 impl From<&MemberRole> for RoleChipView {
     fn from(r: &MemberRole) -> Self {
-        Self { role_id: r.role_id.to_string(), name: r.name.clone(), via_team: r.via_team }
+        Self { role_id: r.role_id.to_string(), name: r.label(), via_team: r.via_team }
     }
 }
 
@@ -285,6 +289,10 @@ pub struct MemberPageView {
     pub fetched_at: Option<String>,
     pub stale: bool,
     pub last_error: Option<String>,
+    /// The server refused the list to the user's role: not visible, which is not the same as empty.
+    pub hidden: bool,
+    /// Rows the last sync could not read and left out.
+    pub skipped: u32,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -368,7 +376,7 @@ pub struct RoleView {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
-    /// `organization`, `workspace` or `project` (or `other`).
+    /// `organization`, `workspace` or `project` (or `other`); `unknown` when the server did not say.
     pub level: String,
     pub system_managed: bool,
 }
@@ -379,7 +387,7 @@ impl From<&Role> for RoleView {
             id: r.id.to_string(),
             name: r.name.clone(),
             description: r.description.clone(),
-            level: r.level.as_str().to_owned(),
+            level: r.level.map_or("unknown", |l| l.as_str()).to_owned(),
             system_managed: r.system_managed.unwrap_or(false),
         }
     }
@@ -396,6 +404,10 @@ macro_rules! listing {
             pub fetched_at: Option<String>,
             pub stale: bool,
             pub last_error: Option<String>,
+            /// The server refused the list to the user's role: not visible, not empty.
+            pub hidden: bool,
+            /// Rows the last sync could not read and left out.
+            pub skipped: u32,
         }
     };
 }

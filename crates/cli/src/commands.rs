@@ -129,7 +129,9 @@ impl Ctx<'_> {
             say!(self.out, "{text}");
             return Ok(EXIT_OK);
         }
-        if items.is_empty() {
+        if items.is_empty() && fresh.hidden {
+            say!(self.out, "Not visible to your role.");
+        } else if items.is_empty() {
             say!(self.out, "{}", view.empty);
         } else {
             let rows: Vec<Vec<String>> = items.iter().map(view.row).collect();
@@ -356,6 +358,8 @@ fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
         stale: list.stale,
         last_error: list.last_error,
         local: false,
+        hidden: false,
+        skipped: list.skipped,
     };
     let items: Vec<OrgItem> = entries.iter().map(|e| OrgItem::new(&e.organization, e.active)).collect();
     ctx.listing(
@@ -437,8 +441,8 @@ fn org_show(ctx: &mut Ctx<'_>, json: bool) -> Res {
         vec!["Plan".to_owned(), cell(item.plan.as_deref())],
         vec!["Active".to_owned(), if active { "yes" } else { "no" }.to_owned()],
         vec!["Your roles".to_owned(), if mine.is_empty() { "-".to_owned() } else { clean(&mine.join(", ")) }],
-        vec!["Created".to_owned(), date(Some(o.created))],
-        vec!["Updated".to_owned(), date(Some(o.updated))],
+        vec!["Created".to_owned(), date(o.created)],
+        vec!["Updated".to_owned(), date(o.updated)],
         vec!["ID".to_owned(), o.id.to_string()],
     ];
     let text = table(&["", ""], &rows);
@@ -569,7 +573,7 @@ async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
 async fn role_set(ctx: &mut Ctx<'_>, member: &str, role: &str) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let roles = ctx.core.set_member_role(&account.id, org_id, member, role).await?;
-    let names: Vec<String> = roles.iter().map(|r| clean(&r.name)).collect();
+    let names: Vec<String> = roles.iter().map(|r| clean(&r.label())).collect();
     say!(ctx.out, "{} now holds: {}.", clean(member), names.join(", "));
     Ok(EXIT_OK)
 }

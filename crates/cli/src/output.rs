@@ -21,6 +21,12 @@ pub struct Listing<T> {
     /// `members` only: how many rows match in all (`items` may be cut by `--limit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<usize>,
+    /// True when the server refused the list to your role: not visible, which is not the same as empty.
+    #[serde(default)]
+    pub hidden: bool,
+    /// Rows the last sync could not read and left out.
+    #[serde(default)]
+    pub skipped: usize,
     pub items: Vec<T>,
 }
 
@@ -41,6 +47,10 @@ pub struct Freshness {
     pub last_error: Option<String>,
     /// Data of this computer, not of the server: no "as of" line.
     pub local: bool,
+    /// The server refused the list to the user's role.
+    pub hidden: bool,
+    /// Rows the last sync could not read.
+    pub skipped: usize,
 }
 
 impl<T> From<&Cached<T>> for Freshness {
@@ -50,6 +60,8 @@ impl<T> From<&Cached<T>> for Freshness {
             stale: c.stale,
             last_error: c.last_error.clone(),
             local: false,
+            hidden: c.hidden,
+            skipped: c.skipped,
         }
     }
 }
@@ -57,7 +69,7 @@ impl<T> From<&Cached<T>> for Freshness {
 impl Freshness {
     /// Data that is not fetched from a server (the accounts on this computer): always current.
     pub fn local() -> Self {
-        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None, local: true }
+        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None, local: true, hidden: false, skipped: 0 }
     }
 
     pub fn listing<T>(&self, items: Vec<T>) -> Listing<T> {
@@ -66,6 +78,8 @@ impl Freshness {
             stale: self.stale,
             last_error: self.last_error.clone(),
             total: None,
+            hidden: self.hidden,
+            skipped: self.skipped,
             items,
         }
     }
@@ -75,6 +89,14 @@ impl Freshness {
         let mut lines = Vec::new();
         if self.local {
             return lines;
+        }
+        if self.hidden {
+            lines.push("not visible to your role: the server refused this list".to_owned());
+        }
+        match self.skipped {
+            0 => {}
+            1 => lines.push("1 row could not be read (`zpro doctor` says more)".to_owned()),
+            n => lines.push(format!("{n} rows could not be read (`zpro doctor` says more)")),
         }
         match self.fetched_at {
             Some(at) => lines.push(format!("as of {} ({})", local_time(at, now), age(at, now))),
@@ -101,8 +123,8 @@ pub struct OrgItem {
     pub plan: Option<String>,
     /// Whether it is the account's active organization.
     pub active: bool,
-    pub created: DateTime<Utc>,
-    pub updated: DateTime<Utc>,
+    pub created: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
 }
 
 impl OrgItem {
@@ -137,8 +159,9 @@ impl MemberItem {
     pub fn new(row: &MemberRow) -> Self {
         let mut roles: Vec<String> = Vec::new();
         for r in &row.roles {
-            if !roles.contains(&r.name) {
-                roles.push(r.name.clone());
+            let name = r.label();
+            if !roles.contains(&name) {
+                roles.push(name);
             }
         }
         let (kind, id, name, email) = if let Some(u) = &row.user {
@@ -230,7 +253,7 @@ impl TeamItem {
 pub struct RoleItem {
     pub id: Uuid,
     pub name: String,
-    /// `organization`, `workspace` or `project`.
+    /// `organization`, `workspace` or `project`; `unknown` when the server did not say.
     pub level: String,
     /// True for the built-in roles.
     pub system_managed: Option<bool>,
@@ -241,7 +264,7 @@ impl RoleItem {
         Self {
             id: r.id,
             name: r.name.clone(),
-            level: r.level.as_str().to_owned(),
+            level: r.level.map_or("unknown", |l| l.as_str()).to_owned(),
             system_managed: r.system_managed,
         }
     }

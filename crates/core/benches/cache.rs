@@ -56,6 +56,7 @@ fn main() {
             invitations: vec![],
             roles: vec![],
             teams: vec![],
+            reads: Default::default(),
         };
         let t = Instant::now();
         cache.replace_org_snapshot(&acc, &snap, now).expect("snapshot");
@@ -76,7 +77,7 @@ fn main() {
     for row in big_snap.members.iter_mut().step_by(100) {
         row.roles.reverse();
         row.roles.push(row.roles[0].clone());
-        row.roles[0].name = ROLES[0].into();
+        row.roles[0].name = Some(ROLES[0].into());
     }
     let t = Instant::now();
     cache.replace_org_snapshot(&acc, &big_snap, now).expect("snapshot");

@@ -104,7 +104,14 @@ impl CoreError {
 
 impl From<ApiError> for CoreError {
     fn from(e: ApiError) -> Self {
-        let message = e.to_string();
+        let message = match &e {
+            // The server's own reason, said as its refusal: the server decides what a role may do.
+            ApiError::Forbidden(detail) => match detail.message() {
+                m if m.trim().is_empty() => "the server refused: your role does not allow this".to_owned(),
+                m => format!("the server refused: {m}"),
+            },
+            other => other.to_string(),
+        };
         let code = match &e {
             ApiError::Network { kind, .. } => {
                 let message = match kind {

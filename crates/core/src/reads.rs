@@ -53,6 +53,8 @@ pub struct OrgList {
     /// Why the last refresh of the list failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// Organizations the last sync could not read and left out.
+    pub skipped: usize,
 }
 
 fn stale(fetched_at: DateTime<Utc>, failed: bool, now: DateTime<Utc>) -> bool {
@@ -109,7 +111,8 @@ impl Core {
             Some(at) => stale(at, last_error.is_some(), Utc::now()) || entries.iter().any(|e| e.stale),
             None => true,
         };
-        Ok(OrgList { entries, fetched_at, stale, last_error })
+        let skipped = listing.map_or(0, |s| s.read.notes.skipped);
+        Ok(OrgList { entries, fetched_at, stale, last_error, skipped })
     }
 
     /// One cached organization by id or name, or `not_found`.

@@ -6,4 +6,12 @@ export type MemberPageView = { rows: Array<MemberView>,
 /**
  * How many members match the query in all.
  */
-total: number, fetched_at: string | null, stale: boolean, last_error: string | null, };
+total: number, fetched_at: string | null, stale: boolean, last_error: string | null, 
+/**
+ * The server refused the list to the user's role: not visible, which is not the same as empty.
+ */
+hidden: boolean, 
+/**
+ * Rows the last sync could not read and left out.
+ */
+skipped: number, };

@@ -11,7 +11,9 @@ export type OverviewView = { org: OrgView,
  */
 my_roles: Array<string>, 
 /**
- * Organization Admin or Manager: may invite, change roles, remove and edit settings.
+ * False only when the cached roles are built-in ones known to lack the right to invite, change
+ * roles, remove members and edit settings (a Viewer, say): the window greys those controls out.
+ * Otherwise they are on and the server decides (a custom role may allow them).
  */
 can_manage: boolean, 
 /**
@@ -19,6 +21,10 @@ can_manage: boolean,
  */
 can_see_billing: boolean, dashboard_url: string, billing_url: string, 
 /**
- * Users and service accounts.
+ * Users and service accounts; null when the member list is not visible to the user's role.
  */
-member_count: number, workspace_count: number, fetched_at: string | null, stale: boolean, last_error: string | null, };
+member_count: number | null, 
+/**
+ * Null when the workspace list is not visible to the user's role.
+ */
+workspace_count: number | null, fetched_at: string | null, stale: boolean, last_error: string | null, };

@@ -5,4 +5,12 @@ import type { RoleView } from "./RoleView";
 /**
  * An organization's roles.
  */
-export type RoleListView = { items: Array<RoleView>, fetched_at: string | null, stale: boolean, last_error: string | null, };
+export type RoleListView = { items: Array<RoleView>, fetched_at: string | null, stale: boolean, last_error: string | null, 
+/**
+ * The server refused the list to the user's role: not visible, not empty.
+ */
+hidden: boolean, 
+/**
+ * Rows the last sync could not read and left out.
+ */
+skipped: number, };

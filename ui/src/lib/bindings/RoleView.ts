@@ -3,6 +3,6 @@
 
 export type RoleView = { id: string, name: string, description: string | null, 
 /**
- * `organization`, `workspace` or `project` (or `other`).
+ * `organization`, `workspace` or `project` (or `other`); `unknown` when the server did not say.
  */
 level: string, system_managed: boolean, };

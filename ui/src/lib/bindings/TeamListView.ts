@@ -5,4 +5,12 @@ import type { TeamView } from "./TeamView";
 /**
  * An organization's teams.
  */
-export type TeamListView = { items: Array<TeamView>, fetched_at: string | null, stale: boolean, last_error: string | null, };
+export type TeamListView = { items: Array<TeamView>, fetched_at: string | null, stale: boolean, last_error: string | null, 
+/**
+ * The server refused the list to the user's role: not visible, not empty.
+ */
+hidden: boolean, 
+/**
+ * Rows the last sync could not read and left out.
+ */
+skipped: number, };

@@ -5,4 +5,12 @@ import type { WorkspaceView } from "./WorkspaceView";
 /**
  * An organization's workspaces.
  */
-export type WorkspaceListView = { items: Array<WorkspaceView>, fetched_at: string | null, stale: boolean, last_error: string | null, };
+export type WorkspaceListView = { items: Array<WorkspaceView>, fetched_at: string | null, stale: boolean, last_error: string | null, 
+/**
+ * The server refused the list to the user's role: not visible, not empty.
+ */
+hidden: boolean, 
+/**
+ * Rows the last sync could not read and left out.
+ */
+skipped: number, };
