@@ -65,19 +65,24 @@ mod api;
 mod auth;
 mod control;
 mod demo;
+mod dialect;
 mod error;
 mod model;
+mod openapi;
+mod routes;
 mod server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::http::Method;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+pub use dialect::{Dialect, UnknownDialect, VARIANT_LIMIT_MAX};
 pub use error::LIMIT_MAX;
 
 /// How to run the emulator.
@@ -97,6 +102,8 @@ pub struct EmulatorConfig {
     pub device_poll_interval: u64,
     /// How long a PATCHed workspace stays `pending` before reaching its desired state (default 2 s).
     pub workspace_transition: Duration,
+    /// Which shapes to serve: the contract's ([`Dialect::Default`]) or its variants ([`Dialect::Variant`]).
+    pub dialect: Dialect,
 }
 
 impl Default for EmulatorConfig {
@@ -109,6 +116,7 @@ impl Default for EmulatorConfig {
             device_code_ttl: Duration::from_secs(300),
             device_poll_interval: 5,
             workspace_transition: Duration::from_secs(2),
+            dialect: Dialect::Default,
         }
     }
 }
@@ -123,10 +131,14 @@ pub struct DemoCredentials {
     pub billing_admin: DemoKey,
     pub service_account: DemoKey,
     pub multi_org: DemoKey,
+    /// Holder of the custom role "People Manager" in acme-ml: may invite and revoke invitations, and
+    /// change nothing else.
+    pub people_manager: DemoKey,
     pub password_login: PasswordLogin,
 }
 
-/// A key to exchange at `POST /auth/login` (`password=<key>`), and who it signs in as.
+/// A key to exchange at `POST /auth/login` (`grant_type=zenml_api_key&password=<key>`), and who it signs
+/// in as.
 #[derive(Clone, Debug, Serialize)]
 pub struct DemoKey {
     pub key: String,
@@ -158,32 +170,29 @@ pub(crate) struct AppState {
     /// Memoised member list order per organization: (generation, when computed, order).
     #[allow(clippy::type_complexity)]
     pub member_order:
-        Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<Vec<api::MemberKey>>)>>,
+        Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<Vec<model::MemberKey>>)>>,
+    /// What the route table says about each API route (query parameters, list or not).
+    pub routes: Vec<routes::RouteDoc>,
+    /// The last API requests, for `GET /_emulator/requests`.
+    pub requests: Mutex<control::RequestLog>,
+    /// The OpenAPI document, built at its first request.
+    pub openapi: std::sync::OnceLock<Value>,
 }
 
-/// All routes, with the fault/stats middleware.
-fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/auth/device_authorization", post(auth::device_authorization))
-        .route("/auth/login", post(auth::login))
-        .route("/devices/verify", get(auth::verify_page).post(auth::verify_submit))
-        .route("/users/me", get(api::me))
-        .route("/users", get(api::list_users))
-        .route("/organizations", get(api::list_orgs).post(api::create_org))
-        .route("/organizations/{id_or_name}", get(api::get_org).patch(api::update_org))
-        .route("/organizations/{org_id}/members", get(api::list_members).delete(api::remove_member))
-        .route("/organizations/{org_id}/invitations", get(api::list_invitations).post(api::create_invitation))
-        .route(
-            "/organizations/{org_id}/invitations/{invitation_id}",
-            axum::routing::delete(api::revoke_invitation),
-        )
-        .route("/organizations/{org_id}/roles", get(api::list_roles))
-        .route("/organizations/{org_id}/teams", get(api::list_teams))
-        .route("/organizations/{org_id}/service_accounts", get(api::list_service_accounts))
-        .route("/roles/{role_id}/assignments", post(api::assign_role).delete(api::revoke_role))
-        .route("/teams/{team_id}/members", post(api::add_team_member).delete(api::remove_team_member))
-        .route("/workspaces", get(api::list_workspaces))
-        .route("/workspaces/{name_or_id}", get(api::get_workspace).patch(api::update_workspace))
+impl AppState {
+    /// The route table's entry for a matched route (`path` is the template, as axum matched it).
+    pub fn route_doc(&self, method: &Method, path: &str) -> Option<&routes::RouteDoc> {
+        self.routes.iter().find(|r| r.method == method && r.path == path)
+    }
+}
+
+/// The API routes of the route table, then the control routes, with the logging/fault/stats middleware.
+fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
+    let mut api = Router::new();
+    for route in table {
+        api = api.route(route.doc.path, route.handler);
+    }
+    let api = api
         .route(
             "/_emulator/faults",
             post(control::add_fault).get(control::list_faults).delete(control::clear_faults),
@@ -195,6 +204,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/_emulator/workspaces/status", post(control::set_workspace_status))
         .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/stats/reset", post(control::reset_stats))
+        .route("/_emulator/requests", get(control::requests))
+        .route("/_emulator/requests/reset", post(control::reset_requests))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     api.layer(axum::middleware::from_fn_with_state(state.clone(), control::faults_and_stats))
@@ -213,6 +224,7 @@ async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<Value>) {
 pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
     let (db, credentials) = demo::build(config.scale);
     let demo_user = demo::id("user", demo::DEMO_USER_EMAIL);
+    let table = routes::table();
     let state = Arc::new(AppState {
         config: config.clone(),
         db: Mutex::new(db),
@@ -222,19 +234,23 @@ pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         demo_user,
         generation: std::sync::atomic::AtomicU64::new(0),
         member_order: Mutex::new(std::collections::HashMap::new()),
+        routes: table.iter().map(|r| r.doc.clone()).collect(),
+        requests: Mutex::new(control::RequestLog::default()),
+        openapi: std::sync::OnceLock::new(),
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(server::serve(listener, router(state), stop_rx));
-    tracing::info!(%addr, scale = ?config.scale, "emulator listening");
-    Ok(RunningEmulator { addr, credentials, stop: stop_tx, task: Some(task) })
+    let task = tokio::spawn(server::serve(listener, router(state, table), stop_rx));
+    tracing::info!(%addr, scale = ?config.scale, dialect = %config.dialect, "emulator listening");
+    Ok(RunningEmulator { addr, credentials, dialect: config.dialect, stop: stop_tx, task: Some(task) })
 }
 
 /// A running emulator. Dropping it stops the server; [`RunningEmulator::shutdown`] also waits for it.
 pub struct RunningEmulator {
     addr: std::net::SocketAddr,
     credentials: DemoCredentials,
+    dialect: Dialect,
     stop: tokio::sync::watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -249,9 +265,14 @@ impl RunningEmulator {
         &self.credentials
     }
 
-    /// The JSON line the binary prints: `{"base_url": ..., "credentials": ...}`.
+    /// The dialect it serves.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The JSON line the binary prints: `{"base_url": ..., "dialect": ..., "credentials": ...}`.
     pub fn startup_line(&self) -> Value {
-        json!({ "base_url": self.base_url(), "credentials": self.credentials })
+        json!({ "base_url": self.base_url(), "dialect": self.dialect.as_str(), "credentials": self.credentials })
     }
 
     /// Stops accepting connections, lets in-flight requests finish (briefly), and waits for the server.
