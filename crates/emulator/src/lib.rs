@@ -2,50 +2,91 @@
 //!
 //! A local stand-in for the ZenML Pro cloud API, so the desktop app can be run, demonstrated and tested
 //! with no account and no network. It implements the wire contract in `cloud-api.md` (section 4 for the
-//! routes and shapes, section 5 for what the emulator must do) independently of the client crate.
+//! routes and shapes, section 5 for what the emulator must do, section 6 for the variants) independently
+//! of the client crate.
 //!
 //! ## Use
 //! As a library (tests, the desktop app's demo mode):
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! let emu = zenml_pro_emulator::start(zenml_pro_emulator::EmulatorConfig { port: 0, ..Default::default() }).await?;
+//! use zenml_pro_emulator::{start, Dialect, EmulatorConfig};
+//! let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await?;
 //! let url = emu.base_url(); // "http://127.0.0.1:PORT"
 //! let admin_key = &emu.credentials().admin.key;
 //! # let _ = (url, admin_key);
 //! emu.shutdown().await;
+//! // The variants of section 6:
+//! let variant = start(EmulatorConfig { port: 0, dialect: Dialect::Variant, ..Default::default() }).await?;
+//! # variant.shutdown().await;
 //! # Ok(()) }
 //! ```
 //! As a binary: `zenml-pro-emulator [--port N] [--token-ttl SECONDS] [--auto-approve] [--scale N]
-//! [--device-interval SECONDS] [--device-code-ttl SECONDS]`. It prints one JSON line
-//! `{"base_url": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`, default `info`).
+//! [--device-interval SECONDS] [--device-code-ttl SECONDS] [--dialect default|variant]` (the dialect
+//! also from `ZENML_PRO_EMULATOR_DIALECT`). It prints one JSON line
+//! `{"base_url": ..., "dialect": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`,
+//! default `info`).
 //!
 //! ## What it serves
 //! - Auth: `POST /auth/device_authorization`, `GET|POST /devices/verify` (HTML page with Approve/Deny),
-//!   `POST /auth/login` (device-code grant, `password=<key>`, `username`+`password`).
+//!   `POST /auth/login` (device-code grant; key exchange `grant_type=zenml_api_key&password=<key>`, or
+//!   `password=<key>` alone in the default dialect; `username`+`password`). The device's `User-Agent`
+//!   is kept as its metadata, only its `Host/…` and `OS/…` tokens, served after approval as
+//!   `device_metadata: {"host", "os"}` (a token not sent leaves its key out; none at all gives `null`).
 //! - `GET /users/me`, `GET /users?email=`; `GET|POST /organizations`, `GET /organizations/{id_or_name}`,
 //!   `PATCH /organizations/{id}`; `GET|DELETE /organizations/{id}/members`;
-//!   `GET|POST /organizations/{id}/invitations`, `DELETE /organizations/{id}/invitations/{invitation_id}`;
+//!   `GET|POST /organizations/{id}/invitations` (body `{email, role_id}` or `{email, roles: [role_id,
+//!   ...]}`), `DELETE /organizations/{id}/invitations/{invitation_id}`;
 //!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
 //!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`;
 //!   `GET /organizations/{id}/service_accounts`; `GET /workspaces`, `GET /workspaces/{name_or_id}`,
 //!   `PATCH /workspaces/{id}`.
-//! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000; outside
-//!   1..=1000 answers 422) and returns a bare JSON array sorted by name or email, ties by id.
+//! - `GET /openapi.json` (no auth): an OpenAPI 3.1 document of the running dialect, generated from the
+//!   emulator's own code. Its `paths` come from the route table (`routes.rs`) that also builds the router,
+//!   with path and query parameters (every list route: `offset` minimum 0, `limit` 1 to the dialect's
+//!   maximum, and its filters); in debug builds a handler reading an undeclared query parameter panics,
+//!   so the table cannot miss one. Response schemas are inferred from the demo data and variations
+//!   rendered by the handlers' own JSON functions, named in `components/schemas` (`User`,
+//!   `Organization`, `MemberRow`, `MemberRole`, `Invitation`, `RoleRef`, `Role`, `Team`, `Workspace`,
+//!   `ZenmlService`, `TokenResponse`, `DeviceAuthorization`) and referenced with `$ref`; a route's is at
+//!   `paths.{path}.{method}.responses."200".content."application/json".schema`. Control routes are not
+//!   in it.
+//! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000 in the
+//!   default dialect, [`VARIANT_LIMIT_MAX`] = 100 in the variant; outside answers 422) and returns a bare
+//!   JSON array sorted by name or email, ties by id. Without `only_pending`, invitations of every status
+//!   are listed.
 //! - Errors are `{"detail": ...}`: a string for 401/409 (and other statuses), `["IllegalOperationError", msg]` for 403,
 //!   `["KeyError", msg]` for 404, FastAPI `[{loc, msg, type}]` for 422. Operations that return no
 //!   resource (role assignment, team membership, member removal) answer 200 with `null`.
 //! - Roles: Organization Admin and Manager may change things; Viewer, Billing Admin and custom roles read
-//!   everything; Organization Member reads the organization, roles, teams and the workspaces it holds a
-//!   workspace role on (members, invitations and service accounts answer 403); non-members get 404.
-//!   Billing fields (`plan`, `trial_expiry`, `has_active_subscription`) appear only for Organization
-//!   Admin and Billing Admin.
+//!   everything; a custom role may also carry permissions (`model::Permissions`): the demo's
+//!   "People Manager" of acme-ml may create and revoke (so resend) invitations, and nothing else.
+//!   Organization Member reads the organization, roles, teams and the workspaces it holds a workspace
+//!   role on (members, invitations and service accounts answer 403); non-members get 404. Billing fields
+//!   (`plan`, `trial_expiry`, `has_active_subscription`) appear only for Organization Admin and Billing
+//!   Admin.
 //!
-//! ## Control routes (no auth; faults and stats never apply to them)
+//! ## Dialects ([`Dialect`], `--dialect`)
+//! - `default`: the shapes above, exactly as the contract writes them.
+//! - `variant`: the variants of section 6, differing only in these ways: member role entries have no
+//!   `name`; organizations (also nested in workspaces) have no `plan` and no `display_name`,
+//!   `trial_expiry` is epoch seconds and `owner` is the owner's id; workspaces have no `display_name`;
+//!   invitations carry `roles: [{id, name}]` instead of `role`; `limit` above 100 answers 422 with a
+//!   FastAPI detail item `{type, loc, msg, input, ctx: {le: 100}}`; roles and teams answer 403 for
+//!   Organization Members; role list items have no `level` (the `?level=` filter still works); every
+//!   object served (token and device responses included) has unknown fields `metadata` and
+//!   `x_revision`; each member list holds one row of an unknown kind (`sso_group`, after the teams,
+//!   counted by paging); the key exchange needs `grant_type=zenml_api_key` (400
+//!   `unsupported_grant_type` without it).
+//!
+//! ## Control routes (no auth; faults, stats and the request log never apply to them)
 //! - `POST /_emulator/faults` appends a rule: `{"kind": "latency", "ms": 20}`,
 //!   `{"kind": "status", "status": 503, "count": 2}`, `{"kind": "status", "status": 500, "ratio": 0.3}`,
 //!   `{"kind": "rate_limit", "retry_after": 1, "count": 1}`, `{"kind": "drop", "count": 1}`,
-//!   `{"kind": "malformed", "count": 1}`; optional `path_prefix` and `method` filters. Counted rules
-//!   vanish when used up; ratio rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
+//!   `{"kind": "malformed", "count": 1}`; paging faults on list requests, made by rewriting their query:
+//!   `{"kind": "page_cap", "limit": N}` (at most N items whatever `limit` says, no error) and
+//!   `{"kind": "ignore_offset"}` (every page is the first). Optional `path_prefix` and `method` filters.
+//!   Counted rules vanish when used up (paging faults count only list requests they rewrote); ratio
+//!   rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
 //! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
@@ -53,12 +94,19 @@
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
 //! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
 //!   `POST /_emulator/stats/reset`.
+//! - `GET /_emulator/requests` → the last 500 API requests, oldest first:
+//!   `[{"method", "path", "query": "<raw query as sent>", "user_agent": string|null, "form": {field:
+//!   value}}]`, where `form` has the fields of a url-encoded body with values shown only for
+//!   `grant_type` and `client_id` (others are `"<redacted>"`); `POST /_emulator/requests/reset`.
 //!
 //! ## How to change it
-//! - Data model, role rules and JSON shapes: `model.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
-//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, controls).
-//! - Routes are wired in `router`; the connection loop in `server` exists so a `drop` fault can close
-//!   a connection without any response.
+//! - Data model, role rules and JSON shapes (dialect-aware): `model.rs` (token and device responses in
+//!   `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
+//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, request log,
+//!   controls), `openapi.rs` (the document).
+//! - API routes are declared once, in `routes.rs`; control routes are wired in `router`. The connection
+//!   loop in `server` exists so a `drop` fault can close a connection without any response.
+//! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi.rs`.
 //! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
 
 mod api;

@@ -258,13 +258,17 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
     }
 
     let ttl = Duration::from_secs(3600);
-    let device_metadata = auth::device_metadata(Some("Host/build-host ZenML/0.84.0 Python/3.12 OS/Linux"));
     add("TokenResponse", auth::token_json(d, "sample-token", ttl, None));
-    add("TokenResponse", auth::token_json(d, "sample-token", ttl, Some((Uuid::nil(), None))));
-    add(
-        "TokenResponse",
-        auth::token_json(d, "sample-token", ttl, Some((Uuid::nil(), device_metadata.as_ref()))),
-    );
+    // Device logins: no metadata, both tokens, and each token alone (a key is there only when sent).
+    for user_agent in
+        [None, Some("Host/build-host ZenML/0.84.0 Python/3.12 OS/Linux"), Some("Host/h"), Some("OS/Linux")]
+    {
+        let metadata = auth::device_metadata(user_agent);
+        add(
+            "TokenResponse",
+            auth::token_json(d, "sample-token", ttl, Some((Uuid::nil(), metadata.as_ref()))),
+        );
+    }
     add("DeviceAuthorization", auth::device_authorization_json(d, "sample-device-code", "BCDF-GHJK", ttl, 5));
     pools
 }

@@ -256,12 +256,16 @@ async fn served_objects_fit_the_document() {
         assert_eq!(status, StatusCode::OK);
         c.value("post", "/auth/login", &login);
         let admin = login["access_token"].as_str().unwrap().to_string();
-        let auth = env.device_start(Some("Host/laptop ZenML/0.84.0 Python/3.12 OS/Linux")).await;
-        c.value("post", "/auth/device_authorization", &auth);
-        env.control("devices/approve", json!({"user_code": auth["user_code"]})).await;
-        let (status, device_token) = env.device_poll(&auth).await;
-        assert_eq!(status, StatusCode::OK, "{device_token}");
-        c.value("post", "/auth/login", &device_token);
+        for user_agent in
+            [Some("Host/laptop ZenML/0.84.0 Python/3.12 OS/Linux"), Some("desktop/0.1 OS/Linux"), None]
+        {
+            let auth = env.device_start(user_agent).await;
+            c.value("post", "/auth/device_authorization", &auth);
+            env.control("devices/approve", json!({"user_code": auth["user_code"]})).await;
+            let (status, device_token) = env.device_poll(&auth).await;
+            assert_eq!(status, StatusCode::OK, "{device_token}");
+            c.value("post", "/auth/login", &device_token);
+        }
         let multi = env.token(&creds.multi_org.key).await;
         let founder = env.token_as("founder@tiny-startup.example").await;
 
