@@ -234,8 +234,9 @@ fn with_query(uri: &Uri, query: &str) -> Option<Uri> {
 
 /// How many API requests the request log keeps.
 const REQUEST_LOG_LEN: usize = 500;
-/// Largest url-encoded body the middleware reads to log its field names.
-const FORM_BODY_LIMIT: usize = 1 << 20;
+/// Largest url-encoded body the middleware reads to log its field names: the handlers' own limit (the
+/// default of axum's body extractors), so logging refuses nothing they would take.
+const FORM_BODY_LIMIT: usize = 2 << 20;
 /// Form fields whose values the request log shows; every other value is redacted.
 const SHOWN_FORM_FIELDS: &[&str] = &["grant_type", "client_id"];
 
