@@ -279,7 +279,7 @@ pub struct Stats {
 }
 
 /// Middleware on every route: logs and counts API requests, then applies the fault rules.
-pub async fn faults_and_stats(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with(CONTROL_PREFIX) || path == "/_emulator" {
         return next.run(req).await;
@@ -288,7 +288,6 @@ pub async fn faults_and_stats(State(st): State<Arc<AppState>>, req: Request, nex
     let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
     let list = matched.as_deref().and_then(|m| st.route_doc(req.method(), m)).is_some_and(|doc| doc.list);
     let route = matched.unwrap_or_else(|| path.clone());
-    let mut req = req;
     let form = if is_form(&req) {
         // The body is read here to log its field names, then handed on unchanged.
         let (parts, body) = req.into_parts();
