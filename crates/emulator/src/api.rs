@@ -12,10 +12,11 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::dialect::Dialect;
 use crate::error::{parse_body, path_uuid, ApiError, Params};
 use crate::model::*;
 use crate::AppState;
@@ -47,6 +48,25 @@ fn require_manage(a: OrgAccess) -> Result<(), ApiError> {
     }
 }
 
+/// Creating and revoking invitations: Admin, Manager, or a custom role allowed to invite.
+fn require_invite(a: OrgAccess) -> Result<(), ApiError> {
+    if a.can_invite() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Roles and teams: every member in the default dialect; the variant dialect refuses Organization
+/// Members (the contract's "403 on roles and teams for low roles").
+fn require_roles_and_teams(d: Dialect, a: OrgAccess) -> Result<(), ApiError> {
+    if d.is_variant() {
+        require_read_all(a)
+    } else {
+        Ok(())
+    }
+}
+
 fn sort_by_key<T>(items: &mut [(String, Uuid, T)]) {
     items.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
 }
@@ -65,7 +85,7 @@ pub async fn me(State(st): State<Arc<AppState>>, caller: Caller) -> ApiResult {
         .users
         .get(&caller.0)
         .ok_or_else(|| ApiError::Unauthorized("The user of this token no longer exists".into()))?;
-    Ok(Json(Db::user_json(user)))
+    Ok(Json(Db::user_json(st.config.dialect, user)))
 }
 
 pub async fn list_users(State(st): State<Arc<AppState>>, _caller: Caller, params: Params) -> ApiResult {
@@ -76,7 +96,7 @@ pub async fn list_users(State(st): State<Arc<AppState>>, _caller: Caller, params
         .users
         .values()
         .filter(|u| email.is_none_or(|e| u.email.eq_ignore_ascii_case(e)))
-        .map(|u| (u.email.to_lowercase(), u.id, Db::user_json(u)))
+        .map(|u| (u.email.to_lowercase(), u.id, Db::user_json(st.config.dialect, u)))
         .collect();
     paged(items, &params)
 }
@@ -98,7 +118,7 @@ pub async fn list_orgs(State(st): State<Arc<AppState>>, caller: Caller, params: 
         .values()
         .filter_map(|o| {
             let a = db.access(o.id, caller.0)?;
-            Some((o.name.clone(), o.id, db.org_json(o, a.billing)))
+            Some((o.name.clone(), o.id, db.org_json(st.config.dialect, o, a.billing)))
         })
         .collect();
     paged(items, &params)
@@ -113,7 +133,7 @@ pub async fn get_org(
     let org_id =
         find_org(&db, &id_or_name).ok_or_else(|| ApiError::not_found("Organization", &id_or_name))?;
     let a = db.access(org_id, caller.0).ok_or_else(|| ApiError::not_found("Organization", &id_or_name))?;
-    Ok(Json(db.org_json(&db.orgs[&org_id], a.billing)))
+    Ok(Json(db.org_json(st.config.dialect, &db.orgs[&org_id], a.billing)))
 }
 
 #[derive(Deserialize)]
@@ -169,7 +189,7 @@ pub async fn update_org(
         org.logo_url = Some(l);
     }
     org.updated = Utc::now();
-    Ok(Json(db.org_json(&db.orgs[&org_id], a.billing)))
+    Ok(Json(db.org_json(st.config.dialect, &db.orgs[&org_id], a.billing)))
 }
 
 #[derive(Deserialize)]
@@ -218,6 +238,7 @@ pub async fn create_org(State(st): State<Arc<AppState>>, caller: Caller, body: B
                 level: *level,
                 organization_id: org_id,
                 system_managed: true,
+                permissions: Permissions::default(),
             },
         );
     }
@@ -226,26 +247,10 @@ pub async fn create_org(State(st): State<Arc<AppState>>, caller: Caller, body: B
         .entry(Subject::User(caller.0))
         .or_default()
         .insert(Grant::org(admin_role.expect("built-in admin role")));
-    Ok(Json(db.org_json(&db.orgs[&org_id], true)))
+    Ok(Json(db.org_json(st.config.dialect, &db.orgs[&org_id], true)))
 }
 
 // ---- members ----
-
-fn role_entry(r: &Role, via_team: bool) -> Value {
-    json!({"role_id": r.id, "name": r.name, "level": r.level.as_str(), "via_team": via_team})
-}
-
-fn org_level_grants(db: &Db, org: &Org, subject: Subject) -> Vec<Value> {
-    org.grants
-        .get(&subject)
-        .into_iter()
-        .flatten()
-        .filter(|g| g.workspace_id.is_none() && g.project_id.is_none())
-        .filter_map(|g| db.roles.get(&g.role_id))
-        .filter(|r| r.level == Level::Organization)
-        .map(|r| role_entry(r, false))
-        .collect()
-}
 
 pub async fn list_members(
     State(st): State<Arc<AppState>>,
@@ -255,6 +260,7 @@ pub async fn list_members(
 ) -> ApiResult {
     let org_id = path_uuid(&id, "organization_id")?;
     let page = params.page()?;
+    let d = st.config.dialect;
     let db = lock(&st);
     require_read_all(access(&db, org_id, caller)?)?;
     let org = &db.orgs[&org_id];
@@ -264,48 +270,18 @@ pub async fn list_members(
         .iter()
         .skip(page.offset)
         .take(page.limit)
-        .filter_map(|row| match *row {
-            MemberKey::User(u) => {
-                let roles: Vec<Value> =
-                    db.user_org_roles(org, u).into_iter().map(|(r, via)| role_entry(r, via)).collect();
-                let user = db.users.get(&u)?;
-                Some(json!({"user": Db::user_json(user), "team": null, "invitation": null, "roles": roles}))
-            }
-            MemberKey::Team(t) => {
-                let t = db.teams.get(&t)?;
-                Some(json!({
-                    "user": null, "team": Db::team_json(t), "invitation": null,
-                    "roles": org_level_grants(&db, org, Subject::Team(t.id)),
-                }))
-            }
-            MemberKey::Invitation(i) => {
-                let i = db.invitations.get(&i)?;
-                Some(json!({
-                    "user": null, "team": null, "invitation": db.invitation_json(i, now),
-                    "roles": org_level_grants(&db, org, Subject::Invitation(i.id)),
-                }))
-            }
-        })
+        .filter_map(|row| db.member_row_json(d, org, *row, now))
         .collect();
     Ok(Json(Value::Array(out)))
-}
-
-/// One row of an organization's member list, in list order.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum MemberKey {
-    User(Uuid),
-    Team(Uuid),
-    Invitation(Uuid),
 }
 
 /// How long a computed member order may be reused when nothing was written meanwhile (pending
 /// invitations turn expired with time alone).
 const MEMBER_ORDER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// The organization's member rows in list order: users with a direct org-level role or in a team that
-/// holds one (by email), then teams holding one (by name), then pending invitations (by email). The big
-/// generated organization has tens of thousands of rows, so the order is computed once and reused until
-/// a write or [`MEMBER_ORDER_TTL`] passes; each page then costs only its own rows.
+/// [`Db::member_order`], memoised: the big generated organization has tens of thousands of rows, so
+/// the order is computed once and reused until a write or [`MEMBER_ORDER_TTL`] passes; each page then
+/// costs only its own rows.
 fn member_order(st: &AppState, db: &Db, org: &Org, now: chrono::DateTime<Utc>) -> Arc<Vec<MemberKey>> {
     let generation = st.generation.load(std::sync::atomic::Ordering::SeqCst);
     let mut memo = st.member_order.lock().expect("member order lock");
@@ -314,56 +290,9 @@ fn member_order(st: &AppState, db: &Db, org: &Org, now: chrono::DateTime<Utc>) -
             return order.clone();
         }
     }
-    let mut users: std::collections::BTreeSet<Uuid> = std::collections::BTreeSet::new();
-    let mut teams = Vec::new();
-    let mut invitations = Vec::new();
-    for (subject, grants) in &org.grants {
-        if !grants.iter().any(|g| is_org_level(db, g)) {
-            continue;
-        }
-        match subject {
-            Subject::User(u) => {
-                users.insert(*u);
-            }
-            Subject::Team(t) => {
-                if let Some(team) = db.teams.get(t) {
-                    teams.push(team);
-                    users.extend(team.members.iter().filter_map(|m| match m {
-                        Subject::User(u) => Some(*u),
-                        _ => None,
-                    }));
-                }
-            }
-            Subject::Invitation(i) => {
-                if let Some(inv) = db.invitations.get(i) {
-                    if inv.effective_status(now) == "pending" {
-                        invitations.push(inv);
-                    }
-                }
-            }
-        }
-    }
-    let mut user_rows: Vec<(&str, Uuid)> =
-        users.iter().filter_map(|u| db.users.get(u)).map(|u| (u.email.as_str(), u.id)).collect();
-    user_rows.sort_unstable();
-    teams.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
-    invitations.sort_by(|a, b| (&a.email, a.id).cmp(&(&b.email, b.id)));
-    let order: Arc<Vec<MemberKey>> = Arc::new(
-        user_rows
-            .into_iter()
-            .map(|(_, u)| MemberKey::User(u))
-            .chain(teams.into_iter().map(|t| MemberKey::Team(t.id)))
-            .chain(invitations.into_iter().map(|i| MemberKey::Invitation(i.id)))
-            .collect(),
-    );
+    let order = Arc::new(db.member_order(st.config.dialect, org, now));
     memo.insert(org.id, (generation, std::time::Instant::now(), order.clone()));
     order
-}
-
-fn is_org_level(db: &Db, g: &Grant) -> bool {
-    g.workspace_id.is_none()
-        && g.project_id.is_none()
-        && db.roles.get(&g.role_id).is_some_and(|r| r.level == Level::Organization)
 }
 
 fn is_admin_grant(db: &Db, g: &Grant) -> bool {
@@ -385,7 +314,7 @@ pub async fn remove_member(
     require_manage(access(&db, org_id, caller)?)?;
     let org = &db.orgs[&org_id];
     let grants = org.grants.get(&Subject::User(user_id)).cloned().unwrap_or_default();
-    let (org_level, rest): (Vec<Grant>, Vec<Grant>) = grants.into_iter().partition(|g| is_org_level(&db, g));
+    let (org_level, rest): (Vec<Grant>, Vec<Grant>) = grants.into_iter().partition(|g| db.is_org_level(g));
     if org_level.is_empty() {
         return Err(ApiError::NotFound(format!(
             "User {user_id} holds no organization-level role in this organization"
@@ -411,6 +340,9 @@ pub async fn remove_member(
 struct InvitationCreate {
     email: Option<String>,
     role_id: Option<String>,
+    /// The form of invitations that carry several roles: role ids, the first organization-level one
+    /// becoming the invitation's role and the other organization-level ones assigned to it too.
+    roles: Option<Vec<String>>,
 }
 
 pub async fn create_invitation(
@@ -422,7 +354,7 @@ pub async fn create_invitation(
     let org_id = path_uuid(&id, "organization_id")?;
     let req: InvitationCreate = parse_body(&body)?;
     let mut db = lock(&st);
-    require_manage(access(&db, org_id, caller)?)?;
+    require_invite(access(&db, org_id, caller)?)?;
     let email =
         req.email.ok_or_else(|| ApiError::invalid(&["body", "email"], "Field required", "missing"))?;
     let email = email.trim().to_string();
@@ -433,18 +365,50 @@ pub async fn create_invitation(
             "value_error",
         ));
     }
-    let role_raw =
-        req.role_id.ok_or_else(|| ApiError::invalid(&["body", "role_id"], "Field required", "missing"))?;
-    let role_id = crate::error::parse_uuid(&role_raw, &["body", "role_id"])?;
-    let role_ok =
-        db.roles.get(&role_id).is_some_and(|r| r.organization_id == org_id && r.level == Level::Organization);
-    if !role_ok {
-        return Err(ApiError::invalid(
-            &["body", "role_id"],
+    let org_role = |id: &Uuid| {
+        db.roles.get(id).is_some_and(|r| r.organization_id == org_id && r.level == Level::Organization)
+    };
+    let not_org_role = |loc: &[&str]| {
+        ApiError::invalid(
+            loc,
             "role_id must be an organization-level role of this organization",
             "value_error",
-        ));
-    }
+        )
+    };
+    // `role_id`, else the organization-level roles of `roles` (others are skipped, as the list may mix
+    // levels); every named role must exist.
+    let role_ids: Vec<Uuid> = match (&req.role_id, &req.roles) {
+        (Some(raw), _) => {
+            let role_id = crate::error::parse_uuid(raw, &["body", "role_id"])?;
+            if !org_role(&role_id) {
+                return Err(not_org_role(&["body", "role_id"]));
+            }
+            vec![role_id]
+        }
+        (None, Some(list)) => {
+            let mut ids = Vec::new();
+            for (i, raw) in list.iter().enumerate() {
+                let index = i.to_string();
+                let id = crate::error::parse_uuid(raw, &["body", "roles", &index])?;
+                if db.roles.get(&id).is_none_or(|r| r.organization_id != org_id) {
+                    return Err(ApiError::invalid(
+                        &["body", "roles", &index],
+                        "not a role of this organization",
+                        "value_error",
+                    ));
+                }
+                if org_role(&id) && !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            if ids.is_empty() {
+                return Err(not_org_role(&["body", "roles"]));
+            }
+            ids
+        }
+        (None, None) => return Err(ApiError::invalid(&["body", "role_id"], "Field required", "missing")),
+    };
+    let role_id = role_ids[0];
     let now = Utc::now();
     if db.invitations.values().any(|i| {
         i.organization_id == org_id
@@ -470,14 +434,10 @@ pub async fn create_invitation(
     };
     let inv_id = inv.id;
     db.invitations.insert(inv_id, inv);
-    db.orgs
-        .get_mut(&org_id)
-        .expect("checked")
-        .grants
-        .entry(Subject::Invitation(inv_id))
-        .or_default()
-        .insert(Grant::org(role_id));
-    Ok(Json(db.invitation_json(&db.invitations[&inv_id], now)))
+    let grants =
+        db.orgs.get_mut(&org_id).expect("checked").grants.entry(Subject::Invitation(inv_id)).or_default();
+    grants.extend(role_ids.into_iter().map(Grant::org));
+    Ok(Json(db.invitation_json(st.config.dialect, &db.invitations[&inv_id], now)))
 }
 
 pub async fn list_invitations(
@@ -487,6 +447,8 @@ pub async fn list_invitations(
     params: Params,
 ) -> ApiResult {
     let org_id = path_uuid(&id, "organization_id")?;
+    // Without `only_pending`, every status is listed in both dialects (the server's default is unknown,
+    // so the variant dialect makes a client that omits it see accepted, revoked and expired ones too).
     let only_pending = params.bool("only_pending")?.unwrap_or(false);
     let email = params.str("email");
     params.page()?;
@@ -499,7 +461,7 @@ pub async fn list_invitations(
         .filter(|i| i.organization_id == org_id)
         .filter(|i| !only_pending || i.effective_status(now) == "pending")
         .filter(|i| email.is_none_or(|e| i.email.eq_ignore_ascii_case(e)))
-        .map(|i| (i.email.to_lowercase(), i.id, db.invitation_json(i, now)))
+        .map(|i| (i.email.to_lowercase(), i.id, db.invitation_json(st.config.dialect, i, now)))
         .collect();
     paged(items, &params)
 }
@@ -512,7 +474,7 @@ pub async fn revoke_invitation(
     let org_id = path_uuid(&org, "organization_id")?;
     let inv_id = path_uuid(&inv, "invitation_id")?;
     let mut db = lock(&st);
-    require_manage(access(&db, org_id, caller)?)?;
+    require_invite(access(&db, org_id, caller)?)?;
     let now = Utc::now();
     let inv = db
         .invitations
@@ -527,7 +489,7 @@ pub async fn revoke_invitation(
     for team in db.teams.values_mut() {
         team.members.remove(&Subject::Invitation(inv_id));
     }
-    Ok(Json(db.invitation_json(&json_inv, now)))
+    Ok(Json(db.invitation_json(st.config.dialect, &json_inv, now)))
 }
 
 // ---- roles and assignments ----
@@ -551,15 +513,16 @@ pub async fn list_roles(
     };
     let name = params.str("name");
     params.page()?;
+    let d = st.config.dialect;
     let db = lock(&st);
-    access(&db, org_id, caller)?;
+    require_roles_and_teams(d, access(&db, org_id, caller)?)?;
     let items = db
         .roles
         .values()
         .filter(|r| r.organization_id == org_id)
         .filter(|r| level.is_none_or(|l| r.level == l))
         .filter(|r| name.is_none_or(|n| r.name == n))
-        .map(|r| (r.name.clone(), r.id, Db::role_json(r)))
+        .map(|r| (r.name.clone(), r.id, Db::role_json(d, r)))
         .collect();
     paged(items, &params)
 }
@@ -689,13 +652,14 @@ pub async fn list_teams(
 ) -> ApiResult {
     let org_id = path_uuid(&id, "organization_id")?;
     params.page()?;
+    let d = st.config.dialect;
     let db = lock(&st);
-    access(&db, org_id, caller)?;
+    require_roles_and_teams(d, access(&db, org_id, caller)?)?;
     let items = db
         .teams
         .values()
         .filter(|t| t.organization_id == org_id)
-        .map(|t| (t.name.clone(), t.id, Db::team_json(t)))
+        .map(|t| (t.name.clone(), t.id, Db::team_json(d, t)))
         .collect();
     paged(items, &params)
 }
@@ -778,7 +742,7 @@ pub async fn list_service_accounts(
             Subject::User(u) => db.users.get(u).filter(|u| u.is_service_account),
             _ => None,
         })
-        .map(|u| (u.username.to_lowercase(), u.id, Db::user_json(u)))
+        .map(|u| (u.username.to_lowercase(), u.id, Db::user_json(st.config.dialect, u)))
         .collect();
     paged(items, &params)
 }
@@ -821,7 +785,7 @@ pub async fn list_workspaces(State(st): State<Arc<AppState>>, caller: Caller, pa
             if member_only && !(db.has_workspace_grant(w, caller.0) || a.billing && a.can_manage()) {
                 return None;
             }
-            Some((w.name.clone(), w.id, db.workspace_json(w, a.billing)))
+            Some((w.name.clone(), w.id, db.workspace_json(st.config.dialect, w, a.billing)))
         })
         .collect();
     paged(items, &params)
@@ -846,7 +810,7 @@ pub async fn get_workspace(
         .ok_or_else(|| ApiError::not_found("Workspace", &name_or_id))?;
     let a =
         visible_workspace(&db, ws, caller).ok_or_else(|| ApiError::not_found("Workspace", &name_or_id))?;
-    Ok(Json(db.workspace_json(ws, a.billing)))
+    Ok(Json(db.workspace_json(st.config.dialect, ws, a.billing)))
 }
 
 #[derive(Deserialize)]
@@ -905,5 +869,5 @@ pub async fn update_workspace(
         }
     }
     let ws = &db.workspaces[&ws_id];
-    Ok(Json(db.workspace_json(ws, a.billing)))
+    Ok(Json(db.workspace_json(st.config.dialect, ws, a.billing)))
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use rand::distr::{Alphanumeric, SampleString};
@@ -16,10 +16,13 @@ use rand::Rng;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::dialect::Dialect;
 use crate::error::{ApiError, Params};
 use crate::AppState;
 
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// The grant type of the key exchange that newer clients send beside `password=<key>`.
+pub const KEY_GRANT: &str = "zenml_api_key";
 
 struct Session {
     user_id: Uuid,
@@ -38,6 +41,8 @@ pub enum DeviceState {
 struct DeviceRequest {
     client_id: String,
     device_id: Uuid,
+    /// What the device said about itself in its `User-Agent` (`Host/…`, `OS/…` tokens only).
+    metadata: Option<Value>,
     expires: Instant,
     last_poll: Option<Instant>,
     state: DeviceState,
@@ -147,23 +152,66 @@ fn oauth_error(error: &str, description: Option<&str>) -> Response {
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
-fn token_response(token: String, ttl: Duration, device_id: Option<Uuid>) -> Response {
-    Json(json!({
+/// The token response; `device` is the device id and metadata of a device-flow login.
+pub fn token_json(d: Dialect, token: &str, ttl: Duration, device: Option<(Uuid, Option<&Value>)>) -> Value {
+    d.finish(json!({
         "access_token": token,
         "token_type": "bearer",
         "expires_in": ttl.as_secs(),
         "refresh_token": null,
         "csrf_token": null,
         "scope": null,
-        "device_id": device_id,
-        "device_metadata": null,
+        "device_id": device.map(|(id, _)| id),
+        "device_metadata": device.and_then(|(_, m)| m.cloned()),
     }))
-    .into_response()
+}
+
+/// The answer to `POST /auth/device_authorization`.
+pub fn device_authorization_json(
+    d: Dialect,
+    device_code: &str,
+    user_code: &str,
+    expires_in: Duration,
+    interval: u64,
+) -> Value {
+    d.finish(json!({
+        "device_code": device_code,
+        "user_code": user_code,
+        "verification_uri": "/devices/verify",
+        "verification_uri_complete": format!("/devices/verify?user_code={user_code}"),
+        "expires_in": expires_in.as_secs(),
+        "interval": interval,
+    }))
+}
+
+/// The device metadata kept from a device's `User-Agent`: only its `Host/…` and `OS/…` tokens, as
+/// `{"host", "os"}` (a missing token leaves its key out; no token at all gives `None`).
+pub fn device_metadata(user_agent: Option<&str>) -> Option<Value> {
+    let mut m = serde_json::Map::new();
+    for token in user_agent.unwrap_or_default().split_whitespace() {
+        let Some((product, value)) = token.split_once('/') else {
+            continue;
+        };
+        let key = match product.to_ascii_lowercase().as_str() {
+            "host" => "host",
+            "os" => "os",
+            _ => continue,
+        };
+        if !value.is_empty() && !m.contains_key(key) {
+            m.insert(key.to_string(), json!(value));
+        }
+    }
+    (!m.is_empty()).then_some(Value::Object(m))
 }
 
 /// `POST /auth/device_authorization`
-pub async fn device_authorization(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
+pub async fn device_authorization(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let f = form(&body);
+    let metadata = device_metadata(headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()));
     let Some(client_id) = f.get("client_id").cloned() else {
         return ApiError::invalid(&["body", "client_id"], "Field required", "missing").into_response();
     };
@@ -199,32 +247,43 @@ pub async fn device_authorization(State(st): State<Arc<AppState>>, body: Bytes) 
         DeviceRequest {
             client_id,
             device_id,
+            metadata,
             expires: Instant::now() + st.config.device_code_ttl,
             last_poll: None,
             state: DeviceState::Pending,
         },
     );
-    Json(json!({
-        "device_code": device_code,
-        "user_code": user_code,
-        "verification_uri": "/devices/verify",
-        "verification_uri_complete": format!("/devices/verify?user_code={user_code}"),
-        "expires_in": st.config.device_code_ttl.as_secs(),
-        "interval": st.config.device_poll_interval,
-    }))
+    Json(device_authorization_json(
+        st.config.dialect,
+        &device_code,
+        &user_code,
+        st.config.device_code_ttl,
+        st.config.device_poll_interval,
+    ))
     .into_response()
 }
 
-/// `POST /auth/login`: device-code grant, key exchange (`password=<key>`), or username + password.
+/// `POST /auth/login`: device-code grant, key exchange (`grant_type=zenml_api_key&password=<key>`, or
+/// `password=<key>` alone in the default dialect), or username + password.
 pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     let f = form(&body);
     let ttl = st.config.token_ttl;
-    if f.get("grant_type").map(String::as_str) == Some(DEVICE_GRANT) {
+    let grant = f.get("grant_type").map(String::as_str);
+    if grant == Some(DEVICE_GRANT) {
         return device_token(&st, &f);
     }
     let user = {
         let db = st.db.lock().expect("db lock");
         match (f.get("username"), f.get("password")) {
+            (_, Some(key)) if grant == Some(KEY_GRANT) => {
+                db.keys.get(key).copied().ok_or("Invalid API key or access token")
+            }
+            (None, Some(_)) if st.config.dialect.is_variant() => {
+                return oauth_error(
+                    "unsupported_grant_type",
+                    Some("grant_type=zenml_api_key is required for API key login"),
+                )
+            }
             (Some(username), Some(password)) => db
                 .passwords
                 .iter()
@@ -235,7 +294,7 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
             _ => {
                 return oauth_error(
                     "unsupported_grant_type",
-                    Some("send a device_code grant, password=<key>, or username and password"),
+                    Some("send a device_code grant, grant_type=zenml_api_key with password=<key>, or username and password"),
                 )
             }
         }
@@ -243,7 +302,7 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
     match user {
         Ok(user_id) => {
             let token = st.auth.lock().expect("auth lock").issue(user_id, ttl);
-            token_response(token, ttl, None)
+            Json(token_json(st.config.dialect, &token, ttl, None)).into_response()
         }
         Err(msg) => ApiError::Unauthorized(msg.to_string()).into_response(),
     }
@@ -281,8 +340,15 @@ fn device_token(st: &AppState, f: &HashMap<String, String>) -> Response {
         DeviceState::Approved(user_id) => {
             req.state = DeviceState::Used;
             let device_id = req.device_id;
+            let metadata = req.metadata.clone();
             let token = auth.issue(user_id, st.config.token_ttl);
-            token_response(token, st.config.token_ttl, Some(device_id))
+            let body = token_json(
+                st.config.dialect,
+                &token,
+                st.config.token_ttl,
+                Some((device_id, metadata.as_ref())),
+            );
+            Json(body).into_response()
         }
     }
 }

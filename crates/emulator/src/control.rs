@@ -1,13 +1,15 @@
-//! Test controls under `/_emulator/` (fault rules, token revocation, device decisions, request stats)
-//! and the middleware that applies fault rules and counts requests on every other route.
+//! Test controls under `/_emulator/` (fault rules, token revocation, device decisions, request stats,
+//! the request log) and the middleware that logs and counts requests and applies fault rules on every
+//! other route.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::uri::PathAndQuery;
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,6 +37,17 @@ pub enum FaultKind {
     RateLimit,
     Drop,
     Malformed,
+    /// List requests are served at most `limit` items, whatever their `limit` says (no error).
+    PageCap,
+    /// List requests are served as if `offset` were 0.
+    IgnoreOffset,
+}
+
+impl FaultKind {
+    /// Paging faults rewrite the query of list requests instead of answering for the route.
+    fn rewrites_query(self) -> bool {
+        matches!(self, FaultKind::PageCap | FaultKind::IgnoreOffset)
+    }
 }
 
 /// One fault rule, as posted to `POST /_emulator/faults`.
@@ -52,6 +65,9 @@ pub struct FaultRule {
     pub ratio: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// `page_cap`: the most items a list request is served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,6 +84,9 @@ impl FaultRule {
         let bad = |field: &str, msg: &str| Err(ApiError::invalid(&["body", field], msg, "value_error"));
         match self.kind {
             FaultKind::Latency if self.ms.is_none() => return bad("ms", "latency needs ms"),
+            FaultKind::PageCap if self.limit.is_none_or(|l| l == 0) => {
+                return bad("limit", "page_cap needs a limit of at least 1")
+            }
             FaultKind::Status => match self.status {
                 Some(s) if StatusCode::from_u16(s).is_ok() && s >= 200 => {}
                 _ => return bad("status", "status needs an HTTP status code (200-999)"),
@@ -102,20 +121,24 @@ enum Action {
     Malformed,
 }
 
+/// How the paging faults rewrite a list request's query.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct QueryRewrite {
+    cap: Option<usize>,
+    ignore_offset: bool,
+}
+
 impl FaultState {
-    /// The added latency and the fault (if any) for one request; uses up counted rules.
-    fn pick(&mut self, method: &str, path: &str) -> (Duration, Option<Action>) {
+    /// The added latency and the fault (if any) for one request, and (for a list request that no fault
+    /// answers) how to rewrite its query; uses up counted rules.
+    fn pick(&mut self, method: &str, path: &str, list: bool) -> (Duration, Option<Action>, QueryRewrite) {
         let mut latency = 0u64;
         let mut action = None;
-        let mut i = 0;
-        while i < self.rules.len() {
-            let rule = &self.rules[i];
-            let fires = rule.matches(method, path)
-                && (rule.kind == FaultKind::Latency || action.is_none())
-                && rule.ratio.is_none_or(|r| self.rng.random::<f64>() < r);
-            if !fires {
-                i += 1;
-                continue;
+        self.fire(method, path, |rule, rng| {
+            let eligible =
+                !rule.kind.rewrites_query() && (rule.kind == FaultKind::Latency || action.is_none());
+            if !eligible || !draw(rule, rng) {
+                return false;
             }
             match rule.kind {
                 FaultKind::Latency => latency += rule.ms.unwrap_or(0),
@@ -123,6 +146,38 @@ impl FaultState {
                 FaultKind::RateLimit => action = Some(Action::RateLimit(rule.retry_after.unwrap_or(1))),
                 FaultKind::Drop => action = Some(Action::Drop),
                 FaultKind::Malformed => action = Some(Action::Malformed),
+                FaultKind::PageCap | FaultKind::IgnoreOffset => {}
+            }
+            true
+        });
+        let mut rewrite = QueryRewrite::default();
+        // Paging faults only touch list requests that are really served.
+        if list && action.is_none() {
+            self.fire(method, path, |rule, rng| {
+                if !rule.kind.rewrites_query() || !draw(rule, rng) {
+                    return false;
+                }
+                if rule.kind == FaultKind::PageCap {
+                    let cap = rule.limit.unwrap_or(1).max(1) as usize;
+                    rewrite.cap = Some(rewrite.cap.map_or(cap, |c| c.min(cap)));
+                } else {
+                    rewrite.ignore_offset = true;
+                }
+                true
+            });
+        }
+        (Duration::from_millis(latency), action, rewrite)
+    }
+
+    /// Offers every rule matching the request to `visit`, in order; a rule it fires (returns true for)
+    /// counts down, and is removed when used up.
+    fn fire(&mut self, method: &str, path: &str, mut visit: impl FnMut(&FaultRule, &mut StdRng) -> bool) {
+        let mut i = 0;
+        while i < self.rules.len() {
+            let rule = &self.rules[i];
+            if !rule.matches(method, path) || !visit(rule, &mut self.rng) {
+                i += 1;
+                continue;
             }
             let rule = &mut self.rules[i];
             if let Some(c) = rule.count.as_mut() {
@@ -134,8 +189,87 @@ impl FaultState {
             }
             i += 1;
         }
-        (Duration::from_millis(latency), action)
     }
+}
+
+/// Whether a rule's ratio lets it fire this time (rules without a ratio always fire).
+fn draw(rule: &FaultRule, rng: &mut StdRng) -> bool {
+    rule.ratio.is_none_or(|r| rng.random::<f64>() < r)
+}
+
+/// The query of a list request after the paging faults: `offset` dropped, `limit` lowered to the cap
+/// (a missing `limit` counts as the default). A query that does not parse is left for the handler to
+/// refuse.
+fn rewrite_query(query: &str, rewrite: &QueryRewrite) -> Option<String> {
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
+    let mut changed = false;
+    if rewrite.ignore_offset {
+        let before = pairs.len();
+        pairs.retain(|(k, _)| k != "offset");
+        changed |= pairs.len() != before;
+    }
+    if let Some(cap) = rewrite.cap {
+        let asked = match pairs.iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v.as_str()) {
+            None | Some("") => Some(crate::error::LIMIT_DEFAULT as i64),
+            Some(v) => v.parse::<i64>().ok(),
+        };
+        if asked.is_some_and(|n| n > cap as i64) {
+            pairs.retain(|(k, _)| k != "limit");
+            pairs.push(("limit".into(), cap.to_string()));
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    serde_urlencoded::to_string(&pairs).ok()
+}
+
+fn with_query(uri: &Uri, query: &str) -> Option<Uri> {
+    let mut parts = uri.clone().into_parts();
+    let pq = if query.is_empty() { uri.path().to_string() } else { format!("{}?{query}", uri.path()) };
+    parts.path_and_query = Some(PathAndQuery::try_from(pq).ok()?);
+    Uri::from_parts(parts).ok()
+}
+
+/// How many API requests the request log keeps.
+const REQUEST_LOG_LEN: usize = 500;
+/// Largest url-encoded body the middleware reads to log its field names: the handlers' own limit (the
+/// default of axum's body extractors), so logging refuses nothing they would take.
+const FORM_BODY_LIMIT: usize = 2 << 20;
+/// Form fields whose values the request log shows; every other value is redacted.
+const SHOWN_FORM_FIELDS: &[&str] = &["grant_type", "client_id"];
+
+/// The last API requests, oldest first, for `GET /_emulator/requests`.
+#[derive(Default)]
+pub struct RequestLog {
+    entries: VecDeque<Value>,
+}
+
+impl RequestLog {
+    fn push(&mut self, entry: Value) {
+        if self.entries.len() == REQUEST_LOG_LEN {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+    }
+}
+
+fn is_form(req: &Request) -> bool {
+    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+        ct.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+    })
+}
+
+/// The field names of a url-encoded body, with values only for [`SHOWN_FORM_FIELDS`].
+fn redacted_form(body: &[u8]) -> Value {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let mut form = serde_json::Map::new();
+    for (k, v) in pairs {
+        let shown = if SHOWN_FORM_FIELDS.contains(&k.as_str()) { json!(v) } else { json!("<redacted>") };
+        form.insert(k, shown);
+    }
+    Value::Object(form)
 }
 
 #[derive(Default)]
@@ -144,21 +278,49 @@ pub struct Stats {
     by_route: BTreeMap<String, u64>,
 }
 
-/// Middleware on every route: counts API requests, then applies the fault rules.
-pub async fn faults_and_stats(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+/// Middleware on every route: logs and counts API requests, then applies the fault rules.
+pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with(CONTROL_PREFIX) || path == "/_emulator" {
         return next.run(req).await;
     }
     let method = req.method().as_str().to_string();
-    let route =
-        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| path.clone());
+    let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    let list = matched.as_deref().and_then(|m| st.route_doc(req.method(), m)).is_some_and(|doc| doc.list);
+    let route = matched.unwrap_or_else(|| path.clone());
+    let form = if is_form(&req) {
+        // The body is read here to log its field names, then handed on unchanged.
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, FORM_BODY_LIMIT).await else {
+            let body = json!({"detail": "Request body too large"});
+            return (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response();
+        };
+        let form = redacted_form(&bytes);
+        req = Request::from_parts(parts, Body::from(bytes));
+        form
+    } else {
+        json!({})
+    };
+    let user_agent =
+        req.headers().get(header::USER_AGENT).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    st.requests.lock().expect("request log lock").push(json!({
+        "method": method,
+        "path": path,
+        "query": req.uri().query().unwrap_or(""),
+        "user_agent": user_agent,
+        "form": form,
+    }));
     {
         let mut stats = st.stats.lock().expect("stats lock");
         stats.requests += 1;
         *stats.by_route.entry(format!("{method} {route}")).or_default() += 1;
     }
-    let (latency, action) = st.faults.lock().expect("faults lock").pick(&method, &path);
+    let (latency, action, rewrite) = st.faults.lock().expect("faults lock").pick(&method, &path, list);
+    if let Some(uri) =
+        rewrite_query(req.uri().query().unwrap_or(""), &rewrite).and_then(|q| with_query(req.uri(), &q))
+    {
+        *req.uri_mut() = uri;
+    }
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
@@ -257,6 +419,17 @@ pub async fn stats(State(st): State<Arc<AppState>>) -> Json<Value> {
 pub async fn reset_stats(State(st): State<Arc<AppState>>) -> Json<Value> {
     *st.stats.lock().expect("stats lock") = Stats::default();
     Json(json!({ "requests": 0, "by_route": {} }))
+}
+
+/// `GET /_emulator/requests`: the last API requests, oldest first.
+pub async fn requests(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(Value::Array(st.requests.lock().expect("request log lock").entries.iter().cloned().collect()))
+}
+
+/// `POST /_emulator/requests/reset`: empties the request log.
+pub async fn reset_requests(State(st): State<Arc<AppState>>) -> Json<Value> {
+    st.requests.lock().expect("request log lock").entries.clear();
+    Json(json!([]))
 }
 
 #[derive(Deserialize)]

@@ -35,6 +35,9 @@ fn far_future() -> DateTime<Utc> {
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_USER_EMAIL: &str = "demo@zenml-pro.example";
+const PEOPLE_MANAGER_EMAIL: &str = "people-manager@acme-ml.example";
+/// The custom role of acme-ml whose holders may invite (and revoke invitations), nothing else.
+const PEOPLE_MANAGER: &str = "People Manager";
 const WORKSPACE_VERSION: &str = "0.84.0";
 
 pub struct Builder {
@@ -101,13 +104,14 @@ impl Builder {
                     level: *level,
                     organization_id: org_id,
                     system_managed: true,
+                    permissions: Permissions::default(),
                 },
             );
         }
         org_id
     }
 
-    fn custom_role(&mut self, org: Uuid, name: &str, description: &str) -> Uuid {
+    fn custom_role(&mut self, org: Uuid, name: &str, description: &str, permissions: Permissions) -> Uuid {
         let org_name = self.db.orgs[&org].name.clone();
         let role_id = id("role", &format!("{org_name}/{name}"));
         self.db.roles.insert(
@@ -119,6 +123,7 @@ impl Builder {
                 level: Level::Organization,
                 organization_id: org,
                 system_managed: false,
+                permissions,
             },
         );
         role_id
@@ -247,6 +252,7 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
         b.user("acme-data-scientist", "data-scientist@acme-ml.example", "Acme Data Scientist", false, 5);
     let engineer = b.user("acme-ml-engineer", "ml-engineer@acme-ml.example", "Acme ML Engineer", false, 6);
     let auditor = b.user("acme-auditor", "auditor@acme-ml.example", "Acme Auditor", false, 7);
+    let people_manager = b.user("acme-people-manager", PEOPLE_MANAGER_EMAIL, "Acme People Manager", false, 9);
     let acme_ci = b.user("acme-ci", "acme-ci@service-accounts.acme-ml.example", "Acme CI pipeline", true, 8);
     let orbit_ops = b.user("orbit-ops", "ops@orbit-labs.example", "Orbit Operations", false, 10);
     let orbit_res = b.user("orbit-researcher", "research@orbit-labs.example", "Orbit Researcher", false, 11);
@@ -280,10 +286,17 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
     );
     let hobby =
         b.org("hobby-projects", "Hobby Projects", "Weekend experiments", hobbyist, "free", None, false, 30);
-    b.custom_role(acme, "Compliance Auditor", "Read-only access for audits (custom role)");
-    b.custom_role(orbit, "Release Approver", "Reviews model releases (custom role)");
-    b.custom_role(tiny, "Advisor", "Occasional read-only access (custom role)");
-    b.custom_role(hobby, "Guest", "Read-only guest (custom role)");
+    let read_only = Permissions::default();
+    b.custom_role(acme, "Compliance Auditor", "Read-only access for audits (custom role)", read_only);
+    b.custom_role(
+        acme,
+        PEOPLE_MANAGER,
+        "Invites people and manages invitations (custom role)",
+        Permissions { manage_invitations: true },
+    );
+    b.custom_role(orbit, "Release Approver", "Reviews model releases (custom role)", read_only);
+    b.custom_role(tiny, "Advisor", "Occasional read-only access (custom role)", read_only);
+    b.custom_role(hobby, "Guest", "Read-only guest (custom role)", read_only);
 
     // Workspaces: every status appears at least once.
     let acme_prod = b.workspace(
@@ -363,6 +376,7 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
     b.grant(acme, Subject::User(billing), BILLING_ADMIN, None);
     b.grant(acme, Subject::User(engineer), ORG_MEMBER, None);
     b.grant(acme, Subject::User(auditor), "Compliance Auditor", None);
+    b.grant(acme, Subject::User(people_manager), PEOPLE_MANAGER, None);
     b.grant(acme, Subject::User(acme_ci), ORG_MEMBER, None);
     b.grant(acme, Subject::User(acme_ci), "Workspace Contributor", Some(acme_prod));
     let new_hire =
@@ -416,6 +430,7 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
         ("ZENPAT_demo_acme_billing_admin", billing),
         ("ZENPROKEY_demo_orbit_ci", orbit_ci),
         ("ZENPAT_demo_multi_org", demo),
+        ("ZENPAT_demo_acme_people_manager", people_manager),
     ];
     for (k, u) in keys {
         b.key(k, u);
@@ -436,6 +451,7 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
             ORG_ADMIN,
         ),
         multi_org: demo_key(keys[6].0, DEMO_USER_EMAIL, "acme-ml", ORG_ADMIN),
+        people_manager: demo_key(keys[7].0, PEOPLE_MANAGER_EMAIL, "acme-ml", PEOPLE_MANAGER),
         password_login: PasswordLogin {
             username: DEMO_USER_EMAIL.to_string(),
             password: DEMO_PASSWORD.to_string(),

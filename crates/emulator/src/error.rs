@@ -2,8 +2,9 @@
 //! the FastAPI-style 422 errors (query parameters, path ids, JSON bodies).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +13,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// Largest `limit` any list accepts; larger values answer 422.
+use crate::dialect::Dialect;
+use crate::routes::QueryParam;
+use crate::AppState;
+
+/// Largest `limit` any list accepts in the default dialect; larger values answer 422.
 pub const LIMIT_MAX: usize = 1000;
 /// `limit` used when a list request carries none.
 pub const LIMIT_DEFAULT: usize = 20;
@@ -30,6 +35,9 @@ pub enum ApiError {
     Conflict(String),
     /// 422, FastAPI list `[{loc, msg, type}]`.
     Invalid { loc: Vec<String>, msg: String, kind: &'static str },
+    /// 422 with one whole FastAPI detail item (`type`, `loc`, `msg`, `input`, `ctx`), as the newer
+    /// FastAPI releases send it.
+    Validation(Value),
 }
 
 impl ApiError {
@@ -56,6 +64,7 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { loc, msg, kind } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, json!([{"loc": loc, "msg": msg, "type": kind}]))
             }
+            ApiError::Validation(item) => (StatusCode::UNPROCESSABLE_ENTITY, json!([item])),
         };
         let mut resp = (status, Json(json!({ "detail": detail }))).into_response();
         if status == StatusCode::UNAUTHORIZED {
@@ -66,24 +75,50 @@ impl IntoResponse for ApiError {
 }
 
 /// Query parameters of a request (last value wins), with typed accessors that answer 422.
+///
+/// It knows the route it serves: the largest `limit` of the running dialect, and (in debug builds) it
+/// checks that a handler reads only the query parameters its route declares in the route table, so the
+/// OpenAPI document cannot miss one.
 #[derive(Debug, Default)]
-pub struct Params(HashMap<String, String>);
+pub struct Params {
+    values: HashMap<String, String>,
+    dialect: Dialect,
+    /// The route's declared parameters; `None` when the request matched no route of the table.
+    declared: Option<(&'static [QueryParam], bool)>,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
+impl FromRequestParts<Arc<AppState>> for Params {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or("");
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
             .map_err(|_| ApiError::invalid(&["query"], "malformed query string", "value_error"))?;
-        Ok(Params(pairs.into_iter().collect()))
+        let declared = parts
+            .extensions
+            .get::<MatchedPath>()
+            .and_then(|m| state.route_doc(&parts.method, m.as_str()))
+            .map(|doc| (doc.query, doc.list));
+        Ok(Params { values: pairs.into_iter().collect(), dialect: state.config.dialect, declared })
     }
 }
 
 impl Params {
+    /// Debug builds only: a handler reading a parameter its route does not declare is a bug in the
+    /// route table (the document would not show it).
+    fn check_declared(&self, key: &str) {
+        if let Some((query, list)) = self.declared {
+            debug_assert!(
+                query.iter().any(|q| q.name == key) || (list && matches!(key, "offset" | "limit")),
+                "query parameter '{key}' is read but not declared in the route table"
+            );
+        }
+    }
+
     /// A string parameter; empty values count as absent.
     pub fn str(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str).filter(|s| !s.is_empty())
+        self.check_declared(key);
+        self.values.get(key).map(String::as_str).filter(|s| !s.is_empty())
     }
 
     pub fn uuid(&self, key: &str) -> Result<Option<Uuid>, ApiError> {
@@ -106,7 +141,7 @@ impl Params {
         }
     }
 
-    /// `offset` (default 0) and `limit` (default 20, 1..=1000).
+    /// `offset` (default 0) and `limit` (default 20, 1 to the dialect's maximum).
     pub fn page(&self) -> Result<Page, ApiError> {
         let int = |key: &str, default: i64| -> Result<i64, ApiError> {
             match self.str(key) {
@@ -136,10 +171,20 @@ impl Params {
                 "greater_than_equal",
             ));
         }
-        if limit > LIMIT_MAX as i64 {
+        let max = self.dialect.limit_max();
+        if limit > max as i64 {
+            if self.dialect.is_variant() {
+                return Err(ApiError::Validation(json!({
+                    "type": "less_than_equal",
+                    "loc": ["query", "limit"],
+                    "msg": format!("Input should be less than or equal to {max}"),
+                    "input": self.str("limit").unwrap_or_default(),
+                    "ctx": {"le": max},
+                })));
+            }
             return Err(ApiError::invalid(
                 &["query", "limit"],
-                format!("Input should be less than or equal to {LIMIT_MAX}"),
+                format!("Input should be less than or equal to {max}"),
                 "less_than_equal",
             ));
         }

@@ -2,50 +2,91 @@
 //!
 //! A local stand-in for the ZenML Pro cloud API, so the desktop app can be run, demonstrated and tested
 //! with no account and no network. It implements the wire contract in `cloud-api.md` (section 4 for the
-//! routes and shapes, section 5 for what the emulator must do) independently of the client crate.
+//! routes and shapes, section 5 for what the emulator must do, section 6 for the variants) independently
+//! of the client crate.
 //!
 //! ## Use
 //! As a library (tests, the desktop app's demo mode):
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! let emu = zenml_pro_emulator::start(zenml_pro_emulator::EmulatorConfig { port: 0, ..Default::default() }).await?;
+//! use zenml_pro_emulator::{start, Dialect, EmulatorConfig};
+//! let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await?;
 //! let url = emu.base_url(); // "http://127.0.0.1:PORT"
 //! let admin_key = &emu.credentials().admin.key;
 //! # let _ = (url, admin_key);
 //! emu.shutdown().await;
+//! // The variants of section 6:
+//! let variant = start(EmulatorConfig { port: 0, dialect: Dialect::Variant, ..Default::default() }).await?;
+//! # variant.shutdown().await;
 //! # Ok(()) }
 //! ```
 //! As a binary: `zenml-pro-emulator [--port N] [--token-ttl SECONDS] [--auto-approve] [--scale N]
-//! [--device-interval SECONDS] [--device-code-ttl SECONDS]`. It prints one JSON line
-//! `{"base_url": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`, default `info`).
+//! [--device-interval SECONDS] [--device-code-ttl SECONDS] [--dialect default|variant]` (the dialect
+//! also from `ZENML_PRO_EMULATOR_DIALECT`). It prints one JSON line
+//! `{"base_url": ..., "dialect": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`,
+//! default `info`).
 //!
 //! ## What it serves
 //! - Auth: `POST /auth/device_authorization`, `GET|POST /devices/verify` (HTML page with Approve/Deny),
-//!   `POST /auth/login` (device-code grant, `password=<key>`, `username`+`password`).
+//!   `POST /auth/login` (device-code grant; key exchange `grant_type=zenml_api_key&password=<key>`, or
+//!   `password=<key>` alone in the default dialect; `username`+`password`). The device's `User-Agent`
+//!   is kept as its metadata, only its `Host/…` and `OS/…` tokens, served after approval as
+//!   `device_metadata: {"host", "os"}` (a token not sent leaves its key out; none at all gives `null`).
 //! - `GET /users/me`, `GET /users?email=`; `GET|POST /organizations`, `GET /organizations/{id_or_name}`,
 //!   `PATCH /organizations/{id}`; `GET|DELETE /organizations/{id}/members`;
-//!   `GET|POST /organizations/{id}/invitations`, `DELETE /organizations/{id}/invitations/{invitation_id}`;
+//!   `GET|POST /organizations/{id}/invitations` (body `{email, role_id}` or `{email, roles: [role_id,
+//!   ...]}`), `DELETE /organizations/{id}/invitations/{invitation_id}`;
 //!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
 //!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`;
 //!   `GET /organizations/{id}/service_accounts`; `GET /workspaces`, `GET /workspaces/{name_or_id}`,
 //!   `PATCH /workspaces/{id}`.
-//! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000; outside
-//!   1..=1000 answers 422) and returns a bare JSON array sorted by name or email, ties by id.
+//! - `GET /openapi.json` (no auth): an OpenAPI 3.1 document of the running dialect, generated from the
+//!   emulator's own code. Its `paths` come from the route table (`routes.rs`) that also builds the router,
+//!   with path and query parameters (every list route: `offset` minimum 0, `limit` 1 to the dialect's
+//!   maximum, and its filters); in debug builds a handler reading an undeclared query parameter panics,
+//!   so the table cannot miss one. Response schemas are inferred from the demo data and variations
+//!   rendered by the handlers' own JSON functions, named in `components/schemas` (`User`,
+//!   `Organization`, `MemberRow`, `MemberRole`, `Invitation`, `RoleRef`, `Role`, `Team`, `Workspace`,
+//!   `ZenmlService`, `TokenResponse`, `DeviceAuthorization`) and referenced with `$ref`; a route's is at
+//!   `paths.{path}.{method}.responses."200".content."application/json".schema`. Control routes are not
+//!   in it.
+//! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000 in the
+//!   default dialect, [`VARIANT_LIMIT_MAX`] = 100 in the variant; outside answers 422) and returns a bare
+//!   JSON array sorted by name or email, ties by id. Without `only_pending`, invitations of every status
+//!   are listed.
 //! - Errors are `{"detail": ...}`: a string for 401/409 (and other statuses), `["IllegalOperationError", msg]` for 403,
 //!   `["KeyError", msg]` for 404, FastAPI `[{loc, msg, type}]` for 422. Operations that return no
 //!   resource (role assignment, team membership, member removal) answer 200 with `null`.
 //! - Roles: Organization Admin and Manager may change things; Viewer, Billing Admin and custom roles read
-//!   everything; Organization Member reads the organization, roles, teams and the workspaces it holds a
-//!   workspace role on (members, invitations and service accounts answer 403); non-members get 404.
-//!   Billing fields (`plan`, `trial_expiry`, `has_active_subscription`) appear only for Organization
-//!   Admin and Billing Admin.
+//!   everything; a custom role may also carry permissions (`model::Permissions`): the demo's
+//!   "People Manager" of acme-ml may create and revoke (so resend) invitations, and nothing else.
+//!   Organization Member reads the organization, roles, teams and the workspaces it holds a workspace
+//!   role on (members, invitations and service accounts answer 403); non-members get 404. Billing fields
+//!   (`plan`, `trial_expiry`, `has_active_subscription`) appear only for Organization Admin and Billing
+//!   Admin.
 //!
-//! ## Control routes (no auth; faults and stats never apply to them)
+//! ## Dialects ([`Dialect`], `--dialect`)
+//! - `default`: the shapes above, exactly as the contract writes them.
+//! - `variant`: the variants of section 6, differing only in these ways: member role entries have no
+//!   `name`; organizations (also nested in workspaces) have no `plan` and no `display_name`,
+//!   `trial_expiry` is epoch seconds and `owner` is the owner's id; workspaces have no `display_name`;
+//!   invitations carry `roles: [{id, name}]` instead of `role`; `limit` above 100 answers 422 with a
+//!   FastAPI detail item `{type, loc, msg, input, ctx: {le: 100}}`; roles and teams answer 403 for
+//!   Organization Members; role list items have no `level` (the `?level=` filter still works); every
+//!   object served (token and device responses included) has unknown fields `metadata` and
+//!   `x_revision`; each member list holds one row of an unknown kind (`sso_group`, after the teams,
+//!   counted by paging); the key exchange needs `grant_type=zenml_api_key` (400
+//!   `unsupported_grant_type` without it).
+//!
+//! ## Control routes (no auth; faults, stats and the request log never apply to them)
 //! - `POST /_emulator/faults` appends a rule: `{"kind": "latency", "ms": 20}`,
 //!   `{"kind": "status", "status": 503, "count": 2}`, `{"kind": "status", "status": 500, "ratio": 0.3}`,
 //!   `{"kind": "rate_limit", "retry_after": 1, "count": 1}`, `{"kind": "drop", "count": 1}`,
-//!   `{"kind": "malformed", "count": 1}`; optional `path_prefix` and `method` filters. Counted rules
-//!   vanish when used up; ratio rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
+//!   `{"kind": "malformed", "count": 1}`; paging faults on list requests, made by rewriting their query:
+//!   `{"kind": "page_cap", "limit": N}` (at most N items whatever `limit` says, no error) and
+//!   `{"kind": "ignore_offset"}` (every page is the first). Optional `path_prefix` and `method` filters.
+//!   Counted rules vanish when used up (paging faults count only list requests they rewrote); ratio
+//!   rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
 //! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
@@ -53,31 +94,43 @@
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
 //! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
 //!   `POST /_emulator/stats/reset`.
+//! - `GET /_emulator/requests` → the last 500 API requests, oldest first:
+//!   `[{"method", "path", "query": "<raw query as sent>", "user_agent": string|null, "form": {field:
+//!   value}}]`, where `form` has the fields of a url-encoded body with values shown only for
+//!   `grant_type` and `client_id` (others are `"<redacted>"`); `POST /_emulator/requests/reset`.
 //!
 //! ## How to change it
-//! - Data model, role rules and JSON shapes: `model.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
-//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, controls).
-//! - Routes are wired in `router`; the connection loop in `server` exists so a `drop` fault can close
-//!   a connection without any response.
+//! - Data model, role rules and JSON shapes (dialect-aware): `model.rs` (token and device responses in
+//!   `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
+//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, request log,
+//!   controls), `openapi.rs` (the document).
+//! - API routes are declared once, in `routes.rs`; control routes are wired in `router`. The connection
+//!   loop in `server` exists so a `drop` fault can close a connection without any response.
+//! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi.rs`.
 //! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
 
 mod api;
 mod auth;
 mod control;
 mod demo;
+mod dialect;
 mod error;
 mod model;
+mod openapi;
+mod routes;
 mod server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::http::Method;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+pub use dialect::{Dialect, UnknownDialect, VARIANT_LIMIT_MAX};
 pub use error::LIMIT_MAX;
 
 /// How to run the emulator.
@@ -97,6 +150,8 @@ pub struct EmulatorConfig {
     pub device_poll_interval: u64,
     /// How long a PATCHed workspace stays `pending` before reaching its desired state (default 2 s).
     pub workspace_transition: Duration,
+    /// Which shapes to serve: the contract's ([`Dialect::Default`]) or its variants ([`Dialect::Variant`]).
+    pub dialect: Dialect,
 }
 
 impl Default for EmulatorConfig {
@@ -109,6 +164,7 @@ impl Default for EmulatorConfig {
             device_code_ttl: Duration::from_secs(300),
             device_poll_interval: 5,
             workspace_transition: Duration::from_secs(2),
+            dialect: Dialect::Default,
         }
     }
 }
@@ -123,10 +179,14 @@ pub struct DemoCredentials {
     pub billing_admin: DemoKey,
     pub service_account: DemoKey,
     pub multi_org: DemoKey,
+    /// Holder of the custom role "People Manager" in acme-ml: may invite and revoke invitations, and
+    /// change nothing else.
+    pub people_manager: DemoKey,
     pub password_login: PasswordLogin,
 }
 
-/// A key to exchange at `POST /auth/login` (`password=<key>`), and who it signs in as.
+/// A key to exchange at `POST /auth/login` (`grant_type=zenml_api_key&password=<key>`), and who it signs
+/// in as.
 #[derive(Clone, Debug, Serialize)]
 pub struct DemoKey {
     pub key: String,
@@ -158,32 +218,29 @@ pub(crate) struct AppState {
     /// Memoised member list order per organization: (generation, when computed, order).
     #[allow(clippy::type_complexity)]
     pub member_order:
-        Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<Vec<api::MemberKey>>)>>,
+        Mutex<std::collections::HashMap<Uuid, (u64, std::time::Instant, Arc<Vec<model::MemberKey>>)>>,
+    /// What the route table says about each API route (query parameters, list or not).
+    pub routes: Vec<routes::RouteDoc>,
+    /// The last API requests, for `GET /_emulator/requests`.
+    pub requests: Mutex<control::RequestLog>,
+    /// The OpenAPI document, built at its first request.
+    pub openapi: std::sync::OnceLock<Value>,
 }
 
-/// All routes, with the fault/stats middleware.
-fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/auth/device_authorization", post(auth::device_authorization))
-        .route("/auth/login", post(auth::login))
-        .route("/devices/verify", get(auth::verify_page).post(auth::verify_submit))
-        .route("/users/me", get(api::me))
-        .route("/users", get(api::list_users))
-        .route("/organizations", get(api::list_orgs).post(api::create_org))
-        .route("/organizations/{id_or_name}", get(api::get_org).patch(api::update_org))
-        .route("/organizations/{org_id}/members", get(api::list_members).delete(api::remove_member))
-        .route("/organizations/{org_id}/invitations", get(api::list_invitations).post(api::create_invitation))
-        .route(
-            "/organizations/{org_id}/invitations/{invitation_id}",
-            axum::routing::delete(api::revoke_invitation),
-        )
-        .route("/organizations/{org_id}/roles", get(api::list_roles))
-        .route("/organizations/{org_id}/teams", get(api::list_teams))
-        .route("/organizations/{org_id}/service_accounts", get(api::list_service_accounts))
-        .route("/roles/{role_id}/assignments", post(api::assign_role).delete(api::revoke_role))
-        .route("/teams/{team_id}/members", post(api::add_team_member).delete(api::remove_team_member))
-        .route("/workspaces", get(api::list_workspaces))
-        .route("/workspaces/{name_or_id}", get(api::get_workspace).patch(api::update_workspace))
+impl AppState {
+    /// The route table's entry for a matched route (`path` is the template, as axum matched it).
+    pub fn route_doc(&self, method: &Method, path: &str) -> Option<&routes::RouteDoc> {
+        self.routes.iter().find(|r| r.method == method && r.path == path)
+    }
+}
+
+/// The API routes of the route table, then the control routes, with the logging/fault/stats middleware.
+fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
+    let mut api = Router::new();
+    for route in table {
+        api = api.route(route.doc.path, route.handler);
+    }
+    let api = api
         .route(
             "/_emulator/faults",
             post(control::add_fault).get(control::list_faults).delete(control::clear_faults),
@@ -195,6 +252,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/_emulator/workspaces/status", post(control::set_workspace_status))
         .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/stats/reset", post(control::reset_stats))
+        .route("/_emulator/requests", get(control::requests))
+        .route("/_emulator/requests/reset", post(control::reset_requests))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     api.layer(axum::middleware::from_fn_with_state(state.clone(), control::faults_and_stats))
@@ -213,6 +272,7 @@ async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<Value>) {
 pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
     let (db, credentials) = demo::build(config.scale);
     let demo_user = demo::id("user", demo::DEMO_USER_EMAIL);
+    let table = routes::table();
     let state = Arc::new(AppState {
         config: config.clone(),
         db: Mutex::new(db),
@@ -222,19 +282,23 @@ pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         demo_user,
         generation: std::sync::atomic::AtomicU64::new(0),
         member_order: Mutex::new(std::collections::HashMap::new()),
+        routes: table.iter().map(|r| r.doc.clone()).collect(),
+        requests: Mutex::new(control::RequestLog::default()),
+        openapi: std::sync::OnceLock::new(),
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(server::serve(listener, router(state), stop_rx));
-    tracing::info!(%addr, scale = ?config.scale, "emulator listening");
-    Ok(RunningEmulator { addr, credentials, stop: stop_tx, task: Some(task) })
+    let task = tokio::spawn(server::serve(listener, router(state, table), stop_rx));
+    tracing::info!(%addr, scale = ?config.scale, dialect = %config.dialect, "emulator listening");
+    Ok(RunningEmulator { addr, credentials, dialect: config.dialect, stop: stop_tx, task: Some(task) })
 }
 
 /// A running emulator. Dropping it stops the server; [`RunningEmulator::shutdown`] also waits for it.
 pub struct RunningEmulator {
     addr: std::net::SocketAddr,
     credentials: DemoCredentials,
+    dialect: Dialect,
     stop: tokio::sync::watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -249,9 +313,14 @@ impl RunningEmulator {
         &self.credentials
     }
 
-    /// The JSON line the binary prints: `{"base_url": ..., "credentials": ...}`.
+    /// The dialect it serves.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The JSON line the binary prints: `{"base_url": ..., "dialect": ..., "credentials": ...}`.
     pub fn startup_line(&self) -> Value {
-        json!({ "base_url": self.base_url(), "credentials": self.credentials })
+        json!({ "base_url": self.base_url(), "dialect": self.dialect.as_str(), "credentials": self.credentials })
     }
 
     /// Stops accepting connections, lets in-flight requests finish (briefly), and waits for the server.

@@ -1,11 +1,11 @@
-//! The `zenml-pro-emulator` binary: starts the emulator, prints one JSON line with its base URL and the
-//! demo credentials, logs to stderr, and runs until Ctrl+C or SIGTERM. See the library docs for routes.
+//! The `zenml-pro-emulator` binary: starts the emulator, prints one JSON line with its base URL, dialect
+//! and the demo credentials, logs to stderr, and runs until Ctrl+C or SIGTERM. See the library docs for routes.
 
 use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
-use zenml_pro_emulator::{start, EmulatorConfig};
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig};
 
 /// Local emulator of the ZenML Pro cloud API, for demos and tests.
 #[derive(Parser, Debug)]
@@ -29,6 +29,9 @@ struct Args {
     /// How long a device code stays valid, in seconds.
     #[arg(long, default_value_t = 300)]
     device_code_ttl: u64,
+    /// Which shapes to serve: `default` (the contract's) or `variant` (the variants clients must survive).
+    #[arg(long, env = "ZENML_PRO_EMULATOR_DIALECT", default_value_t = Dialect::Default)]
+    dialect: Dialect,
 }
 
 #[tokio::main]
@@ -49,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         scale: args.scale,
         device_code_ttl: Duration::from_secs(args.device_code_ttl),
         device_poll_interval: args.device_interval,
+        dialect: args.dialect,
         ..EmulatorConfig::default()
     })
     .await?;

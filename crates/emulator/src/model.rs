@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use crate::dialect::Dialect;
+
 /// Who holds a role assignment or belongs to a team.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Subject {
@@ -120,6 +122,17 @@ pub struct Role {
     pub level: Level,
     pub organization_id: Uuid,
     pub system_managed: bool,
+    /// What a custom organization role lets its holders change. Built-in roles take their rights from
+    /// their name and leave this empty.
+    pub permissions: Permissions,
+}
+
+/// The changes a custom organization role allows beyond reading everything (the default of custom
+/// roles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Permissions {
+    /// Create and revoke invitations (and so resend them).
+    pub manage_invitations: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -187,6 +200,8 @@ pub struct OrgAccess {
     pub access: Access,
     /// Organization Admin or Billing Admin: sees plan, trial expiry and subscription.
     pub billing: bool,
+    /// A custom role with [`Permissions::manage_invitations`]: may invite and revoke invitations.
+    pub invite: bool,
 }
 
 impl OrgAccess {
@@ -195,6 +210,9 @@ impl OrgAccess {
     }
     pub fn can_manage(&self) -> bool {
         self.access == Access::Manage
+    }
+    pub fn can_invite(&self) -> bool {
+        self.can_manage() || self.invite
     }
 }
 
@@ -262,9 +280,14 @@ impl Db {
                 (true, ORG_MEMBER) => (Access::Member, false),
                 _ => (Access::Read, false),
             };
+            let invite = !role.system_managed && role.permissions.manage_invitations;
             best = Some(match best {
-                None => OrgAccess { access, billing },
-                Some(b) => OrgAccess { access: b.access.max(access), billing: b.billing || billing },
+                None => OrgAccess { access, billing, invite },
+                Some(b) => OrgAccess {
+                    access: b.access.max(access),
+                    billing: b.billing || billing,
+                    invite: b.invite || invite,
+                },
             });
         }
         best
@@ -319,9 +342,12 @@ impl Db {
     }
 
     // ---- JSON shapes ----
+    //
+    // Every object the API serves is built here (and the token and device responses in `auth.rs`),
+    // dialect-aware; the OpenAPI document infers its schemas from these same functions.
 
-    pub fn user_json(u: &User) -> Value {
-        json!({
+    pub fn user_json(d: Dialect, u: &User) -> Value {
+        d.finish(json!({
             "id": u.id,
             "username": u.username,
             "email": u.email,
@@ -330,69 +356,114 @@ impl Db {
             "is_superuser": u.is_superuser,
             "is_service_account": u.is_service_account,
             "created": u.created,
-        })
+        }))
     }
 
     /// An organization; billing fields only when `billing` is true.
-    pub fn org_json(&self, org: &Org, billing: bool) -> Value {
+    pub fn org_json(&self, d: Dialect, org: &Org, billing: bool) -> Value {
+        let variant = d.is_variant();
         let mut m = Map::new();
         m.insert("id".into(), json!(org.id));
         m.insert("name".into(), json!(org.name));
         m.insert("description".into(), json!(org.description));
         m.insert("created".into(), json!(org.created));
         m.insert("updated".into(), json!(org.updated));
-        m.insert("display_name".into(), json!(org.display_name));
+        if !variant {
+            m.insert("display_name".into(), json!(org.display_name));
+        }
         m.insert("logo_url".into(), json!(org.logo_url));
-        m.insert("owner".into(), self.users.get(&org.owner_id).map(Self::user_json).unwrap_or(Value::Null));
+        let owner = if variant {
+            json!(org.owner_id.to_string())
+        } else {
+            self.users.get(&org.owner_id).map(|u| Self::user_json(d, u)).unwrap_or(Value::Null)
+        };
+        m.insert("owner".into(), owner);
         if billing {
             m.insert("has_active_subscription".into(), json!(org.has_active_subscription));
-            m.insert("trial_expiry".into(), json!(org.trial_expiry));
-            m.insert("plan".into(), json!(org.plan));
+            let trial_expiry = if variant {
+                json!(org.trial_expiry.map(|t| t.timestamp()))
+            } else {
+                json!(org.trial_expiry)
+            };
+            m.insert("trial_expiry".into(), trial_expiry);
+            if !variant {
+                m.insert("plan".into(), json!(org.plan));
+            }
         }
-        Value::Object(m)
+        d.object(m)
     }
 
-    pub fn role_json(r: &Role) -> Value {
-        json!({
+    pub fn role_json(d: Dialect, r: &Role) -> Value {
+        let mut v = json!({
             "id": r.id,
             "name": r.name,
             "description": r.description,
             "level": r.level.as_str(),
             "organization_id": r.organization_id,
             "system_managed": r.system_managed,
-        })
+        });
+        if d.is_variant() {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("level");
+            }
+        }
+        d.finish(v)
     }
 
-    pub fn team_json(t: &Team) -> Value {
-        json!({
+    /// The `{id, name}` of a role, as invitations carry it.
+    pub fn role_ref_json(d: Dialect, r: &Role) -> Value {
+        d.finish(json!({"id": r.id, "name": r.name}))
+    }
+
+    pub fn team_json(d: Dialect, t: &Team) -> Value {
+        d.finish(json!({
             "id": t.id,
             "name": t.name,
             "description": t.description,
             "member_count": t.members.len(),
             "created": t.created,
             "updated": t.updated,
-        })
+        }))
     }
 
-    pub fn invitation_json(&self, inv: &Invitation, now: DateTime<Utc>) -> Value {
-        let role =
-            inv.role_id.and_then(|id| self.roles.get(&id)).map(|r| json!({"id": r.id, "name": r.name}));
-        let inviter = inv.inviter_id.and_then(|id| self.users.get(&id)).map(Self::user_json);
-        json!({
-            "id": inv.id,
-            "email": inv.email,
-            "organization_id": inv.organization_id,
-            "role": role,
-            "inviter": inviter,
-            "status": inv.effective_status(now),
-            "created": inv.created,
-            "expires": inv.expires,
-        })
+    /// Organization-level roles an invitation brings: its own role first, then any org-level role
+    /// assigned to it since.
+    fn invitation_roles(&self, inv: &Invitation) -> Vec<&Role> {
+        let mut roles: Vec<&Role> = inv.role_id.and_then(|id| self.roles.get(&id)).into_iter().collect();
+        if let Some(org) = self.orgs.get(&inv.organization_id) {
+            for role in self.org_level_roles(org, Subject::Invitation(inv.id)) {
+                if !roles.iter().any(|r| r.id == role.id) {
+                    roles.push(role);
+                }
+            }
+        }
+        roles
     }
 
-    pub fn workspace_json(&self, ws: &Workspace, billing: bool) -> Value {
+    pub fn invitation_json(&self, d: Dialect, inv: &Invitation, now: DateTime<Utc>) -> Value {
+        let inviter = inv.inviter_id.and_then(|id| self.users.get(&id)).map(|u| Self::user_json(d, u));
+        let mut m = Map::new();
+        m.insert("id".into(), json!(inv.id));
+        m.insert("email".into(), json!(inv.email));
+        m.insert("organization_id".into(), json!(inv.organization_id));
+        if d.is_variant() {
+            let roles: Vec<Value> =
+                self.invitation_roles(inv).into_iter().map(|r| Self::role_ref_json(d, r)).collect();
+            m.insert("roles".into(), Value::Array(roles));
+        } else {
+            let role = inv.role_id.and_then(|id| self.roles.get(&id)).map(|r| Self::role_ref_json(d, r));
+            m.insert("role".into(), json!(role));
+        }
+        m.insert("inviter".into(), json!(inviter));
+        m.insert("status".into(), json!(inv.effective_status(now)));
+        m.insert("created".into(), json!(inv.created));
+        m.insert("expires".into(), json!(inv.expires));
+        d.object(m)
+    }
+
+    pub fn workspace_json(&self, d: Dialect, ws: &Workspace, billing: bool) -> Value {
         let org =
-            self.orgs.get(&ws.organization_id).map(|o| self.org_json(o, billing)).unwrap_or(Value::Null);
+            self.orgs.get(&ws.organization_id).map(|o| self.org_json(d, o, billing)).unwrap_or(Value::Null);
         let zenml_service = if ws.status == "not_initialized" && ws.version.is_none() {
             json!({"configuration": null, "status": null})
         } else {
@@ -405,18 +476,158 @@ impl Db {
                 },
             })
         };
-        json!({
-            "id": ws.id,
-            "name": ws.name,
-            "display_name": ws.display_name,
-            "description": ws.description,
-            "organization": org,
-            "desired_state": ws.desired_state,
-            "state_reason": ws.state_reason,
-            "status": ws.status,
-            "zenml_service": zenml_service,
-        })
+        let mut m = Map::new();
+        m.insert("id".into(), json!(ws.id));
+        m.insert("name".into(), json!(ws.name));
+        if !d.is_variant() {
+            m.insert("display_name".into(), json!(ws.display_name));
+        }
+        m.insert("description".into(), json!(ws.description));
+        m.insert("organization".into(), org);
+        m.insert("desired_state".into(), json!(ws.desired_state));
+        m.insert("state_reason".into(), json!(ws.state_reason));
+        m.insert("status".into(), json!(ws.status));
+        m.insert("zenml_service".into(), zenml_service);
+        d.object(m)
     }
+
+    /// One entry of a member row's `roles`.
+    pub fn member_role_json(d: Dialect, r: &Role, via_team: bool) -> Value {
+        let mut v = json!({"role_id": r.id, "name": r.name, "level": r.level.as_str(), "via_team": via_team});
+        if d.is_variant() {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("name");
+            }
+        }
+        d.finish(v)
+    }
+
+    /// The org-level roles `subject` holds directly, as member role entries.
+    fn direct_member_roles(&self, d: Dialect, org: &Org, subject: Subject) -> Vec<Value> {
+        self.org_level_roles(org, subject).map(|r| Self::member_role_json(d, r, false)).collect()
+    }
+
+    /// One row of an organization's member list; `None` when its subject no longer exists.
+    pub fn member_row_json(
+        &self,
+        d: Dialect,
+        org: &Org,
+        key: MemberKey,
+        now: DateTime<Utc>,
+    ) -> Option<Value> {
+        let row = match key {
+            MemberKey::User(u) => {
+                let roles: Vec<Value> = self
+                    .user_org_roles(org, u)
+                    .into_iter()
+                    .map(|(r, via)| Self::member_role_json(d, r, via))
+                    .collect();
+                let user = self.users.get(&u)?;
+                json!({"user": Self::user_json(d, user), "team": null, "invitation": null, "roles": roles})
+            }
+            MemberKey::Team(t) => {
+                let t = self.teams.get(&t)?;
+                json!({
+                    "user": null, "team": Self::team_json(d, t), "invitation": null,
+                    "roles": self.direct_member_roles(d, org, Subject::Team(t.id)),
+                })
+            }
+            MemberKey::Invitation(i) => {
+                let i = self.invitations.get(&i)?;
+                json!({
+                    "user": null, "team": null, "invitation": self.invitation_json(d, i, now),
+                    "roles": self.direct_member_roles(d, org, Subject::Invitation(i.id)),
+                })
+            }
+            MemberKey::SsoGroup => {
+                let role = self
+                    .role_of_org_by_name(org.id, ORG_MEMBER)
+                    .and_then(|id| self.roles.get(&id))
+                    .or_else(|| {
+                        self.roles
+                            .values()
+                            .find(|r| r.organization_id == org.id && r.level == Level::Organization)
+                    });
+                let roles: Vec<Value> =
+                    role.map(|r| Self::member_role_json(d, r, false)).into_iter().collect();
+                json!({
+                    "user": null, "team": null, "invitation": null,
+                    "sso_group": {"id": sso_group_id(org.id), "name": "Engineering SSO group"},
+                    "roles": roles,
+                })
+            }
+        };
+        Some(d.finish(row))
+    }
+
+    /// The organization's member rows in list order: users with a direct org-level role or in a team
+    /// that holds one (by email), then teams holding one (by name), then (variant dialect) the row of a
+    /// kind clients do not know, then pending invitations (by email).
+    pub fn member_order(&self, d: Dialect, org: &Org, now: DateTime<Utc>) -> Vec<MemberKey> {
+        let mut users: BTreeSet<Uuid> = BTreeSet::new();
+        let mut teams = Vec::new();
+        let mut invitations = Vec::new();
+        for (subject, grants) in &org.grants {
+            if !grants.iter().any(|g| self.is_org_level(g)) {
+                continue;
+            }
+            match subject {
+                Subject::User(u) => {
+                    users.insert(*u);
+                }
+                Subject::Team(t) => {
+                    if let Some(team) = self.teams.get(t) {
+                        teams.push(team);
+                        users.extend(team.members.iter().filter_map(|m| match m {
+                            Subject::User(u) => Some(*u),
+                            _ => None,
+                        }));
+                    }
+                }
+                Subject::Invitation(i) => {
+                    if let Some(inv) = self.invitations.get(i) {
+                        if inv.effective_status(now) == "pending" {
+                            invitations.push(inv);
+                        }
+                    }
+                }
+            }
+        }
+        let mut user_rows: Vec<(&str, Uuid)> =
+            users.iter().filter_map(|u| self.users.get(u)).map(|u| (u.email.as_str(), u.id)).collect();
+        user_rows.sort_unstable();
+        teams.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+        invitations.sort_by(|a, b| (&a.email, a.id).cmp(&(&b.email, b.id)));
+        user_rows
+            .into_iter()
+            .map(|(_, u)| MemberKey::User(u))
+            .chain(teams.into_iter().map(|t| MemberKey::Team(t.id)))
+            .chain(d.is_variant().then_some(MemberKey::SsoGroup))
+            .chain(invitations.into_iter().map(|i| MemberKey::Invitation(i.id)))
+            .collect()
+    }
+
+    /// Whether a grant is an organization-level role of the organization (no workspace, no project).
+    pub fn is_org_level(&self, g: &Grant) -> bool {
+        g.workspace_id.is_none()
+            && g.project_id.is_none()
+            && self.roles.get(&g.role_id).is_some_and(|r| r.level == Level::Organization)
+    }
+}
+
+/// One row of an organization's member list, in list order.
+#[derive(Clone, Copy, Debug)]
+pub enum MemberKey {
+    User(Uuid),
+    Team(Uuid),
+    Invitation(Uuid),
+    /// The row of a kind clients do not know (variant dialect): one per organization.
+    SsoGroup,
+}
+
+/// The stable id of an organization's SSO group row (variant dialect).
+pub fn sso_group_id(org_id: Uuid) -> Uuid {
+    crate::demo::id("sso_group", &org_id.to_string())
 }
 
 /// Organization names: 1 to 50 characters of letters, digits, space, `_` and `-`.
