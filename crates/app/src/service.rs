@@ -603,7 +603,8 @@ impl App {
             let q = MemberQuery { kind: Some(kind), limit: Some(0), ..Default::default() };
             Ok(core.members(&account.id, org_id, &q)?.value.total)
         };
-        let members_hidden = core.members(&account.id, org_id, &MemberQuery { limit: Some(0), ..Default::default() })?.hidden;
+        let members_hidden =
+            core.members(&account.id, org_id, &MemberQuery { limit: Some(0), ..Default::default() })?.hidden;
         let member_count = if members_hidden {
             None
         } else {

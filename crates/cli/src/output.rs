@@ -69,7 +69,14 @@ impl<T> From<&Cached<T>> for Freshness {
 impl Freshness {
     /// Data that is not fetched from a server (the accounts on this computer): always current.
     pub fn local() -> Self {
-        Self { fetched_at: Some(Utc::now()), stale: false, last_error: None, local: true, hidden: false, skipped: 0 }
+        Self {
+            fetched_at: Some(Utc::now()),
+            stale: false,
+            last_error: None,
+            local: true,
+            hidden: false,
+            skipped: 0,
+        }
     }
 
     pub fn listing<T>(&self, items: Vec<T>) -> Listing<T> {

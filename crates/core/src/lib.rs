@@ -34,8 +34,8 @@ pub mod validate;
 pub mod writes;
 
 pub use cache::{
-    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind, MemberPage,
-    MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
+    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind,
+    MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
 };
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};

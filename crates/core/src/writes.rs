@@ -23,15 +23,22 @@ use crate::validate::{check_email, check_org_name};
 pub const MANAGING_ROLES: [&str; 2] = ["Organization Admin", "Organization Manager"];
 
 /// The built-in organization roles (their rights are documented; custom roles' are not).
-pub const BUILT_IN_ORG_ROLES: [&str; 5] =
-    ["Organization Admin", "Organization Manager", "Organization Viewer", "Billing Admin", "Organization Member"];
+pub const BUILT_IN_ORG_ROLES: [&str; 5] = [
+    "Organization Admin",
+    "Organization Manager",
+    "Organization Viewer",
+    "Billing Admin",
+    "Organization Member",
+];
 
 /// Whether roles held are *known* to lack the right to manage members, invitations and settings: only
 /// when every one of them is a built-in role without it. No roles at all (the member list may be hidden
 /// from the user), or any custom role, is not known: the server decides.
 pub fn known_to_lack(held: &[String]) -> bool {
     !held.is_empty()
-        && held.iter().all(|r| BUILT_IN_ORG_ROLES.contains(&r.as_str()) && !MANAGING_ROLES.contains(&r.as_str()))
+        && held
+            .iter()
+            .all(|r| BUILT_IN_ORG_ROLES.contains(&r.as_str()) && !MANAGING_ROLES.contains(&r.as_str()))
 }
 
 /// What happened to one email of an invitation batch.

@@ -54,7 +54,12 @@ fn role(rid: Uuid, name: &str) -> Role {
 }
 
 fn member_role(r: &Role) -> MemberRole {
-    MemberRole { role_id: r.id, name: Some(r.name.clone()), level: Some(RoleLevel::Organization), via_team: false }
+    MemberRole {
+        role_id: r.id,
+        name: Some(r.name.clone()),
+        level: Some(RoleLevel::Organization),
+        via_team: false,
+    }
 }
 
 fn user_row(uid: Uuid, name: &str, email: &str, service_account: bool, roles: &[&Role]) -> MemberRow {

@@ -84,7 +84,11 @@ async fn key_login_then_full_sync_fills_every_list() {
             &MemberQuery { role: Some("organization viewer".into()), ..Default::default() },
         )
         .unwrap();
-    assert!(by_role.value.rows.iter().all(|r| r.roles.iter().any(|x| x.name.as_deref() == Some("Organization Viewer"))));
+    assert!(by_role
+        .value
+        .rows
+        .iter()
+        .all(|r| r.roles.iter().any(|x| x.name.as_deref() == Some("Organization Viewer"))));
     let search = e
         .core
         .members(&account.id, acme, &MemberQuery { search: Some("VIEWER@acme".into()), ..Default::default() })

@@ -612,9 +612,15 @@ fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AccountRecord>>
 }
 
 /// A list read fully, with nothing to note.
-pub(crate) static NOTHING_TO_NOTE: ListRead =
-    ListRead { hidden: false, notes: ReadNotes { skipped: 0, skip_reasons: std::collections::BTreeSet::new(),
-        mistyped: std::collections::BTreeSet::new(), unknown: std::collections::BTreeSet::new() } };
+pub(crate) static NOTHING_TO_NOTE: ListRead = ListRead {
+    hidden: false,
+    notes: ReadNotes {
+        skipped: 0,
+        skip_reasons: std::collections::BTreeSet::new(),
+        mistyped: std::collections::BTreeSet::new(),
+        unknown: std::collections::BTreeSet::new(),
+    },
+};
 
 fn record_sync_in(
     conn: &Connection,

@@ -548,7 +548,8 @@ impl Cache {
                         |row| Ok((row.get(0)?, row.get(1)?)),
                     )
                     .optional()?;
-                let level = known.as_ref().map(|(_, l)| RoleLevel::parse(l)).filter(|l| *l != RoleLevel::Other);
+                let level =
+                    known.as_ref().map(|(_, l)| RoleLevel::parse(l)).filter(|l| *l != RoleLevel::Other);
                 let name = r.name.clone().or_else(|| known.map(|(n, _)| n));
                 roles.push(MemberRole { role_id: r.id, name, level, via_team: false });
             }
