@@ -70,6 +70,7 @@ impl Harness {
             "viewer" => c.viewer.key.clone(),
             "member" => c.member.key.clone(),
             "multi_org" => c.multi_org.key.clone(),
+            "people_manager" => c.people_manager.key.clone(),
             other => panic!("no demo key {other}"),
         }
     }
