@@ -19,6 +19,7 @@ Examples:
   zpro members --role \"Organization Admin\" --json
   zpro invite ana@example.com li@example.com --role \"Organization Member\"
   zpro --org orbit-labs invitations --all
+  zpro doctor                                  when something looks wrong: what differs, and where
 
 Environment:
   ZENML_PRO_API_URL            the URL `login` uses without --url (default https://cloudapi.zenml.io)
@@ -130,6 +131,16 @@ pub enum Command {
     Teams(JsonFlag),
     /// List the organization's roles.
     Roles(JsonFlag),
+    /// Check how well this app and the server get along: connection, clock, sign-in, one small read of
+    /// each list, how the last sync read, and the server's published schema. Only reads. Exit 0 when all
+    /// is well, 1 when a check warns or fails, 3 when the server cannot be reached.
+    Doctor {
+        /// Check this API URL instead of the account's (no sign-in checks then).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 /// `--json` on a listing.

@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::Serialize;
 use uuid::Uuid;
 use zenml_pro_core::api::{ApiKey, Password};
-use zenml_pro_core::{AccountRecord, Core, CoreError, MemberQuery, SyncOptions, SyncProgress};
+use zenml_pro_core::{AccountRecord, Core, CoreError, DoctorStatus, MemberQuery, SyncOptions, SyncProgress};
 
 use crate::args::{Command, JsonFlag, LoginArgs, MembersArgs, OrgCommand, RoleCommand};
 use crate::output::{
@@ -62,6 +62,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Workspaces(f) => workspaces(ctx, f),
         Command::Teams(f) => teams(ctx, f),
         Command::Roles(f) => roles(ctx, f),
+        Command::Doctor { url, json } => doctor(ctx, url, json).await,
     }
 }
 
@@ -657,6 +658,49 @@ fn teams(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
             empty: "No teams.",
         },
     )
+}
+
+// ----- diagnostics -----
+
+async fn doctor(ctx: &mut Ctx<'_>, url: Option<String>, f: JsonFlag) -> Res {
+    let account = match url {
+        Some(_) => None,
+        None => ctx.account().ok().filter(|a| a.signed_in),
+    };
+    let base = match (&url, &account) {
+        (Some(u), _) => u.clone(),
+        (None, Some(a)) => a.base_url.clone(),
+        (None, None) => ctx.env.default_url.clone(),
+    };
+    let report = ctx.core.doctor(account.as_ref().map(|a| a.id.as_str()), &base).await?;
+    let code = match report.status {
+        DoctorStatus::Ok => EXIT_OK,
+        DoctorStatus::Problems => crate::EXIT_FAILURE,
+        DoctorStatus::Unreachable => crate::EXIT_OFFLINE,
+    };
+    if f.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;
+        say!(ctx.out, "{text}");
+        return Ok(code);
+    }
+    if report.status == DoctorStatus::Unreachable {
+        let why = report.checks.first().map_or(String::new(), |c| clean(&c.detail));
+        say!(ctx.err, "error: the server at {} cannot be reached: {why}", clean(&report.server));
+        return Ok(code);
+    }
+    say!(ctx.out, "Diagnostics of {}", clean(&report.server));
+    let rows: Vec<Vec<String>> = report
+        .checks
+        .iter()
+        .map(|c| vec![c.result.as_str().to_uppercase(), c.area.clone(), clean(&c.check), clean(&c.detail)])
+        .collect();
+    let _ = write!(ctx.out, "{}", table(&["RESULT", "AREA", "CHECK", "DETAIL"], &rows));
+    match report.status {
+        DoctorStatus::Ok => say!(ctx.out, "All is well."),
+        _ => say!(ctx.out, "Some checks warn or fail (see above); the app copes with what it can."),
+    }
+    Ok(code)
 }
 
 fn roles(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {

@@ -72,3 +72,35 @@ async fn a_custom_role_that_may_invite_can_invite_from_zpro() {
         assert!(r.out.starts_with("sent    from.custom@acme-ml.example"), "{dialect}: {r:?}");
     }
 }
+
+/// `zpro doctor`: all ok against the default dialect (exit 0), the differences against the variant
+/// (exit 1, table and JSON), and exit 3 with one plain line for a server that cannot be reached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_all_is_well_reports_differences_and_knows_unreachable() {
+    let h = Harness::start().await;
+    h.login_and_sync("admin").await;
+    let ok = h.run(&["doctor"]).await;
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(ok.out.contains("RESULT") && ok.out.trim_end().ends_with("All is well."), "{ok:?}");
+    assert!(!ok.out.contains("WARN") && !ok.out.contains("FAIL"), "{ok:?}");
+
+    let h = Harness::with(EmulatorConfig { port: 0, dialect: Dialect::Variant, ..Default::default() }).await;
+    h.login_and_sync("admin").await;
+    let table = h.run(&["doctor"]).await;
+    assert_eq!(table.code, 1, "{table:?}");
+    assert!(table.out.contains("WARN") && table.out.contains("`member_role.name`"), "{table:?}");
+    let json = h.run(&["doctor", "--json"]).await;
+    assert_eq!(json.code, 1);
+    let report = json.json();
+    assert_eq!(report["status"], "problems");
+    assert!(report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["result"] == "warn" && c["area"] == "schema"));
+
+    let gone = h.run(&["doctor", "--url", "http://127.0.0.1:9"]).await;
+    assert_eq!(gone.code, 3, "{gone:?}");
+    assert!(gone.err.starts_with("error: the server at http://127.0.0.1:9 cannot be reached"), "{gone:?}");
+    assert_eq!(gone.err.lines().count(), 1);
+}

@@ -138,6 +138,17 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// The answer to [`ApiClient::probe`].
+#[derive(Clone, Debug)]
+pub struct Probe {
+    pub status: u16,
+    /// The server's clock, from its `Date` header.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    pub elapsed: Duration,
+    /// The body, when it is JSON.
+    pub json: Option<Value>,
+}
+
 /// One page request: `offset` and `limit` query parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -560,6 +571,32 @@ impl ApiClient {
         } else {
             uri.to_owned()
         }
+    }
+
+    /// One plain `GET` of `path` (no token, no retries), for diagnostics: the status, the server's
+    /// `Date` header, how long it took, and the body when it is JSON.
+    pub async fn probe(&self, path: &[&str]) -> Result<Probe> {
+        let path: Vec<String> = path.iter().map(|s| (*s).to_owned()).collect();
+        let url = self.url_for(&path)?;
+        let started = Instant::now();
+        let response = self
+            .inner
+            .http
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| network_error(&e))?;
+        let status = response.status().as_u16();
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .map(|d| d.with_timezone(&chrono::Utc));
+        let body = response.bytes().await.map_err(|e| network_error(&e))?;
+        let elapsed = started.elapsed();
+        Ok(Probe { status, date, elapsed, json: serde_json::from_slice(&body).ok() })
     }
 
     /// What paging has learned about this server (its maximum `limit`, once found).

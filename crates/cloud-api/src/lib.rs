@@ -21,6 +21,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod openapi;
 pub mod secret;
 pub mod wire;
 
@@ -28,7 +29,7 @@ pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, Wor
 pub use auth::{device_user_agent, DevicePoll, API_KEY_GRANT, DEVICE_CODE_GRANT, SLOW_DOWN_STEP};
 pub use client::{
     default_user_agent, fetch_all, fetch_all_concurrent, fetch_pages, parse_base_url, smaller_limit,
-    ApiClient, ClientConfig, Page, PagingBounds, PagingMemory, RetryPolicy, DEFAULT_BASE_URL,
+    ApiClient, ClientConfig, Page, PagingBounds, PagingMemory, Probe, RetryPolicy, DEFAULT_BASE_URL,
 };
 pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
 pub use models::*;

@@ -281,7 +281,7 @@ pub struct OrganizationUpdate {
     pub logo_url: Option<String>,
 }
 
-spec!(pub MEMBER_ROLE_SPEC, "member_role", ["role_id", "role" => ROLE_REF_SPEC, "name", "level", "via_team"]);
+spec!(pub MEMBER_ROLE_SPEC, "member_role", ["role_id", "name", "level", "via_team"] alt ["role" => ROLE_REF_SPEC]);
 
 /// The role a member holds, as listed in a member row [P]. The server may leave out the name (section
 /// 6): sync fills it in from the organization's roles by `role_id`.
@@ -327,9 +327,8 @@ impl Wire for MemberRole {
 }
 
 spec!(pub MEMBER_ROW_SPEC, "member_row", [
-    "user" => USER_SPEC, "service_account" => USER_SPEC, "team" => TEAM_SPEC,
-    "invitation" => INVITATION_SPEC, "roles" => MEMBER_ROLE_SPEC,
-]);
+    "user" => USER_SPEC, "team" => TEAM_SPEC, "invitation" => INVITATION_SPEC, "roles" => MEMBER_ROLE_SPEC,
+] alt ["service_account" => USER_SPEC]);
 
 /// One row of `GET /organizations/{id}/members` [P]: a user (or service account), a team, or a pending
 /// invitation, with the roles it holds.
@@ -388,9 +387,9 @@ impl Wire for RoleRef {
 }
 
 spec!(pub INVITATION_SPEC, "invitation", [
-    "id", "email", "organization_id", "role" => ROLE_REF_SPEC, "roles" => ROLE_REF_SPEC,
-    "inviter" => USER_SPEC, "status", "created", "expires",
-]);
+    "id", "email", "organization_id", "role" => ROLE_REF_SPEC, "inviter" => USER_SPEC, "status", "created",
+    "expires",
+] alt ["roles" => ROLE_REF_SPEC]);
 
 /// An invitation [C: id, email; the rest P]. Since control plane 0.13 an invitation may carry several
 /// roles (`roles`); older servers send one (`role`). Both are read: `roles` holds every role, `role`

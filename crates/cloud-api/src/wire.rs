@@ -115,6 +115,8 @@ pub struct FieldSpec {
     pub name: &'static str,
     /// The model of the nested record (or of each item of a nested list), if it is one.
     pub nested: Option<&'static ModelSpec>,
+    /// Another shape a server may send instead of a main field (read when present, not expected).
+    pub alternate: bool,
 }
 
 impl ModelSpec {
@@ -123,12 +125,21 @@ impl ModelSpec {
     }
 }
 
-/// Declares a [`ModelSpec`]: `spec!(NAME, "name", ["id", "name", "owner" => USER])`.
+/// Declares a [`ModelSpec`]: `spec!(NAME, "name", ["id", "name", "owner" => USER] alt ["owner_id"])`;
+/// the fields after `alt` are other shapes a server may send instead, read when present.
 macro_rules! spec {
-    ($vis:vis $ident:ident, $name:literal, [$($field:literal $(=> $nested:ident)?),* $(,)?]) => {
+    (
+        $vis:vis $ident:ident, $name:literal, [$($field:literal $(=> $nested:ident)?),* $(,)?]
+        $(alt [$($alt:literal $(=> $anested:ident)?),* $(,)?])?
+    ) => {
         $vis static $ident: $crate::wire::ModelSpec = $crate::wire::ModelSpec {
             name: $name,
-            fields: &[$($crate::wire::FieldSpec { name: $field, nested: spec!(@nested $($nested)?) }),*],
+            fields: &[
+                $($crate::wire::FieldSpec { name: $field, nested: spec!(@nested $($nested)?), alternate: false },)*
+                $($($crate::wire::FieldSpec {
+                    name: $alt, nested: spec!(@nested $($anested)?), alternate: true,
+                },)*)?
+            ],
         };
     };
     (@nested) => { None };

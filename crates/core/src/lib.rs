@@ -13,6 +13,8 @@
 //! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
 //! - [`writes`]: invitations, roles, members and organization settings, checked before any request.
+//! - [`doctor`]: how well the app and a server get along ([`Core::doctor`], for `zpro doctor` and the
+//!   Diagnostics page).
 //! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
 //!
 //! Sync, reads and writes talk to the server through `zenml-cloud-api` and keep the
@@ -24,6 +26,7 @@
 //! the server, never a reason to fail.
 
 pub mod cache;
+pub mod doctor;
 pub mod error;
 pub mod keyring;
 pub mod paths;
@@ -37,6 +40,7 @@ pub use cache::{
     account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind,
     MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
 };
+pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};

@@ -1,0 +1,459 @@
+//! The compatibility doctor: how well the app and one server get along, for `zpro doctor` and the
+//! window's Diagnostics page (one function, two faces).
+//!
+//! It checks, without writing anything: that the server answers (and how fast, over what), its clock
+//! against ours, the sign-in, one small read of each list the app syncs (what reading noticed), how
+//! each list of the active organization read in the last sync, and — when the server publishes
+//! `/openapi.json` — whether it has every route, method and query parameter the app uses, declares
+//! every field the app reads, and the largest page it takes (which paging then uses).
+//!
+//! A report never holds a token, key, email address or name: only routes as templates, field names,
+//! counts, times and the server's URL.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+use zenml_cloud_api::openapi::{check_document, FindingKind};
+use zenml_cloud_api::{InvitationFilter, Listing, Page, ReadNotes, RoleFilter, WorkspaceFilter};
+
+use crate::cache::{entity, SyncOutcome};
+use crate::error::{CoreError, ErrorCode, Result};
+use crate::service::Core;
+
+/// Clocks further apart than this make expiry times unreliable.
+const CLOCK_SKEW_LIMIT: Duration = Duration::from_secs(60);
+
+/// How one check came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    Ok,
+    /// Worth knowing; not a problem.
+    Info,
+    /// Something differs from what the app expects; it copes, but say so.
+    Warn,
+    /// Something does not work.
+    Fail,
+}
+
+impl CheckResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DoctorCheck {
+    /// `connection`, `clock`, `sign-in`, `read`, `last sync`, `schema`.
+    pub area: String,
+    /// What was checked: `reachable`, `GET /organizations/{id}/members`, …
+    pub check: String,
+    pub result: CheckResult,
+    /// One plain sentence.
+    pub detail: String,
+}
+
+/// The verdict of the whole report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoctorStatus {
+    /// Every check is ok (or only informative).
+    Ok,
+    /// Some check warns or fails.
+    Problems,
+    /// The server could not be reached at all.
+    Unreachable,
+}
+
+/// What the doctor found about one server.
+#[derive(Clone, Debug, Serialize)]
+pub struct DoctorReport {
+    pub server: String,
+    pub status: DoctorStatus,
+    pub checked_at: DateTime<Utc>,
+    pub checks: Vec<DoctorCheck>,
+}
+
+impl DoctorReport {
+    /// The report as plain text, one check a line, to copy into a message.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "ZenML Pro Desktop {} — diagnostics of {} at {}\nstatus: {}\n",
+            env!("CARGO_PKG_VERSION"),
+            self.server,
+            self.checked_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            match self.status {
+                DoctorStatus::Ok => "all is well",
+                DoctorStatus::Problems => "some checks warn or fail",
+                DoctorStatus::Unreachable => "the server could not be reached",
+            }
+        );
+        for c in &self.checks {
+            out.push_str(&format!("[{}] {} · {}: {}\n", c.result.as_str(), c.area, c.check, c.detail));
+        }
+        out
+    }
+}
+
+#[derive(Default)]
+struct Checks(Vec<DoctorCheck>);
+
+impl Checks {
+    fn add(&mut self, area: &str, check: impl Into<String>, result: CheckResult, detail: impl Into<String>) {
+        self.0.push(DoctorCheck { area: area.into(), check: check.into(), result, detail: detail.into() });
+    }
+}
+
+fn list(names: &std::collections::BTreeSet<String>) -> String {
+    names.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// Adds what reading noticed: rows left out and fields read as absent warn; unknown fields inform.
+fn notes_checks(checks: &mut Checks, area: &str, route: &str, notes: &ReadNotes) {
+    if notes.skipped > 0 {
+        let rows = if notes.skipped == 1 { "1 row".to_owned() } else { format!("{} rows", notes.skipped) };
+        checks.add(
+            area,
+            route,
+            CheckResult::Warn,
+            format!("{rows} could not be read ({})", list(&notes.skip_reasons)),
+        );
+    }
+    if !notes.mistyped.is_empty() {
+        checks.add(
+            area,
+            route,
+            CheckResult::Warn,
+            format!("fields of an unexpected shape, read as absent: {}", list(&notes.mistyped)),
+        );
+    }
+    if !notes.unknown.is_empty() {
+        checks.add(
+            area,
+            route,
+            CheckResult::Info,
+            format!("fields this app does not read (ignored): {}", list(&notes.unknown)),
+        );
+    }
+}
+
+/// Plain words for an error, without what the server said (it may name things).
+fn error_words(e: &CoreError) -> String {
+    match e.code {
+        ErrorCode::Offline => "the server did not answer".into(),
+        ErrorCode::Unauthorized => "not signed in, or the session was refused".into(),
+        ErrorCode::Forbidden => "refused to your role".into(),
+        ErrorCode::NotFound => "the server has no such route or record".into(),
+        ErrorCode::RateLimited => "the server is rate limiting".into(),
+        ErrorCode::InvalidInput => "the server refused the request's parameters".into(),
+        ErrorCode::Server => "the server failed or answered something unreadable".into(),
+        other => format!("failed ({})", other.as_str()),
+    }
+}
+
+impl Core {
+    /// Runs every check against `base_url`, signed in as `account_id` when given. Only reads.
+    pub async fn doctor(&self, account_id: Option<&str>, base_url: &str) -> Result<DoctorReport> {
+        let client = self.client(base_url)?;
+        let mut checks = Checks::default();
+        let report = |checks: Checks, status| DoctorReport {
+            server: client.base_url().to_owned(),
+            status,
+            checked_at: Utc::now(),
+            checks: checks.0,
+        };
+
+        // Connection, TLS, latency, clock.
+        let probe = match client.probe(&["openapi.json"]).await {
+            Ok(p) => p,
+            Err(e) => {
+                checks.add("connection", "reachable", CheckResult::Fail, CoreError::from(e).message);
+                return Ok(report(checks, DoctorStatus::Unreachable));
+            }
+        };
+        checks.add(
+            "connection",
+            "reachable",
+            CheckResult::Ok,
+            format!("answered in {} ms", probe.elapsed.as_millis()),
+        );
+        if client.base_url().starts_with("https://") {
+            checks.add(
+                "connection",
+                "encryption",
+                CheckResult::Ok,
+                "https, with a certificate this computer trusts",
+            );
+        } else {
+            checks.add(
+                "connection",
+                "encryption",
+                CheckResult::Info,
+                "plain http (allowed only on this computer)",
+            );
+        }
+        match probe.date {
+            Some(theirs) => {
+                let skew = Utc::now() - theirs;
+                let secs = skew.num_seconds();
+                let result = if secs.unsigned_abs() <= CLOCK_SKEW_LIMIT.as_secs() {
+                    CheckResult::Ok
+                } else {
+                    CheckResult::Warn
+                };
+                let detail = match secs {
+                    0 => "the server's clock agrees with this computer's".to_owned(),
+                    s if s > 0 => format!("the server's clock is {s} s behind this computer's"),
+                    s => format!("the server's clock is {} s ahead of this computer's", -s),
+                };
+                checks.add("clock", "clock skew", result, detail);
+            }
+            None => checks.add("clock", "clock skew", CheckResult::Info, "the server sends no Date header"),
+        }
+
+        // The published schema.
+        let document =
+            probe.json.filter(|d| probe.status == 200 && d.get("paths").is_some_and(|p| p.is_object()));
+        match &document {
+            Some(doc) => {
+                let base_path =
+                    url::Url::parse(client.base_url()).map(|u| u.path().to_owned()).unwrap_or_default();
+                let found = check_document(doc, &base_path);
+                let missing =
+                    found.findings.iter().filter(|f| f.kind != FindingKind::UndeclaredField).count();
+                if missing == 0 {
+                    checks.add(
+                        "schema",
+                        "routes",
+                        CheckResult::Ok,
+                        format!(
+                            "all {} routes the app uses exist, with every parameter it sends",
+                            found.routes_checked
+                        ),
+                    );
+                }
+                for f in &found.findings {
+                    let detail = match f.kind {
+                        FindingKind::MissingRoute => "the server's schema has no such route".to_owned(),
+                        FindingKind::MissingMethod => "the route exists but not with this method".to_owned(),
+                        FindingKind::UndeclaredParameter => {
+                            format!("the query parameter `{}` is not declared", f.name)
+                        }
+                        FindingKind::UndeclaredField => {
+                            format!(
+                                "`{}` is read by the app but not declared (read as absent when missing)",
+                                f.name
+                            )
+                        }
+                    };
+                    checks.add("schema", f.route.clone(), CheckResult::Warn, detail);
+                }
+                if !found.findings.iter().any(|f| f.kind == FindingKind::UndeclaredField) {
+                    checks.add("schema", "fields", CheckResult::Ok, "every field the app reads is declared");
+                }
+                match found.limit_max {
+                    Some(max) => {
+                        client.paging().set_cap(max.min(u64::from(u32::MAX)) as u32);
+                        checks.add(
+                            "schema",
+                            "page size",
+                            CheckResult::Info,
+                            format!("lists take at most {max} rows a page; paging asks for at most that"),
+                        );
+                    }
+                    None => checks.add(
+                        "schema",
+                        "page size",
+                        CheckResult::Info,
+                        "the schema sets no maximum page size",
+                    ),
+                }
+            }
+            None => checks.add(
+                "schema",
+                "openapi.json",
+                CheckResult::Info,
+                format!(
+                    "the server publishes no schema (HTTP {}); routes and fields were not compared",
+                    probe.status
+                ),
+            ),
+        }
+
+        // Sign-in and reads.
+        let Some(account_id) = account_id else {
+            checks.add("sign-in", "account", CheckResult::Warn, "not signed in: sign in to check the reads");
+            return Ok(self.finish(report(checks, DoctorStatus::Ok)));
+        };
+        let account = self.account(account_id)?;
+        match account.token_expires_at {
+            Some(at) if at > Utc::now() => checks.add(
+                "sign-in",
+                "session",
+                CheckResult::Ok,
+                format!("valid until {}", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            ),
+            Some(_) => checks.add(
+                "sign-in",
+                "session",
+                CheckResult::Info,
+                "expired; renewed from the stored key when there is one",
+            ),
+            None => {
+                checks.add("sign-in", "session", CheckResult::Info, "the server gave the session no expiry")
+            }
+        }
+        match self
+            .authed(account_id, |c, t| async move {
+                c.read_noted::<zenml_cloud_api::User>(&t, &["users", "me"], &[]).await
+            })
+            .await
+        {
+            Ok((_, notes)) => {
+                checks.add(
+                    "sign-in",
+                    "GET /users/me",
+                    CheckResult::Ok,
+                    "signed in; the server knows who you are",
+                );
+                notes_checks(&mut checks, "read", "GET /users/me", &notes);
+            }
+            Err(e) => {
+                checks.add("sign-in", "GET /users/me", CheckResult::Fail, error_words(&e));
+                return Ok(self.finish(report(checks, DoctorStatus::Ok)));
+            }
+        }
+        let first = Page::first(1);
+        let orgs = self.authed(account_id, |c, t| async move { c.list_organizations(&t, first).await }).await;
+        let listed_org = self
+            .read_check(&mut checks, "GET /organizations", orgs)
+            .and_then(|l| l.items.first().map(|o| o.id));
+        let org_id = self.active_organization(account_id)?.or(listed_org);
+        if let Some(org) = org_id {
+            let id = org.to_string();
+            let one = self
+                .authed(account_id, |c, t| {
+                    let id = id.clone();
+                    async move {
+                        c.read_noted::<zenml_cloud_api::Organization>(&t, &["organizations", &id], &[]).await
+                    }
+                })
+                .await;
+            match one {
+                Ok((_, notes)) => {
+                    checks.add("read", "GET /organizations/{id}", CheckResult::Ok, "read");
+                    notes_checks(&mut checks, "read", "GET /organizations/{id}", &notes);
+                }
+                Err(e) => checks.add("read", "GET /organizations/{id}", CheckResult::Fail, error_words(&e)),
+            }
+            let r = self.authed(account_id, |c, t| async move { c.list_members(&t, org, first).await }).await;
+            self.read_check(&mut checks, "GET /organizations/{id}/members", r);
+            let filter = InvitationFilter::default();
+            let r = self
+                .authed(account_id, |c, t| {
+                    let filter = filter.clone();
+                    async move { c.list_invitations(&t, org, &filter, first).await }
+                })
+                .await;
+            self.read_check(&mut checks, "GET /organizations/{id}/invitations", r);
+            let r = self
+                .authed(account_id, |c, t| async move {
+                    c.list_roles(&t, org, &RoleFilter::default(), first).await
+                })
+                .await;
+            self.read_check(&mut checks, "GET /organizations/{id}/roles", r);
+            let r = self.authed(account_id, |c, t| async move { c.list_teams(&t, org, first).await }).await;
+            self.read_check(&mut checks, "GET /organizations/{id}/teams", r);
+            let ws = WorkspaceFilter { organization_id: Some(org), ..Default::default() };
+            let r = self
+                .authed(account_id, |c, t| {
+                    let ws = ws.clone();
+                    async move { c.list_workspaces(&t, &ws, first).await }
+                })
+                .await;
+            self.read_check(&mut checks, "GET /workspaces", r);
+            self.last_sync_checks(&mut checks, account_id, org)?;
+        } else {
+            checks.add(
+                "read",
+                "organizations",
+                CheckResult::Info,
+                "you belong to no organization: nothing more to read",
+            );
+        }
+        Ok(self.finish(report(checks, DoctorStatus::Ok)))
+    }
+
+    /// The verdict from the checks.
+    fn finish(&self, mut r: DoctorReport) -> DoctorReport {
+        if r.status == DoctorStatus::Ok && r.checks.iter().any(|c| c.result >= CheckResult::Warn) {
+            r.status = DoctorStatus::Problems;
+        }
+        r
+    }
+
+    fn read_check<T>(
+        &self,
+        checks: &mut Checks,
+        route: &str,
+        read: Result<Listing<T>>,
+    ) -> Option<Listing<T>> {
+        match read {
+            Ok(listing) => {
+                checks.add("read", route, CheckResult::Ok, "read");
+                notes_checks(checks, "read", route, &listing.notes);
+                Some(listing)
+            }
+            Err(e) if e.code == ErrorCode::Forbidden => {
+                checks.add(
+                    "read",
+                    route,
+                    CheckResult::Info,
+                    "not visible to your role (the server answered 403)",
+                );
+                None
+            }
+            Err(e) => {
+                checks.add("read", route, CheckResult::Fail, error_words(&e));
+                None
+            }
+        }
+    }
+
+    /// How each list of the organization read in the last sync.
+    fn last_sync_checks(&self, checks: &mut Checks, account_id: &str, org: Uuid) -> Result<()> {
+        let states = self.with_cache(|c| c.sync_states(account_id))?;
+        let mine: Vec<_> =
+            states.iter().filter(|s| s.org_id == Some(org) && s.entity != entity::ORGANIZATION).collect();
+        if mine.is_empty() {
+            checks.add(
+                "last sync",
+                "lists",
+                CheckResult::Info,
+                "the active organization has not been synced yet",
+            );
+            return Ok(());
+        }
+        for s in mine {
+            let what = format!("{} of the active organization", s.entity);
+            if let SyncOutcome::Error(_) = s.outcome {
+                checks.add("last sync", what.clone(), CheckResult::Warn, "the last sync of this list failed");
+            }
+            if s.read.hidden {
+                checks.add("last sync", what.clone(), CheckResult::Info, "not visible to your role");
+            } else if s.read.notes.is_clean() && s.outcome == SyncOutcome::Ok {
+                checks.add("last sync", what.clone(), CheckResult::Ok, "read fully");
+            }
+            notes_checks(checks, "last sync", &what, &s.read.notes);
+        }
+        Ok(())
+    }
+}
