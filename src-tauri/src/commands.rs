@@ -192,3 +192,13 @@ pub async fn open_in_dashboard(
 ) -> R<String> {
     app.open_in_dashboard(org, workspace).await
 }
+
+#[tauri::command]
+pub async fn diagnostics(app: State<'_, App>) -> R<DiagnosticsView> {
+    app.diagnostics().await
+}
+
+#[tauri::command]
+pub async fn open_log_folder(app: State<'_, App>) -> R<String> {
+    app.open_log_folder().await
+}

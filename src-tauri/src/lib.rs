@@ -74,6 +74,10 @@ impl<R: Runtime> UrlOpener for TauriOpener<R> {
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.0.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
     }
+
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        self.0.opener().open_path(path.to_string_lossy(), None::<&str>).map_err(|e| e.to_string())
+    }
 }
 
 /// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
@@ -97,6 +101,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::switch_account,
             commands::sync_now,
             commands::ui_painted,
+            commands::diagnostics,
+            commands::open_log_folder,
             commands::list_organizations,
             commands::switch_organization,
             commands::organization_overview,
@@ -208,13 +214,7 @@ pub fn prepare_environment() {
 
 /// The program.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    let _log = zenml_pro_app::logging::init("zenml-pro-desktop", "info");
     let demo = demo_flag(std::env::args()) || zenml_pro_app::demo_requested_by_env();
     let config = match AppConfig::from_env(demo) {
         Ok(c) => c,

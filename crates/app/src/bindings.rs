@@ -47,6 +47,7 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
             RoleListView,
             InviteOutcomeView,
             SyncReportView,
+            DiagnosticsView,
             AppEvent,
             DesktopSettings,
             IpcError,

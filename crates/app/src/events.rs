@@ -81,6 +81,8 @@ pub trait EventSink: Send + Sync + 'static {
 /// Opens a URL in the user's browser (the shell does it through its opener plugin).
 pub trait UrlOpener: Send + Sync + 'static {
     fn open_url(&self, url: &str) -> Result<(), String>;
+    /// Opens a folder of this computer in the file manager.
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String>;
 }
 
 /// An [`EventSink`] and [`UrlOpener`] that records what it is given (for tests, and for running the
@@ -120,6 +122,12 @@ impl EventSink for Recorder {
 impl UrlOpener for Recorder {
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.urls.lock().unwrap_or_else(|p| p.into_inner()).push(url.to_owned());
+        Ok(())
+    }
+
+    /// Recorded among the URLs as `file://<path>`.
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        self.urls.lock().unwrap_or_else(|p| p.into_inner()).push(format!("file://{}", path.display()));
         Ok(())
     }
 }

@@ -41,3 +41,4 @@ pub use service::{
 };
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
+pub use zenml_pro_core::logging;

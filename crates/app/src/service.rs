@@ -89,6 +89,20 @@ impl AppConfig {
 }
 
 /// Whether the environment asks for demo mode (`ZENML_PRO_DESKTOP_DEMO=1` or `true`).
+/// The environment variable choosing the demo server's dialect (`default` or `variant`), so the demo
+/// can show the app against the other shapes a real server may have.
+pub const DEMO_DIALECT_ENV: &str = "ZENML_PRO_DESKTOP_DEMO_DIALECT";
+
+fn demo_dialect() -> zenml_pro_emulator::Dialect {
+    match std::env::var(DEMO_DIALECT_ENV) {
+        Err(_) => zenml_pro_emulator::Dialect::Default,
+        Ok(v) => v.trim().parse().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "unknown demo dialect; using the default one");
+            zenml_pro_emulator::Dialect::Default
+        }),
+    }
+}
+
 pub fn demo_requested_by_env() -> bool {
     std::env::var(DEMO_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
@@ -510,10 +524,14 @@ impl App {
         if let Some(old) = demo.take() {
             old.emulator.shutdown().await;
         }
-        let emulator =
-            zenml_pro_emulator::start(EmulatorConfig { port: 0, auto_approve: true, ..Default::default() })
-                .await
-                .map_err(|e| IpcError::internal(format!("the demo server could not start: {e}")))?;
+        let emulator = zenml_pro_emulator::start(EmulatorConfig {
+            port: 0,
+            auto_approve: true,
+            dialect: demo_dialect(),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| IpcError::internal(format!("the demo server could not start: {e}")))?;
         let key = ApiKey::new(emulator.credentials().multi_org.key.clone());
         // The demo account's id, known before signing in, so its secrets go to memory from the start.
         let client = self.core().client(&emulator.base_url())?;
@@ -795,6 +813,28 @@ impl App {
         self.core().update_organization(&account.id, org_id, name, description).await?;
         self.changed(&account.id, Some(org_id));
         self.org_view(&account.id, org_id)
+    }
+
+    /// The doctor's report on the active account's server (or the default API URL when no account is
+    /// signed in), and where the log files are. Only reads from the server.
+    pub async fn diagnostics(&self) -> IpcResult<DiagnosticsView> {
+        let account = self.core().active_account()?.filter(|a| a.signed_in);
+        let base = account.as_ref().map_or_else(|| self.default_api_url.clone(), |a| a.base_url.clone());
+        let report = self.core().doctor(account.as_ref().map(|a| a.id.as_str()), &base).await?;
+        Ok(DiagnosticsView::new(&report, zenml_pro_core::logging::log_dir().as_deref()))
+    }
+
+    /// Opens the folder of the log files in the file manager; returns its path.
+    pub async fn open_log_folder(&self) -> IpcResult<String> {
+        let dir = zenml_pro_core::logging::log_dir().ok_or_else(|| {
+            IpcError::internal("this computer has no place for log files (no home directory)")
+        })?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| IpcError::internal(format!("could not create {}: {e}", dir.display())))?;
+        self.opener
+            .open_path(&dir)
+            .map_err(|e| IpcError::internal(format!("could not open the folder: {e}")))?;
+        Ok(dir.display().to_string())
     }
 
     /// Opens the organization's (or one of its workspaces') page of the web dashboard in the browser.

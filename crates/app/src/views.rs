@@ -433,6 +433,58 @@ listing!(
     RoleView
 );
 
+/// One line of the Diagnostics page.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DiagnosticCheckView {
+    /// `connection`, `clock`, `schema`, `sign-in`, `read`, `last sync`.
+    pub area: String,
+    pub check: String,
+    /// `ok`, `info`, `warn` or `fail`.
+    pub result: String,
+    pub detail: String,
+}
+
+/// The Diagnostics page: the doctor's report on the active account's server, and where the log is.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DiagnosticsView {
+    pub server: String,
+    /// `ok`, `problems` or `unreachable`.
+    pub status: String,
+    pub checked_at: String,
+    pub checks: Vec<DiagnosticCheckView>,
+    /// The report as plain text, for "Copy report": no token, key, email or name in it.
+    pub text: String,
+    /// The folder of the log files; null when there is none.
+    pub log_dir: Option<String>,
+}
+
+impl DiagnosticsView {
+    pub fn new(r: &zenml_pro_core::DoctorReport, log_dir: Option<&std::path::Path>) -> Self {
+        Self {
+            server: r.server.clone(),
+            status: match r.status {
+                zenml_pro_core::DoctorStatus::Ok => "ok",
+                zenml_pro_core::DoctorStatus::Problems => "problems",
+                zenml_pro_core::DoctorStatus::Unreachable => "unreachable",
+            }
+            .to_owned(),
+            checked_at: iso(r.checked_at),
+            checks: r
+                .checks
+                .iter()
+                .map(|c| DiagnosticCheckView {
+                    area: c.area.clone(),
+                    check: c.check.clone(),
+                    result: c.result.as_str().to_owned(),
+                    detail: c.detail.clone(),
+                })
+                .collect(),
+            text: r.to_text(),
+            log_dir: log_dir.map(|d| d.display().to_string()),
+        }
+    }
+}
+
 /// What happened to one email of an invitation batch.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct InviteOutcomeView {

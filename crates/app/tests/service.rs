@@ -426,3 +426,22 @@ async fn the_demo_keeps_its_secrets_out_of_the_keyring() {
     e.app.shutdown().await;
     emu.shutdown().await;
 }
+
+/// The Diagnostics page's command: the doctor's report on the demo server (all well), a text to copy
+/// without the demo account's email, and the log folder opened through the opener.
+#[tokio::test]
+async fn diagnostics_report_on_the_server_and_open_the_log_folder() {
+    let e = env();
+    std::env::set_var(zenml_pro_core::logging::LOG_DIR_ENV, e.dir.path().join("logs"));
+    let account = e.app.start_demo().await.expect("demo starts");
+    let d = e.app.diagnostics().await.unwrap();
+    assert_eq!(d.server, account.base_url);
+    assert_eq!(d.status, "ok", "{:#?}", d.checks);
+    assert!(d.checks.iter().any(|c| c.area == "schema" && c.result == "ok"));
+    let email = account.email.clone().unwrap();
+    assert!(!d.text.contains(&email) && !d.text.contains('@'), "{}", d.text);
+    assert_eq!(d.log_dir.as_deref(), Some(e.dir.path().join("logs").to_str().unwrap()));
+    let opened = e.app.open_log_folder().await.unwrap();
+    assert!(e.rec.urls().contains(&format!("file://{opened}")), "{:?}", e.rec.urls());
+    assert!(e.dir.path().join("logs").is_dir());
+}

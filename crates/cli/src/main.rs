@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use tracing_subscriber::EnvFilter;
 use zenml_pro_cli::{run, CliEnv, EXIT_FAILURE};
 use zenml_pro_core::{api::DEFAULT_BASE_URL, ClientSettings, OsKeyring};
 
@@ -10,10 +9,7 @@ use zenml_pro_core::{api::DEFAULT_BASE_URL, ClientSettings, OsKeyring};
 const API_URL_ENV: &str = "ZENML_PRO_API_URL";
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
-        .init();
+    let log = zenml_pro_core::logging::init("zpro", "warn");
     let data_dir = match zenml_pro_core::data_dir() {
         Ok(d) => d,
         Err(e) => {
@@ -42,5 +38,7 @@ fn main() {
     let code =
         runtime.block_on(run(std::env::args_os(), env, &mut std::io::stdout(), &mut std::io::stderr()));
     drop(runtime);
+    // `exit` runs no destructors: flush the log file first.
+    drop(log);
     std::process::exit(code);
 }

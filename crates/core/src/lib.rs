@@ -5,6 +5,7 @@
 //! - [`cache`]: the SQLite offline cache — accounts (no secrets), organizations and their workspaces,
 //!   members, invitations, roles and teams, the active organization per account and the sync state. Every
 //!   read is stamped with when its data was fetched.
+//! - [`logging`]: stderr and a rotating log file in the platform's log directory (no secret in it).
 //! - [`paths`]: where the data lives. **`ZENML_PRO_DESKTOP_DATA_DIR`** moves the data directory (and so
 //!   the cache, `<dir>/cache.sqlite3`); by default it is the platform's app-data directory.
 //!
@@ -29,6 +30,7 @@ pub mod cache;
 pub mod doctor;
 pub mod error;
 pub mod keyring;
+pub mod logging;
 pub mod paths;
 pub mod reads;
 pub mod service;

@@ -9,6 +9,7 @@ import type {
   AppStateView,
   DesktopSettings,
   DeviceLoginView,
+  DiagnosticsView,
   InvitationListView,
   InvitationView,
   InviteOutcomeView,
@@ -166,4 +167,16 @@ export function updateOrganization(
 /** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
 export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
   return invoke<string>("open_in_dashboard", { org, workspace });
+}
+
+// ----- diagnostics -----
+
+/** The doctor's report on the active account's server (only reads), and where the log files are. */
+export function diagnostics(): Promise<DiagnosticsView> {
+  return invoke<DiagnosticsView>("diagnostics");
+}
+
+/** Opens the folder of the log files in the file manager; resolves to its path. */
+export function openLogFolder(): Promise<string> {
+  return invoke<string>("open_log_folder");
 }

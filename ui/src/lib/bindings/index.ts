@@ -6,6 +6,8 @@ export type { AppStateView } from "./AppStateView";
 export type { AuthMethodView } from "./AuthMethodView";
 export type { DesktopSettings } from "./DesktopSettings";
 export type { DeviceLoginView } from "./DeviceLoginView";
+export type { DiagnosticCheckView } from "./DiagnosticCheckView";
+export type { DiagnosticsView } from "./DiagnosticsView";
 export type { ErrorCode } from "./ErrorCode";
 export type { FieldMessage } from "./FieldMessage";
 export type { InvitationListView } from "./InvitationListView";
