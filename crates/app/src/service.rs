@@ -76,7 +76,7 @@ impl AppConfig {
         Ok(Self {
             data_dir,
             secrets,
-            client: ClientSettings::default(),
+            client: ClientSettings::from_env(),
             default_api_url: env(API_URL_ENV, DEFAULT_BASE_URL),
             dashboard_url: env(DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL).trim_end_matches('/').to_owned(),
             demo,

@@ -25,7 +25,7 @@ fn main() {
         data_dir,
         secrets: Arc::new(OsKeyring::new()),
         default_url,
-        client: ClientSettings::default(),
+        client: ClientSettings::from_env(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

@@ -47,7 +47,7 @@ pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
-pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin};
+pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
 pub use sync::{SyncFailure, SyncOptions, SyncProgress, SyncReport};
 pub use tokio_util::sync::CancellationToken;
 pub use writes::{known_to_lack, InviteOutcome, BUILT_IN_ORG_ROLES, MANAGING_ROLES};

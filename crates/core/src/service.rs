@@ -48,6 +48,26 @@ impl Default for ClientSettings {
     }
 }
 
+/// The environment variable that sets the page size of list requests (1 to 1000; default 100).
+pub const PAGE_SIZE_ENV: &str = "ZENML_PRO_DESKTOP_PAGE_SIZE";
+
+impl ClientSettings {
+    /// The defaults, with the page size from [`PAGE_SIZE_ENV`] when it is set to a number from 1 to
+    /// 1000 (anything else is ignored with a warning).
+    pub fn from_env() -> Self {
+        let mut s = Self::default();
+        if let Ok(raw) = std::env::var(PAGE_SIZE_ENV) {
+            match raw.trim().parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => s.page_size = n,
+                _ => {
+                    tracing::warn!(value = %raw, "{PAGE_SIZE_ENV} must be a number from 1 to 1000; using {}", s.page_size)
+                }
+            }
+        }
+        s
+    }
+}
+
 /// What [`Core::open`] needs.
 pub struct CoreOptions {
     /// Where the cache lives (see [`crate::paths::data_dir`]).
@@ -405,5 +425,23 @@ impl Core {
     /// Whether a core error means the server was unreachable.
     pub fn is_offline(e: &CoreError) -> bool {
         e.code == ErrorCode::Offline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page size is a setting: the variable sets it, a value out of range leaves the default.
+    #[test]
+    fn the_page_size_comes_from_the_environment_within_bounds() {
+        std::env::set_var(PAGE_SIZE_ENV, "50");
+        assert_eq!(ClientSettings::from_env().page_size, 50);
+        for bad in ["0", "5000", "many"] {
+            std::env::set_var(PAGE_SIZE_ENV, bad);
+            assert_eq!(ClientSettings::from_env().page_size, 100, "{bad}");
+        }
+        std::env::remove_var(PAGE_SIZE_ENV);
+        assert_eq!(ClientSettings::from_env().page_size, 100);
     }
 }
