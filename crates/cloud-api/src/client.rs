@@ -304,7 +304,11 @@ where
 
 /// Fetches every page of a list whose server gives no total count, and adapts to how the server pages:
 /// - it asks for `limit` rows a page (or the server's known cap); once a page comes back full it asks
-///   for up to `concurrency` pages at once, in order;
+///   for `concurrency` pages at once, in order, and twice as many each time a whole round comes back
+///   full, up to 32 at once (or `concurrency`, if larger): a long list costs a few rounds rather than
+///   one per `concurrency` pages, a short one costs what it did, and the waste at the end (empty pages
+///   asked for past the end) stays below one round. `concurrency` 1 pages strictly one after another;
+///   no round asks for more pages than `bounds` could still take;
 /// - a 422 that names `limit` makes it ask again with the maximum the message states (or half), and
 ///   `memory` keeps that for the server's other lists;
 /// - it stops on an empty page or a short one. A short page as long as a plausible cap (a multiple of
@@ -325,10 +329,16 @@ where
     F: FnMut(Page) -> Fut,
     Fut: Future<Output = Result<Vec<T>>>,
 {
+    // The most pages one round asks for, once a list has proved long.
+    const MAX_BATCH: usize = 32;
+    let concurrency = concurrency.max(1);
+    let max_batch = if concurrency == 1 { 1 } else { MAX_BATCH.max(concurrency) };
     let mut limit = memory.limit_for(limit);
     let mut all: Vec<T> = Vec::new();
     let mut offset = 0u64;
     let mut batch = 1usize;
+    // Pages the next round asks for, if the current one comes back full.
+    let mut next_batch = concurrency;
     let mut pages = 0usize;
     // Where the previous page starts in `all`, and how long it is.
     let mut previous: Option<(usize, usize)> = None;
@@ -349,6 +359,7 @@ where
                     memory.set_cap(smaller);
                     limit = smaller;
                     batch = 1;
+                    next_batch = concurrency;
                     continue;
                 }
                 None => return Err(e),
@@ -403,7 +414,17 @@ where
             }
             memory.prove(n);
         }
-        batch = if probing { 1 } else { concurrency.max(1) };
+        if probing {
+            // The page size changes: the list proves itself long again from one page.
+            batch = 1;
+            next_batch = concurrency;
+        } else {
+            // Enough to reach the page or row past the bounds, never more.
+            let to_bound = (bounds.max_pages + 1).saturating_sub(pages);
+            let rows_to_bound = bounds.max_rows.saturating_sub(all.len()) / (limit as usize).max(1) + 1;
+            batch = next_batch.min(to_bound).min(rows_to_bound).max(1);
+            next_batch = (next_batch * 2).min(max_batch);
+        }
     }
 }
 
@@ -891,7 +912,7 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(all, data, "in order, nothing repeated or lost");
-        // The first page alone, then 10..40, 50..80, 90..120: the page at 90 is short.
+        // The first page alone, then 10..40, then 50..120 (twice as many): the page at 90 is short.
         let calls = calls.into_inner().unwrap();
         assert_eq!(calls, vec![0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
         let small = fetch_all_concurrent(10, 4, |_| async { Ok(vec![1, 2, 3]) }).await.unwrap();
