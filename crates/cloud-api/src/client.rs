@@ -71,9 +71,10 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// `limit` used when paging through whole lists.
     pub page_size: u32,
-    /// Pages requested at once after a full first page (1 = strictly one after another). Lists have no
-    /// total count, so a long list costs one round trip per page; asking for the next few pages at
-    /// once cuts that chain, at the price of a few empty pages at the end.
+    /// Pages requested at once after a full first page (1 = strictly one after another); each later
+    /// round that comes back full asks for twice as many, up to 32. Lists have no total count, so a long
+    /// list would cost one round trip per page; asking for the next pages at once cuts that chain, at
+    /// the price of at most one round of empty pages past the end.
     pub page_concurrency: usize,
     /// When paging gives up on a list.
     pub paging_bounds: PagingBounds,
@@ -292,7 +293,8 @@ where
     fetch_pages(limit, 1, PagingBounds::default(), &PagingMemory::default(), fetch).await
 }
 
-/// Like [`fetch_all`], with up to `concurrency` pages asked for at once after a full first page.
+/// Like [`fetch_all`], with `concurrency` pages asked for at once after a full first page, and twice
+/// as many after each full round (up to 32).
 pub async fn fetch_all_concurrent<T, F, Fut>(limit: u32, concurrency: usize, fetch: F) -> Result<Vec<T>>
 where
     T: PartialEq,
@@ -1069,5 +1071,42 @@ mod tests {
         assert_eq!(smaller_limit(&other, 1000), None, "a 422 about another field is not about paging");
         let text = ApiError::from_status(400, br#"{"detail":"limit must be <= 50"}"#, None);
         assert_eq!(smaller_limit(&text, 100), Some(50));
+    }
+
+    /// Long lists take few rounds: after the first page, rounds ask for `concurrency` pages, then
+    /// twice as many each time a round comes back full, up to 32; the rows stay in order.
+    #[tokio::test]
+    async fn rounds_grow_as_a_list_proves_long() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let server = FakeList::new(10_000);
+        // A round is the requests made before any of them is awaited.
+        let polled = std::sync::Arc::new(AtomicBool::new(true));
+        let rounds = std::sync::Mutex::new(Vec::<usize>::new());
+        let all = fetch_pages(100, 4, PagingBounds::default(), &PagingMemory::default(), |p| {
+            let mut r = rounds.lock().unwrap();
+            if polled.swap(false, Ordering::SeqCst) {
+                r.push(0);
+            }
+            *r.last_mut().unwrap() += 1;
+            let page = server.page(p);
+            let polled = polled.clone();
+            async move {
+                polled.store(true, Ordering::SeqCst);
+                page.await
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(all, (0..10_000).collect::<Vec<_>>());
+        let rounds = rounds.into_inner().unwrap();
+        assert_eq!(rounds[..5], [1, 4, 8, 16, 32], "{rounds:?}");
+        assert!(rounds[5..].iter().all(|n| *n <= 32), "{rounds:?}");
+        assert!(rounds.len() <= 9, "101 pages in few rounds: {rounds:?}");
+        // One page after another when asked so.
+        let strict = FakeList::new(500);
+        fetch_pages(100, 1, PagingBounds::default(), &PagingMemory::default(), |p| strict.page(p))
+            .await
+            .unwrap();
+        assert_eq!(strict.limits().len(), 6);
     }
 }
