@@ -4,7 +4,7 @@ import { listen } from '@tauri-apps/api/event';
 import { APP_EVENT, commands, type AppEvent, type AppStateView, type DesktopSettings, type OrgView } from './api';
 import { errorCode, errorMessage } from './errors';
 
-export type Page = 'overview' | 'settings' | 'members' | 'invitations' | 'workspaces' | 'teams' | 'roles';
+export type Page = 'overview' | 'settings' | 'members' | 'invitations' | 'workspaces' | 'teams' | 'roles' | 'diagnostics';
 
 export const PAGES: { id: Page; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -14,6 +14,7 @@ export const PAGES: { id: Page; label: string }[] = [
   { id: 'workspaces', label: 'Workspaces' },
   { id: 'teams', label: 'Teams' },
   { id: 'roles', label: 'Roles' },
+  { id: 'diagnostics', label: 'Diagnostics' },
 ];
 
 interface SyncState {

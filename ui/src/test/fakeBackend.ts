@@ -1,16 +1,20 @@
 // A fake Rust side for the UI tests: answers every command of the IPC contract from demo data held in
-// memory, records each call, and lets a test emit `app-event`s or make a command fail with a code.
+// memory, records each call, and lets a test emit `app-event`s, make a command fail with a code, hide a
+// list from the user's role or leave rows of it out, and make the server unreachable for Diagnostics.
 import { vi } from 'vitest';
 import type {
   AppEvent,
   AppStateView,
   DesktopSettings,
+  DiagnosticCheckView,
+  DiagnosticsView,
   ErrorCode,
   InvitationView,
   MemberQueryView as MemberQuery,
   MemberView,
   OrgView,
   RoleView,
+  TeamView,
   WorkspaceView,
 } from '../lib/api';
 
@@ -70,14 +74,46 @@ function makeMembers(n: number): MemberView[] {
 
 const STATUSES: WorkspaceView['status'][] = ['not_initialized', 'pending', 'available', 'failed', 'deactivated', 'deleted'];
 
+const SERVER = 'http://127.0.0.1:1';
+
+/** The checks of a reachable server: most pass, one informs, one warns. */
+const CHECKS: DiagnosticCheckView[] = [
+  { area: 'connection', check: 'GET /health', result: 'ok', detail: 'answered in 12 ms' },
+  { area: 'clock', check: 'server time', result: 'info', detail: 'the server clock is 2 s ahead' },
+  { area: 'sign-in', check: 'GET /users/me', result: 'ok', detail: 'signed in' },
+  { area: 'read', check: 'GET /organizations/{id}/members', result: 'warn', detail: '1 row could not be read' },
+  { area: 'last sync', check: 'last sync', result: 'ok', detail: '3 organizations, 5 minutes ago' },
+];
+
+const UNREACHABLE: DiagnosticCheckView[] = [
+  { area: 'connection', check: 'GET /health', result: 'fail', detail: 'connection refused' },
+];
+
+function reportText(status: string, checks: DiagnosticCheckView[]): string {
+  return [`Server: ${SERVER}`, `Status: ${status}`, ...checks.map((c) => `${c.result} ${c.area} ${c.check}: ${c.detail}`)].join('\n');
+}
+
 export class FakeBackend {
   state!: AppStateView;
   orgs!: OrgView[];
   members!: MemberView[];
   invitations!: InvitationView[];
+  teams!: TeamView[];
+  roles!: RoleView[];
   canManage = true;
   myRoles = ['Organization Admin'];
   failures = new Map<string, { code: ErrorCode; message: string }>();
+  /** The list commands (`list_members`, …) whose list the server refuses to the user's role. */
+  hidden = new Set<string>();
+  /** Per list command, the rows the last sync could not read and left out. */
+  skipped = new Map<string, number>();
+  /** Diagnostics finds the server unreachable. */
+  unreachable = false;
+  /** Diagnostics does not answer until `releaseDiagnostics()` (a check that takes a while). */
+  holdDiagnostics = false;
+  private heldDiagnostics: (() => void)[] = [];
+  /** Where the log files are; null when there are none. */
+  logDir: string | null = '/tmp/app-logs';
   /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
   otherOrgs = new Map<string, OrgView[]>();
   desktop!: DesktopSettings;
@@ -107,6 +143,8 @@ export class FakeBackend {
       { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
       { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: null },
     ];
+    this.teams = [{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }];
+    this.roles = structuredClone(ROLES);
     this.canManage = true;
     this.myRoles = ['Organization Admin'];
     this.desktop = {
@@ -118,6 +156,12 @@ export class FakeBackend {
       notify_session_expiring: true,
     };
     this.failures.clear();
+    this.hidden.clear();
+    this.skipped.clear();
+    this.unreachable = false;
+    this.holdDiagnostics = false;
+    this.heldDiagnostics = [];
+    this.logDir = '/tmp/app-logs';
     this.otherOrgs.clear();
     this.deviceResolve = null;
     this.deviceReject = null;
@@ -147,12 +191,48 @@ export class FakeBackend {
     this.failures.set(command, { code, message });
   }
 
+  /** The server refuses the list of `command` (`list_members`, …) to the user's role. */
+  hide(command: string) {
+    this.hidden.add(command);
+  }
+
+  /** The last sync could not read `n` rows of the list of `command`. */
+  skip(command: string, n: number) {
+    this.skipped.set(command, n);
+  }
+
+  /** Answers the Diagnostics checks held so far (each with the report as of its call), oldest first
+   *  unless `newestFirst`. */
+  releaseDiagnostics(newestFirst = false) {
+    const held = this.heldDiagnostics;
+    this.heldDiagnostics = [];
+    (newestFirst ? held.reverse() : held).forEach((answer) => answer());
+  }
+
+  diagnostics(): DiagnosticsView {
+    const checks = this.unreachable ? UNREACHABLE : CHECKS;
+    const status = this.unreachable ? 'unreachable' : checks.some((c) => c.result === 'warn' || c.result === 'fail') ? 'problems' : 'ok';
+    return {
+      server: SERVER,
+      status,
+      checked_at: new Date().toISOString(),
+      checks: structuredClone(checks),
+      text: reportText(status, checks),
+      log_dir: this.logDir,
+    };
+  }
+
   private active(): OrgView {
     return this.orgs.find((o) => o.active)!;
   }
 
-  private listing<T>(items: T[]) {
-    return { items, fetched_at: FETCHED, stale: false, last_error: null };
+  /** The fields every list shares; a hidden list comes back empty. */
+  private listState(command: string) {
+    return { fetched_at: FETCHED, stale: false, last_error: null, hidden: this.hidden.has(command), skipped: this.skipped.get(command) ?? 0 };
+  }
+
+  private listing<T>(command: string, items: T[]) {
+    return { items: this.hidden.has(command) ? [] : items, ...this.listState(command) };
   }
 
   async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
@@ -216,7 +296,7 @@ export class FakeBackend {
       case 'sync_now':
         return { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
       case 'list_organizations':
-        return this.listing(structuredClone(this.orgs));
+        return { items: structuredClone(this.orgs), fetched_at: FETCHED, stale: false, last_error: null };
       case 'switch_organization': {
         const target = orgById(args.org);
         this.orgs = this.orgs.map((o) => ({ ...o, active: o.id === target.id }));
@@ -231,8 +311,8 @@ export class FakeBackend {
           can_see_billing: this.canManage,
           dashboard_url: 'http://127.0.0.1:1/dash',
           billing_url: 'http://127.0.0.1:1/billing',
-          member_count: this.members.length,
-          workspace_count: STATUSES.length,
+          member_count: this.hidden.has('list_members') ? null : this.members.length,
+          workspace_count: this.hidden.has('list_workspaces') ? null : STATUSES.length,
           fetched_at: FETCHED,
           stale: false,
           last_error: null,
@@ -242,21 +322,22 @@ export class FakeBackend {
         const q = args.query as MemberQuery;
         const offset = q.offset ?? 0;
         const limit = q.limit ?? 100;
-        let rows = this.members;
+        let rows = this.hidden.has(cmd) ? [] : this.members;
         if (q.search) {
           const s = q.search.toLowerCase();
           rows = rows.filter((r) => `${r.name} ${r.email}`.toLowerCase().includes(s));
         }
         if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
         if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
-        return { rows: rows.slice(offset, offset + limit), total: rows.length, fetched_at: FETCHED, stale: false, last_error: null };
+        return { rows: rows.slice(offset, offset + limit), total: rows.length, ...this.listState(cmd) };
       }
       case 'list_invitations': {
         const items = args.onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
-        return this.listing(structuredClone(items));
+        return this.listing(cmd, structuredClone(items));
       }
       case 'list_workspaces':
         return this.listing(
+          cmd,
           STATUSES.map((status, i) => ({
             id: `w${i}`,
             name: `ws-${status}`,
@@ -269,9 +350,9 @@ export class FakeBackend {
           })),
         );
       case 'list_teams':
-        return this.listing([{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }]);
+        return this.listing(cmd, structuredClone(this.teams));
       case 'list_roles':
-        return this.listing(ROLES);
+        return this.listing(cmd, structuredClone(this.roles));
       case 'invite': {
         const emails = args.emails as string[];
         return emails.map((email) => {
@@ -310,6 +391,15 @@ export class FakeBackend {
       }
       case 'open_in_dashboard':
         return 'http://127.0.0.1:1/dash';
+      case 'diagnostics':
+        if (this.holdDiagnostics) {
+          const report = this.diagnostics();
+          return new Promise((resolve) => this.heldDiagnostics.push(() => resolve(report)));
+        }
+        return this.diagnostics();
+      case 'open_log_folder':
+        if (!this.logDir) throw { code: 'not_found', message: 'no log folder', fields: [] };
+        return this.logDir;
       case 'desktop_settings':
         return { ...this.desktop };
       case 'update_desktop_settings':
