@@ -5,32 +5,96 @@ use anyhow::Result;
 use zenml_pro_e2e::App;
 use zenml_pro_emulator::{start, EmulatorConfig};
 
+/// How the demo's organizations are labelled in the window: by display name where the server sends
+/// one (the default dialect), else by name (the variant sends none).
+struct Labels {
+    acme: &'static str,
+    orbit: &'static str,
+    tiny: &'static str,
+    /// The Diagnostics page's verdict against this dialect.
+    verdict: &'static str,
+    /// Prefix of this run's screenshots.
+    shots: &'static str,
+    /// Whether the member list has a row of a kind the app does not know.
+    unreadable_row: bool,
+}
+
+const DEFAULT_DIALECT: Labels = Labels {
+    acme: "Acme ML",
+    orbit: "Orbit Labs",
+    tiny: "Tiny Startup",
+    verdict: "All is well",
+    shots: "",
+    unreadable_row: false,
+};
+
+const VARIANT_DIALECT: Labels = Labels {
+    acme: "acme-ml",
+    orbit: "orbit-labs",
+    tiny: "tiny-startup",
+    verdict: "Some checks warn or fail",
+    shots: "variant-",
+    unreadable_row: true,
+};
+
+/// A stand-in for the desktop's opener (`xdg-open` first on the PATH) that writes down what it was
+/// asked to open, one line each, in `<dir>/opened`.
+fn stand_in_opener(dir: &std::path::Path) -> Result<(String, std::path::PathBuf)> {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin)?;
+    let log = dir.join("opened");
+    let script = bin.join("xdg-open");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()))?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    Ok((path, log))
+}
+
 /// Demo sign-in; switch organization; invite a member and see it pending; an error from the server in
-/// plain words; revoke; change a role.
+/// plain words; revoke; change a role; the Diagnostics page (check again, copy the report, open the
+/// log folder through the desktop's opener).
 #[tokio::test]
 #[ignore = "needs a display: run scripts/e2e.sh"]
 async fn demo_session_switch_invite_error_revoke_and_role_change() -> Result<()> {
-    let app = App::launch(&[]).await?;
-    let result = demo_session(&app).await;
+    let opener = tempfile::tempdir()?;
+    let (path, opened) = stand_in_opener(opener.path())?;
+    let app = App::launch(&[("PATH", &path)]).await?;
+    let result = demo_session(&app, &DEFAULT_DIALECT, &opened).await;
     app.close().await?;
     result
 }
 
-async fn demo_session(app: &App) -> Result<()> {
+/// The same walk-through with the demo server speaking the variant dialect (section 6 of the
+/// contract: no display names, role entries without names, invitations with a list of roles, pages of
+/// at most 100, unknown fields and a row of an unknown kind).
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn demo_session_against_the_variant_dialect() -> Result<()> {
+    let opener = tempfile::tempdir()?;
+    let (path, opened) = stand_in_opener(opener.path())?;
+    let app = App::launch(&[("PATH", &path), ("ZENML_PRO_DESKTOP_DEMO_DIALECT", "variant")]).await?;
+    let result = demo_session(&app, &VARIANT_DIALECT, &opened).await;
+    app.close().await?;
+    result
+}
+
+async fn demo_session(app: &App, labels: &Labels, opened: &std::path::Path) -> Result<()> {
+    let shot = |name: &str| format!("{}{name}", labels.shots);
     app.click_button("Try the demo").await?;
     // The organization switcher lists every organization of the demo user.
-    app.wait_for_text("Orbit Labs").await?;
-    app.wait_for_text("Tiny Startup").await?;
-    app.screenshot("overview").await?;
+    app.wait_for_text(labels.orbit).await?;
+    app.wait_for_text(labels.tiny).await?;
+    app.screenshot(&shot("overview")).await?;
 
     // Switch organization: the overview follows.
-    app.click_button_containing("Orbit Labs").await?;
+    app.click_button_containing(labels.orbit).await?;
     app.wait_until("the overview of orbit-labs", || async {
         Ok(app.client.find(fantoccini::Locator::Css("[data-testid=ov-name]")).await?.text().await?
             == "orbit-labs")
     })
     .await?;
-    app.click_button_containing("Acme ML").await?;
+    app.click_button_containing(labels.acme).await?;
     app.wait_until("the overview of acme-ml", || async {
         Ok(app.client.find(fantoccini::Locator::Css("[data-testid=ov-name]")).await?.text().await?
             == "acme-ml")
@@ -44,7 +108,7 @@ async fn demo_session(app: &App) -> Result<()> {
     app.click_button("Invite").await?;
     app.wait_for_text("e2e.person@example.com: invited").await?;
     app.find("//table//tr[td[contains(., 'e2e.person@example.com')] and td[contains(., 'Pending')]]").await?;
-    app.screenshot("invitations").await?;
+    app.screenshot(&shot("invitations")).await?;
 
     // The same address again: the server answers 409, shown in plain words, never as raw JSON.
     app.fill("Email addresses", "e2e.person@example.com").await?;
@@ -76,11 +140,39 @@ async fn demo_session(app: &App) -> Result<()> {
         Ok(row.text().await?.contains("Organization Manager"))
     })
     .await?;
-    app.screenshot("members").await?;
+    app.screenshot(&shot("members")).await?;
     for (screen, name) in [("Workspaces", "workspaces"), ("Settings", "settings")] {
         app.click_button(screen).await?;
-        app.screenshot(name).await?;
+        app.screenshot(&shot(name)).await?;
     }
+
+    // Diagnostics: the verdict against this server, checked again, the report copied, and the log
+    // folder opened by the desktop's opener. Against the variant, the member list says a row could not
+    // be read, and its link opens the page.
+    if labels.unreadable_row {
+        app.click_button("Members").await?;
+        app.wait_for_text("1 row could not be read").await?;
+        app.click_button("Open Diagnostics").await?;
+    } else {
+        app.click_button("Diagnostics").await?;
+    }
+    app.wait_for_text(labels.verdict).await?;
+    app.wait_for_text("GET /organizations/{id}/members").await?;
+    app.click_button("Check again").await?;
+    app.wait_for_text(labels.verdict).await?;
+    app.click_button("Copy report").await?;
+    app.wait_for_text("Copied").await?;
+    app.click_button("Report as text").await?;
+    app.wait_for_text("diagnostics of").await?;
+    app.screenshot(&shot("diagnostics")).await?;
+    app.click_button("Open log folder").await?;
+    let logs = app.data_dir().join("logs");
+    app.wait_until("the log folder to be opened", || async {
+        let asked = std::fs::read_to_string(opened).unwrap_or_default();
+        Ok(asked.lines().any(|l| std::path::Path::new(l.trim()) == logs))
+    })
+    .await?;
+    assert!(logs.is_dir(), "the app writes its log beside its data");
     Ok(())
 }
 
