@@ -445,3 +445,39 @@ async fn diagnostics_report_on_the_server_and_open_the_log_folder() {
     assert!(e.rec.urls().contains(&format!("file://{opened}")), "{:?}", e.rec.urls());
     assert!(e.dir.path().join("logs").is_dir());
 }
+
+/// The server decides, in the window too: a custom role that the server lets invite has its controls
+/// on and invites; a Viewer's controls are greyed (a built-in role known to lack the right), and an
+/// invite sent anyway is refused by the server in plain words. Against every dialect.
+#[tokio::test]
+async fn a_custom_role_invites_from_the_app_and_a_viewer_is_refused_by_the_server() {
+    for dialect in zenml_pro_emulator::Dialect::ALL {
+        let emu = start(EmulatorConfig { port: 0, dialect, ..Default::default() }).await.unwrap();
+        let e = env();
+        e.app.login_with_key(emu.base_url(), emu.credentials().people_manager.key.clone()).await.unwrap();
+        e.app.sync_now().await.unwrap();
+        e.app.switch_organization("acme-ml".into()).await.unwrap();
+        let o = e.app.organization_overview(None).await.unwrap();
+        assert_eq!(o.my_roles, ["People Manager"], "{dialect}");
+        assert!(o.can_manage, "{dialect}: a custom role's controls are on");
+        let sent = e
+            .app
+            .invite(None, vec!["app.custom@acme-ml.example".into()], "Organization Viewer".into())
+            .await
+            .unwrap();
+        assert!(sent[0].ok, "{dialect}: {:?}", sent[0].error);
+
+        let e = env();
+        e.app.login_with_key(emu.base_url(), emu.credentials().viewer.key.clone()).await.unwrap();
+        e.app.sync_now().await.unwrap();
+        e.app.switch_organization("acme-ml".into()).await.unwrap();
+        assert!(!e.app.organization_overview(None).await.unwrap().can_manage, "{dialect}");
+        let err = e
+            .app
+            .invite(None, vec!["app.viewer@acme-ml.example".into()], "Organization Viewer".into())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Forbidden, "{dialect}");
+        assert!(err.message.starts_with("the server refused"), "{dialect}: {}", err.message);
+    }
+}
