@@ -186,6 +186,29 @@ async fn deep_links_open_the_organization_or_say_why_not() {
         assert!(notice.contains(says) && notice.contains(link), "{notice}");
     }
     assert_eq!(active(&e.app).await.as_deref(), Some("orbit-labs"), "a bad link changes nothing");
+
+    // A display name made to look like another organization's name never stands for it: a link
+    // matches an id, then a name, and a display name only when no organization has that name.
+    e.app.switch_account(multi.id.clone()).await.unwrap();
+    let token =
+        zenml_pro_core::SecretStore::get(&*e.keyring, &multi.id, zenml_pro_core::SecretKind::AccessToken)
+            .unwrap()
+            .unwrap();
+    let patched = reqwest::Client::new()
+        .patch(format!("{}/organizations/{}", emu.base_url(), acme.id))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"display_name": "orbit-labs"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(patched.status().is_success(), "{}", patched.status());
+    e.app.sync_now().await.unwrap();
+    e.app.open_deep_link(&format!("zenml-pro-desktop://org/{}", acme.id)).await;
+    assert_eq!(active(&e.app).await.as_deref(), Some("acme-ml"));
+    e.app.open_deep_link("zenml-pro-desktop://org/orbit-labs").await;
+    assert_eq!(active(&e.app).await.as_deref(), Some("orbit-labs"), "the name wins over a look-alike");
+    e.app.open_deep_link("zenml-pro-desktop://org/Tiny%20Startup").await;
+    assert_eq!(active(&e.app).await.as_deref(), Some("tiny-startup"), "a unique display name still works");
     e.app.shutdown().await;
     emu.shutdown().await;
 }

@@ -78,7 +78,25 @@ pub struct ClientConfig {
     pub page_concurrency: usize,
     /// When paging gives up on a list.
     pub paging_bounds: PagingBounds,
+    /// The largest response body read; a larger one ends the call with `ResponseTooLarge`.
+    pub max_response_bytes: usize,
+    /// Extra root certificates (PEM), trusted beside the operating system's store and the bundled
+    /// roots: for a self-hosted control plane behind a private CA. [`ClientConfig::new`] reads the file
+    /// named by `ZENML_PRO_CA_BUNDLE`.
+    pub extra_roots_pem: Option<Vec<u8>>,
 }
+
+/// Default cap of a response body: 64 MiB (the largest real list page is far smaller).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Names a PEM file of extra root certificates to trust (a company CA, say).
+pub const CA_BUNDLE_ENV: &str = "ZENML_PRO_CA_BUNDLE";
+
+/// Redirects followed at most per request (same origin only).
+const MAX_REDIRECTS: usize = 5;
+
+/// Longest wait a server's `Retry-After` can ask for; the retry budget usually ends the call first.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 impl ClientConfig {
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -91,6 +109,16 @@ impl ClientConfig {
             page_size: 100,
             page_concurrency: 4,
             paging_bounds: PagingBounds::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            extra_roots_pem: std::env::var_os(CA_BUNDLE_ENV)
+                .filter(|p| !p.is_empty())
+                .and_then(|p| match std::fs::read(&p) {
+                    Ok(pem) => Some(pem),
+                    Err(e) => {
+                        tracing::warn!(path = %std::path::Path::new(&p).display(), error = %e, "{CA_BUNDLE_ENV} cannot be read; ignored");
+                        None
+                    }
+                }),
         }
     }
 }
@@ -526,6 +554,9 @@ pub struct ApiClient {
 
 struct Inner {
     http: reqwest::Client,
+    /// For calls whose body holds a key or a password: a redirect is never followed (the body would
+    /// go with it), it is an error.
+    no_redirects: reqwest::Client,
     base: Url,
     base_str: String,
     config: ClientConfig,
@@ -553,16 +584,13 @@ impl ApiClient {
     /// [`parse_base_url`].
     pub fn new(config: ClientConfig) -> Result<Self> {
         let base = parse_base_url(&config.base_url)?;
-        let http = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .build()
-            .map_err(|e| ApiError::InvalidBaseUrl(format!("cannot build the HTTP client: {e}")))?;
+        let http = http_client(&config, &base, true)?;
+        let no_redirects = http_client(&config, &base, false)?;
         let base_str = base.as_str().trim_end_matches('/').to_owned();
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                no_redirects,
                 base,
                 base_str,
                 config,
@@ -617,7 +645,7 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
             .map(|d| d.with_timezone(&chrono::Utc));
-        let body = response.bytes().await.map_err(|e| network_error(&e))?;
+        let body = read_capped(response, self.inner.config.max_response_bytes).await?;
         let elapsed = started.elapsed();
         Ok(Probe { status, date, elapsed, json: serde_json::from_slice(&body).ok() })
     }
@@ -737,8 +765,9 @@ impl ApiClient {
     }
 
     async fn attempt(&self, call: &Call<'_>, url: &Url) -> Attempt {
-        let mut req =
-            self.inner.http.request(call.method.clone(), url.clone()).header("accept", "application/json");
+        let secret_body = matches!(call.body, Body::Form(_));
+        let http = if secret_body { &self.inner.no_redirects } else { &self.inner.http };
+        let mut req = http.request(call.method.clone(), url.clone()).header("accept", "application/json");
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
@@ -765,11 +794,24 @@ impl ApiClient {
             }
         };
         let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|l| origin_of(&url.join(l).ok()))
+                .unwrap_or_else(|| "somewhere else".to_owned());
+            return Attempt::Fail(ApiError::RedirectRefused(format!(
+                "{} answered a sign-in with a redirect to {to}; it was not followed, so the key or password \
+                 went nowhere else",
+                origin_of(&Some(url.clone()))
+            )));
+        }
         let retry_after = retry_after(&response);
-        let body = match response.bytes().await {
+        let body = match read_capped(response, self.inner.config.max_response_bytes).await {
             Ok(b) => b,
-            Err(e) => {
-                let error = network_error(&e);
+            Err(error @ ApiError::ResponseTooLarge { .. }) => return Attempt::Fail(error),
+            Err(error) => {
                 return if safe { Attempt::Retry { error, wait: None } } else { Attempt::Fail(error) };
             }
         };
@@ -790,12 +832,122 @@ impl ApiClient {
     }
 }
 
+/// `Retry-After` in seconds, clamped to [`MAX_RETRY_AFTER`] (a number of any size is no reason to panic
+/// or to wait for ever). The HTTP-date form is not used by the API.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // All digits: too many of them for a u64 is simply "very long".
+    let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+/// Reads a body of at most `cap` bytes: a `Content-Length` above it is refused before reading, and a
+/// body without one is read in chunks and stopped as soon as it passes the cap.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<bytes::Bytes> {
+    let too_large = || ApiError::ResponseTooLarge { limit: cap };
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// `scheme://host[:port]` of a URL, for messages (no path, query or credentials).
+fn origin_of(url: &Option<Url>) -> String {
+    match url {
+        Some(u) => match u.port() {
+            Some(p) => format!("{}://{}:{p}", u.scheme(), u.host_str().unwrap_or("?")),
+            None => format!("{}://{}", u.scheme(), u.host_str().unwrap_or("?")),
+        },
+        None => "?".to_owned(),
+    }
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug)]
+struct RefusedRedirect(String);
+
+impl std::fmt::Display for RefusedRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RefusedRedirect {}
+
+/// One HTTP client of an [`ApiClient`]: rustls with the bundled roots, the operating system's store and
+/// the configured extra roots; system proxy settings for remote servers, none for loopback; and
+/// redirects followed only within the same origin (never to another host or port, never from https to
+/// http), or not at all.
+fn http_client(config: &ClientConfig, base: &Url, follow_redirects: bool) -> Result<reqwest::Client> {
+    let build_error =
+        |e: reqwest::Error| ApiError::InvalidBaseUrl(format!("cannot build the HTTP client: {e}"));
+    let redirects = if follow_redirects {
+        reqwest::redirect::Policy::custom(|attempt| {
+            let to = attempt.url().clone();
+            let from = attempt.previous().last().cloned();
+            let same_origin = from.as_ref().is_some_and(|f| {
+                f.scheme() == to.scheme()
+                    && f.host_str() == to.host_str()
+                    && f.port_or_known_default() == to.port_or_known_default()
+            });
+            if attempt.previous().len() > MAX_REDIRECTS {
+                let why = format!("more than {MAX_REDIRECTS} redirects from {}", origin_of(&from));
+                attempt.error(RefusedRedirect(why))
+            } else if same_origin {
+                attempt.follow()
+            } else {
+                let why = format!(
+                    "the server at {} redirected to {}; only redirects within the same server are followed",
+                    origin_of(&from),
+                    origin_of(&Some(to))
+                );
+                attempt.error(RefusedRedirect(why))
+            }
+        })
+    } else {
+        reqwest::redirect::Policy::none()
+    };
+    let mut builder = reqwest::Client::builder()
+        .user_agent(config.user_agent.clone())
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .redirect(redirects);
+    if is_loopback(base) {
+        // A proxy cannot reach this computer's own ports.
+        builder = builder.no_proxy();
+    }
+    if let Some(pem) = &config.extra_roots_pem {
+        for cert in reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| ApiError::InvalidBaseUrl(format!("the extra CA certificates cannot be read: {e}")))?
+        {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(build_error)
 }
 
 fn network_error(e: &reqwest::Error) -> ApiError {
+    if e.is_redirect() {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            if let Some(r) = s.downcast_ref::<RefusedRedirect>() {
+                return ApiError::RedirectRefused(r.0.clone());
+            }
+            source = s.source();
+        }
+        return ApiError::RedirectRefused("a redirect could not be followed".into());
+    }
     let kind = if e.is_timeout() {
         NetworkErrorKind::Timeout
     } else if e.is_connect() {

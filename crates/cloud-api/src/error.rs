@@ -189,6 +189,13 @@ pub enum ApiError {
     /// A success status with a body that does not parse as the expected shape.
     #[error("the server sent a response this app cannot read: {0}")]
     MalformedResponse(String),
+    /// A redirect the client does not follow: to another host or port, from https to http, or of a
+    /// request carrying a key or password.
+    #[error("{0}")]
+    RedirectRefused(String),
+    /// The response body was larger than the client reads.
+    #[error("the server sent a response larger than {} MiB; it was not read", .limit / (1024 * 1024))]
+    ResponseTooLarge { limit: usize },
     /// A list could not be paged through: the server repeats pages, or the list has no end in sight.
     #[error("the server's list could not be read to the end: {0}")]
     Paging(String),

@@ -29,7 +29,8 @@ pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, Wor
 pub use auth::{device_user_agent, DevicePoll, API_KEY_GRANT, DEVICE_CODE_GRANT, SLOW_DOWN_STEP};
 pub use client::{
     default_user_agent, fetch_all, fetch_all_concurrent, fetch_pages, parse_base_url, smaller_limit,
-    ApiClient, ClientConfig, Page, PagingBounds, PagingMemory, Probe, RetryPolicy, DEFAULT_BASE_URL,
+    ApiClient, ClientConfig, Page, PagingBounds, PagingMemory, Probe, RetryPolicy, CA_BUNDLE_ENV,
+    DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
 pub use models::*;

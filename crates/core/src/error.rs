@@ -133,7 +133,9 @@ impl From<ApiError> for CoreError {
             ApiError::Server { .. }
             | ApiError::UnexpectedStatus { .. }
             | ApiError::MalformedResponse(_)
-            | ApiError::Paging(_) => ErrorCode::Server,
+            | ApiError::Paging(_)
+            | ApiError::RedirectRefused(_)
+            | ApiError::ResponseTooLarge { .. } => ErrorCode::Server,
         };
         let fields = e
             .field_errors()

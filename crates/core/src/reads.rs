@@ -186,20 +186,60 @@ impl Core {
         self.with_cache(|c| c.my_roles(account_id, org_id, account.user_id))
     }
 
-    /// One member row by user id, email or name.
+    /// The one user (or service account) `who` names in the organization: a user id; else the one
+    /// member with that email; else the one with that username; else the one with that name (each
+    /// compared without regard to case). A tier that matches several members refuses with the
+    /// candidates listed (`invalid_input`), so a display name that happens to equal a colleague's email
+    /// or id never stands for the colleague: email and id are looked at first, and only exact, unique
+    /// matches count.
     pub fn find_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<MemberRow> {
+        let needle = who.trim();
         let rows = self.members(account_id, org_id, &MemberQuery::default())?.value.rows;
-        let needle = who.trim().to_lowercase();
-        rows.into_iter()
-            .find(|r| {
-                r.user.as_ref().is_some_and(|u| {
-                    u.id.to_string() == needle
-                        || [&u.email, &u.username, &u.name]
-                            .iter()
-                            .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase() == needle))
-                })
-            })
-            .ok_or_else(|| CoreError::not_found(format!("no member {who:?} in this organization")))
+        let users: Vec<&MemberRow> = rows.iter().filter(|r| r.user.is_some()).collect();
+        let user = |r: &&MemberRow| r.user.clone().expect("filtered to users");
+        if let Ok(id) = Uuid::parse_str(needle) {
+            if let Some(row) = users.iter().find(|r| user(r).id == id) {
+                return Ok((*row).clone());
+            }
+        }
+        let lower = needle.to_lowercase();
+        type Field = fn(&zenml_cloud_api::User) -> Option<&str>;
+        let tiers: [(&str, Field); 3] = [
+            ("email address", |u| u.email.as_deref()),
+            ("username", |u| u.username.as_deref()),
+            ("name", |u| u.name.as_deref()),
+        ];
+        for (what, field) in tiers {
+            let found: Vec<&&MemberRow> = users
+                .iter()
+                .filter(|r| r.user.as_ref().and_then(field).is_some_and(|v| v.trim().to_lowercase() == lower))
+                .collect();
+            match found.as_slice() {
+                [] => continue,
+                [one] => return Ok((**one).clone()),
+                many => {
+                    let candidates: Vec<String> = many
+                        .iter()
+                        .map(|r| {
+                            let u = user(r);
+                            u.email.clone().map_or_else(|| u.id.to_string(), |e| format!("{e} ({})", u.id))
+                        })
+                        .collect();
+                    return Err(CoreError::invalid(
+                        format!(
+                            "{} members have the {what} {needle:?}: {}; say which by email or id",
+                            many.len(),
+                            candidates.join(", ")
+                        ),
+                        vec![crate::error::FieldMessage {
+                            field: "member".into(),
+                            message: "ambiguous".into(),
+                        }],
+                    ));
+                }
+            }
+        }
+        Err(CoreError::not_found(format!("no member {who:?} in this organization")))
     }
 }
 
