@@ -24,6 +24,8 @@ use crate::AppState;
 
 /// Prefix of the control routes; faults and stats never apply to it.
 pub const CONTROL_PREFIX: &str = "/_emulator/";
+/// Header that must carry the run's control token on every control request.
+pub const CONTROL_HEADER: &str = "x-emulator-control";
 
 /// Inserted into every request by the connection loop; notifying it closes the connection at once.
 #[derive(Clone)]
@@ -41,14 +43,52 @@ pub enum FaultKind {
     PageCap,
     /// List requests are served as if `offset` were 0.
     IgnoreOffset,
+    /// A redirect (`status`, default 307) to `location` followed by the request's path and query.
+    Redirect,
+    /// 200 with a JSON array of `mb` MiB, streamed.
+    HugeBody,
+    /// Served, then every integer of the JSON body becomes [`HUGE_NUMBER`], with `Retry-After` as large.
+    HugeNumbers,
+    /// Served, then the body is sent `bytes_per_sec` bytes a second.
+    SlowBody,
+}
+
+/// When a fault kind acts on a request.
+#[derive(PartialEq, Eq)]
+enum Stage {
+    /// Before the request is served (latency).
+    Delay,
+    /// Instead of serving it.
+    Answer,
+    /// On the query of a list request that is served (paging faults).
+    Rewrite,
+    /// On the response of a request that is served.
+    Transform,
 }
 
 impl FaultKind {
-    /// Paging faults rewrite the query of list requests instead of answering for the route.
-    fn rewrites_query(self) -> bool {
-        matches!(self, FaultKind::PageCap | FaultKind::IgnoreOffset)
+    fn stage(self) -> Stage {
+        match self {
+            FaultKind::Latency => Stage::Delay,
+            FaultKind::Status
+            | FaultKind::RateLimit
+            | FaultKind::Drop
+            | FaultKind::Malformed
+            | FaultKind::Redirect
+            | FaultKind::HugeBody => Stage::Answer,
+            FaultKind::PageCap | FaultKind::IgnoreOffset => Stage::Rewrite,
+            FaultKind::HugeNumbers | FaultKind::SlowBody => Stage::Transform,
+        }
     }
 }
+
+/// The integer `huge_numbers` puts in place of every integer: 10^18, past what 32-bit fields and
+/// second-to-duration conversions hold, inside what a signed 64-bit one does.
+pub const HUGE_NUMBER: i64 = 1_000_000_000_000_000_000;
+/// Redirect statuses a `redirect` rule may ask for.
+const REDIRECT_STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
+/// Largest `huge_body` size, in MiB (it is streamed, so this only bounds a typo).
+const HUGE_BODY_MAX_MB: u64 = 16 * 1024;
 
 /// One fault rule, as posted to `POST /_emulator/faults`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -68,6 +108,18 @@ pub struct FaultRule {
     /// `page_cap`: the most items a list request is served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// `redirect`: absolute base URL the request's path and query are appended to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `huge_body`: size of the body in MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mb: Option<u64>,
+    /// `huge_body`: send `content-length` up front instead of a chunked body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_length: Option<bool>,
+    /// `slow_body`: how many bytes of the body are sent each second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_sec: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +143,23 @@ impl FaultRule {
                 Some(s) if StatusCode::from_u16(s).is_ok() && s >= 200 => {}
                 _ => return bad("status", "status needs an HTTP status code (200-999)"),
             },
+            FaultKind::Redirect => {
+                if self.status.is_some_and(|s| !REDIRECT_STATUSES.contains(&s)) {
+                    return bad("status", "redirect status must be one of 301, 302, 303, 307, 308");
+                }
+                if self.location.as_deref().and_then(redirect_base).is_none() {
+                    return bad(
+                        "location",
+                        "redirect needs a location: an absolute http(s) URL with no query or fragment",
+                    );
+                }
+            }
+            FaultKind::HugeBody if self.mb.is_none_or(|mb| mb == 0 || mb > HUGE_BODY_MAX_MB) => {
+                return bad("mb", "huge_body needs mb between 1 and 16384")
+            }
+            FaultKind::SlowBody if self.bytes_per_sec.is_none_or(|n| n == 0) => {
+                return bad("bytes_per_sec", "slow_body needs bytes_per_sec of at least 1")
+            }
             _ => {}
         }
         if self.ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
@@ -119,6 +188,10 @@ enum Action {
     RateLimit(u64),
     Drop,
     Malformed,
+    /// The redirect status and the base URL (no trailing slash).
+    Redirect(u16, String),
+    /// The body size in bytes, and whether `content-length` is sent.
+    HugeBody(u64, bool),
 }
 
 /// How the paging faults rewrite a list request's query.
@@ -128,15 +201,33 @@ struct QueryRewrite {
     ignore_offset: bool,
 }
 
+/// What the response faults do to the response of a request that is served.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Transform {
+    huge_numbers: bool,
+    bytes_per_sec: Option<u64>,
+}
+
+/// What the fault rules do to one request.
+struct Picked {
+    latency: Duration,
+    action: Option<Action>,
+    rewrite: QueryRewrite,
+    transform: Transform,
+}
+
 impl FaultState {
-    /// The added latency and the fault (if any) for one request, and (for a list request that no fault
-    /// answers) how to rewrite its query; uses up counted rules.
-    fn pick(&mut self, method: &str, path: &str, list: bool) -> (Duration, Option<Action>, QueryRewrite) {
+    /// The added latency and the fault (if any) for one request, and (for a request that no fault
+    /// answers) how to rewrite its query (list requests only) and its response; uses up counted rules.
+    fn pick(&mut self, method: &str, path: &str, list: bool) -> Picked {
         let mut latency = 0u64;
         let mut action = None;
         self.fire(method, path, |rule, rng| {
-            let eligible =
-                !rule.kind.rewrites_query() && (rule.kind == FaultKind::Latency || action.is_none());
+            let eligible = match rule.kind.stage() {
+                Stage::Delay => true,
+                Stage::Answer => action.is_none(),
+                Stage::Rewrite | Stage::Transform => false,
+            };
             if !eligible || !draw(rule, rng) {
                 return false;
             }
@@ -146,27 +237,48 @@ impl FaultState {
                 FaultKind::RateLimit => action = Some(Action::RateLimit(rule.retry_after.unwrap_or(1))),
                 FaultKind::Drop => action = Some(Action::Drop),
                 FaultKind::Malformed => action = Some(Action::Malformed),
-                FaultKind::PageCap | FaultKind::IgnoreOffset => {}
+                FaultKind::Redirect => {
+                    let base = rule.location.as_deref().and_then(redirect_base).unwrap_or_default();
+                    action = Some(Action::Redirect(rule.status.unwrap_or(307), base));
+                }
+                FaultKind::HugeBody => {
+                    let bytes = rule.mb.unwrap_or(1).max(1) << 20;
+                    action = Some(Action::HugeBody(bytes, rule.content_length.unwrap_or(false)));
+                }
+                _ => {}
             }
             true
         });
         let mut rewrite = QueryRewrite::default();
-        // Paging faults only touch list requests that are really served.
-        if list && action.is_none() {
+        let mut transform = Transform::default();
+        // Paging and response faults only touch requests that are really served.
+        if action.is_none() {
             self.fire(method, path, |rule, rng| {
-                if !rule.kind.rewrites_query() || !draw(rule, rng) {
+                let eligible = match rule.kind.stage() {
+                    Stage::Rewrite => list,
+                    Stage::Transform => true,
+                    Stage::Delay | Stage::Answer => false,
+                };
+                if !eligible || !draw(rule, rng) {
                     return false;
                 }
-                if rule.kind == FaultKind::PageCap {
-                    let cap = rule.limit.unwrap_or(1).max(1) as usize;
-                    rewrite.cap = Some(rewrite.cap.map_or(cap, |c| c.min(cap)));
-                } else {
-                    rewrite.ignore_offset = true;
+                match rule.kind {
+                    FaultKind::PageCap => {
+                        let cap = rule.limit.unwrap_or(1).max(1) as usize;
+                        rewrite.cap = Some(rewrite.cap.map_or(cap, |c| c.min(cap)));
+                    }
+                    FaultKind::IgnoreOffset => rewrite.ignore_offset = true,
+                    FaultKind::HugeNumbers => transform.huge_numbers = true,
+                    FaultKind::SlowBody => {
+                        let rate = rule.bytes_per_sec.unwrap_or(1).max(1);
+                        transform.bytes_per_sec = Some(transform.bytes_per_sec.map_or(rate, |r| r.min(rate)));
+                    }
+                    _ => {}
                 }
                 true
             });
         }
-        (Duration::from_millis(latency), action, rewrite)
+        Picked { latency: Duration::from_millis(latency), action, rewrite, transform }
     }
 
     /// Offers every rule matching the request to `visit`, in order; a rule it fires (returns true for)
@@ -195,6 +307,128 @@ impl FaultState {
 /// Whether a rule's ratio lets it fire this time (rules without a ratio always fire).
 fn draw(rule: &FaultRule, rng: &mut StdRng) -> bool {
     rule.ratio.is_none_or(|r| rng.random::<f64>() < r)
+}
+
+/// The base URL of a `redirect` rule without its trailing slash, if it is an absolute http(s) URL
+/// with no query or fragment.
+fn redirect_base(location: &str) -> Option<String> {
+    let uri: Uri = location.parse().ok()?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.authority().is_none() || uri.query().is_some() || location.contains('#') {
+        return None;
+    }
+    Some(location.trim_end_matches('/').to_string())
+}
+
+/// `redirect`: `Location` is the base followed by the request's own path and query; the body is empty.
+fn redirect(status: u16, base: &str, uri: &Uri) -> Response {
+    let target = format!("{base}{}", uri.path_and_query().map_or("/", |pq| pq.as_str()));
+    match (StatusCode::from_u16(status), HeaderValue::try_from(target)) {
+        (Ok(status), Ok(location)) => {
+            let mut resp = status.into_response();
+            resp.headers_mut().insert(header::LOCATION, location);
+            resp
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// One item of a `huge_body` array.
+const HUGE_ITEM: &[u8] = br#"{"id":"00000000-0000-4000-8000-000000000000","name":"x"}"#;
+/// Items (each with its comma) per streamed chunk of a `huge_body`.
+const HUGE_CHUNK_ITEMS: u64 = 1024;
+
+/// `huge_body`: a 200 JSON array of exactly `total` bytes (at least 58), streamed chunk by chunk from
+/// one shared block: `[`, items separated by commas, spaces to make up the size, `]`.
+fn huge_body(total: u64, content_length: bool) -> Response {
+    let item = HUGE_ITEM.len() as u64 + 1;
+    let items = (total.max(item + 1) - 1) / item;
+    let pad = total.max(item + 1) - 1 - items * item;
+    let block = Bytes::from(
+        HUGE_ITEM
+            .iter()
+            .chain(b",")
+            .copied()
+            .cycle()
+            .take((item * HUGE_CHUNK_ITEMS) as usize)
+            .collect::<Vec<u8>>(),
+    );
+    // Every item but the last is followed by a comma.
+    let with_comma = items - 1;
+    let partial = block.slice(..((with_comma % HUGE_CHUNK_ITEMS) * item) as usize);
+    let mut tail = HUGE_ITEM.to_vec();
+    tail.resize(tail.len() + pad as usize, b' ');
+    tail.push(b']');
+    let full_blocks = (0..with_comma / HUGE_CHUNK_ITEMS).map(move |_| block.clone());
+    let chunks = std::iter::once(Bytes::from_static(b"["))
+        .chain(full_blocks)
+        .chain(std::iter::once(partial))
+        .chain(std::iter::once(Bytes::from(tail)))
+        .filter(|c| !c.is_empty())
+        .map(Ok::<_, std::convert::Infallible>);
+    let mut resp = Response::new(Body::from_stream(futures::stream::iter(chunks)));
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if content_length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    }
+    resp
+}
+
+/// Replaces every integer in a JSON value, nested ones included, by [`HUGE_NUMBER`].
+fn hugify(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_i64() || n.is_u64() => *value = json!(HUGE_NUMBER),
+        Value::Array(items) => items.iter_mut().for_each(hugify),
+        Value::Object(fields) => fields.values_mut().for_each(hugify),
+        _ => {}
+    }
+}
+
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The response faults on a served response: `huge_numbers` rewrites a JSON body's integers and adds
+/// a huge `Retry-After`; `slow_body` then sends the body `bytes_per_sec` bytes at a time, the first
+/// part with the headers and one more each second.
+async fn transform(resp: Response, transform: &Transform) -> Response {
+    if *transform == Transform::default() {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(mut bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if transform.huge_numbers {
+        if is_json(&parts.headers) {
+            if let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) {
+                hugify(&mut value);
+                bytes = Bytes::from(serde_json::to_vec(&value).expect("JSON value serializes"));
+            }
+        }
+        parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(HUGE_NUMBER));
+    }
+    let Some(rate) = transform.bytes_per_sec else {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let rate = usize::try_from(rate).unwrap_or(usize::MAX);
+    let chunks = futures::stream::unfold((bytes, true), move |(rest, first)| async move {
+        if rest.is_empty() {
+            return None;
+        }
+        if !first {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let n = rate.min(rest.len());
+        Some((Ok::<_, std::convert::Infallible>(rest.slice(..n)), (rest.slice(n..), false)))
+    });
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
 
 /// The query of a list request after the paging faults: `offset` dropped, `limit` lowered to the cap
@@ -278,10 +512,83 @@ pub struct Stats {
     by_route: BTreeMap<String, u64>,
 }
 
+/// Why a control request is refused, if it is: 403 unless it is addressed to a loopback host (so a web
+/// page that renamed itself onto 127.0.0.1 cannot reach them), 401 without the run's token in
+/// [`CONTROL_HEADER`], 415 when it carries a body that is not `application/json` (so a plain form post
+/// from a browser cannot either). A request with no body needs no content type.
+fn refuse_control(st: &AppState, req: &Request) -> Option<Response> {
+    let refuse =
+        |status: StatusCode, detail: &str| Some((status, Json(json!({ "detail": detail }))).into_response());
+    if !addressed_to_loopback(req) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "Control routes answer only requests addressed to a loopback host (127.0.0.1, localhost, [::1])",
+        );
+    }
+    let mut sent = req.headers().get_all(CONTROL_HEADER).iter();
+    let token_ok = match (sent.next(), sent.next()) {
+        (Some(v), None) => same_bytes(v.as_bytes(), st.control_token.as_bytes()),
+        _ => false,
+    };
+    if !token_ok {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "Control routes need the header x-emulator-control with the control token printed at start",
+        );
+    }
+    if has_body(req) && !is_json(req.headers()) {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Control request bodies must be application/json");
+    }
+    None
+}
+
+/// Whether the request's `Host` (and its URI's authority, when it has one) names a loopback host:
+/// `localhost`, an address in 127.0.0.0/8 or `[::1]`, with any port. No host at all is refused.
+fn addressed_to_loopback(req: &Request) -> bool {
+    let mut hosts = req.headers().get_all(header::HOST).iter().map(|v| v.to_str().ok()).collect::<Vec<_>>();
+    if let Some(authority) = req.uri().authority() {
+        hosts.push(Some(authority.as_str()));
+    }
+    !hosts.is_empty() && hosts.into_iter().all(|h| h.is_some_and(is_loopback_host))
+}
+
+fn is_loopback_host(host_port: &str) -> bool {
+    if host_port.contains('@') {
+        return false;
+    }
+    let Ok(authority) = host_port.parse::<axum::http::uri::Authority>() else {
+        return false;
+    };
+    let host = authority.host();
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Equal byte strings, compared in time that depends only on their lengths.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a request carries a body: a `content-length` other than 0, or a transfer encoding.
+fn has_body(req: &Request) -> bool {
+    let headers = req.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.to_str().ok().and_then(|n| n.trim().parse::<u64>().ok()) != Some(0))
+}
+
 /// Middleware on every route: logs and counts API requests, then applies the fault rules.
 pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with(CONTROL_PREFIX) || path == "/_emulator" {
+        if let Some(refusal) = refuse_control(&st, &req) {
+            tracing::warn!(method = %req.method(), %path, status = refusal.status().as_u16(), "control request refused");
+            return refusal;
+        }
         return next.run(req).await;
     }
     let method = req.method().as_str().to_string();
@@ -315,7 +622,8 @@ pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request,
         stats.requests += 1;
         *stats.by_route.entry(format!("{method} {route}")).or_default() += 1;
     }
-    let (latency, action, rewrite) = st.faults.lock().expect("faults lock").pick(&method, &path, list);
+    let Picked { latency, action, rewrite, transform: response_faults } =
+        st.faults.lock().expect("faults lock").pick(&method, &path, list);
     if let Some(uri) =
         rewrite_query(req.uri().query().unwrap_or(""), &rewrite).and_then(|q| with_query(req.uri(), &q))
     {
@@ -327,12 +635,13 @@ pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request,
     let started = Instant::now();
     let writes = req.method() != axum::http::Method::GET;
     let resp = match action {
-        None if writes => {
+        None => {
             let resp = next.run(req).await;
-            st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            resp
+            if writes {
+                st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            transform(resp, &response_faults).await
         }
-        None => next.run(req).await,
         Some(Action::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = json!({"detail": format!("Injected fault: HTTP {code}")});
@@ -350,6 +659,8 @@ pub async fn faults_and_stats(State(st): State<Arc<AppState>>, mut req: Request,
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from("{\"detail\": \"truncated"))
             .expect("static response"),
+        Some(Action::Redirect(status, base)) => redirect(status, &base, req.uri()),
+        Some(Action::HugeBody(bytes, content_length)) => huge_body(bytes, content_length),
         Some(Action::Drop) => {
             tracing::info!(%method, %path, "fault: dropping the connection");
             if let Some(killer) = req.extensions().get::<ConnectionKiller>() {

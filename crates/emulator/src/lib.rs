@@ -130,6 +130,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+pub use control::{CONTROL_HEADER, HUGE_NUMBER};
 pub use dialect::{Dialect, UnknownDialect, VARIANT_LIMIT_MAX};
 pub use error::LIMIT_MAX;
 
@@ -152,6 +153,9 @@ pub struct EmulatorConfig {
     pub workspace_transition: Duration,
     /// Which shapes to serve: the contract's ([`Dialect::Default`]) or its variants ([`Dialect::Variant`]).
     pub dialect: Dialect,
+    /// The token control routes require in [`CONTROL_HEADER`]; `None` makes a random one. At most 256
+    /// visible ASCII characters.
+    pub control_token: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -165,6 +169,7 @@ impl Default for EmulatorConfig {
             device_poll_interval: 5,
             workspace_transition: Duration::from_secs(2),
             dialect: Dialect::Default,
+            control_token: None,
         }
     }
 }
@@ -225,6 +230,8 @@ pub(crate) struct AppState {
     pub requests: Mutex<control::RequestLog>,
     /// The OpenAPI document, built at its first request.
     pub openapi: std::sync::OnceLock<Value>,
+    /// What control requests must carry in [`CONTROL_HEADER`].
+    pub control_token: String,
 }
 
 impl AppState {
@@ -270,6 +277,17 @@ async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<Value>) {
 
 /// Starts the emulator; returns once the port is bound and requests are being served.
 pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
+    let control_token = match &config.control_token {
+        Some(token) => {
+            let visible = token.bytes().all(|b| b.is_ascii_graphic());
+            anyhow::ensure!(
+                !token.is_empty() && token.len() <= 256 && visible,
+                "the control token must be 1 to 256 visible ASCII characters"
+            );
+            token.clone()
+        }
+        None => format!("{:032x}", rand::random::<u128>()),
+    };
     let (db, credentials) = demo::build(config.scale);
     let demo_user = demo::id("user", demo::DEMO_USER_EMAIL);
     let table = routes::table();
@@ -285,13 +303,21 @@ pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         routes: table.iter().map(|r| r.doc.clone()).collect(),
         requests: Mutex::new(control::RequestLog::default()),
         openapi: std::sync::OnceLock::new(),
+        control_token: control_token.clone(),
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(server::serve(listener, router(state, table), stop_rx));
     tracing::info!(%addr, scale = ?config.scale, dialect = %config.dialect, "emulator listening");
-    Ok(RunningEmulator { addr, credentials, dialect: config.dialect, stop: stop_tx, task: Some(task) })
+    Ok(RunningEmulator {
+        addr,
+        credentials,
+        dialect: config.dialect,
+        control_token,
+        stop: stop_tx,
+        task: Some(task),
+    })
 }
 
 /// A running emulator. Dropping it stops the server; [`RunningEmulator::shutdown`] also waits for it.
@@ -299,6 +325,7 @@ pub struct RunningEmulator {
     addr: std::net::SocketAddr,
     credentials: DemoCredentials,
     dialect: Dialect,
+    control_token: String,
     stop: tokio::sync::watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -318,9 +345,26 @@ impl RunningEmulator {
         self.dialect
     }
 
-    /// The JSON line the binary prints: `{"base_url": ..., "dialect": ..., "credentials": ...}`.
+    /// The token control routes require in the [`CONTROL_HEADER`] header (`x-emulator-control`).
+    pub fn control_token(&self) -> &str {
+        &self.control_token
+    }
+
+    /// `<base_url>/_emulator/<path>`, the URL of a control route (send [`Self::control_token`] in
+    /// [`CONTROL_HEADER`] with it).
+    pub fn control_url(&self, path: &str) -> String {
+        format!("{}/_emulator/{}", self.base_url(), path.trim_start_matches('/'))
+    }
+
+    /// The JSON line the binary prints:
+    /// `{"base_url": ..., "dialect": ..., "control_token": ..., "credentials": ...}`.
     pub fn startup_line(&self) -> Value {
-        json!({ "base_url": self.base_url(), "dialect": self.dialect.as_str(), "credentials": self.credentials })
+        json!({
+            "base_url": self.base_url(),
+            "dialect": self.dialect.as_str(),
+            "control_token": self.control_token,
+            "credentials": self.credentials,
+        })
     }
 
     /// Stops accepting connections, lets in-flight requests finish (briefly), and waits for the server.

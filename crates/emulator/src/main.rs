@@ -1,5 +1,5 @@
-//! The `zenml-pro-emulator` binary: starts the emulator, prints one JSON line with its base URL, dialect
-//! and the demo credentials, logs to stderr, and runs until Ctrl+C or SIGTERM. See the library docs for routes.
+//! The `zenml-pro-emulator` binary: starts the emulator, prints one JSON line with its base URL, dialect,
+//! control token and the demo credentials, logs to stderr, and runs until Ctrl+C or SIGTERM. See the library docs for routes.
 
 use std::io::Write;
 use std::time::Duration;
@@ -32,6 +32,10 @@ struct Args {
     /// Which shapes to serve: `default` (the contract's) or `variant` (the variants clients must survive).
     #[arg(long, env = "ZENML_PRO_EMULATOR_DIALECT", default_value_t = Dialect::Default)]
     dialect: Dialect,
+    /// Token the control routes (`/_emulator/...`) require in the `x-emulator-control` header; a random
+    /// one when not given. Printed in the startup line either way.
+    #[arg(long, env = "ZENML_PRO_EMULATOR_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
 }
 
 #[tokio::main]
@@ -53,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         device_code_ttl: Duration::from_secs(args.device_code_ttl),
         device_poll_interval: args.device_interval,
         dialect: args.dialect,
+        control_token: args.control_token,
         ..EmulatorConfig::default()
     })
     .await?;

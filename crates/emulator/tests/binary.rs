@@ -1,4 +1,5 @@
-//! The binary prints exactly one JSON line with its base URL and the demo credentials, and serves.
+//! The binary prints exactly one JSON line with its base URL, control token and the demo credentials,
+//! and serves.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -54,8 +55,48 @@ async fn binary_prints_one_json_line_and_serves() {
         .await
         .unwrap();
     assert_eq!(orgs[0]["name"], "acme-ml");
+
+    // The control token of the run, printed in the line, opens the control routes.
+    let control = parsed["control_token"].as_str().expect("control_token");
+    assert_eq!(control.len(), 32, "{control}");
+    let stats = http.get(format!("{base}/_emulator/stats")).header("x-emulator-control", control);
+    assert_eq!(stats.send().await.unwrap().status(), reqwest::StatusCode::OK);
+    let refused = http.get(format!("{base}/_emulator/stats")).send().await.unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::UNAUTHORIZED);
     child.kill().expect("kill");
     let _ = child.wait();
+}
+
+/// `--control-token` (or `ZENML_PRO_EMULATOR_CONTROL_TOKEN`) sets the control token instead of a random
+/// one; the startup line shows it.
+#[tokio::test]
+async fn binary_takes_a_control_token() {
+    for (args, env) in [
+        (vec!["--port", "0", "--control-token", "from-the-flag"], None),
+        (vec!["--port", "0"], Some("from-the-env")),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zenml-pro-emulator"));
+        cmd.args(&args).env("RUST_LOG", "warn").env_remove("ZENML_PRO_EMULATOR_CONTROL_TOKEN");
+        if let Some(t) = env {
+            cmd.env("ZENML_PRO_EMULATOR_CONTROL_TOKEN", t);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read first line");
+        let parsed: serde_json::Value = serde_json::from_str(line.trim_end()).expect("one JSON line");
+        let expected = env.unwrap_or("from-the-flag");
+        assert_eq!(parsed["control_token"], expected, "{args:?} {env:?}");
+        let base = parsed["base_url"].as_str().unwrap();
+        let resp = reqwest::Client::new()
+            .get(format!("{base}/_emulator/stats"))
+            .header("x-emulator-control", expected)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::OK);
+        child.kill().expect("kill");
+        let _ = child.wait();
+    }
 }
 
 /// `--dialect variant` (or `ZENML_PRO_EMULATOR_DIALECT`) serves the variant dialect and says so in the

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
+use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
 
 struct Env {
     emu: RunningEmulator,
@@ -49,6 +49,9 @@ impl Env {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
+        if path.starts_with("/_emulator/") {
+            req = req.header(CONTROL_HEADER, self.emu.control_token());
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

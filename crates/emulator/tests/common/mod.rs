@@ -4,7 +4,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
 
 pub const CLIENT_ID: &str = "6f2a2b39-7f3e-4a55-9f6e-0d6c1e7a9b10";
 
@@ -86,6 +86,9 @@ impl Env {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
+        if path.starts_with("/_emulator/") {
+            req = req.header(CONTROL_HEADER, self.emu.control_token());
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
