@@ -16,6 +16,7 @@ use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 async fn control(emu: &RunningEmulator, route: &str, body: Value) -> Value {
     let resp = reqwest::Client::new()
         .post(format!("{}/_emulator/{route}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .json(&body)
         .send()
         .await

@@ -30,6 +30,7 @@ fn client(emu: &RunningEmulator) -> ApiClient {
 async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Value {
     let resp = reqwest::Client::new()
         .post(format!("{}/_emulator/{path}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .json(&body)
         .send()
         .await
@@ -39,8 +40,15 @@ async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Value {
 }
 
 async fn requests_served(emu: &RunningEmulator) -> u64 {
-    let stats: Value =
-        reqwest::get(format!("{}/_emulator/stats", emu.base_url())).await.unwrap().json().await.unwrap();
+    let stats: Value = reqwest::Client::new()
+        .get(format!("{}/_emulator/stats", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     stats["requests"].as_u64().expect("stats.requests")
 }
 
@@ -513,8 +521,12 @@ async fn server_errors_are_retried_for_reads_but_not_for_writes() {
     control(&emu, "faults", json!({"kind": "status", "status": 500, "count": 10})).await;
     let e = c.me(&t).await.unwrap_err();
     assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
-    let _ =
-        reqwest::Client::new().delete(format!("{}/_emulator/faults", emu.base_url())).send().await.unwrap();
+    let _ = reqwest::Client::new()
+        .delete(format!("{}/_emulator/faults", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .send()
+        .await
+        .unwrap();
 
     let org = org_by_name(&c, &t, &creds.admin.organization).await;
     let role = org_role(&c, &t, org.id, "Organization Viewer").await;

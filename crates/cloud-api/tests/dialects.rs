@@ -27,6 +27,7 @@ fn client_with(emu: &RunningEmulator, page_size: u32) -> ApiClient {
 async fn control(emu: &RunningEmulator, path: &str, body: Value) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_emulator/{path}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .json(&body)
         .send()
         .await
@@ -36,8 +37,15 @@ async fn control(emu: &RunningEmulator, path: &str, body: Value) {
 
 /// The emulator's log of the API requests it served.
 async fn requests(emu: &RunningEmulator) -> Vec<Value> {
-    let v: Value =
-        reqwest::get(format!("{}/_emulator/requests", emu.base_url())).await.unwrap().json().await.unwrap();
+    let v: Value = reqwest::Client::new()
+        .get(format!("{}/_emulator/requests", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     v.as_array().cloned().unwrap_or_default()
 }
 

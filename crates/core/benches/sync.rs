@@ -55,6 +55,7 @@ async fn control(
     path: &str,
 ) -> reqwest::Response {
     http.request(method, format!("{}/_emulator/{path}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .send()
         .await
         .and_then(|r| r.error_for_status())
@@ -111,6 +112,7 @@ async fn measure(
     let critical = Duration::from_millis(chain as u64 * latency_ms);
 
     http.post(format!("{}/_emulator/faults", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .json(&serde_json::json!({"kind": "latency", "ms": latency_ms}))
         .send()
         .await

@@ -53,6 +53,7 @@ pub async fn env() -> Env {
 pub async fn control(emu: &RunningEmulator, path: &str, body: Value) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_emulator/{path}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
         .json(&body)
         .send()
         .await
@@ -61,12 +62,24 @@ pub async fn control(emu: &RunningEmulator, path: &str, body: Value) {
 }
 
 pub async fn clear_faults(emu: &RunningEmulator) {
-    reqwest::Client::new().delete(format!("{}/_emulator/faults", emu.base_url())).send().await.unwrap();
+    reqwest::Client::new()
+        .delete(format!("{}/_emulator/faults", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .send()
+        .await
+        .unwrap();
 }
 
 pub async fn requests(emu: &RunningEmulator) -> u64 {
-    let v: Value =
-        reqwest::get(format!("{}/_emulator/stats", emu.base_url())).await.unwrap().json().await.unwrap();
+    let v: Value = reqwest::Client::new()
+        .get(format!("{}/_emulator/stats", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     v["requests"].as_u64().unwrap()
 }
 

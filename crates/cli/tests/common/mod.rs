@@ -113,8 +113,15 @@ impl Harness {
 
     /// How many API requests the emulator has served.
     pub async fn requests(&self) -> u64 {
-        let stats: Value =
-            reqwest::get(format!("{}/_emulator/stats", self.base)).await.unwrap().json().await.unwrap();
+        let stats: Value = reqwest::Client::new()
+            .get(format!("{}/_emulator/stats", self.base))
+            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         stats["requests"].as_u64().expect("requests count")
     }
 
@@ -122,6 +129,7 @@ impl Harness {
     pub async fn fault(&self, rule: Value) {
         let r = reqwest::Client::new()
             .post(format!("{}/_emulator/faults", self.base))
+            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
             .json(&rule)
             .send()
             .await
@@ -131,7 +139,12 @@ impl Harness {
 
     /// Removes every fault rule.
     pub async fn clear_faults(&self) {
-        reqwest::Client::new().delete(format!("{}/_emulator/faults", self.base)).send().await.unwrap();
+        reqwest::Client::new()
+            .delete(format!("{}/_emulator/faults", self.base))
+            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
+            .send()
+            .await
+            .unwrap();
     }
 
     pub async fn shutdown(&mut self) {
