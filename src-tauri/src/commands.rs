@@ -202,3 +202,8 @@ pub async fn diagnostics(app: State<'_, App>) -> R<DiagnosticsView> {
 pub async fn open_log_folder(app: State<'_, App>) -> R<String> {
     app.open_log_folder().await
 }
+
+#[tauri::command]
+pub async fn open_billing(app: State<'_, App>, org: Option<String>) -> R<String> {
+    app.open_billing(org).await
+}

@@ -103,6 +103,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ui_painted,
             commands::diagnostics,
             commands::open_log_folder,
+            commands::open_billing,
             commands::list_organizations,
             commands::switch_organization,
             commands::organization_overview,

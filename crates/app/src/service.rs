@@ -107,6 +107,44 @@ pub fn demo_requested_by_env() -> bool {
     std::env::var(DEMO_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
 
+/// A page of the web dashboard under `base`, each path segment percent-encoded (a workspace named
+/// `a/b?c` stays one segment).
+fn dashboard_page(base: &str, segments: &[&str]) -> String {
+    match url::Url::parse(base) {
+        Ok(mut u) if !u.cannot_be_a_base() => {
+            if let Ok(mut path) = u.path_segments_mut() {
+                path.pop_if_empty().extend(segments);
+            }
+            u.to_string()
+        }
+        _ => format!("{base}/{}", segments.join("/")),
+    }
+}
+
+/// The URL when it is a web page the app may open: `https`, or `http` to this computer. Anything else
+/// (`file:`, `javascript:`, another program's scheme, no host) is refused with a plain message.
+fn web_page(url: &str) -> Result<url::Url, String> {
+    let parsed =
+        url::Url::parse(url).map_err(|_| "the address is not a web address; it was not opened".to_owned())?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("an address with a user name or password in it was refused".into());
+    }
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => Ok(parsed),
+        "http" if loopback => Ok(parsed),
+        "http" => {
+            Err("only https pages are opened (plain http only on this computer); it was refused".into())
+        }
+        other => Err(format!("only web pages (https) are opened; a {other}: address was refused")),
+    }
+}
+
 /// Gives memory freed after a large piece of work (a sync parses and writes every list) back to the
 /// system. glibc keeps freed memory in per-thread arenas; an app that then idles in the tray would
 /// hold on to the peak of its last sync.
@@ -378,7 +416,19 @@ impl App {
     }
 
     fn org_dashboard(&self, org_id: Uuid) -> String {
-        format!("{}/organizations/{org_id}", self.dashboard_url)
+        self.dashboard_page(&["organizations", &org_id.to_string()])
+    }
+
+    fn dashboard_page(&self, segments: &[&str]) -> String {
+        dashboard_page(&self.dashboard_url, segments)
+    }
+
+    /// Opens a web page in the user's browser, only when it is one (see [`web_page`]).
+    fn open_web_page(&self, url: &str) -> IpcResult<()> {
+        let page = web_page(url).map_err(|m| IpcError::new(ErrorCode::Server, m))?;
+        self.opener
+            .open_url(page.as_str())
+            .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))
     }
 
     fn changed(&self, account_id: &str, org_id: Option<Uuid>) {
@@ -475,7 +525,16 @@ impl App {
         if let Some(old) = lock(&self.device).replace(login.clone()) {
             old.cancel();
         }
-        if let Err(e) = self.opener.open_url(&login.verification_url) {
+        if let Err(e) = self.open_web_page(&login.verification_url) {
+            if e.code == ErrorCode::Server {
+                // Not a web page: neither opened nor shown as one.
+                login.cancel();
+                lock(&self.device).take();
+                return Err(IpcError::new(
+                    ErrorCode::Server,
+                    format!("the server's sign-in page cannot be used: {}", e.message),
+                ));
+            }
             // The page's address is shown in the window, so the user can still open it by hand.
             tracing::warn!(error = %e, "could not open the verification page");
         }
@@ -636,7 +695,7 @@ impl App {
             can_manage: !zenml_pro_core::known_to_lack(&my_roles),
             can_see_billing: my_roles.iter().any(|r| BILLING_ROLES.contains(&r.as_str())),
             my_roles,
-            billing_url: format!("{}/organizations/{org_id}/settings/billing", self.dashboard_url),
+            billing_url: self.dashboard_page(&["organizations", &org_id.to_string(), "settings", "billing"]),
             dashboard_url,
             member_count,
             workspace_count,
@@ -692,12 +751,15 @@ impl App {
     pub async fn list_workspaces(&self, org: Option<String>) -> IpcResult<WorkspaceListView> {
         let (account, org_id) = self.account_and_org(org.as_deref())?;
         let c = self.core().workspaces(&account.id, org_id)?;
-        let dashboard = self.org_dashboard(org_id);
         Ok(WorkspaceListView {
             items: c
                 .value
                 .iter()
-                .map(|w| WorkspaceView::new(w, format!("{dashboard}/workspaces/{}", w.name)))
+                .map(|w| {
+                    let page =
+                        self.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &w.name]);
+                    WorkspaceView::new(w, page)
+                })
                 .collect(),
             fetched_at: Some(iso(c.fetched_at)),
             stale: c.stale,
@@ -850,11 +912,17 @@ impl App {
             let w = workspaces.iter().find(|w| w.id.to_string() == wanted || w.name == wanted).ok_or_else(
                 || CoreError::not_found(format!("no workspace {wanted:?} in this organization")),
             )?;
-            url = format!("{url}/workspaces/{}", w.name);
+            url = self.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &w.name]);
         }
-        self.opener
-            .open_url(&url)
-            .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))?;
+        self.open_web_page(&url)?;
+        Ok(url)
+    }
+
+    /// Opens the organization's billing page of the web dashboard in the browser.
+    pub async fn open_billing(&self, org: Option<String>) -> IpcResult<String> {
+        let (_, org_id) = self.account_and_org(org.as_deref())?;
+        let url = self.dashboard_page(&["organizations", &org_id.to_string(), "settings", "billing"]);
+        self.open_web_page(&url)?;
         Ok(url)
     }
 }
@@ -988,13 +1056,15 @@ impl App {
                 return Ok(());
             }
             [] => {}
-            many => return Err(IpcError::new(
-                ErrorCode::InvalidInput,
-                format!(
+            many => {
+                return Err(IpcError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
                     "{} organizations are shown as {wanted:?}: use a link with the organization's id or name",
                     many.len()
                 ),
-            )),
+                ))
+            }
         }
         Err(IpcError::new(
             ErrorCode::NotFound,
@@ -1025,5 +1095,46 @@ impl App {
             TrayAction::Quit => return Ok(TrayOutcome::Quit),
         }
         Ok(TrayOutcome::Done)
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::{dashboard_page, web_page};
+
+    #[test]
+    fn only_web_pages_are_opened() {
+        for ok in [
+            "https://cloud.zenml.io/organizations/x",
+            "http://127.0.0.1:8080/devices/verify",
+            "http://localhost/x",
+        ] {
+            assert!(web_page(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "zenml-pro-desktop://org/x",
+            "http://example.com/phish",
+            "ftp://x.example/",
+            "https://user:pw@example.com/",
+            "not a url",
+            "",
+        ] {
+            let e = web_page(bad).unwrap_err();
+            assert!(e.contains("refused") || e.contains("not a web address"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn dashboard_paths_are_percent_encoded() {
+        assert_eq!(
+            dashboard_page("https://cloud.zenml.io", &["organizations", "o1", "workspaces", "a/b?c #d"]),
+            "https://cloud.zenml.io/organizations/o1/workspaces/a%2Fb%3Fc%20%23d"
+        );
+        assert_eq!(
+            dashboard_page("https://cp.example/dash/", &["organizations", "o1"]),
+            "https://cp.example/dash/organizations/o1"
+        );
     }
 }

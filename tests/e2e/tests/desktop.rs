@@ -101,6 +101,14 @@ async fn demo_session(app: &App, labels: &Labels, opened: &std::path::Path) -> R
     })
     .await?;
 
+    // Manage billing opens the billing page in the browser (the app's opener, not the webview).
+    app.click_button("Manage billing").await?;
+    app.wait_until("the billing page to be opened", || async {
+        let asked = std::fs::read_to_string(opened).unwrap_or_default();
+        Ok(asked.lines().any(|l| l.starts_with("https://") && l.trim_end().ends_with("/settings/billing")))
+    })
+    .await?;
+
     // Invite a member and see the invitation pending.
     app.click_button("Invitations").await?;
     app.fill("Email addresses", "e2e.person@example.com").await?;

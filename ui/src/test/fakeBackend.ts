@@ -391,6 +391,8 @@ export class FakeBackend {
       }
       case 'open_in_dashboard':
         return 'http://127.0.0.1:1/dash';
+      case 'open_billing':
+        return 'http://127.0.0.1:1/dash/billing';
       case 'diagnostics':
         if (this.holdDiagnostics) {
           const report = this.diagnostics();

@@ -169,6 +169,11 @@ export function openInDashboard(org: string | null = null, workspace: string | n
   return invoke<string>("open_in_dashboard", { org, workspace });
 }
 
+/** Opens the organization's billing page of the dashboard in the browser; resolves to the URL. */
+export function openBilling(org: string | null = null): Promise<string> {
+  return invoke<string>("open_billing", { org });
+}
+
 // ----- diagnostics -----
 
 /** The doctor's report on the active account's server (only reads), and where the log files are. */
