@@ -21,10 +21,11 @@
 //! # Ok(()) }
 //! ```
 //! As a binary: `zenml-pro-emulator [--port N] [--token-ttl SECONDS] [--auto-approve] [--scale N]
-//! [--device-interval SECONDS] [--device-code-ttl SECONDS] [--dialect default|variant]` (the dialect
-//! also from `ZENML_PRO_EMULATOR_DIALECT`). It prints one JSON line
-//! `{"base_url": ..., "dialect": ..., "credentials": ...}` to stdout, then logs to stderr (`RUST_LOG`,
-//! default `info`).
+//! [--device-interval SECONDS] [--device-code-ttl SECONDS] [--dialect default|variant]
+//! [--control-token TOKEN]` (the dialect also from `ZENML_PRO_EMULATOR_DIALECT`, the control token from
+//! `ZENML_PRO_EMULATOR_CONTROL_TOKEN`). It prints one JSON line
+//! `{"base_url": ..., "dialect": ..., "control_token": ..., "credentials": ...}` to stdout, then logs to
+//! stderr (`RUST_LOG`, default `info`).
 //!
 //! ## What it serves
 //! - Auth: `POST /auth/device_authorization`, `GET|POST /devices/verify` (HTML page with Approve/Deny),
@@ -78,15 +79,50 @@
 //!   counted by paging); the key exchange needs `grant_type=zenml_api_key` (400
 //!   `unsupported_grant_type` without it).
 //!
-//! ## Control routes (no auth; faults, stats and the request log never apply to them)
-//! - `POST /_emulator/faults` appends a rule: `{"kind": "latency", "ms": 20}`,
-//!   `{"kind": "status", "status": 503, "count": 2}`, `{"kind": "status", "status": 500, "ratio": 0.3}`,
-//!   `{"kind": "rate_limit", "retry_after": 1, "count": 1}`, `{"kind": "drop", "count": 1}`,
-//!   `{"kind": "malformed", "count": 1}`; paging faults on list requests, made by rewriting their query:
-//!   `{"kind": "page_cap", "limit": N}` (at most N items whatever `limit` says, no error) and
-//!   `{"kind": "ignore_offset"}` (every page is the first). Optional `path_prefix` and `method` filters.
-//!   Counted rules vanish when used up (paging faults count only list requests they rewrote); ratio
-//!   rules draw from a seeded RNG. `GET` lists rules, `DELETE` clears them.
+//! ## Control routes (faults, stats and the request log never apply to them)
+//! Every route under `/_emulator/` (unknown ones included) first checks, in this order:
+//! - the request's `Host` (and its URI's authority, if absolute) names a loopback host: `localhost`, an
+//!   address in 127.0.0.0/8 or `[::1]`, any port; otherwise 403 (a page that had its own name resolve to
+//!   127.0.0.1 still sends its own name);
+//! - it carries the run's control token in [`CONTROL_HEADER`] (`x-emulator-control: <token>`), exactly
+//!   once; otherwise 401. The token is random per run (32 hex digits), or
+//!   [`EmulatorConfig::control_token`] / `--control-token`; [`RunningEmulator::control_token`] returns it
+//!   and the startup line prints it as `"control_token"`. [`RunningEmulator::control_url`] builds
+//!   `<base_url>/_emulator/<path>`;
+//! - a request with a body (a `content-length` other than 0, or a transfer encoding) says
+//!   `content-type: application/json` (parameters such as `charset` allowed); otherwise 415. A request
+//!   without a body needs no content type, so bodiless POSTs (`stats/reset`, `requests/reset`) may be
+//!   sent empty or as `{}` with the JSON type; an empty JSON body counts as `{}`.
+//!
+//! Refusals are `{"detail": "<message>"}`. The device verification page (`/devices/verify`) is not a
+//! control route and needs none of this. The routes:
+//! - `POST /_emulator/faults` appends a rule; every kind takes the optional filters `path_prefix` and
+//!   `method`, and `count` (the rule vanishes when used up) or `ratio` (drawn from a seeded RNG). `GET`
+//!   lists rules, `DELETE` clears them.
+//!   - Delay: `{"kind": "latency", "ms": 20}`; latencies add up and stack with any other rule.
+//!   - Answers in place of the route (the first that fires answers): `{"kind": "status", "status": 503,
+//!     "count": 2}`, `{"kind": "status", "status": 500, "ratio": 0.3}`, `{"kind": "rate_limit",
+//!     "retry_after": 1, "count": 1}` (429 with `Retry-After`), `{"kind": "drop", "count": 1}`
+//!     (connection closed with no response), `{"kind": "malformed", "count": 1}` (200, not JSON);
+//!     `{"kind": "redirect", "location": "http://127.0.0.1:9999", "status": 307}`: that status (301,
+//!     302, 303, 307 (default) or 308), `Location: <location><the request's path and query>` (e.g.
+//!     `http://127.0.0.1:9999/organizations?offset=0&limit=100`; a trailing `/` of the location is
+//!     dropped; it must be an absolute http(s) URL with no query), empty body;
+//!     `{"kind": "huge_body", "mb": N}`: 200 `application/json` of exactly N MiB (1 to 16384), `[`,
+//!     then `{"id":"00000000-0000-4000-8000-000000000000","name":"x"}` items separated by commas,
+//!     spaces, `]` (a whole JSON array), streamed in chunks cut from one shared block, chunked with no
+//!     `content-length` unless `"content_length": true`.
+//!   - Response faults, on a request that is served (no answering rule fired):
+//!     `{"kind": "huge_numbers"}`: every integer of the JSON body, nested ones and error bodies
+//!     included, becomes [`HUGE_NUMBER`] = 10^18 (e.g. `expires_in` of `POST /auth/login`, `expires_in`
+//!     and `interval` of `POST /auth/device_authorization`, every integer of a list), and the answer
+//!     gets `Retry-After: 1000000000000000000`; `{"kind": "slow_body", "bytes_per_sec": N}`: the
+//!     headers (with the right `content-length`) and the first N bytes at once, then N more bytes each
+//!     second, so a client with a total timeout gives up (several rules: the slowest rate). They count
+//!     only requests they touched.
+//!   - Paging faults, on list requests that are served, by rewriting their query: `{"kind":
+//!     "page_cap", "limit": N}` (at most N items whatever `limit` says, no error) and `{"kind":
+//!     "ignore_offset"}` (every page is the first). They count only list requests they rewrote.
 //! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
