@@ -616,7 +616,7 @@ impl App {
 
     pub async fn logout(&self, account_id: String, purge: bool) -> IpcResult<()> {
         let was_active = self.core().active_account()?.is_some_and(|a| a.id == account_id);
-        self.core().logout(&account_id, purge)?;
+        self.core().logout(&account_id, purge).await?;
         if was_active {
             let next = self.core().active_account()?.filter(|a| a.signed_in).map(|a| a.id);
             self.restart_refresh(next);

@@ -46,7 +46,7 @@ pub(crate) struct Ctx<'a> {
 pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
     match command {
         Command::Login(args) => login(ctx, args).await,
-        Command::Logout { purge } => logout(ctx, purge),
+        Command::Logout { purge } => logout(ctx, purge).await,
         Command::Accounts(f) => accounts(ctx, f),
         Command::Sync => sync(ctx).await,
         Command::Orgs(f) => orgs(ctx, f),
@@ -231,9 +231,9 @@ fn read_stdin_password() -> Result<String, CoreError> {
     Ok(s)
 }
 
-fn logout(ctx: &mut Ctx<'_>, purge: bool) -> Res {
+async fn logout(ctx: &mut Ctx<'_>, purge: bool) -> Res {
     let account = ctx.account()?;
-    ctx.core.logout(&account.id, purge)?;
+    ctx.core.logout(&account.id, purge).await?;
     if purge {
         say!(
             ctx.out,

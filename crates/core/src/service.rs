@@ -33,6 +33,10 @@ pub struct ClientSettings {
     /// Pages of one list requested at once after a full first page.
     pub page_concurrency: usize,
     pub request_timeout: Duration,
+    /// How long a keyring call may take before it is given up as "locked or not answering". Keyring
+    /// calls run on a blocking thread, so a silent keyring never stalls the async workers (the window
+    /// stays responsive); this bounds how long the caller waits.
+    pub keyring_timeout: Duration,
 }
 
 impl Default for ClientSettings {
@@ -44,6 +48,7 @@ impl Default for ClientSettings {
             page_size: c.page_size,
             page_concurrency: c.page_concurrency,
             request_timeout: c.request_timeout,
+            keyring_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -311,10 +316,10 @@ impl Core {
         let id = account_id(client.base_url(), me.id);
         // Secrets first: with no keyring, nothing at all is recorded.
         match key {
-            Some(k) => self.secrets.set(&id, SecretKind::ApiKey, k.expose())?,
-            None => self.secrets.delete(&id, SecretKind::ApiKey)?,
+            Some(k) => self.secret_set(&id, SecretKind::ApiKey, k.expose()).await?,
+            None => self.secret_delete(&id, SecretKind::ApiKey).await?,
         }
-        self.secrets.set(&id, SecretKind::AccessToken, token.access_token.expose())?;
+        self.secret_set(&id, SecretKind::AccessToken, token.access_token.expose()).await?;
         let expires_at = token.expires_at(now);
         let previous = self.with_cache(|c| c.account(&id))?;
         let record = AccountRecord {
@@ -339,12 +344,59 @@ impl Core {
         Ok(record)
     }
 
+    /// Runs one keyring call on a thread of its own, bounded by `keyring_timeout`: a locked keyring that
+    /// waits for a password, or one that never answers, gives `keyring_unavailable` in plain words.
+    async fn keyring<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&dyn SecretStore) -> Result<T, crate::keyring::KeyringError> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.secrets.clone();
+        // A thread of its own rather than the runtime's blocking pool: a keyring that never answers
+        // must not hold up the runtime's shutdown either (the thread is left to end by itself).
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = tx.send(op(&*store));
+            })
+            .map_err(|e| CoreError::internal(format!("could not start a keyring call: {e}")))?;
+        match tokio::time::timeout(self.settings.keyring_timeout, rx).await {
+            Ok(Ok(result)) => result.map_err(CoreError::from),
+            Ok(Err(_)) => Err(CoreError::internal("a keyring call failed unexpectedly")),
+            Err(_) => {
+                tracing::warn!(
+                    timeout_s = self.settings.keyring_timeout.as_secs(),
+                    "the keyring did not answer"
+                );
+                Err(CoreError::new(
+                    ErrorCode::KeyringUnavailable,
+                    "the keyring did not answer — is it locked? Unlock it (or sign in to the desktop session) and try again",
+                ))
+            }
+        }
+    }
+
+    pub(crate) async fn secret_get(&self, account_id: &str, kind: SecretKind) -> Result<Option<String>> {
+        let account = account_id.to_owned();
+        self.keyring(move |s| s.get(&account, kind)).await
+    }
+
+    pub(crate) async fn secret_set(&self, account_id: &str, kind: SecretKind, value: &str) -> Result<()> {
+        let (account, value) = (account_id.to_owned(), value.to_owned());
+        self.keyring(move |s| s.set(&account, kind, &value)).await
+    }
+
+    pub(crate) async fn secret_delete(&self, account_id: &str, kind: SecretKind) -> Result<()> {
+        let account = account_id.to_owned();
+        self.keyring(move |s| s.delete(&account, kind)).await
+    }
+
     /// Signs out: deletes the account's keyring entries; with `purge_cache` also its cached data
     /// (otherwise the data stays viewable, marked signed out).
-    pub fn logout(&self, account_id: &str, purge_cache: bool) -> Result<()> {
+    pub async fn logout(&self, account_id: &str, purge_cache: bool) -> Result<()> {
         self.account(account_id)?;
-        self.secrets.delete(account_id, SecretKind::AccessToken)?;
-        self.secrets.delete(account_id, SecretKind::ApiKey)?;
+        self.secret_delete(account_id, SecretKind::AccessToken).await?;
+        self.secret_delete(account_id, SecretKind::ApiKey).await?;
         lock(&self.sessions).remove(account_id);
         self.with_cache(|c| {
             if purge_cache {
@@ -366,7 +418,7 @@ impl Core {
         if let Some(s) = lock(&self.sessions).get(account_id).filter(|s| s.is_valid(now)) {
             return Ok((client, s.token.clone()));
         }
-        if let Some(stored) = self.secrets.get(account_id, SecretKind::AccessToken)? {
+        if let Some(stored) = self.secret_get(account_id, SecretKind::AccessToken).await? {
             let s = Session { token: AccessToken::new(stored), expires_at: account.token_expires_at };
             if s.is_valid(now) {
                 lock(&self.sessions).insert(account_id.to_owned(), s.clone());
@@ -380,7 +432,7 @@ impl Core {
     /// Exchanges the stored key for a new session token; `unauthorized` when there is no key.
     async fn renew(&self, account_id: &str, client: &ApiClient) -> Result<AccessToken> {
         lock(&self.sessions).remove(account_id);
-        let Some(key) = self.secrets.get(account_id, SecretKind::ApiKey)? else {
+        let Some(key) = self.secret_get(account_id, SecretKind::ApiKey).await? else {
             return Err(CoreError::unauthorized("the session has expired: sign in again"));
         };
         let token = client.login_with_key(&ApiKey::new(key)).await.map_err(|e| match e {
@@ -390,7 +442,7 @@ impl Core {
             other => other.into(),
         })?;
         let expires_at = token.expires_at(Utc::now());
-        self.secrets.set(account_id, SecretKind::AccessToken, token.access_token.expose())?;
+        self.secret_set(account_id, SecretKind::AccessToken, token.access_token.expose()).await?;
         self.with_cache(|c| {
             if let Some(mut a) = c.account(account_id)? {
                 a.token_expires_at = expires_at;

@@ -172,7 +172,7 @@ async fn logout_deletes_secrets_and_optionally_the_cache() {
     let e = env().await;
     let account = login_admin(&e).await;
     sync(&e, &account.id).await;
-    e.core.logout(&account.id, false).unwrap();
+    e.core.logout(&account.id, false).await.unwrap();
     assert!(e.keyring.is_empty());
     let kept = e.core.organizations(&account.id).unwrap();
     assert!(!kept.is_empty(), "signed out, the cached data stays viewable");
@@ -181,7 +181,7 @@ async fn logout_deletes_secrets_and_optionally_the_cache() {
     assert_eq!(err.code, ErrorCode::Unauthorized);
 
     let account = login_admin(&e).await;
-    e.core.logout(&account.id, true).unwrap();
+    e.core.logout(&account.id, true).await.unwrap();
     assert!(e.core.accounts().unwrap().is_empty());
     assert_eq!(e.core.organizations(&account.id).unwrap_err().code, ErrorCode::NotFound);
 }
