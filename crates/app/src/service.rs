@@ -371,6 +371,7 @@ impl App {
     /// At launch: in demo mode starts the demo; otherwise starts the background refresh of the
     /// active account, if one is signed in.
     pub async fn resume(&self) -> IpcResult<()> {
+        self.check_cache_in_background();
         if self.demo_mode {
             self.start_demo().await?;
             return Ok(());
@@ -380,6 +381,23 @@ impl App {
             self.restart_refresh(Some(a.id));
         }
         Ok(())
+    }
+
+    /// The full integrity check of the cache, on a thread of its own after start (opening checks only
+    /// the small tables): damage moves the file aside, a fresh cache takes its place, and the window is
+    /// told; the next sync fills it again.
+    fn check_cache_in_background(&self) {
+        let core = self.core().clone();
+        let events = self.shared.events.clone();
+        let notice =
+            std::thread::Builder::new().name("cache-check".into()).spawn(move || match core.verify_cache() {
+                Ok(Some(n)) => events.emit(AppEvent::Notice { message: n.to_string() }),
+                Ok(None) => tracing::debug!("the cache passed its full check"),
+                Err(e) => tracing::warn!(error = %e, "the cache's full check could not run"),
+            });
+        if let Err(e) = notice {
+            tracing::warn!(error = %e, "could not start the cache check");
+        }
     }
 
     /// Stops the background work and the demo server.
@@ -497,7 +515,9 @@ impl App {
             accounts,
             active_account: active,
             demo: self.demo_mode || self.demo.lock().await.is_some(),
-            cache_notice: lock(&self.cache_notice).clone(),
+            cache_notice: lock(&self.cache_notice)
+                .clone()
+                .or_else(|| self.core().take_cache_notice().map(|n| n.to_string())),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             default_api_url: self.default_api_url.clone(),
             online: *lock(&self.shared.online),

@@ -481,3 +481,86 @@ async fn a_custom_role_invites_from_the_app_and_a_viewer_is_refused_by_the_serve
         assert!(err.message.starts_with("the server refused"), "{dialect}: {}", err.message);
     }
 }
+
+/// The full check of the cache runs in the background after start: damage in the big tables (which
+/// opening does not read) is found, the file is moved aside, and the window is told.
+#[tokio::test]
+async fn the_background_cache_check_finds_damage_and_tells_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = zenml_pro_core::cache_path(dir.path());
+    {
+        let (cache, _) = zenml_pro_core::Cache::open(&path).unwrap();
+        let now = chrono::Utc::now();
+        let me = uuid::Uuid::from_u128(7);
+        let acc = zenml_pro_core::account_id("https://api.example.test", me);
+        cache
+            .upsert_account(&zenml_pro_core::AccountRecord {
+                id: acc.clone(),
+                base_url: "https://api.example.test".into(),
+                user_id: me,
+                user_email: None,
+                user_name: None,
+                auth_method: zenml_pro_core::AuthMethod::Key,
+                device_id: None,
+                token_expires_at: None,
+                created_at: now,
+                last_used_at: now,
+                signed_in: false,
+            })
+            .unwrap();
+        let members = (0..2000u128)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "user": {"id": uuid::Uuid::from_u128(10_000 + i), "name": format!("User {i:05}")}, "roles": []
+                }))
+                .unwrap()
+            })
+            .collect();
+        let snapshot = zenml_pro_core::OrgSnapshot {
+            organization: serde_json::from_value(
+                serde_json::json!({"id": uuid::Uuid::from_u128(100), "name": "acme"}),
+            )
+            .unwrap(),
+            workspaces: vec![],
+            members,
+            invitations: vec![],
+            roles: vec![],
+            teams: vec![],
+            reads: Default::default(),
+        };
+        cache.replace_org_snapshot(&acc, &snapshot, now).unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pages = bytes.len() / 4096;
+    for b in &mut bytes[(pages - 8) * 4096..] {
+        *b = 0x5A;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+
+    let keyring = std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new());
+    let rec = std::sync::Arc::new(zenml_pro_app::Recorder::new());
+    let app = zenml_pro_app::App::new(
+        common::config(dir.path(), keyring, Duration::from_secs(3600)),
+        rec.clone(),
+        rec.clone(),
+    )
+    .expect("the app opens (the damage is in tables opening does not read)");
+    app.resume().await.unwrap();
+    let started = std::time::Instant::now();
+    let notice = loop {
+        let found = rec.events().into_iter().find_map(|e| match e {
+            zenml_pro_app::AppEvent::Notice { message } => Some(message),
+            _ => None,
+        });
+        if let Some(n) = found {
+            break n;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no notice");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(notice.contains("could not be used") && notice.contains("moved to"), "{notice}");
+    assert!(std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains(".corrupt-")));
+}

@@ -80,6 +80,13 @@ fn open_file(
 > {
     let dir = log_dir().ok_or("no place for a log directory (no home directory)")?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // The log is the user's alone: the folder 0700 and the files already there 0600 (Unix).
+    crate::cache::private(&dir, 0o700);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            crate::cache::private(&entry.path(), 0o600);
+        }
+    }
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(program)

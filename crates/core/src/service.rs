@@ -105,6 +105,8 @@ pub struct Core {
     sessions: Mutex<HashMap<String, Session>>,
     /// One organization switch at a time.
     pub(crate) switch_lock: tokio::sync::Mutex<()>,
+    /// A cache rebuilt while running, not yet told to the user.
+    healed: Mutex<Option<CacheNotice>>,
 }
 
 /// A device sign-in in progress: show `user_code`, open `verification_url`, then await
@@ -154,6 +156,7 @@ impl Core {
                 clients: Mutex::new(HashMap::new()),
                 sessions: Mutex::new(HashMap::new()),
                 switch_lock: tokio::sync::Mutex::new(()),
+                healed: Mutex::new(None),
             },
             notice,
         ))
@@ -167,14 +170,16 @@ impl Core {
     /// background after start). A damaged cache is moved aside and rebuilt empty; the notice says so
     /// and the next sync fills it again.
     pub fn verify_cache(&self) -> Result<Option<CacheNotice>> {
-        let mut cache = lock(&self.cache);
-        match cache.check_integrity() {
+        let path = crate::paths::cache_path(&self.data_dir);
+        // The check reads the whole file on its own connection; the app's stays free meanwhile.
+        match Cache::check_file(&path) {
             Ok(()) => Ok(None),
             Err(CacheError::Corrupt(reason)) => {
-                let path = crate::paths::cache_path(&self.data_dir);
+                let mut cache = lock(&self.cache);
                 let (fresh, notice) = Cache::rebuild(&path, &reason)?;
                 *cache = fresh;
                 tracing::warn!(%notice, "cache rebuilt after an integrity check");
+                *lock(&self.healed) = Some(notice.clone());
                 Ok(Some(notice))
             }
             Err(e) => Err(e.into()),
@@ -182,9 +187,33 @@ impl Core {
     }
 
     /// Runs `f` with the cache. Never call it across an `.await`.
+    ///
+    /// A read or write that finds the file damaged heals it as opening would: the file is moved aside,
+    /// a fresh cache takes its place (the next sync fills it again), and the error says so.
     pub(crate) fn with_cache<R>(&self, f: impl FnOnce(&Cache) -> Result<R, CacheError>) -> Result<R> {
-        let cache = lock(&self.cache);
-        f(&cache).map_err(CoreError::from)
+        let mut cache = lock(&self.cache);
+        match f(&cache) {
+            Ok(r) => Ok(r),
+            Err(CacheError::Corrupt(reason)) if cache.path().is_some() => {
+                let path = crate::paths::cache_path(&self.data_dir);
+                match Cache::rebuild(&path, &reason) {
+                    Ok((fresh, notice)) => {
+                        *cache = fresh;
+                        tracing::warn!(%notice, "cache rebuilt after damage found while using it");
+                        *lock(&self.healed) = Some(notice.clone());
+                        Err(CoreError::internal(notice.to_string()))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The notice of a cache rebuilt while the app ran (damage found by a read or the background
+    /// check), once: the window shows it.
+    pub fn take_cache_notice(&self) -> Option<CacheNotice> {
+        lock(&self.healed).take()
     }
 
     /// The API client for a base URL, built once.

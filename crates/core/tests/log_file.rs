@@ -46,6 +46,12 @@ async fn the_log_file_is_written_and_holds_no_secret() {
         text.push_str(&std::fs::read_to_string(&path).unwrap());
     }
     assert!(text.contains("sync finished"), "the file has the run's lines");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&logs).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the log folder is the user's alone");
+    }
     assert!(text.lines().count() > 20, "trace level writes plenty");
     for secret in [key.as_str(), token.as_str(), password.as_str()] {
         assert!(!text.contains(secret), "a secret reached the log file");

@@ -301,6 +301,7 @@ impl Cache {
                 path: parent.to_path_buf(),
                 source,
             })?;
+            private(parent, 0o700);
         }
         match Self::try_open(path) {
             Ok(cache) => Ok((cache, None)),
@@ -362,6 +363,12 @@ impl Cache {
             CacheError::Corrupt(reason) => OpenFailure::Unusable { reason, suffix: "corrupt" },
             other => OpenFailure::Error(other),
         })?;
+        // The cache is the user's alone (SQLite gives its -wal and -shm files the same mode).
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_os_string();
+            p.push(suffix);
+            private(Path::new(&p), 0o600);
+        }
         Ok(Cache { conn, path: Some(path.to_path_buf()) })
     }
 
@@ -370,6 +377,22 @@ impl Cache {
     /// and call [`Cache::rebuild`].
     pub fn check_integrity(&self) -> Result<()> {
         match integrity(&self.conn, None) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(CacheError::Corrupt(reason)),
+            Err(OpenFailure::Error(e)) => Err(e),
+            Err(OpenFailure::Unusable { reason, .. }) => Err(CacheError::Corrupt(reason)),
+        }
+    }
+
+    /// Runs the full check of the file at `path` on a read-only connection of its own, so the app's
+    /// connection stays free for reads meanwhile (WAL lets both run at once).
+    pub fn check_file(path: &Path) -> Result<()> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        match integrity(&conn, None) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(reason)) => Err(CacheError::Corrupt(reason)),
             Err(OpenFailure::Error(e)) => Err(e),
@@ -751,6 +774,21 @@ fn move_aside(path: &Path, suffix: &str) -> Result<PathBuf> {
         }
     }
     Ok(target)
+}
+
+/// Makes a file or directory the user's alone (Unix); elsewhere, and when it fails, it is left as it is.
+pub(crate) fn private(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if path.exists() {
+            if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                tracing::warn!(path = %path.display(), error = %e, "could not make it private");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
 }
 
 /// Timestamps are stored as fixed-width RFC 3339 UTC text, so they sort as text.
