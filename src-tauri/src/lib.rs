@@ -62,6 +62,8 @@ impl<R: Runtime> EventSink for TauriEvents<R> {
 fn notify<R: Runtime>(handle: &AppHandle<R>, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;
     tracing::info!(title, body, "notification");
+    let (title, body) =
+        (zenml_pro_app::notify::desktop_text(title), zenml_pro_app::notify::desktop_text(body));
     if let Err(e) = handle.notification().builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "could not show a notification");
     }

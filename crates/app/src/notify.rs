@@ -201,3 +201,41 @@ pub fn session_notice(account: &AccountRecord, now: DateTime<Utc>) -> Option<App
         org_id: None,
     })
 }
+
+/// A notification's text as the desktop's notification service should get it. On Linux the body is
+/// read as markup (`<b>`, `<a href>`, `&amp;`), so a name from the server such as `<a href=…>` would be
+/// shown as a link; it is escaped to plain text there. Elsewhere the text is plain already.
+pub fn desktop_text(text: &str) -> String {
+    if cfg!(target_os = "linux") {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                c if c.is_control() && c != '\n' => {}
+                c => out.push(c),
+            }
+        }
+        out
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod markup_tests {
+    use super::desktop_text;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn markup_in_server_names_is_shown_as_text() {
+        assert_eq!(
+            desktop_text("<a href=\"https://evil.example\">Acme</a> & <b>co</b>\u{7}"),
+            "&lt;a href=&quot;https://evil.example&quot;&gt;Acme&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;"
+        );
+        assert_eq!(desktop_text("Plain name\nsecond line"), "Plain name\nsecond line");
+    }
+}

@@ -62,14 +62,15 @@ pub struct AppConfig {
 }
 
 impl AppConfig {
-    /// From the environment. The keyring is the OS keyring, except in demo mode, where it is an
-    /// in-memory store: the demo's key is public and nothing of it must outlive the process, and the
-    /// demo must run where there is no Secret Service.
+    /// From the environment. The keyring is the OS keyring (under a service name of the data
+    /// directory's, see [`OsKeyring::for_data_dir`]). In demo mode the app keeps the secrets it stores
+    /// in memory instead (the demo's key is public, nothing of it must outlive the process, and the
+    /// demo must run where there is no Secret Service), but signing out still deletes an account's
+    /// entries from the OS keyring.
     pub fn from_env(demo: bool) -> IpcResult<Self> {
         let data_dir =
             zenml_pro_core::data_dir().map_err(|e| IpcError::internal(format!("no data directory: {e}")))?;
-        let secrets: Arc<dyn SecretStore> =
-            if demo { Arc::new(MemoryKeyring::new()) } else { Arc::new(OsKeyring::new()) };
+        let secrets: Arc<dyn SecretStore> = Arc::new(OsKeyring::for_data_dir(&data_dir));
         let env = |name: &str, default: &str| {
             std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
         };
@@ -89,6 +90,9 @@ impl AppConfig {
 }
 
 /// Whether the environment asks for demo mode (`ZENML_PRO_DESKTOP_DEMO=1` or `true`).
+/// Settings key of the demo account of the last run, deleted when the next run makes its own.
+const DEMO_ACCOUNT_SETTING: &str = "demo_account";
+
 /// The environment variable choosing the demo server's dialect (`default` or `variant`), so the demo
 /// can show the app against the other shapes a real server may have.
 pub const DEMO_DIALECT_ENV: &str = "ZENML_PRO_DESKTOP_DEMO_DIALECT";
@@ -165,11 +169,17 @@ struct SecretRouter {
     keyring: Arc<dyn SecretStore>,
     memory: MemoryKeyring,
     demo_accounts: Mutex<std::collections::HashSet<String>>,
+    /// Demo mode: every secret the app stores stays in memory.
+    all_in_memory: bool,
 }
 
 impl SecretRouter {
+    fn is_demo(&self, account_id: &str) -> bool {
+        lock(&self.demo_accounts).contains(account_id)
+    }
+
     fn store(&self, account_id: &str) -> &dyn SecretStore {
-        if lock(&self.demo_accounts).contains(account_id) {
+        if self.all_in_memory || self.is_demo(account_id) {
             &self.memory
         } else {
             self.keyring.as_ref()
@@ -184,8 +194,20 @@ impl SecretStore for SecretRouter {
     fn set(&self, account_id: &str, kind: SecretKind, value: &str) -> Result<(), KeyringError> {
         self.store(account_id).set(account_id, kind, value)
     }
+    /// A real account's entries leave the OS keyring too, even in demo mode (an earlier run may have
+    /// stored them there); without a keyring in demo mode that part is only logged.
     fn delete(&self, account_id: &str, kind: SecretKind) -> Result<(), KeyringError> {
-        self.store(account_id).delete(account_id, kind)
+        self.memory.delete(account_id, kind)?;
+        if self.is_demo(account_id) {
+            return Ok(());
+        }
+        match self.keyring.delete(account_id, kind) {
+            Err(KeyringError::Unavailable(m)) if self.all_in_memory => {
+                tracing::warn!(reason = %m, "no OS keyring to delete the account's entries from");
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -255,6 +277,12 @@ impl Shared {
                     let as_of =
                         self.core.organization_list(account_id).ok().and_then(|l| l.fetched_at).map(iso);
                     self.set_online(false, as_of);
+                }
+                if e.code == CoreCode::Unauthorized
+                    && self.core.account(account_id).is_ok_and(|a| !a.signed_in)
+                {
+                    // Signed out beside the app (by `zpro logout`, say): the window shows it.
+                    self.events.emit(AppEvent::SessionChanged {});
                 }
                 Err(e.into())
             }
@@ -329,6 +357,7 @@ impl App {
             keyring: config.secrets,
             memory: MemoryKeyring::new(),
             demo_accounts: Mutex::new(Default::default()),
+            all_in_memory: config.demo,
         });
         let (core, notice) = Core::open(CoreOptions {
             data_dir: config.data_dir,
@@ -616,7 +645,19 @@ impl App {
         let client = self.core().client(&emulator.base_url())?;
         let token = client.login_with_key(&key).await.map_err(CoreError::from)?;
         let me = client.me(&token.access_token).await.map_err(CoreError::from)?;
-        lock(&self.secrets.demo_accounts).insert(zenml_pro_core::account_id(client.base_url(), me.id));
+        let demo_id = zenml_pro_core::account_id(client.base_url(), me.id);
+        lock(&self.secrets.demo_accounts).insert(demo_id.clone());
+        // One demo account, not one per run: the demo server's port (and so the account's id) changes
+        // from run to run, so the last run's demo account is signed out and its data deleted.
+        if let Some(previous) = self.core().setting(DEMO_ACCOUNT_SETTING)?.filter(|p| *p != demo_id) {
+            if self.core().account(&previous).is_ok() {
+                lock(&self.secrets.demo_accounts).insert(previous.clone());
+                if let Err(e) = self.core().logout(&previous, true).await {
+                    tracing::warn!(error = %e, "could not delete the last demo account");
+                }
+            }
+        }
+        self.core().set_setting(DEMO_ACCOUNT_SETTING, &demo_id)?;
         let account = self.core().login_with_key(&emulator.base_url(), key).await?;
         tracing::info!(url = %emulator.base_url(), "demo started");
         *demo = Some(Demo { emulator, account_id: account.id.clone() });

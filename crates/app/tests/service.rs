@@ -564,3 +564,67 @@ async fn the_background_cache_check_finds_damage_and_tells_the_window() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().contains(".corrupt-")));
 }
+
+/// A sign-out done beside the app (by `zpro logout` on the same data) is noticed: the app stops using
+/// the token it held in memory, and the window is told to read the accounts again.
+#[tokio::test]
+async fn a_sign_out_by_zpro_is_noticed_by_the_running_app() {
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    let e = env();
+    let account = e.app.login_with_key(emu.base_url(), emu.credentials().admin.key.clone()).await.unwrap();
+    e.app.sync_now().await.unwrap();
+    // `zpro` on the same data directory and keyring signs the account out.
+    let (zpro, _) = zenml_pro_core::Core::open(zenml_pro_core::CoreOptions {
+        data_dir: e.dir.path().to_path_buf(),
+        secrets: e.keyring.clone(),
+        client: zenml_pro_core::ClientSettings::default(),
+    })
+    .unwrap();
+    zpro.logout(&account.id, false).await.unwrap();
+    e.rec.clear();
+    let err = e.app.sync_now().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unauthorized, "{err}");
+    assert!(err.message.contains("signed out"), "{}", err.message);
+    assert!(e.rec.events().iter().any(|ev| matches!(ev, AppEvent::SessionChanged {})));
+    let state = e.app.app_state().await.unwrap();
+    assert!(state.accounts.iter().all(|a| !a.signed_in));
+}
+
+/// "Try the demo" keeps one demo account, not one per run.
+#[tokio::test]
+async fn the_demo_reuses_one_account_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..3 {
+        let keyring = std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new());
+        let rec = std::sync::Arc::new(zenml_pro_app::Recorder::new());
+        let app = zenml_pro_app::App::new(
+            common::config(dir.path(), keyring, Duration::from_secs(3600)),
+            rec.clone(),
+            rec,
+        )
+        .unwrap();
+        app.start_demo().await.unwrap();
+        assert_eq!(app.app_state().await.unwrap().accounts.len(), 1);
+        app.shutdown().await;
+    }
+}
+
+/// In demo mode the app keeps what it stores in memory, but signing out of a real account still
+/// deletes its entries from the OS keyring (an earlier run may have put them there).
+#[tokio::test]
+async fn in_demo_mode_signing_out_still_clears_the_os_keyring() {
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let os = std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new());
+    let rec = std::sync::Arc::new(zenml_pro_app::Recorder::new());
+    let mut config = common::config(dir.path(), os.clone(), Duration::from_secs(3600));
+    config.demo = true;
+    let app = zenml_pro_app::App::new(config, rec.clone(), rec).unwrap();
+    let account = app.login_with_key(emu.base_url(), emu.credentials().admin.key.clone()).await.unwrap();
+    assert_eq!(os.len(), 0, "demo mode stores nothing in the OS keyring");
+    os.set(&account.id, SecretKind::AccessToken, "from-an-earlier-run").unwrap();
+    os.set(&account.id, SecretKind::ApiKey, "from-an-earlier-run").unwrap();
+    app.logout(account.id.clone(), false).await.unwrap();
+    assert_eq!(os.get(&account.id, SecretKind::AccessToken).unwrap(), None);
+    assert_eq!(os.get(&account.id, SecretKind::ApiKey).unwrap(), None);
+}

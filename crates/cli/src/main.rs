@@ -21,12 +21,8 @@ fn main() {
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or(DEFAULT_BASE_URL.to_owned());
-    let env = CliEnv {
-        data_dir,
-        secrets: Arc::new(OsKeyring::new()),
-        default_url,
-        client: ClientSettings::from_env(),
-    };
+    let secrets = Arc::new(OsKeyring::for_data_dir(&data_dir));
+    let env = CliEnv { data_dir, secrets, default_url, client: ClientSettings::from_env() };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

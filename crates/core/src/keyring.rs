@@ -79,6 +79,16 @@ impl OsKeyring {
         Self::with_service(APP_SERVICE)
     }
 
+    /// The keyring for the data directory in use: [`APP_SERVICE`] for the platform's own directory,
+    /// else `APP_SERVICE.<8 hex digits of the directory's path>`, so a test run or a portable copy with a
+    /// directory of its own (`ZENML_PRO_DESKTOP_DATA_DIR`) never reads or deletes the installed app's
+    /// secrets.
+    pub fn for_data_dir(data_dir: &std::path::Path) -> Self {
+        let default = directories::ProjectDirs::from("io", "zenml", "ZenML Pro Desktop")
+            .map(|p| p.data_dir().to_path_buf());
+        Self::with_service(service_for(data_dir, default.as_deref()))
+    }
+
     /// The keyring under another service name, so tests never touch the app's entries.
     pub fn with_service(service: impl Into<String>) -> Self {
         Self { service: service.into() }
@@ -92,6 +102,21 @@ impl OsKeyring {
     fn entry(&self, account_id: &str, kind: SecretKind) -> Result<keyring::Entry, KeyringError> {
         keyring::Entry::new(&self.service, &entry_user(account_id, kind)).map_err(map_error)
     }
+}
+
+/// The service name for `data_dir` when the platform's own directory is `default`.
+fn service_for(data_dir: &std::path::Path, default: Option<&std::path::Path>) -> String {
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir = canonical(data_dir);
+    if default.is_some_and(|d| canonical(d) == dir) {
+        return APP_SERVICE.to_owned();
+    }
+    // FNV-1a of the path: stable across runs and builds (the standard hasher is not).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dir.as_os_str().as_encoded_bytes() {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{APP_SERVICE}.{:08x}", hash as u32)
 }
 
 impl SecretStore for OsKeyring {
@@ -285,6 +310,13 @@ mod tests {
         assert_eq!(entry_user("acc", SecretKind::AccessToken), "acc:access_token");
         assert_eq!(entry_user("acc", SecretKind::ApiKey), "acc:api_key");
         assert_eq!(OsKeyring::new().service(), APP_SERVICE);
+        let dirs = std::env::temp_dir();
+        let (a, b) = (dirs.join("zenml-a"), dirs.join("zenml-b"));
+        assert_eq!(service_for(&a, Some(&a)), APP_SERVICE, "the platform's directory keeps the plain name");
+        let (sa, sb) = (service_for(&a, Some(&b)), service_for(&b, Some(&a)));
+        assert!(sa.starts_with("io.zenml.pro-desktop.") && sa.len() == APP_SERVICE.len() + 9, "{sa}");
+        assert_ne!(sa, sb, "two directories, two services");
+        assert_eq!(sa, service_for(&a, None), "stable");
     }
 
     /// A store that is locked says so, and a secret-bearing error payload never reaches the message.

@@ -234,6 +234,16 @@ impl Core {
         Ok(client)
     }
 
+    /// A setting of this installation kept in the cache (no secret ever goes there).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.with_cache(|c| c.setting(key))
+    }
+
+    /// Stores a setting of this installation in the cache.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.with_cache(|c| c.set_setting(key, value))
+    }
+
     /// The stable per-installation OAuth client id, created on first use.
     pub fn client_id(&self) -> Result<Uuid> {
         self.with_cache(|c| {
@@ -442,6 +452,14 @@ impl Core {
     /// exchanging the stored key again.
     pub(crate) async fn session(&self, account_id: &str) -> Result<(ApiClient, AccessToken)> {
         let account = self.account(account_id)?;
+        if !account.signed_in {
+            // Signed out meanwhile, perhaps by `zpro logout` beside the app: the token held in memory
+            // is no longer this app's to use.
+            lock(&self.sessions).remove(account_id);
+            return Err(CoreError::unauthorized(
+                "this account was signed out on this computer: sign in again",
+            ));
+        }
         let client = self.client(&account.base_url)?;
         let now = Utc::now();
         if let Some(s) = lock(&self.sessions).get(account_id).filter(|s| s.is_valid(now)) {
