@@ -28,4 +28,7 @@ log "web UI: type check, lint and unit tests"
 log "end-to-end: the real app in its real webview"
 bash scripts/e2e.sh
 
+log "packages: build the .deb and the .rpm, install, check, remove"
+bash scripts/test-packages.sh
+
 log "all gates passed"
