@@ -43,7 +43,7 @@ fn desktop_command() -> Command {
         .after_help(
             "Environment: ZENML_PRO_API_URL, ZENML_PRO_URL, ZENML_PRO_DESKTOP_DATA_DIR, ZENML_PRO_DESKTOP_LOG_DIR, \
              ZENML_PRO_CA_BUNDLE, ZENML_PRO_DESKTOP_GPU=1. Data: the platform's app-data folder \
-             (~/.local/share/zenml-pro-desktop on Linux); the log: ~/.local/state/zenml-pro-desktop/logs.",
+             (~/.local/share/zenmlprodesktop on Linux); the log: ~/.local/state/zenmlprodesktop/logs.",
         )
 }
 

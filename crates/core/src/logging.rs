@@ -3,7 +3,7 @@
 //!
 //! - Where: `$ZENML_PRO_DESKTOP_LOG_DIR` when set; else `<data dir>/logs` when
 //!   `$ZENML_PRO_DESKTOP_DATA_DIR` is set (tests and portable installs keep everything together); else
-//!   the platform's place for such files (`~/.local/state/zenml-pro-desktop/logs` on Linux,
+//!   the platform's place for such files (`~/.local/state/zenmlprodesktop/logs` on Linux,
 //!   `~/Library/Logs/ZenML Pro Desktop` on macOS, the local app-data folder on Windows).
 //! - One file a day per program (`zenml-pro-desktop.YYYY-MM-DD.log`, `zpro.YYYY-MM-DD.log`), the last
 //!   seven kept.

@@ -2,7 +2,7 @@
 //!
 //! Everything lives under one data directory: `$ZENML_PRO_DESKTOP_DATA_DIR` when it is set (tests and
 //! portable installs), else the platform's app-data directory (for example
-//! `~/.local/share/zenml-pro-desktop` on Linux, `~/Library/Application Support/io.zenml.ZenML-Pro-Desktop`
+//! `~/.local/share/zenmlprodesktop` on Linux, `~/Library/Application Support/io.zenml.ZenML-Pro-Desktop`
 //! on macOS, `%APPDATA%\zenml\ZenML Pro Desktop\data` on Windows).
 
 use std::path::{Path, PathBuf};
