@@ -1,6 +1,6 @@
 //! ZenML Pro Desktop's Tauri shell. It only wires: the window, the `opener` plugin, the commands (each
-//! a one-line adapter in [`commands`] to `zenml_pro_app::App`), the `"app-event"` event and the
-//! capabilities. All logic lives in `crates/app` and `crates/core`, tested without a window.
+//! an adapter to `zenml_pro_app::App`, generated in [`commands`] from the app's command table), the
+//! `"app-event"` event and the capabilities. All logic lives in `crates/app` and `crates/core`, tested without a window.
 //!
 //! - [`builder`] / [`configure`]: the builder, generic over the runtime so tests drive the commands
 //!   through `tauri::test::mock_builder()`.
@@ -11,10 +11,9 @@
 //! - [`run`]: the program: flags, logging, configuration, one instance (a second launch focuses the
 //!   running one, or runs its `--tray-action`).
 //!
-//! To add a command: a method on `App` (with a test there), an adapter in [`commands`], an entry in
-//! `generate_handler!` below and a wrapper in `ui/src/lib/bindings/commands.ts`;
-//! `crates/app/tests/bindings.rs` checks the three agree. The webview gets no new permission for it:
-//! app commands need none, and `capabilities/default.json` stays minimal.
+//! To add a command: one row in the table of `crates/app/src/ipc.rs`; its adapter here, its place in
+//! the handler and its TypeScript wrapper are generated from it (see that module). The webview gets no
+//! new permission for it: app commands need none, and `capabilities/default.json` stays minimal.
 //!
 //! Configuration: `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`) starts the demo at launch and keeps the
 //! session in an in-memory keyring (only in demo mode; otherwise the OS keyring);
@@ -88,40 +87,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .on_window_event(tray::on_window_event)
-        .invoke_handler(tauri::generate_handler![
-            commands::desktop_settings,
-            commands::update_desktop_settings,
-            commands::app_state,
-            commands::login_with_key,
-            commands::login_with_password,
-            commands::begin_device_login,
-            commands::complete_device_login,
-            commands::cancel_device_login,
-            commands::start_demo,
-            commands::stop_demo,
-            commands::logout,
-            commands::switch_account,
-            commands::sync_now,
-            commands::ui_painted,
-            commands::diagnostics,
-            commands::open_log_folder,
-            commands::open_billing,
-            commands::list_organizations,
-            commands::switch_organization,
-            commands::organization_overview,
-            commands::list_members,
-            commands::list_invitations,
-            commands::list_workspaces,
-            commands::list_teams,
-            commands::list_roles,
-            commands::invite,
-            commands::revoke_invitation,
-            commands::resend_invitation,
-            commands::set_member_role,
-            commands::remove_member,
-            commands::update_organization,
-            commands::open_in_dashboard
-        ])
+        .invoke_handler(commands::handler())
 }
 
 /// The app's builder: one instance (registered first, so a second launch goes no further than

@@ -168,3 +168,24 @@ fn the_csp_is_strict_and_has_no_remote_origin() {
     assert!(conf["build"].get("devUrl").is_none_or(|v| v.is_null()), "the tests need no dev server");
     assert!(conf["app"].get("withGlobalTauri").is_none_or(|v| v == &json!(false)));
 }
+
+/// Guards the generated handler: every command of the app's table answers under its name (with
+/// missing arguments it is refused as such, never as an unknown command), and a name outside the table
+/// is unknown.
+#[test]
+fn every_command_of_the_table_is_registered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = window(dir.path());
+    let unknown = call(&webview, "no_such_command", json!({})).expect_err("unknown");
+    let unknown = unknown.to_string();
+    assert!(unknown.contains("not found"), "{unknown}");
+    // Commands that would block, open a window or start a server are not run with missing arguments.
+    for name in zenml_pro_app::ipc::COMMANDS {
+        if ["complete_device_login", "start_demo", "open_log_folder"].contains(name) {
+            continue;
+        }
+        let answer = call(&webview, name, json!({"__nothing": true}));
+        let text = format!("{answer:?}");
+        assert!(!text.contains("not found"), "{name}: {text}");
+    }
+}

@@ -2,12 +2,14 @@
 //! per-field messages.
 
 use serde::Serialize;
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 use zenml_pro_core::CoreError;
 
 /// What kind of failure: the closed set the UI switches on. It mirrors core's `ErrorCode` one to one;
 /// the exhaustive `From` below makes a new code in core a compile error here until it is mirrored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The server could not be reached; nothing was changed.
@@ -55,14 +57,16 @@ impl From<zenml_pro_core::ErrorCode> for ErrorCode {
 }
 
 /// A message about one input field (for example one email of several).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct FieldMessage {
     pub field: String,
     pub message: String,
 }
 
 /// The error every command returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,

@@ -4,6 +4,7 @@
 use std::sync::Mutex;
 
 use serde::Serialize;
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use crate::notify::NotificationKind;
@@ -14,7 +15,8 @@ use crate::views::SyncReportView;
 pub const EVENT_NAME: &str = "app-event";
 
 /// Where a sync is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStage {
     /// Listing the organizations.
@@ -25,7 +27,8 @@ pub enum SyncStage {
 }
 
 /// Everything the UI is told without asking. Tagged by `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppEvent {
     SyncProgress {

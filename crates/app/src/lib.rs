@@ -23,22 +23,33 @@
 //! also needs its adapter in `src-tauri/src/commands.rs`, its `generate_handler!` entry, and its
 //! wrapper in `ui/src/lib/bindings/commands.ts` (a test checks that every command has one).
 
+mod app;
+#[cfg(feature = "ts")]
 pub mod bindings;
 pub mod deeplink;
+mod demo;
+mod desktop;
 pub mod error;
 pub mod events;
+pub mod ipc;
+mod links;
 pub mod notify;
-mod service;
+mod reads;
+mod refresh;
+mod secrets;
+mod session;
 pub mod settings;
 pub mod tray;
 pub mod views;
+mod writes;
 
-pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
-pub use events::{AppEvent, EventSink, Recorder, SyncStage, UrlOpener, EVENT_NAME};
-pub use service::{
+pub use app::{
     demo_requested_by_env, App, AppConfig, API_URL_ENV, DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL,
     DEFAULT_MEMBER_PAGE, DEMO_ENV, MAX_MEMBER_PAGE, REFRESH_INTERVAL,
 };
+pub use demo::DEMO_DIALECT_ENV;
+pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
+pub use events::{AppEvent, EventSink, Recorder, SyncStage, UrlOpener, EVENT_NAME};
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
 pub use zenml_pro_core::logging;

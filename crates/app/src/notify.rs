@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 use uuid::Uuid;
 use zenml_pro_core::api::{InvitationStatus, WorkspaceStatus};
@@ -29,7 +30,8 @@ use crate::settings::DesktopSettings;
 pub const SESSION_WARNING: Duration = Duration::hours(24);
 
 /// What a notification is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     InvitationAccepted,

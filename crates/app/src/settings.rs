@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 /// The file in the data directory that holds [`DesktopSettings`].
@@ -19,7 +20,8 @@ pub const HIDDEN_FLAG: &str = "--hidden";
 pub const AUTOSTART_FILE: &str = "zenml-pro-desktop.desktop";
 
 /// Which tray icon to show: the light mark suits dark panels, the dark mark light ones.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TrayIconStyle {
     #[default]
@@ -28,7 +30,8 @@ pub enum TrayIconStyle {
 }
 
 /// The desktop settings. Every field has a default, so a file from an older version still loads.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(default)]
 pub struct DesktopSettings {
     /// Closing the window hides it to the tray instead of quitting (default on).

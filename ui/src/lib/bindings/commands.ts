@@ -1,10 +1,11 @@
-// Typed wrappers of the app's commands: one function per command registered in src-tauri, with the
-// argument names Tauri expects (camelCase). Written by hand; `crates/app/tests/bindings.rs` checks that
-// every registered command is here with the right argument names. Every function rejects with an
-// `IpcError` ({ code, message, fields }).
+// Generated from the command table in crates/app/src/ipc.rs. Do not edit: change the table and run
+// `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+// One wrapper per command, with the argument names Tauri expects (camelCase); every function
+// rejects with an `IpcError` ({ code, message, fields }).
 import { invoke } from "@tauri-apps/api/core";
 
 import type {
+  AccessView,
   AccountView,
   AppStateView,
   DesktopSettings,
@@ -28,8 +29,53 @@ import type {
 /** The name of the one event the app emits; its payload is an `AppEvent`. */
 export const APP_EVENT = "app-event";
 
-// ----- this computer -----
+/** Every command: its arguments as the webview sends them (camelCase) and its result. */
+export type Commands = {
+  desktop_settings: { args: Record<string, never>; result: DesktopSettings };
+  update_desktop_settings: { args: { settings: DesktopSettings }; result: DesktopSettings };
+  app_state: { args: Record<string, never>; result: AppStateView };
+  login_with_key: { args: { url: string; key: string }; result: AccountView };
+  login_with_password: { args: { url: string; username: string; password: string }; result: AccountView };
+  begin_device_login: { args: { url: string }; result: DeviceLoginView };
+  complete_device_login: { args: Record<string, never>; result: AccountView };
+  cancel_device_login: { args: Record<string, never>; result: void };
+  start_demo: { args: Record<string, never>; result: AccountView };
+  stop_demo: { args: Record<string, never>; result: void };
+  logout: { args: { accountId: string; purge: boolean }; result: void };
+  switch_account: { args: { accountId: string }; result: AccountView };
+  sync_now: { args: Record<string, never>; result: SyncReportView };
+  ui_painted: { args: Record<string, never>; result: void };
+  diagnostics: { args: Record<string, never>; result: DiagnosticsView };
+  open_log_folder: { args: Record<string, never>; result: string };
+  open_billing: { args: { org: string | null }; result: string };
+  list_organizations: { args: Record<string, never>; result: OrgListView };
+  switch_organization: { args: { org: string }; result: OrgView };
+  organization_overview: { args: { org: string | null }; result: OverviewView };
+  my_access: { args: { org: string | null }; result: AccessView };
+  list_members: { args: { org: string | null; query: MemberQueryView }; result: MemberPageView };
+  list_invitations: { args: { org: string | null; onlyPending: boolean }; result: InvitationListView };
+  list_workspaces: { args: { org: string | null }; result: WorkspaceListView };
+  list_teams: { args: { org: string | null }; result: TeamListView };
+  list_roles: { args: { org: string | null }; result: RoleListView };
+  invite: { args: { org: string | null; emails: Array<string>; role: string }; result: Array<InviteOutcomeView> };
+  revoke_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
+  resend_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
+  set_member_role: { args: { org: string | null; member: string; role: string }; result: MemberView };
+  remove_member: { args: { org: string | null; member: string }; result: void };
+  update_organization: { args: { org: string | null; name: string | null; description: string | null }; result: OrgView };
+  open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
+};
 
+export type CommandName = keyof Commands;
+
+/** An answer to every command: what a stand-in for the Rust side (the UI's test fake) implements. */
+export type CommandHandlers = {
+  [K in CommandName]: (
+    args: Commands[K]["args"],
+  ) => Commands[K]["result"] | Promise<Commands[K]["result"]>;
+};
+
+/** The desktop settings of this computer. */
 export function desktopSettings(): Promise<DesktopSettings> {
   return invoke<DesktopSettings>("desktop_settings");
 }
@@ -39,8 +85,7 @@ export function updateDesktopSettings(settings: DesktopSettings): Promise<Deskto
   return invoke<DesktopSettings>("update_desktop_settings", { settings });
 }
 
-// ----- session -----
-
+/** Everything the UI needs at start. */
 export function appState(): Promise<AppStateView> {
   return invoke<AppStateView>("app_state");
 }
@@ -95,7 +140,20 @@ export function uiPainted(): Promise<void> {
   return invoke<void>("ui_painted");
 }
 
-// ----- reads (from the cache; `org` null = the active organization) -----
+/** The doctor's report on the active account's server (only reads), and where the log files are. */
+export function diagnostics(): Promise<DiagnosticsView> {
+  return invoke<DiagnosticsView>("diagnostics");
+}
+
+/** Opens the folder of the log files in the file manager; resolves to its path. */
+export function openLogFolder(): Promise<string> {
+  return invoke<string>("open_log_folder");
+}
+
+/** Opens the organization's billing page of the dashboard in the browser; resolves to the URL. */
+export function openBilling(org: string | null = null): Promise<string> {
+  return invoke<string>("open_billing", { org });
+}
 
 export function listOrganizations(): Promise<OrgListView> {
   return invoke<OrgListView>("list_organizations");
@@ -106,11 +164,17 @@ export function switchOrganization(org: string): Promise<OrgView> {
   return invoke<OrgView>("switch_organization", { org });
 }
 
+/** One organization's overview page (with its member and workspace counts). */
 export function organizationOverview(org: string | null = null): Promise<OverviewView> {
   return invoke<OverviewView>("organization_overview", { org });
 }
 
-export function listMembers(org: string | null, query: MemberQueryView = {}): Promise<MemberPageView> {
+/** What the signed-in user may do in the organization, as far as the app knows (the server still decides): cheap, for greying controls. */
+export function myAccess(org: string | null = null): Promise<AccessView> {
+  return invoke<AccessView>("my_access", { org });
+}
+
+export function listMembers(org: string | null, query: MemberQueryView): Promise<MemberPageView> {
   return invoke<MemberPageView>("list_members", { org, query });
 }
 
@@ -130,11 +194,9 @@ export function listRoles(org: string | null = null): Promise<RoleListView> {
   return invoke<RoleListView>("list_roles", { org });
 }
 
-// ----- writes (each followed by a `data_changed` event) -----
-
-/** `role` is an organization role's name. One outcome per email. */
-export function invite(org: string | null, emails: string[], role: string): Promise<InviteOutcomeView[]> {
-  return invoke<InviteOutcomeView[]>("invite", { org, emails, role });
+/** `role` is an organization role's id (or name). One outcome per email. */
+export function invite(org: string | null, emails: Array<string>, role: string): Promise<Array<InviteOutcomeView>> {
+  return invoke<Array<InviteOutcomeView>>("invite", { org, emails, role });
 }
 
 /** `invitation` is an invitation id or email. */
@@ -146,7 +208,7 @@ export function resendInvitation(org: string | null, invitation: string): Promis
   return invoke<InvitationView>("resend_invitation", { org, invitation });
 }
 
-/** `member` is a user id, email or name; `role` an organization role's name. */
+/** `member` is a user id, email or name; `role` an organization role's id (or name). */
 export function setMemberRole(org: string | null, member: string, role: string): Promise<MemberView> {
   return invoke<MemberView>("set_member_role", { org, member, role });
 }
@@ -156,32 +218,11 @@ export function removeMember(org: string | null, member: string): Promise<void> 
 }
 
 /** null leaves a field unchanged. */
-export function updateOrganization(
-  org: string | null,
-  name: string | null,
-  description: string | null,
-): Promise<OrgView> {
+export function updateOrganization(org: string | null = null, name: string | null = null, description: string | null = null): Promise<OrgView> {
   return invoke<OrgView>("update_organization", { org, name, description });
 }
 
 /** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
 export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
   return invoke<string>("open_in_dashboard", { org, workspace });
-}
-
-/** Opens the organization's billing page of the dashboard in the browser; resolves to the URL. */
-export function openBilling(org: string | null = null): Promise<string> {
-  return invoke<string>("open_billing", { org });
-}
-
-// ----- diagnostics -----
-
-/** The doctor's report on the active account's server (only reads), and where the log files are. */
-export function diagnostics(): Promise<DiagnosticsView> {
-  return invoke<DiagnosticsView>("diagnostics");
-}
-
-/** Opens the folder of the log files in the file manager; resolves to its path. */
-export function openLogFolder(): Promise<string> {
-  return invoke<string>("open_log_folder");
 }

@@ -1,5 +1,6 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+export type { AccessView } from "./AccessView";
 export type { AccountView } from "./AccountView";
 export type { AppEvent } from "./AppEvent";
 export type { AppStateView } from "./AppStateView";

@@ -1,0 +1,266 @@
+//! [`App`]: the desktop app's services (held in `tauri::State`), its configuration and the helpers
+//! every concern shares. Its commands are generated from the table in [`crate::ipc`]; the work they do
+//! lives in the modules beside this one.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+use zenml_pro_core::api::DEFAULT_BASE_URL;
+use zenml_pro_core::{
+    AccountRecord, CancellationToken, ClientSettings, Core, CoreOptions, DeviceLogin, MemoryKeyring,
+    OsKeyring, SecretStore,
+};
+
+use crate::demo::Demo;
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::events::{AppEvent, EventSink, UrlOpener};
+use crate::links::{dashboard_page, web_page};
+use crate::refresh::Shared;
+use crate::secrets::SecretRouter;
+use crate::settings::{self, DesktopSettings};
+use crate::views::*;
+
+/// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
+pub const API_URL_ENV: &str = "ZENML_PRO_API_URL";
+/// `ZENML_PRO_URL`: the web dashboard "Open in dashboard" links point at.
+pub const DASHBOARD_URL_ENV: &str = "ZENML_PRO_URL";
+/// `ZENML_PRO_DESKTOP_DEMO=1`: the same as `--demo`.
+pub const DEMO_ENV: &str = "ZENML_PRO_DESKTOP_DEMO";
+/// The dashboard without `ZENML_PRO_URL`.
+pub const DEFAULT_DASHBOARD_URL: &str = "https://cloud.zenml.io";
+/// How often the active account is synced in the background.
+pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// Rows per member page when the query gives no limit, and the most one page may hold.
+pub const DEFAULT_MEMBER_PAGE: u32 = 100;
+pub const MAX_MEMBER_PAGE: u32 = 1000;
+
+/// What [`App::new`] needs.
+pub struct AppConfig {
+    pub data_dir: PathBuf,
+    /// The OS keyring; an in-memory store only in demo mode and in tests.
+    pub secrets: Arc<dyn SecretStore>,
+    pub client: ClientSettings,
+    pub default_api_url: String,
+    /// The dashboard's root, without a trailing slash.
+    pub dashboard_url: String,
+    /// Demo mode: started with `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`).
+    pub demo: bool,
+    pub refresh_interval: Duration,
+    /// When the program started: the first paint is logged as the time since then.
+    pub started: Instant,
+    /// Where "start at login" puts its entry (the freedesktop autostart directory); `None` where
+    /// there is none.
+    pub autostart_dir: Option<PathBuf>,
+    /// The program the autostart entry launches.
+    pub executable: PathBuf,
+}
+
+impl AppConfig {
+    /// From the environment. The keyring is the OS keyring (under a service name of the data
+    /// directory's, see [`OsKeyring::for_data_dir`]). In demo mode the app keeps the secrets it stores
+    /// in memory instead (the demo's key is public, nothing of it must outlive the process, and the
+    /// demo must run where there is no Secret Service), but signing out still deletes an account's
+    /// entries from the OS keyring.
+    pub fn from_env(demo: bool) -> IpcResult<Self> {
+        let data_dir =
+            zenml_pro_core::data_dir().map_err(|e| IpcError::internal(format!("no data directory: {e}")))?;
+        let secrets: Arc<dyn SecretStore> = Arc::new(OsKeyring::for_data_dir(&data_dir));
+        let env = |name: &str, default: &str| {
+            std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+        };
+        Ok(Self {
+            data_dir,
+            secrets,
+            client: ClientSettings::from_env(),
+            default_api_url: env(API_URL_ENV, DEFAULT_BASE_URL),
+            dashboard_url: env(DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL).trim_end_matches('/').to_owned(),
+            demo,
+            refresh_interval: REFRESH_INTERVAL,
+            started: Instant::now(),
+            autostart_dir: settings::autostart_dir(),
+            executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zenml-pro-desktop")),
+        })
+    }
+}
+
+/// Whether the environment asks for demo mode (`ZENML_PRO_DESKTOP_DEMO=1` or `true`).
+pub fn demo_requested_by_env() -> bool {
+    std::env::var(DEMO_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The desktop app's services, held in `tauri::State`.
+pub struct App {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) opener: Arc<dyn UrlOpener>,
+    pub(crate) default_api_url: String,
+    pub(crate) dashboard_url: String,
+    pub(crate) demo_mode: bool,
+    pub(crate) refresh_interval: Duration,
+    pub(crate) cache_notice: Mutex<Option<String>>,
+    pub(crate) demo: tokio::sync::Mutex<Option<Demo>>,
+    pub(crate) device: Mutex<Option<Arc<DeviceLogin>>>,
+    /// Cancels the running background refresh.
+    pub(crate) refresh: Mutex<Option<CancellationToken>>,
+    pub(crate) autostart_dir: Option<PathBuf>,
+    pub(crate) executable: PathBuf,
+    pub(crate) secrets: Arc<SecretRouter>,
+    /// One tray switch at a time: an account switch and the organization switch after it stay together.
+    pub(crate) tray_switch: tokio::sync::Mutex<()>,
+    pub(crate) started: Instant,
+    /// Whether the first paint has been logged.
+    pub(crate) painted: AtomicBool,
+}
+
+impl App {
+    /// Opens the cache. Starts nothing: call [`App::resume`] once a runtime is there.
+    pub fn new(config: AppConfig, events: Arc<dyn EventSink>, opener: Arc<dyn UrlOpener>) -> IpcResult<Self> {
+        let secrets = Arc::new(SecretRouter {
+            keyring: config.secrets,
+            memory: MemoryKeyring::new(),
+            demo_accounts: Mutex::new(Default::default()),
+            all_in_memory: config.demo,
+        });
+        let (core, notice) = Core::open(CoreOptions {
+            data_dir: config.data_dir,
+            secrets: secrets.clone(),
+            client: config.client,
+        })?;
+        let settings = DesktopSettings::load(core.data_dir());
+        Ok(Self {
+            shared: Arc::new(Shared {
+                core: Arc::new(core),
+                events,
+                online: Mutex::new(true),
+                sync_lock: tokio::sync::Mutex::new(()),
+                settings: Mutex::new(settings),
+                warned_sessions: Mutex::new(Default::default()),
+            }),
+            opener,
+            default_api_url: config.default_api_url,
+            dashboard_url: config.dashboard_url,
+            demo_mode: config.demo,
+            refresh_interval: config.refresh_interval,
+            cache_notice: Mutex::new(notice.map(|n| n.to_string())),
+            demo: tokio::sync::Mutex::new(None),
+            device: Mutex::new(None),
+            refresh: Mutex::new(None),
+            autostart_dir: config.autostart_dir,
+            executable: config.executable,
+            secrets,
+            tray_switch: tokio::sync::Mutex::new(()),
+            started: config.started,
+            painted: AtomicBool::new(false),
+        })
+    }
+
+    /// The core service (for the shell's tray and for tests).
+    pub fn core(&self) -> &Arc<Core> {
+        &self.shared.core
+    }
+
+    /// At launch: in demo mode starts the demo; otherwise starts the background refresh of the
+    /// active account, if one is signed in.
+    pub async fn resume(&self) -> IpcResult<()> {
+        self.check_cache_in_background();
+        if self.demo_mode {
+            self.start_demo().await?;
+            return Ok(());
+        }
+        if let Some(a) = self.core().active_account()?.filter(|a| a.signed_in) {
+            self.shared.check_session(&a.id);
+            self.restart_refresh(Some(a.id));
+        }
+        Ok(())
+    }
+
+    /// The full integrity check of the cache, on a thread of its own after start (opening checks only
+    /// the small tables): damage moves the file aside, a fresh cache takes its place, and the window is
+    /// told; the next sync fills it again.
+    pub(crate) fn check_cache_in_background(&self) {
+        let core = self.core().clone();
+        let events = self.shared.events.clone();
+        let notice =
+            std::thread::Builder::new().name("cache-check".into()).spawn(move || match core.verify_cache() {
+                Ok(Some(n)) => events.emit(AppEvent::Notice { message: n.to_string() }),
+                Ok(None) => tracing::debug!("the cache passed its full check"),
+                Err(e) => tracing::warn!(error = %e, "the cache's full check could not run"),
+            });
+        if let Err(e) = notice {
+            tracing::warn!(error = %e, "could not start the cache check");
+        }
+    }
+
+    /// Stops the background work and the demo server.
+    pub async fn shutdown(&self) {
+        self.restart_refresh(None);
+        if let Some(d) = self.demo.lock().await.take() {
+            d.emulator.shutdown().await;
+        }
+    }
+
+    // ----- helpers -----
+
+    pub(crate) fn account(&self) -> IpcResult<AccountRecord> {
+        self.core()
+            .active_account()?
+            .ok_or_else(|| IpcError::new(ErrorCode::Unauthorized, "not signed in: sign in or try the demo"))
+    }
+
+    pub(crate) fn account_and_org(&self, org: Option<&str>) -> IpcResult<(AccountRecord, Uuid)> {
+        let account = self.account()?;
+        let org = self.core().resolve_org(&account.id, org.filter(|o| !o.trim().is_empty()))?;
+        Ok((account, org))
+    }
+
+    pub(crate) fn account_view(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+        let active = self.core().active_account()?.is_some_and(|x| x.id == a.id);
+        Ok(AccountView::new(a, active))
+    }
+
+    pub(crate) fn org_view(&self, account_id: &str, org_id: Uuid) -> IpcResult<OrgView> {
+        let org = self.core().organization(account_id, &org_id.to_string())?.value;
+        let active = self.core().active_organization(account_id)? == Some(org_id);
+        Ok(OrgView::new(&org, active))
+    }
+
+    pub(crate) fn org_dashboard(&self, org_id: Uuid) -> String {
+        self.dashboard_page(&["organizations", &org_id.to_string()])
+    }
+
+    pub(crate) fn dashboard_page(&self, segments: &[&str]) -> String {
+        dashboard_page(&self.dashboard_url, segments)
+    }
+
+    /// Opens a web page in the user's browser, only when it is one (see [`web_page`]).
+    pub(crate) fn open_web_page(&self, url: &str) -> IpcResult<()> {
+        let page = web_page(url).map_err(|m| IpcError::new(ErrorCode::Server, m))?;
+        self.opener
+            .open_url(page.as_str())
+            .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))
+    }
+
+    pub(crate) fn changed(&self, account_id: &str, org_id: Option<Uuid>) {
+        self.shared.events.emit(AppEvent::DataChanged {
+            account_id: account_id.to_owned(),
+            org_id: org_id.map(|o| o.to_string()),
+        });
+    }
+
+    pub(crate) fn session_changed(&self) {
+        self.shared.events.emit(AppEvent::SessionChanged {});
+    }
+
+    /// After any sign-in: the account is active, refreshed in the background, and the UI told.
+    pub(crate) fn signed_in(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+        self.restart_refresh(Some(a.id.clone()));
+        self.session_changed();
+        self.account_view(a)
+    }
+}

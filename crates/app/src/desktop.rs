@@ -1,0 +1,182 @@
+//! The desktop: its settings, the tray's state and the one handler every tray menu item goes
+//! through, and `zenml-pro-desktop://` links.
+
+use zenml_pro_core::AccountRecord;
+
+use crate::app::{lock, App};
+use crate::deeplink::{self, DeepLink};
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::events::AppEvent;
+use crate::notify::org_name;
+use crate::settings::{self, DesktopSettings};
+use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TrayState};
+
+impl App {
+    /// What the tray menu shows, read from the cache.
+    pub fn tray_state(&self) -> IpcResult<TrayState> {
+        let active_account = self.core().active_account()?.map(|a| a.id);
+        let mut accounts = Vec::new();
+        for a in self.core().accounts()? {
+            let (organizations, synced_at) = if a.signed_in {
+                let list = self.core().organization_list(&a.id)?;
+                let orgs = list
+                    .entries
+                    .iter()
+                    .map(|e| TrayOrg {
+                        id: e.organization.id.to_string(),
+                        name: org_name(&e.organization),
+                        active: e.active,
+                    })
+                    .collect();
+                (orgs, list.fetched_at)
+            } else {
+                (Vec::new(), None)
+            };
+            let label =
+                a.user_email.clone().or_else(|| a.user_name.clone()).unwrap_or_else(|| a.base_url.clone());
+            accounts.push(TrayAccount { id: a.id, label, signed_in: a.signed_in, organizations, synced_at });
+        }
+        Ok(TrayState {
+            accounts,
+            active_account,
+            online: *lock(&self.shared.online),
+            close_to_tray: self.close_to_tray(),
+            utc_offset: *chrono::Local::now().offset(),
+        })
+    }
+
+    /// Whether closing the window hides it to the tray.
+    pub fn close_to_tray(&self) -> bool {
+        lock(&self.shared.settings).close_to_tray
+    }
+
+    /// Sets and saves whether closing the window hides it to the tray.
+    pub fn set_close_to_tray(&self, on: bool) -> IpcResult<()> {
+        let settings = DesktopSettings { close_to_tray: on, ..self.settings() };
+        self.apply_settings(settings).map(|_| ())
+    }
+
+    /// The desktop settings as they are now.
+    pub fn settings(&self) -> DesktopSettings {
+        lock(&self.shared.settings).clone()
+    }
+
+    /// Saves new settings and applies them: "start at login" writes or removes the autostart entry
+    /// first, so a failure there changes nothing. Tells the window and the tray.
+    pub(crate) fn apply_settings(&self, new: DesktopSettings) -> IpcResult<DesktopSettings> {
+        let old = self.settings();
+        if new.start_at_login != old.start_at_login {
+            let dir = self.autostart_dir.as_deref().ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::InvalidInput,
+                    "starting at login is not available here: no autostart folder (set HOME or XDG_CONFIG_HOME)",
+                )
+            })?;
+            settings::set_autostart(dir, &self.executable, new.start_at_login).map_err(|e| {
+                IpcError::internal(format!("could not change the autostart entry in {}: {e}", dir.display()))
+            })?;
+        }
+        new.save(self.core().data_dir())
+            .map_err(|e| IpcError::internal(format!("could not save the desktop settings: {e}")))?;
+        *lock(&self.shared.settings) = new.clone();
+        self.shared.events.emit(AppEvent::SettingsChanged { settings: new.clone() });
+        Ok(new)
+    }
+
+    /// Opens a `zenml-pro-desktop://org/<id-or-name>` link: switches to that organization (switching
+    /// account when another signed-in account has it) and asks for the window. A link that cannot
+    /// be opened is explained in the window's notice bar; the window is shown either way.
+    pub async fn open_deep_link(&self, url: &str) -> TrayOutcome {
+        if let Err(e) = self.follow_link(url).await {
+            tracing::warn!(code = ?e.code, error = %e, "could not open a link");
+            self.shared
+                .events
+                .emit(AppEvent::Notice { message: format!("Could not open {url}: {}", e.message) });
+        }
+        TrayOutcome::ShowWindow
+    }
+
+    pub(crate) async fn follow_link(&self, url: &str) -> IpcResult<()> {
+        let DeepLink::Org(wanted) = deeplink::parse(url)?;
+        let core = self.core();
+        let active = core.active_account()?.map(|a| a.id);
+        let mut accounts: Vec<AccountRecord> = core.accounts()?.into_iter().filter(|a| a.signed_in).collect();
+        accounts.sort_by_key(|a| Some(&a.id) != active.as_ref());
+        if accounts.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Unauthorized,
+                "not signed in: sign in, then open the link again",
+            ));
+        }
+        // An id first, then an exact name, then a display name only when one organization has it: a
+        // display name chosen to look like another organization's name never stands for it.
+        let needle = wanted.to_lowercase();
+        let mut by_display: Vec<(String, String)> = Vec::new();
+        for a in &accounts {
+            let orgs = core.organizations(&a.id)?;
+            let found = orgs
+                .iter()
+                .find(|e| e.organization.id.to_string() == needle)
+                .or_else(|| orgs.iter().find(|e| e.organization.name == wanted))
+                .or_else(|| orgs.iter().find(|e| e.organization.name.to_lowercase() == needle));
+            for e in &orgs {
+                if e.organization.display_name.as_deref().is_some_and(|d| d.to_lowercase() == needle) {
+                    by_display.push((a.id.clone(), e.organization.id.to_string()));
+                }
+            }
+            if let Some(e) = found {
+                let action =
+                    TrayAction::SwitchOrg { account_id: a.id.clone(), org_id: e.organization.id.to_string() };
+                self.tray_action(action).await?;
+                return Ok(());
+            }
+        }
+        by_display.dedup();
+        match by_display.as_slice() {
+            [(account_id, org_id)] => {
+                let action = TrayAction::SwitchOrg { account_id: account_id.clone(), org_id: org_id.clone() };
+                self.tray_action(action).await?;
+                return Ok(());
+            }
+            [] => {}
+            many => {
+                return Err(IpcError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                    "{} organizations are shown as {wanted:?}: use a link with the organization's id or name",
+                    many.len()
+                ),
+                ))
+            }
+        }
+        Err(IpcError::new(
+            ErrorCode::NotFound,
+            format!("no organization {wanted:?} among those this app has seen: sync, or check the link"),
+        ))
+    }
+
+    /// Runs a tray menu action. The tray and the tests call this; a switch goes through the same
+    /// [`App::switch_account`] and [`App::switch_organization`] the window uses (so the window is told
+    /// by the same `active_org_changed` event), one tray switch at a time.
+    pub async fn tray_action(&self, action: TrayAction) -> IpcResult<TrayOutcome> {
+        match action {
+            TrayAction::SwitchOrg { account_id, org_id } => {
+                let _one_at_a_time = self.tray_switch.lock().await;
+                if self.core().active_account()?.map(|a| a.id).as_deref() != Some(account_id.as_str()) {
+                    self.switch_account(account_id).await?;
+                }
+                self.switch_organization(org_id).await?;
+            }
+            TrayAction::SyncNow => {
+                self.sync_now().await?;
+            }
+            TrayAction::OpenWindow => return Ok(TrayOutcome::ShowWindow),
+            TrayAction::OpenDashboard => {
+                self.open_in_dashboard(None, None).await?;
+            }
+            TrayAction::SetCloseToTray { on } => self.set_close_to_tray(on)?,
+            TrayAction::Quit => return Ok(TrayOutcome::Quit),
+        }
+        Ok(TrayOutcome::Done)
+    }
+}

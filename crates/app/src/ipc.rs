@@ -1,0 +1,255 @@
+//! The IPC contract, declared once: [`ipc_commands!`] lists every command the window may call, with
+//! its arguments, its result and its body. Everything else is generated from that list:
+//!
+//! - the [`App`](crate::App) method of each command (by [`app_methods!`], below), which the tests and
+//!   the tray call;
+//! - the Tauri adapters and the handler list in `src-tauri` (`zenml_pro_app::ipc_commands!` with the
+//!   shell's own callback);
+//! - `ui/src/lib/bindings/commands.ts` (the typed wrappers and the `Commands` map the UI's test fake is
+//!   typed by), by [`crate::bindings`] with the `ts` feature;
+//! - [`COMMANDS`], the names, for checks.
+//!
+//! To add a command: add one row here (its body may call into the module that does the work), then
+//! regenerate the TypeScript (`UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`).
+//!
+//! A row is `/// docs` + `async fn name(&self, arg: Type, ...) -> Result { body }`, where the body
+//! evaluates to `IpcResult<Result>`. Types are written with `$crate::` paths, so that the shell can
+//! name them. `Option<_>` arguments that come last may be left out by the UI (they default to `null`).
+
+/// Calls `$callback! { rows }` with every command of the app (see the module docs).
+#[macro_export]
+macro_rules! ipc_commands {
+    ($callback:ident) => {
+        $callback! {
+            // ----- this computer -----
+
+            /// The desktop settings of this computer.
+            async fn desktop_settings(&self) -> $crate::DesktopSettings {
+                Ok(self.settings())
+            }
+
+            /// Saves and applies the settings (start at login writes the autostart entry); resolves to
+            /// them as saved.
+            async fn update_desktop_settings(&self, settings: $crate::DesktopSettings) -> $crate::DesktopSettings {
+                self.apply_settings(settings)
+            }
+
+            // ----- session -----
+
+            /// Everything the UI needs at start.
+            async fn app_state(&self) -> $crate::views::AppStateView {
+                $crate::session::app_state(self).await
+            }
+
+            async fn login_with_key(&self, url: String, key: String) -> $crate::views::AccountView {
+                $crate::session::login_with_key(self, url, key).await
+            }
+
+            async fn login_with_password(&self, url: String, username: String, password: String) -> $crate::views::AccountView {
+                $crate::session::login_with_password(self, url, username, password).await
+            }
+
+            /// Starts a browser sign-in; the app opens the verification page itself.
+            async fn begin_device_login(&self, url: String) -> $crate::views::DeviceLoginView {
+                $crate::session::begin_device_login(self, url).await
+            }
+
+            /// Waits until the browser sign-in is approved; rejects with code `cancelled` after
+            /// `cancelDeviceLogin`.
+            async fn complete_device_login(&self) -> $crate::views::AccountView {
+                $crate::session::complete_device_login(self).await
+            }
+
+            async fn cancel_device_login(&self) -> () {
+                $crate::session::cancel_device_login(self)
+            }
+
+            /// Starts the demo server inside the app, signs in to it and runs a first sync.
+            async fn start_demo(&self) -> $crate::views::AccountView {
+                $crate::demo::start_demo(self).await
+            }
+
+            /// Stops the demo server (its data stays readable, as when offline).
+            async fn stop_demo(&self) -> () {
+                $crate::demo::stop_demo(self).await
+            }
+
+            async fn logout(&self, account_id: String, purge: bool) -> () {
+                $crate::session::logout(self, account_id, purge).await
+            }
+
+            async fn switch_account(&self, account_id: String) -> $crate::views::AccountView {
+                $crate::session::switch_account(self, account_id)
+            }
+
+            /// Syncs the active account; progress arrives as `sync_progress` events.
+            async fn sync_now(&self) -> $crate::views::SyncReportView {
+                let account = self.account()?;
+                self.shared.sync(&account.id, &$crate::refresh::CancellationToken::new()).await
+            }
+
+            /// Tells the app the first organization list is on screen (it logs the time since start,
+            /// once).
+            async fn ui_painted(&self) -> () {
+                $crate::session::ui_painted(self)
+            }
+
+            // ----- diagnostics -----
+
+            /// The doctor's report on the active account's server (only reads), and where the log
+            /// files are.
+            async fn diagnostics(&self) -> $crate::views::DiagnosticsView {
+                $crate::links::diagnostics(self).await
+            }
+
+            /// Opens the folder of the log files in the file manager; resolves to its path.
+            async fn open_log_folder(&self) -> String {
+                $crate::links::open_log_folder(self)
+            }
+
+            /// Opens the organization's billing page of the dashboard in the browser; resolves to the
+            /// URL.
+            async fn open_billing(&self, org: Option<String>) -> String {
+                $crate::links::open_billing(self, org)
+            }
+
+            // ----- reads (from the cache; `org` null = the active organization) -----
+
+            async fn list_organizations(&self) -> $crate::views::OrgListView {
+                $crate::reads::list_organizations(self)
+            }
+
+            /// `org` is an id or a name.
+            async fn switch_organization(&self, org: String) -> $crate::views::OrgView {
+                $crate::reads::switch_organization(self, org).await
+            }
+
+            /// One organization's overview page (with its member and workspace counts).
+            async fn organization_overview(&self, org: Option<String>) -> $crate::views::OverviewView {
+                $crate::reads::organization_overview(self, org)
+            }
+
+            /// What the signed-in user may do in the organization, as far as the app knows (the
+            /// server still decides): cheap, for greying controls.
+            async fn my_access(&self, org: Option<String>) -> $crate::views::AccessView {
+                let (account, org_id) = self.account_and_org(org.as_deref())?;
+                let my_roles = self.core().my_roles(&account.id, org_id)?;
+                Ok($crate::views::AccessView::new(org_id, my_roles))
+            }
+
+            async fn list_members(&self, org: Option<String>, query: $crate::views::MemberQueryView) -> $crate::views::MemberPageView {
+                $crate::reads::list_members(self, org, query)
+            }
+
+            async fn list_invitations(&self, org: Option<String>, only_pending: bool) -> $crate::views::InvitationListView {
+                $crate::reads::list_invitations(self, org, only_pending)
+            }
+
+            async fn list_workspaces(&self, org: Option<String>) -> $crate::views::WorkspaceListView {
+                $crate::reads::list_workspaces(self, org)
+            }
+
+            async fn list_teams(&self, org: Option<String>) -> $crate::views::TeamListView {
+                $crate::reads::list_teams(self, org)
+            }
+
+            async fn list_roles(&self, org: Option<String>) -> $crate::views::RoleListView {
+                $crate::reads::list_roles(self, org)
+            }
+
+            // ----- writes (each followed by a `data_changed` event naming what changed) -----
+
+            /// `role` is an organization role's id (or name). One outcome per email.
+            async fn invite(&self, org: Option<String>, emails: Vec<String>, role: String) -> Vec<$crate::views::InviteOutcomeView> {
+                $crate::writes::invite(self, org, emails, role).await
+            }
+
+            /// `invitation` is an invitation id or email.
+            async fn revoke_invitation(&self, org: Option<String>, invitation: String) -> $crate::views::InvitationView {
+                $crate::writes::revoke_invitation(self, org, invitation).await
+            }
+
+            async fn resend_invitation(&self, org: Option<String>, invitation: String) -> $crate::views::InvitationView {
+                $crate::writes::resend_invitation(self, org, invitation).await
+            }
+
+            /// `member` is a user id, email or name; `role` an organization role's id (or name).
+            async fn set_member_role(&self, org: Option<String>, member: String, role: String) -> $crate::views::MemberView {
+                $crate::writes::set_member_role(self, org, member, role).await
+            }
+
+            async fn remove_member(&self, org: Option<String>, member: String) -> () {
+                $crate::writes::remove_member(self, org, member).await
+            }
+
+            /// null leaves a field unchanged.
+            async fn update_organization(&self, org: Option<String>, name: Option<String>, description: Option<String>) -> $crate::views::OrgView {
+                $crate::writes::update_organization(self, org, name, description).await
+            }
+
+            /// Opens the organization's (or a workspace's) dashboard page in the browser; resolves to
+            /// the URL.
+            async fn open_in_dashboard(&self, org: Option<String>, workspace: Option<String>) -> String {
+                $crate::links::open_in_dashboard(self, org, workspace)
+            }
+        }
+    };
+}
+
+/// Generates the `App` method of every row.
+macro_rules! app_methods {
+    ($(
+        $(#[doc = $doc:literal])*
+        async fn $name:ident(&$this:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        impl $crate::App {
+            $(
+                $(#[doc = $doc])*
+                pub async fn $name(&$this $(, $arg: $ty)*) -> $crate::IpcResult<$ret> $body
+            )*
+        }
+
+        /// The name of every command, in the order of the table.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+ipc_commands!(app_methods);
+
+/// One command as the TypeScript generator sees it.
+#[cfg(feature = "ts")]
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub docs: Vec<&'static str>,
+    /// Argument names (snake_case, as in Rust) and their TypeScript types.
+    pub args: Vec<(&'static str, String)>,
+    /// The TypeScript type of the result (`void` for none).
+    pub result: String,
+}
+
+#[cfg(feature = "ts")]
+macro_rules! command_specs {
+    ($(
+        $(#[doc = $doc:literal])*
+        async fn $name:ident(&$this:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        /// Every command with its TypeScript signature, in the order of the table.
+        pub fn specs(cfg: &ts_rs::Config) -> Vec<CommandSpec> {
+            use ts_rs::TS;
+            vec![$(
+                CommandSpec {
+                    name: stringify!($name),
+                    docs: vec![$($doc),*],
+                    args: vec![$((stringify!($arg), <$ty as TS>::name(cfg))),*],
+                    result: match <$ret as TS>::name(cfg) {
+                        n if n == "null" => "void".to_owned(),
+                        n => n,
+                    },
+                }
+            ),*]
+        }
+    };
+}
+
+#[cfg(feature = "ts")]
+ipc_commands!(command_specs);

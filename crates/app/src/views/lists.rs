@@ -1,0 +1,121 @@
+//! Workspaces, teams and roles, and the cached listings of them.
+
+use serde::Serialize;
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+use zenml_pro_core::api::{Role, Team, Workspace};
+
+use super::*;
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    /// `not_initialized`, `pending`, `available`, `failed`, `deactivated`, `deleted` (or `other`).
+    pub status: String,
+    pub desired_state: Option<String>,
+    pub version: Option<String>,
+    pub server_url: Option<String>,
+    pub dashboard_url: String,
+}
+
+impl WorkspaceView {
+    pub fn new(w: &Workspace, dashboard_url: String) -> Self {
+        Self {
+            id: w.id.to_string(),
+            name: w.name.clone(),
+            display_name: w.display_name.clone(),
+            status: w.status.as_str().to_owned(),
+            desired_state: w.desired_state.map(|s| s.as_str().to_owned()),
+            version: w.version().map(str::to_owned),
+            server_url: w.server_url().map(str::to_owned),
+            dashboard_url,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub member_count: Option<u32>,
+}
+
+impl From<&Team> for TeamView {
+    fn from(t: &Team) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            member_count: t.member_count.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RoleView {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// `organization`, `workspace` or `project` (or `other`); `unknown` when the server did not say.
+    pub level: String,
+    pub system_managed: bool,
+}
+
+impl From<&Role> for RoleView {
+    fn from(r: &Role) -> Self {
+        Self {
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            description: r.description.clone(),
+            level: r.level.map_or("unknown", |l| l.as_str()).to_owned(),
+            system_managed: r.system_managed.unwrap_or(false),
+        }
+    }
+}
+
+/// Cached listings with their age. One concrete type per item type (the generated TypeScript stays
+/// plain).
+macro_rules! listing {
+    ($(#[$m:meta])* $name:ident, $item:ty) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub fetched_at: Option<String>,
+            pub stale: bool,
+            pub last_error: Option<String>,
+            /// The server refused the list to the user's role: not visible, not empty.
+            pub hidden: bool,
+            /// Rows the last sync could not read and left out.
+            pub skipped: u32,
+        }
+    };
+}
+
+listing!(
+    /// An organization's invitations.
+    InvitationListView,
+    InvitationView
+);
+listing!(
+    /// An organization's workspaces.
+    WorkspaceListView,
+    WorkspaceView
+);
+listing!(
+    /// An organization's teams.
+    TeamListView,
+    TeamView
+);
+listing!(
+    /// An organization's roles.
+    RoleListView,
+    RoleView
+);

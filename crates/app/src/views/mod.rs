@@ -1,0 +1,31 @@
+//! The IPC view models: what commands return, in shapes the UI can render directly. Dates are RFC 3339
+//! strings, ids are strings; none of them can hold a token or key (they are built only from cached,
+//! secret-free records).
+
+//!
+//! One module per part of the window: [`session`] (accounts and sign-in), [`org`] (organizations and
+//! what the user may do in one), [`members`] (members and invitations), [`lists`] (workspaces, teams,
+//! roles), [`reports`] (sync reports, invitation outcomes, diagnostics).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+mod lists;
+mod members;
+mod org;
+mod reports;
+mod session;
+
+pub use lists::*;
+pub use members::*;
+pub use org::*;
+pub use reports::*;
+pub use session::*;
+
+/// An RFC 3339 timestamp in UTC, to the second.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub(crate) fn iso_opt(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(iso)
+}
