@@ -39,8 +39,8 @@ pub mod validate;
 pub mod writes;
 
 pub use cache::{
-    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind,
-    MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
+    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
+    MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
