@@ -206,3 +206,98 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::{Cache, Entity, UserField};
+    use crate::error::ErrorCode;
+    use uuid::Uuid;
+
+    /// A file of schema 2 (as the previous build wrote it: no `code`, no lookup columns) upgrades in
+    /// place: its members are found by email, username and name at once, its failures read as failures
+    /// without a code, and new failures keep theirs.
+    #[test]
+    fn a_schema_2_file_upgrades_and_its_members_are_found() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for step in &MIGRATIONS[..2] {
+            let Migration::Sql(sql) = step else { panic!("the first two are SQL") };
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        let user = Uuid::from_u128(5);
+        let row = serde_json::json!({
+            "user": {"id": user, "name": " Ada Lovelace ", "username": "ada", "email": "Ada@Example.com"},
+            "roles": []
+        });
+        conn.execute_batch(&format!(
+            "INSERT INTO accounts (id, base_url, user_id, auth_method, created_at, last_used_at)
+                 VALUES ('acc', 'https://x.example', '{user}', 'key', '2024-01-01T00:00:00.000000Z',
+                         '2024-01-01T00:00:00.000000Z');
+             INSERT INTO organizations (key, account_id, id, name, json, fetched_at)
+                 VALUES (1, 'acc', '{org}', 'acme', '{{\"id\":\"{org}\",\"name\":\"acme\"}}',
+                         '2024-01-01T00:00:00.000000Z');
+             INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+                 VALUES (1, 'user:{user}', 'user', 'ada lovelace', 'ada lovelace', '\n', '{row}');
+             INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+                 VALUES (1, 'user:broken', 'user', 'broken', 'broken', '\n', 'not json');
+             INSERT INTO sync_state (account_id, org_id, entity, attempted_at, outcome, error)
+                 VALUES ('acc', '', 'organizations', '2024-01-01T00:00:00.000000Z', 'error', 'offline');",
+            org = Uuid::from_u128(100),
+        ))
+        .unwrap();
+        migrate(&conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest_version());
+
+        let cache = Cache { conn, path: None };
+        let org = Uuid::from_u128(100);
+        for (field, value) in [
+            (UserField::Email, "ada@example.COM"),
+            (UserField::Username, " ADA"),
+            (UserField::Name, "ada lovelace"),
+        ] {
+            let found = cache.user_members_by("acc", org, field, value).unwrap();
+            assert_eq!(found.len(), 1, "{field:?}");
+            assert_eq!(found[0].user.as_ref().unwrap().id, user);
+        }
+        let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
+        assert_eq!(state.error_code, None, "recorded before codes were");
+        cache
+            .record_sync_error(
+                "acc",
+                None,
+                Entity::Organizations,
+                chrono::Utc::now(),
+                ErrorCode::Offline,
+                "offline",
+            )
+            .unwrap();
+        let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
+        assert_eq!(state.error_code, Some(ErrorCode::Offline));
+    }
+
+    /// The single-row lookups read through indexes, never by scanning an organization's rows.
+    #[test]
+    fn single_row_lookups_use_indexes() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        for sql in [
+            "SELECT json FROM members WHERE org_key = 1 AND email_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND username_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND user_name_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND row_key = 'user:x'",
+            "SELECT json FROM invitations WHERE org_key = 1 AND (id = 'a' OR email = 'a' COLLATE NOCASE)
+             ORDER BY email, id",
+            "SELECT json FROM roles WHERE org_key = 1 AND name = 'a' COLLATE NOCASE ORDER BY name, id",
+            "SELECT json FROM roles WHERE org_key = 1 AND id = 'a'",
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> =
+                stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect();
+            assert!(plan.iter().all(|step| !step.starts_with("SCAN")), "{sql}: {plan:?}");
+            assert!(plan.iter().any(|step| step.contains("INDEX")), "{sql}: {plan:?}");
+        }
+    }
+}
