@@ -43,6 +43,7 @@ use uuid::Uuid;
 pub use accounts::{account_id, AccountRecord, AuthMethod};
 pub use entity::Entity;
 pub use members::{MemberKind, MemberPage, MemberQuery, UserField};
+use organizations::json_rows;
 pub use snapshot::OrgSnapshot;
 pub(crate) use sync_state::NOTHING_TO_NOTE;
 pub use sync_state::{ListRead, SyncOutcome, SyncStateRecord};
@@ -388,19 +389,4 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 
 fn uuid(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| CacheError::Corrupt(format!("a stored id is not a UUID: {s:?}")))
-}
-
-/// Runs a query whose single column is a JSON record and parses each.
-fn json_rows<T: serde::de::DeserializeOwned>(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(serde_json::from_str(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?);
-    }
-    Ok(out)
 }

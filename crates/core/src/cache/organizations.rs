@@ -10,7 +10,7 @@ use zenml_cloud_api::Organization;
 
 use super::accounts::require_account;
 use super::sync_state::list_fetched_at;
-use super::{json_rows, parse_ts, ts, Cache, CacheError, Entity, Fetched, Result};
+use super::{parse_ts, ts, Cache, CacheError, Entity, Fetched, Result};
 
 /// The organization's key (see the schema), or `None` when it is not cached.
 pub(super) fn org_key(conn: &Connection, account_id: &str, org_id: &str) -> Result<Option<i64>> {
@@ -147,4 +147,19 @@ impl Cache {
         tx.commit()?;
         Ok(Fetched { value, fetched_at })
     }
+}
+
+/// Runs a query whose single column is a JSON record and parses each.
+pub(super) fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(serde_json::from_str(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?)?);
+    }
+    Ok(out)
 }
