@@ -196,12 +196,7 @@ async fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Res {
 }
 
 fn who(a: &AccountRecord) -> String {
-    match (a.user_name.as_deref(), a.user_email.as_deref()) {
-        (Some(n), Some(e)) => format!("{} <{}>", clean(n), clean(e)),
-        (None, Some(e)) => clean(e),
-        (Some(n), None) => clean(n),
-        (None, None) => a.user_id.to_string(),
-    }
+    clean(&zenml_pro_core::model::account_signature(a))
 }
 
 /// A key from standard input: the whole input, surrounding whitespace removed.
@@ -583,10 +578,8 @@ async fn remove(ctx: &mut Ctx<'_>, member: &str, yes: bool) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let row = ctx.core.find_member(&account.id, org_id, member)?;
     let shown = MemberItem::new(&row);
-    let label = match (shown.name.as_deref(), shown.email.as_deref()) {
-        (Some(n), Some(e)) => format!("{} <{}>", clean(n), clean(e)),
-        _ => clean(member),
-    };
+    let label = zenml_pro_core::model::name_and_email(shown.name.as_deref(), shown.email.as_deref())
+        .map_or_else(|| clean(member), |l| clean(&l));
     let org_name = ctx.org_name(&account.id, org_id);
     if !yes {
         if !std::io::stdin().is_terminal() {

@@ -7,7 +7,8 @@ use chrono::{DateTime, Local, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zenml_pro_core::api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
-use zenml_pro_core::{AccountRecord, Cached};
+use zenml_pro_core::model::{inviter_label, member_email, member_id, member_kind, user_name};
+use zenml_pro_core::{AccountRecord, Cached, MemberKind};
 
 /// Every `--json` listing: the items and how fresh they are.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -171,17 +172,18 @@ impl MemberItem {
                 roles.push(name);
             }
         }
-        let (kind, id, name, email) = if let Some(u) = &row.user {
-            let kind = if u.is_service_account == Some(true) { "service_account" } else { "user" };
-            (kind, u.id, u.name.clone().or(u.username.clone()), u.email.clone())
-        } else if let Some(t) = &row.team {
-            ("team", t.id, Some(t.name.clone()), None)
-        } else if let Some(i) = &row.invitation {
-            ("invitation", i.id, None, Some(i.email.clone()))
-        } else {
-            ("unknown", Uuid::nil(), None, None)
+        let name = match (&row.user, &row.team) {
+            (Some(u), _) => user_name(u).map(str::to_owned),
+            (None, Some(t)) => Some(t.name.clone()),
+            (None, None) => None,
         };
-        Self { kind: kind.to_owned(), id, name, email, roles }
+        Self {
+            kind: member_kind(row).map_or("unknown", MemberKind::as_str).to_owned(),
+            id: member_id(row).unwrap_or(Uuid::nil()),
+            name,
+            email: member_email(row).map(str::to_owned),
+            roles,
+        }
     }
 }
 
@@ -207,10 +209,7 @@ impl InvitationItem {
             email: i.email.clone(),
             status: i.status.map(|s| s.as_str().to_owned()),
             role: i.role.as_ref().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())),
-            inviter: i
-                .inviter
-                .as_ref()
-                .and_then(|u| u.email.clone().or(u.name.clone()).or(u.username.clone())),
+            inviter: i.inviter.as_ref().and_then(inviter_label).map(str::to_owned),
             created: i.created,
             expires: i.expires,
         }

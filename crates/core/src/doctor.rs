@@ -18,7 +18,7 @@ use uuid::Uuid;
 use zenml_cloud_api::openapi::{check_document, FindingKind};
 use zenml_cloud_api::{InvitationFilter, Listing, Page, ReadNotes, RoleFilter, WorkspaceFilter};
 
-use crate::cache::{entity, SyncOutcome};
+use crate::cache::{Entity, SyncOutcome};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
@@ -432,7 +432,7 @@ impl Core {
     fn last_sync_checks(&self, checks: &mut Checks, account_id: &str, org: Uuid) -> Result<()> {
         let states = self.with_cache(|c| c.sync_states(account_id))?;
         let mine: Vec<_> =
-            states.iter().filter(|s| s.org_id == Some(org) && s.entity != entity::ORGANIZATION).collect();
+            states.iter().filter(|s| s.org_id == Some(org) && s.entity != Entity::Organization).collect();
         if mine.is_empty() {
             checks.add(
                 "last sync",

@@ -1,6 +1,6 @@
 //! The one error type of core, with the closed set of codes the UI and the command line switch on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zenml_cloud_api::{ApiError, NetworkErrorKind};
 
 use crate::cache::CacheError;
@@ -8,7 +8,8 @@ use crate::keyring::KeyringError;
 
 /// What kind of failure: a small closed set, stable across versions (the UI and `zpro` exit codes
 /// switch on it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The server could not be reached; nothing was changed.
@@ -17,9 +18,11 @@ pub enum ErrorCode {
     Unauthorized,
     /// The user's role does not allow it.
     Forbidden,
+    /// It does not exist, or no longer does.
     NotFound,
     /// It already exists or is already assigned.
     Conflict,
+    /// The server asked to slow down; try again in a moment.
     RateLimited,
     /// The organization's plan does not allow it.
     PlanLimit,
@@ -36,6 +39,28 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 12] = [
+        Self::Offline,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::RateLimited,
+        Self::PlanLimit,
+        Self::InvalidInput,
+        Self::KeyringUnavailable,
+        Self::Server,
+        Self::Cancelled,
+        Self::Internal,
+    ];
+
+    /// The code of its wire name (as [`Self::as_str`] gives it); `None` for a name this build does not
+    /// know.
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     /// The code as it appears on the wire (`"offline"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,3 +187,19 @@ impl From<KeyringError> for CoreError {
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code's wire name is its serde name, and parses back.
+    #[test]
+    fn codes_round_trip_by_their_wire_names() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(code.as_str())).unwrap(), code);
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("teapot"), None);
+    }
+}

@@ -17,6 +17,7 @@
 //! - [`doctor`]: how well the app and a server get along ([`Core::doctor`], for `zpro doctor` and the
 //!   Diagnostics page).
 //! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
+//! - [`model`]: the one way to name an account, a user or member, an invitation and its inviter.
 //!
 //! Sync, reads and writes talk to the server through `zenml-cloud-api` and keep the
 //! cache in step through its write-through helpers.
@@ -31,6 +32,7 @@ pub mod doctor;
 pub mod error;
 pub mod keyring;
 pub mod logging;
+pub mod model;
 pub mod paths;
 pub mod reads;
 pub mod service;
@@ -39,12 +41,16 @@ pub mod validate;
 pub mod writes;
 
 pub use cache::{
-    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Fetched, ListRead, MemberKind,
-    MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord,
+    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
+    MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
+pub use model::{
+    account_label, account_signature, invitation_label, inviter_label, member_email, member_id, member_kind,
+    member_label, name_and_email, user_label, user_name,
+};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};

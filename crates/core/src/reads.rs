@@ -7,8 +7,8 @@ use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
 
-use crate::cache::{entity, Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord};
-use crate::error::{CoreError, Result};
+use crate::cache::{Entity, Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord, UserField};
+use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::service::Core;
 
 /// Cached data older than this is reported stale.
@@ -25,6 +25,10 @@ pub struct Cached<T> {
     /// Why the last refresh failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// What kind of failure the last refresh was, when it failed and the kind is known (`offline`, …).
+    /// A list hidden from the caller's role (403) is not a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error_code: Option<ErrorCode>,
     /// The server refused this list to the caller's role (403): it is not visible, which is not the
     /// same as empty.
     pub hidden: bool,
@@ -53,6 +57,9 @@ pub struct OrgList {
     /// Why the last refresh of the list failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// What kind of failure the last refresh of the list was, when it failed and the kind is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error_code: Option<ErrorCode>,
     /// Organizations the last sync could not read and left out.
     pub skipped: usize,
 }
@@ -62,15 +69,16 @@ fn stale(fetched_at: DateTime<Utc>, failed: bool, now: DateTime<Utc>) -> bool {
 }
 
 impl Core {
-    fn stamp<T>(&self, account_id: &str, org_id: Uuid, entity: &str, f: Fetched<T>) -> Result<Cached<T>> {
+    fn stamp<T>(&self, account_id: &str, org_id: Uuid, entity: Entity, f: Fetched<T>) -> Result<Cached<T>> {
         let states = self.with_cache(|c| c.sync_states(account_id))?;
-        let last_error = last_error(&states, Some(org_id), entity);
+        let (last_error, last_error_code) = last_error(&states, Some(org_id), entity).unzip();
         let read = states.iter().find(|s| s.org_id == Some(org_id) && s.entity == entity).map(|s| &s.read);
         Ok(Cached {
             stale: stale(f.fetched_at, last_error.is_some(), Utc::now()),
             value: f.value,
             fetched_at: f.fetched_at,
             last_error,
+            last_error_code: last_error_code.flatten(),
             hidden: read.is_some_and(|r| r.hidden),
             skipped: read.map_or(0, |r| r.notes.skipped),
         })
@@ -86,7 +94,7 @@ impl Core {
         Ok(orgs
             .into_iter()
             .map(|f| {
-                let failed = last_error(&states, Some(f.value.id), entity::ORGANIZATION).is_some();
+                let failed = last_error(&states, Some(f.value.id), Entity::Organization).is_some();
                 OrgEntry {
                     active: Some(f.value.id) == active,
                     stale: stale(f.fetched_at, failed, now),
@@ -101,18 +109,16 @@ impl Core {
     pub fn organization_list(&self, account_id: &str) -> Result<OrgList> {
         let entries = self.organizations(account_id)?;
         let states = self.with_cache(|c| c.sync_states(account_id))?;
-        let listing = states.iter().find(|s| s.org_id.is_none() && s.entity == entity::ORGANIZATIONS);
-        let last_error = listing.and_then(|s| match &s.outcome {
-            SyncOutcome::Error(e) => Some(e.clone()),
-            SyncOutcome::Ok => None,
-        });
+        let listing = states.iter().find(|s| s.org_id.is_none() && s.entity == Entity::Organizations);
+        let (last_error, last_error_code) = listing.and_then(failure).unzip();
+        let last_error_code = last_error_code.flatten();
         let fetched_at = listing.and_then(|s| s.fetched_at);
         let stale = match fetched_at {
             Some(at) => stale(at, last_error.is_some(), Utc::now()) || entries.iter().any(|e| e.stale),
             None => true,
         };
         let skipped = listing.map_or(0, |s| s.read.notes.skipped);
-        Ok(OrgList { entries, fetched_at, stale, last_error, skipped })
+        Ok(OrgList { entries, fetched_at, stale, last_error, last_error_code, skipped })
     }
 
     /// One cached organization by id or name, or `not_found`.
@@ -123,7 +129,7 @@ impl Core {
             ))
         })?;
         let id = f.value.id;
-        self.stamp(account_id, id, entity::ORGANIZATION, f)
+        self.stamp(account_id, id, Entity::Organization, f)
     }
 
     /// Resolves an organization argument (id or name; `None` = the active one) to its id.
@@ -152,7 +158,7 @@ impl Core {
 
     pub fn members(&self, account_id: &str, org_id: Uuid, query: &MemberQuery) -> Result<Cached<MemberPage>> {
         let f = self.with_cache(|c| c.members(account_id, org_id, query))?;
-        self.stamp(account_id, org_id, entity::MEMBERS, f)
+        self.stamp(account_id, org_id, Entity::Members, f)
     }
 
     pub fn invitations(
@@ -162,22 +168,22 @@ impl Core {
         only_pending: bool,
     ) -> Result<Cached<Vec<Invitation>>> {
         let f = self.with_cache(|c| c.invitations(account_id, org_id, only_pending))?;
-        self.stamp(account_id, org_id, entity::INVITATIONS, f)
+        self.stamp(account_id, org_id, Entity::Invitations, f)
     }
 
     pub fn workspaces(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Workspace>>> {
         let f = self.with_cache(|c| c.workspaces(account_id, org_id))?;
-        self.stamp(account_id, org_id, entity::WORKSPACES, f)
+        self.stamp(account_id, org_id, Entity::Workspaces, f)
     }
 
     pub fn teams(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Team>>> {
         let f = self.with_cache(|c| c.teams(account_id, org_id))?;
-        self.stamp(account_id, org_id, entity::TEAMS, f)
+        self.stamp(account_id, org_id, Entity::Teams, f)
     }
 
     pub fn roles(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<Role>>> {
         let f = self.with_cache(|c| c.roles(account_id, org_id))?;
-        self.stamp(account_id, org_id, entity::ROLES, f)
+        self.stamp(account_id, org_id, Entity::Roles, f)
     }
 
     /// The organization-level role names the signed-in user holds in an organization (from the cache).
@@ -192,49 +198,40 @@ impl Core {
     /// candidates listed (`invalid_input`), so a display name that happens to equal a colleague's email
     /// or id never stands for the colleague: email and id are looked at first, and only exact, unique
     /// matches count.
+    ///
+    /// Each tier is one indexed read of the matching rows (see [`crate::Cache::user_members_by`]): the
+    /// member list is not read.
     pub fn find_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<MemberRow> {
         let needle = who.trim();
-        let rows = self.members(account_id, org_id, &MemberQuery::default())?.value.rows;
-        let users: Vec<&MemberRow> = rows.iter().filter(|r| r.user.is_some()).collect();
-        let user = |r: &&MemberRow| r.user.clone().expect("filtered to users");
         if let Ok(id) = Uuid::parse_str(needle) {
-            if let Some(row) = users.iter().find(|r| user(r).id == id) {
-                return Ok((*row).clone());
+            if let Some(row) = self.with_cache(|c| c.user_member(account_id, org_id, id))? {
+                return Ok(row);
             }
         }
-        let lower = needle.to_lowercase();
-        type Field = fn(&zenml_cloud_api::User) -> Option<&str>;
-        let tiers: [(&str, Field); 3] = [
-            ("email address", |u| u.email.as_deref()),
-            ("username", |u| u.username.as_deref()),
-            ("name", |u| u.name.as_deref()),
+        let tiers = [
+            ("email address", UserField::Email),
+            ("username", UserField::Username),
+            ("name", UserField::Name),
         ];
         for (what, field) in tiers {
-            let found: Vec<&&MemberRow> = users
-                .iter()
-                .filter(|r| r.user.as_ref().and_then(field).is_some_and(|v| v.trim().to_lowercase() == lower))
-                .collect();
-            match found.as_slice() {
-                [] => continue,
-                [one] => return Ok((**one).clone()),
-                many => {
-                    let candidates: Vec<String> = many
+            let mut found = self.with_cache(|c| c.user_members_by(account_id, org_id, field, needle))?;
+            match found.len() {
+                0 => continue,
+                1 => return Ok(found.remove(0)),
+                n => {
+                    let candidates: Vec<String> = found
                         .iter()
-                        .map(|r| {
-                            let u = user(r);
+                        .filter_map(|r| r.user.as_ref())
+                        .map(|u| {
                             u.email.clone().map_or_else(|| u.id.to_string(), |e| format!("{e} ({})", u.id))
                         })
                         .collect();
                     return Err(CoreError::invalid(
                         format!(
-                            "{} members have the {what} {needle:?}: {}; say which by email or id",
-                            many.len(),
+                            "{n} members have the {what} {needle:?}: {}; say which by email or id",
                             candidates.join(", ")
                         ),
-                        vec![crate::error::FieldMessage {
-                            field: "member".into(),
-                            message: "ambiguous".into(),
-                        }],
+                        vec![FieldMessage { field: "member".into(), message: "ambiguous".into() }],
                     ));
                 }
             }
@@ -243,21 +240,29 @@ impl Core {
     }
 }
 
+/// The message and code of a failed sync state (`None` for a success).
+fn failure(s: &SyncStateRecord) -> Option<(String, Option<ErrorCode>)> {
+    match &s.outcome {
+        SyncOutcome::Error(e) => Some((e.clone(), s.error_code)),
+        SyncOutcome::Ok => None,
+    }
+}
+
 /// Why the last refresh of an entity failed: its own error, else the account-level listing's
 /// (an offline sync fails there, before any organization is fetched).
-fn last_error(states: &[SyncStateRecord], org_id: Option<Uuid>, entity: &str) -> Option<String> {
-    let error_of = |s: &SyncStateRecord| match &s.outcome {
-        SyncOutcome::Error(e) => Some(e.clone()),
-        SyncOutcome::Ok => None,
-    };
+fn last_error(
+    states: &[SyncStateRecord],
+    org_id: Option<Uuid>,
+    entity: Entity,
+) -> Option<(String, Option<ErrorCode>)> {
     states
         .iter()
-        .filter(|s| s.org_id == org_id && (s.entity == entity || entity == entity::ORGANIZATION))
-        .find_map(error_of)
+        .filter(|s| s.org_id == org_id && (s.entity == entity || entity == Entity::Organization))
+        .find_map(failure)
         .or_else(|| {
             states
                 .iter()
-                .filter(|s| s.org_id.is_none() && s.entity == entity::ORGANIZATIONS)
-                .find_map(error_of)
+                .filter(|s| s.org_id.is_none() && s.entity == Entity::Organizations)
+                .find_map(failure)
         })
 }

@@ -19,7 +19,7 @@ use zenml_cloud_api::{
     ReadNotes, Role, RoleFilter, RoleLevel, WorkspaceFilter,
 };
 
-use crate::cache::{entity, Cache, ListRead, OrgSnapshot};
+use crate::cache::{Cache, Entity, ListRead, OrgSnapshot};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
@@ -93,16 +93,22 @@ impl Core {
         let Listing { items: orgs, notes: list_notes } = match orgs {
             Ok(o) => o,
             Err(e) => {
-                let msg = e.message.clone();
                 self.with_cache(|c| {
-                    c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Err(&msg))
+                    c.record_sync_error(
+                        account_id,
+                        None,
+                        Entity::Organizations,
+                        Utc::now(),
+                        e.code,
+                        &e.message,
+                    )
                 })?;
                 return Err(e);
             }
         };
         let listing_read = ListRead { hidden: false, notes: list_notes.clone() };
         self.with_cache(|c| {
-            c.record_list_read(account_id, None, entity::ORGANIZATIONS, Utc::now(), &listing_read)
+            c.record_list_read(account_id, None, Entity::Organizations, Utc::now(), &listing_read)
         })?;
         // What reading noticed across the whole sync, warned about once per field at the end.
         let mut noticed = list_notes;
@@ -162,7 +168,7 @@ impl Core {
         drop(queue);
         if let Some(e) = unauthorized {
             self.with_cache(|c| {
-                c.record_sync(account_id, None, entity::ORGANIZATIONS, Utc::now(), Err(&e.message))
+                c.record_sync_error(account_id, None, Entity::Organizations, Utc::now(), e.code, &e.message)
             })?;
             return Err(e);
         }
@@ -258,8 +264,8 @@ impl Core {
     fn record_org_failure(&self, account_id: &str, org_id: Uuid, error: &CoreError) {
         let now = Utc::now();
         let recorded = self.with_cache(|c| {
-            for entity in entity::OF_ORG {
-                c.record_sync(account_id, Some(org_id), entity, now, Err(&error.message))?;
+            for entity in Entity::OF_ORG {
+                c.record_sync_error(account_id, Some(org_id), entity, now, error.code, &error.message)?;
             }
             Ok(())
         });
@@ -331,26 +337,26 @@ async fn fetch_snapshot(
         permitted(c.all_teams(t, id)),
     )?;
     let mut reads = BTreeMap::new();
-    let workspaces = unpack(entity::WORKSPACES, workspaces, &mut reads);
-    let mut members = unpack(entity::MEMBERS, members, &mut reads);
-    let mut invitations = unpack(entity::INVITATIONS, invitations, &mut reads);
-    let mut roles = unpack(entity::ROLES, roles, &mut reads);
-    let teams = unpack(entity::TEAMS, teams, &mut reads);
+    let workspaces = unpack(Entity::Workspaces, workspaces, &mut reads);
+    let mut members = unpack(Entity::Members, members, &mut reads);
+    let mut invitations = unpack(Entity::Invitations, invitations, &mut reads);
+    let mut roles = unpack(Entity::Roles, roles, &mut reads);
+    let teams = unpack(Entity::Teams, teams, &mut reads);
     classify_role_levels(c, t, id, &mut roles).await?;
     name_roles(&roles, &mut members, &mut invitations);
     Ok(OrgSnapshot { organization, workspaces, members, invitations, roles, teams, reads })
 }
 
 /// The rows of a list, its read state noted in `reads` (hidden when the list was refused).
-fn unpack<T>(entity: &str, listing: Option<Listing<T>>, reads: &mut BTreeMap<String, ListRead>) -> Vec<T> {
+fn unpack<T>(entity: Entity, listing: Option<Listing<T>>, reads: &mut BTreeMap<Entity, ListRead>) -> Vec<T> {
     match listing {
         None => {
-            reads.insert(entity.to_owned(), ListRead { hidden: true, notes: ReadNotes::default() });
+            reads.insert(entity, ListRead { hidden: true, notes: ReadNotes::default() });
             Vec::new()
         }
         Some(Listing { items, notes }) => {
             if !notes.is_empty() {
-                reads.insert(entity.to_owned(), ListRead { hidden: false, notes });
+                reads.insert(entity, ListRead { hidden: false, notes });
             }
             items
         }

@@ -15,6 +15,7 @@ use zenml_cloud_api::{
     Role, RoleLevel, RoleScope,
 };
 
+use crate::cache::Entity;
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::service::Core;
 use crate::validate::{check_email, check_org_name};
@@ -52,35 +53,45 @@ pub struct InviteOutcome {
 }
 
 impl Core {
-    /// An organization-level role of the organization by name (case-insensitive), or `invalid_input`
-    /// naming the roles there are.
-    pub fn org_role(&self, account_id: &str, org_id: Uuid, name: &str) -> Result<Role> {
-        let cached = self.roles(account_id, org_id)?;
-        if cached.hidden {
+    /// An organization-level role of the organization by id or by name: a role id (UUID) first, then
+    /// the role whose name equals it (case-insensitive), or `invalid_input` naming the roles there are.
+    /// Only the matching rows are read from the cache (the roles are indexed by id and by name).
+    pub fn org_role(&self, account_id: &str, org_id: Uuid, id_or_name: &str) -> Result<Role> {
+        let hidden = self.with_cache(|c| c.sync_state(account_id, Some(org_id), Entity::Roles))?;
+        if hidden.is_some_and(|s| s.read.hidden) {
             return Err(CoreError::invalid(
                 format!(
-                    "the roles of this organization are not visible to your role, so {name:?} cannot be \
-                     checked or sent; ask an Organization Admin"
+                    "the roles of this organization are not visible to your role, so {id_or_name:?} cannot \
+                     be checked or sent; ask an Organization Admin"
                 ),
                 vec![FieldMessage { field: "role".into(), message: "roles not visible".into() }],
             ));
         }
-        let roles = cached.value;
         // A role the server listed without a level that sync could not classify may be one too.
-        let org_roles: Vec<&Role> =
-            roles.iter().filter(|r| r.level.is_none_or(|l| l == RoleLevel::Organization)).collect();
-        org_roles.iter().find(|r| r.name.eq_ignore_ascii_case(name.trim())).map(|r| (*r).clone()).ok_or_else(
-            || {
-                let names: Vec<&str> = org_roles.iter().map(|r| r.name.as_str()).collect();
-                CoreError::invalid(
-                    format!("{name:?} is not an organization role here; choose one of: {}", names.join(", ")),
-                    vec![FieldMessage { field: "role".into(), message: "unknown organization role".into() }],
-                )
-            },
-        )
+        let org_level = |r: &Role| r.level.is_none_or(|l| l == RoleLevel::Organization);
+        let needle = id_or_name.trim();
+        if let Ok(id) = Uuid::parse_str(needle) {
+            if let Some(role) = self.with_cache(|c| c.role_by_id(account_id, org_id, id))? {
+                if org_level(&role) {
+                    return Ok(role);
+                }
+            }
+        }
+        let named = self.with_cache(|c| c.roles_named(account_id, org_id, needle))?;
+        if let Some(role) = named.into_iter().find(org_level) {
+            return Ok(role);
+        }
+        // Only a failed lookup reads the whole (small) list, to name the roles there are.
+        let roles = self.roles(account_id, org_id)?.value;
+        let names: Vec<&str> = roles.iter().filter(|r| org_level(r)).map(|r| r.name.as_str()).collect();
+        Err(CoreError::invalid(
+            format!("{id_or_name:?} is not an organization role here; choose one of: {}", names.join(", ")),
+            vec![FieldMessage { field: "role".into(), message: "unknown organization role".into() }],
+        ))
     }
 
-    /// Invites one or several emails with an organization role. Every email and the role are checked
+    /// Invites one or several emails with an organization role, named by id or by name (see
+    /// [`Core::org_role`]). Every email and the role are checked
     /// before any request; then each email is invited, and the outcome of each is returned. A failure
     /// of the first request that no other email could escape (offline, unauthorized, forbidden) is
     /// returned as the error.
@@ -89,7 +100,7 @@ impl Core {
         account_id: &str,
         org_id: Uuid,
         emails: &[String],
-        role_name: &str,
+        role: &str,
     ) -> Result<Vec<InviteOutcome>> {
         let mut cleaned: Vec<String> = Vec::new();
         let mut bad = Vec::new();
@@ -108,7 +119,7 @@ impl Core {
         if cleaned.is_empty() {
             return Err(CoreError::invalid("give at least one email address", Vec::new()));
         }
-        let role = self.org_role(account_id, org_id, role_name)?;
+        let role = self.org_role(account_id, org_id, role)?;
 
         let mut outcomes = Vec::with_capacity(cleaned.len());
         for (i, email) in cleaned.into_iter().enumerate() {
@@ -140,13 +151,15 @@ impl Core {
         Ok(outcomes)
     }
 
-    /// Finds a cached invitation by id or email (the newest one for an email).
+    /// Finds a cached invitation by id or email (the newest one for an email). Only the matching rows
+    /// are read (the invitations are indexed by id and by email).
     pub fn find_invitation(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<Invitation> {
-        let mut all = self.invitations(account_id, org_id, false)?.value;
-        all.sort_by_key(|i| std::cmp::Reverse(i.created));
         let needle = id_or_email.trim();
-        all.into_iter()
-            .find(|i| i.id.to_string() == needle || i.email.eq_ignore_ascii_case(needle))
+        let mut found = self.with_cache(|c| c.invitations_matching(account_id, org_id, needle))?;
+        found.sort_by_key(|i| std::cmp::Reverse(i.created));
+        found
+            .into_iter()
+            .next()
             .ok_or_else(|| CoreError::not_found(format!("no invitation {needle:?} in this organization")))
     }
 
@@ -212,18 +225,19 @@ impl Core {
         Ok(invitation)
     }
 
-    /// Changes a member's organization role: assigns the new role first, then revokes the old ones,
-    /// so a failure never leaves the member without a role.
+    /// Changes a member's organization role (named by id or by name, see [`Core::org_role`]): assigns
+    /// the new role first, then revokes the old ones, so a failure never leaves the member without a
+    /// role.
     pub async fn set_member_role(
         &self,
         account_id: &str,
         org_id: Uuid,
         who: &str,
-        role_name: &str,
+        role: &str,
     ) -> Result<Vec<MemberRole>> {
         let row = self.find_member(account_id, org_id, who)?;
         let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
-        let role = self.org_role(account_id, org_id, role_name)?;
+        let role = self.org_role(account_id, org_id, role)?;
         let scope = RoleScope::default();
         let new_id = role.id;
         match self

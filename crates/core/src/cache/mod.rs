@@ -13,18 +13,40 @@
 //! fresh cache is created, and [`Cache::open`] returns a [`CacheNotice`] saying so. The data comes back
 //! with the next sync. The full check of a large file takes longer than start-up may, so it is
 //! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
+//!
+//! One module per table, each with its reads and writes: accounts, the active organization, settings, organizations, members, invitations, workspaces, teams, roles and the sync
+//! state; `snapshot` writes a whole organization at once; `schema` holds the migrations.
 
-mod org;
+mod accounts;
+mod active_org;
+pub mod entity;
+mod invitations;
+mod member_rows;
+mod members;
+mod organizations;
+mod roles;
 mod schema;
+mod settings;
+mod snapshot;
+mod sync_state;
+mod teams;
+mod workspaces;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::{Invitation, MemberRow, Organization, ReadNotes, Role, Team, Workspace};
+
+pub use accounts::{account_id, AccountRecord, AuthMethod};
+pub use entity::Entity;
+pub use members::{MemberKind, MemberPage, MemberQuery, UserField};
+use organizations::json_rows;
+pub use snapshot::OrgSnapshot;
+pub(crate) use sync_state::NOTHING_TO_NOTE;
+pub use sync_state::{ListRead, SyncOutcome, SyncStateRecord};
 
 /// Why a cache call failed. Messages are for people; none carries a secret (the cache holds none).
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +84,8 @@ impl From<rusqlite::Error> for CacheError {
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt))
+    use rusqlite::ErrorCode as Sqlite;
+    matches!(e.sqlite_error_code(), Some(Sqlite::NotADatabase) | Some(Sqlite::DatabaseCorrupt))
 }
 
 /// Short for the cache's results.
@@ -89,171 +112,11 @@ impl std::fmt::Display for CacheNotice {
     }
 }
 
-/// How an account signed in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethod {
-    /// The device authorization flow in the browser.
-    Device,
-    /// A personal access token or service-account key, exchanged for short-lived tokens.
-    Key,
-    /// Username and password (self-hosted control planes).
-    Password,
-}
-
-impl AuthMethod {
-    /// The value stored in the cache.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Device => "device",
-            Self::Key => "key",
-            Self::Password => "password",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        match s {
-            "device" => Ok(Self::Device),
-            "key" => Ok(Self::Key),
-            "password" => Ok(Self::Password),
-            other => Err(CacheError::Corrupt(format!("unknown sign-in method {other:?}"))),
-        }
-    }
-}
-
-/// An account: one user on one server. Holds no secret; those are in the keyring under [`Self::id`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AccountRecord {
-    /// [`account_id`] of `base_url` and `user_id`.
-    pub id: String,
-    pub base_url: String,
-    pub user_id: Uuid,
-    pub user_email: Option<String>,
-    pub user_name: Option<String>,
-    pub auth_method: AuthMethod,
-    /// The device id from the last device-flow sign-in, reused at the next one.
-    pub device_id: Option<Uuid>,
-    pub token_expires_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: DateTime<Utc>,
-    /// False after signing out without purging: the cached data stays readable.
-    pub signed_in: bool,
-}
-
-/// The stable id of an account: a UUID v5 of `"<base_url without trailing slash>|<user_id>"`.
-pub fn account_id(base_url: &str, user_id: Uuid) -> String {
-    let name = format!("{}|{user_id}", base_url.trim_end_matches('/'));
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
-}
-
 /// A value read from the cache, with when it was fetched from the server.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fetched<T> {
     pub value: T,
     pub fetched_at: DateTime<Utc>,
-}
-
-/// Everything the cache keeps of one organization, as fetched by one sync.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OrgSnapshot {
-    pub organization: Organization,
-    pub workspaces: Vec<Workspace>,
-    pub members: Vec<MemberRow>,
-    pub invitations: Vec<Invitation>,
-    pub roles: Vec<Role>,
-    pub teams: Vec<Team>,
-    /// How each list's fetch went beyond its rows, by entity name (see [`entity`]); a list missing here
-    /// was read fully.
-    pub reads: std::collections::BTreeMap<String, ListRead>,
-}
-
-/// How one list's fetch went beyond its rows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ListRead {
-    /// The server answered 403: the list is not visible to the caller's role (not the same as empty).
-    pub hidden: bool,
-    /// What reading it noticed: rows skipped, fields read as absent, unknown fields (names only).
-    pub notes: ReadNotes,
-}
-
-/// What a member row stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberKind {
-    User,
-    ServiceAccount,
-    Team,
-    Invitation,
-}
-
-impl MemberKind {
-    /// The value stored in the cache.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::ServiceAccount => "service_account",
-            Self::Team => "team",
-            Self::Invitation => "invitation",
-        }
-    }
-}
-
-/// A filtered, paged read of an organization's members.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MemberQuery {
-    /// Case-insensitive substring of the name, email or username.
-    pub search: Option<String>,
-    /// Only rows holding this role (by name, case-insensitive; direct or through a team).
-    pub role: Option<String>,
-    pub kind: Option<MemberKind>,
-    pub offset: usize,
-    /// At most this many rows; `None` for all.
-    pub limit: Option<usize>,
-}
-
-/// One page of members, ordered by name, and how many match in all.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MemberPage {
-    pub rows: Vec<MemberRow>,
-    pub total: usize,
-}
-
-/// How the last attempt to fetch an entity went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", content = "error", rename_all = "snake_case")]
-pub enum SyncOutcome {
-    Ok,
-    Error(String),
-}
-
-/// The sync state of one entity of an account (and organization).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SyncStateRecord {
-    /// `None` for account-level entities such as the list of organizations.
-    pub org_id: Option<Uuid>,
-    pub entity: String,
-    /// When it was last fetched successfully.
-    pub fetched_at: Option<DateTime<Utc>>,
-    /// When it was last tried.
-    pub attempted_at: DateTime<Utc>,
-    pub outcome: SyncOutcome,
-    /// How the last successful fetch went beyond its rows.
-    pub read: ListRead,
-}
-
-/// The entity names [`Cache::record_sync`] and [`Cache::replace_org_snapshot`] use.
-pub mod entity {
-    /// The account's list of organizations (account-level).
-    pub const ORGANIZATIONS: &str = "organizations";
-    /// One organization's own record.
-    pub const ORGANIZATION: &str = "organization";
-    pub const WORKSPACES: &str = "workspaces";
-    pub const MEMBERS: &str = "members";
-    pub const INVITATIONS: &str = "invitations";
-    pub const ROLES: &str = "roles";
-    pub const TEAMS: &str = "teams";
-    /// The entities one organization snapshot holds.
-    pub const OF_ORG: [&str; 6] = [ORGANIZATION, WORKSPACES, MEMBERS, INVITATIONS, ROLES, TEAMS];
 }
 
 /// The offline cache: one SQLite connection.
@@ -323,7 +186,7 @@ impl Cache {
     pub fn open_in_memory() -> Result<Cache> {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        migrate(&conn)?;
+        schema::migrate(&conn)?;
         Ok(Cache { conn, path: None })
     }
 
@@ -359,7 +222,7 @@ impl Cache {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        migrate(&conn).map_err(|e| match e {
+        schema::migrate(&conn).map_err(|e| match e {
             CacheError::Corrupt(reason) => OpenFailure::Unusable { reason, suffix: "corrupt" },
             other => OpenFailure::Error(other),
         })?;
@@ -422,267 +285,6 @@ impl Cache {
     fn read_tx(&self) -> Result<Transaction<'_>> {
         Ok(Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)?)
     }
-
-    // ----- settings -----
-
-    /// A setting (for example the per-installation `client_id`).
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
-    }
-
-    /// Stores a setting, replacing its old value.
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
-    }
-
-    // ----- accounts -----
-
-    /// Adds an account or updates every field of an existing one.
-    pub fn upsert_account(&self, a: &AccountRecord) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO accounts (id, base_url, user_id, user_email, user_name, auth_method, device_id,
-                                   token_expires_at, created_at, last_used_at, signed_in)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (id) DO UPDATE SET
-                base_url = excluded.base_url, user_id = excluded.user_id, user_email = excluded.user_email,
-                user_name = excluded.user_name, auth_method = excluded.auth_method,
-                device_id = excluded.device_id, token_expires_at = excluded.token_expires_at,
-                created_at = excluded.created_at, last_used_at = excluded.last_used_at,
-                signed_in = excluded.signed_in",
-            rusqlite::params![
-                a.id,
-                a.base_url,
-                a.user_id.to_string(),
-                a.user_email,
-                a.user_name,
-                a.auth_method.as_str(),
-                a.device_id.map(|d| d.to_string()),
-                a.token_expires_at.map(ts),
-                ts(a.created_at),
-                ts(a.last_used_at),
-                a.signed_in,
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// Every account, most recently used first.
-    pub fn accounts(&self) -> Result<Vec<AccountRecord>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("{ACCOUNT_SELECT} ORDER BY last_used_at DESC, id"))?;
-        let rows = stmt.query_map([], account_row)?;
-        rows.map(|r| r?).collect()
-    }
-
-    /// One account.
-    pub fn account(&self, id: &str) -> Result<Option<AccountRecord>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{ACCOUNT_SELECT} WHERE id = ?1"))?;
-        stmt.query_row([id], account_row).optional()?.transpose()
-    }
-
-    /// Signs an account out of the cache. With `purge_cache` its row and (by cascade) all its cached
-    /// data go; without, the row stays marked signed-out so its cached data stays readable. Deleting an
-    /// unknown account is not an error.
-    pub fn delete_account(&self, id: &str, purge_cache: bool) -> Result<()> {
-        if purge_cache {
-            self.conn.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
-        } else {
-            self.conn.execute("UPDATE accounts SET signed_in = 0 WHERE id = ?1", [id])?;
-        }
-        Ok(())
-    }
-
-    /// Marks an account signed in or out.
-    pub fn set_signed_in(&self, id: &str, signed_in: bool) -> Result<()> {
-        let n = self
-            .conn
-            .execute("UPDATE accounts SET signed_in = ?2 WHERE id = ?1", rusqlite::params![id, signed_in])?;
-        if n == 0 {
-            return Err(CacheError::NotFound(format!("account {id}")));
-        }
-        Ok(())
-    }
-
-    // ----- active organization -----
-
-    /// Makes `org_id` the account's active organization (works offline; the organization need not be
-    /// cached yet).
-    pub fn set_active_org(&self, account_id: &str, org_id: Uuid) -> Result<()> {
-        let tx = self.write_tx()?;
-        require_account(&tx, account_id)?;
-        tx.execute(
-            "INSERT INTO active_org (account_id, org_id) VALUES (?1, ?2)
-             ON CONFLICT (account_id) DO UPDATE SET org_id = excluded.org_id",
-            [account_id, &org_id.to_string()],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// The account's active organization, if one was chosen.
-    pub fn active_org(&self, account_id: &str) -> Result<Option<Uuid>> {
-        let id: Option<String> = self
-            .conn
-            .query_row("SELECT org_id FROM active_org WHERE account_id = ?1", [account_id], |r| r.get(0))
-            .optional()?;
-        id.as_deref().map(uuid).transpose()
-    }
-
-    // ----- sync state -----
-
-    /// Records how fetching `entity` went. `org_id` is `None` for account-level entities. A failure keeps
-    /// the time of the last success, so reads still say how old their data is.
-    pub fn record_sync(
-        &self,
-        account_id: &str,
-        org_id: Option<Uuid>,
-        entity: &str,
-        at: DateTime<Utc>,
-        outcome: std::result::Result<(), &str>,
-    ) -> Result<()> {
-        let outcome = outcome.map(|()| &NOTHING_TO_NOTE);
-        record_sync_in(&self.conn, account_id, org_id, entity, at, outcome)
-    }
-
-    /// Records a successful fetch of `entity` with how it went beyond its rows.
-    pub fn record_list_read(
-        &self,
-        account_id: &str,
-        org_id: Option<Uuid>,
-        entity: &str,
-        at: DateTime<Utc>,
-        read: &ListRead,
-    ) -> Result<()> {
-        record_sync_in(&self.conn, account_id, org_id, entity, at, Ok(read))
-    }
-
-    /// Every sync state of an account, account-level first, then by organization and entity.
-    pub fn sync_states(&self, account_id: &str) -> Result<Vec<SyncStateRecord>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT org_id, entity, fetched_at, attempted_at, outcome, error, hidden, notes FROM sync_state
-             WHERE account_id = ?1 ORDER BY org_id, entity",
-        )?;
-        let rows = stmt.query_map([account_id], |r| {
-            Ok((
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ),
-                (r.get::<_, bool>(6)?, r.get::<_, Option<String>>(7)?),
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let ((org_id, entity, fetched_at, attempted_at, outcome, error), (hidden, notes)) = row?;
-            // Notes that do not parse (written by some other build) are as good as none.
-            let notes = notes.and_then(|n| serde_json::from_str::<ReadNotes>(&n).ok()).unwrap_or_default();
-            out.push(SyncStateRecord {
-                org_id: if org_id.is_empty() { None } else { Some(uuid(&org_id)?) },
-                entity,
-                fetched_at: fetched_at.as_deref().map(parse_ts).transpose()?,
-                attempted_at: parse_ts(&attempted_at)?,
-                outcome: if outcome == "ok" {
-                    SyncOutcome::Ok
-                } else {
-                    SyncOutcome::Error(error.unwrap_or_default())
-                },
-                read: ListRead { hidden, notes },
-            });
-        }
-        Ok(out)
-    }
-}
-
-const ACCOUNT_SELECT: &str = "SELECT id, base_url, user_id, user_email, user_name, auth_method, device_id,
-    token_expires_at, created_at, last_used_at, signed_in FROM accounts";
-
-fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AccountRecord>> {
-    let user_id: String = r.get(2)?;
-    let method: String = r.get(5)?;
-    let device_id: Option<String> = r.get(6)?;
-    let expires: Option<String> = r.get(7)?;
-    let created: String = r.get(8)?;
-    let used: String = r.get(9)?;
-    let (id, base_url, user_email, user_name, signed_in) =
-        (r.get(0)?, r.get(1)?, r.get(3)?, r.get(4)?, r.get(10)?);
-    Ok((|| {
-        Ok(AccountRecord {
-            id,
-            base_url,
-            user_id: uuid(&user_id)?,
-            user_email,
-            user_name,
-            auth_method: AuthMethod::parse(&method)?,
-            device_id: device_id.as_deref().map(uuid).transpose()?,
-            token_expires_at: expires.as_deref().map(parse_ts).transpose()?,
-            created_at: parse_ts(&created)?,
-            last_used_at: parse_ts(&used)?,
-            signed_in,
-        })
-    })())
-}
-
-/// A list read fully, with nothing to note.
-pub(crate) static NOTHING_TO_NOTE: ListRead = ListRead {
-    hidden: false,
-    notes: ReadNotes {
-        skipped: 0,
-        skip_reasons: std::collections::BTreeSet::new(),
-        mistyped: std::collections::BTreeSet::new(),
-        unknown: std::collections::BTreeSet::new(),
-    },
-};
-
-fn record_sync_in(
-    conn: &Connection,
-    account_id: &str,
-    org_id: Option<Uuid>,
-    entity: &str,
-    at: DateTime<Utc>,
-    outcome: std::result::Result<&ListRead, &str>,
-) -> Result<()> {
-    let org = org_id.map(|o| o.to_string()).unwrap_or_default();
-    let at = ts(at);
-    match outcome {
-        Ok(read) => {
-            let notes = if read.notes.is_empty() { None } else { Some(serde_json::to_string(&read.notes)?) };
-            conn.prepare_cached(
-                "INSERT INTO sync_state (account_id, org_id, entity, fetched_at, attempted_at, outcome, error,
-                                         hidden, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?4, 'ok', NULL, ?5, ?6)
-                 ON CONFLICT (account_id, org_id, entity) DO UPDATE SET fetched_at = excluded.fetched_at,
-                    attempted_at = excluded.attempted_at, outcome = 'ok', error = NULL,
-                    hidden = excluded.hidden, notes = excluded.notes",
-            )?
-            .execute(rusqlite::params![account_id, org, entity, at, read.hidden, notes])?
-        }
-        Err(error) => conn.execute(
-            "INSERT INTO sync_state (account_id, org_id, entity, fetched_at, attempted_at, outcome, error)
-             VALUES (?1, ?2, ?3, NULL, ?4, 'error', ?5)
-             ON CONFLICT (account_id, org_id, entity) DO UPDATE SET
-                attempted_at = excluded.attempted_at, outcome = 'error', error = excluded.error",
-            [account_id, &org, entity, &at, error],
-        )?,
-    };
-    Ok(())
-}
-
-fn require_account(conn: &Connection, account_id: &str) -> Result<()> {
-    let found: Option<i64> =
-        conn.query_row("SELECT 1 FROM accounts WHERE id = ?1", [account_id], |r| r.get(0)).optional()?;
-    found.map(|_| ()).ok_or_else(|| CacheError::NotFound(format!("account {account_id}")))
 }
 
 /// The tables opening checks: the schema itself and the small tables every screen reads first.
@@ -715,23 +317,6 @@ fn integrity(conn: &Connection, table: Option<&str>) -> Result<Result<(), String
     } else {
         Ok(Err(format!("it failed its integrity check: {}", problems.join("; "))))
     }
-}
-
-/// Runs the migrations a connection's file has not had yet, all in one write transaction (which also
-/// keeps two processes opening a new cache at once from migrating it twice).
-fn migrate(conn: &Connection) -> Result<()> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let latest = schema::latest_version();
-    if version > latest {
-        return Err(CacheError::Corrupt(format!("cache schema {version} is newer than this version knows")));
-    }
-    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 /// Moves `path` and its `-wal`/`-shm` companions to `<path>.<suffix>-<unix time>` and returns the new

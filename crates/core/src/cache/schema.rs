@@ -11,11 +11,25 @@
 //! repeats the member's role names (lower-cased, each between newlines) so the role filter needs no join.
 //! Organization data refers to its organization by the integer `organizations.key`, which keeps the
 //! rows and index entries of large organizations small (and a snapshot quick to write).
+//!
+//! A migration is SQL, or, for what SQL alone cannot do (filling a column from each row's `json` with
+//! Rust's lower-casing), a Rust step that may run on a file that already has some of its columns.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::{CacheError, Result};
+
+/// One step of the schema.
+pub(crate) enum Migration {
+    Sql(&'static str),
+    Rust(fn(&Connection) -> Result<()>),
+}
 
 /// Each entry takes a file from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     // 1: the first schema.
-    r#"
+    Migration::Sql(
+        r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
@@ -118,17 +132,172 @@ CREATE TABLE sync_state (
     PRIMARY KEY (account_id, org_id, entity)
 );
 "#,
+    ),
     // 2: what a list's last fetch showed beyond its rows. `hidden` is 1 when the server answered 403
     // (the list is not visible to the caller's role, which is not the same as empty); `notes` is the
     // JSON of the reading notes (rows skipped, fields read as absent, unknown fields: names only), NULL
     // when there was nothing to note.
-    r#"
+    Migration::Sql(
+        r#"
 ALTER TABLE sync_state ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sync_state ADD COLUMN notes TEXT;
 "#,
+    ),
+    // 3: lookups of one row, and the failure's code. See `v3`.
+    Migration::Rust(v3),
 ];
+
+/// 3: `sync_state.code` keeps the failure's `ErrorCode` beside its message (NULL for a success, and for
+/// failures recorded before). Member rows of users and service accounts get the columns a single
+/// member is found by (`email_lc`, `username_lc`, `user_name_lc`: the user's email, username and own
+/// name, trimmed and lower-cased; NULL for teams, invitations and absent fields), each indexed, filled
+/// here from each row's `json`; invitations are indexed by email and roles by name (both compared
+/// without regard to ASCII case), so finding one never reads the whole list.
+fn v3(conn: &Connection) -> Result<()> {
+    add_column(conn, "sync_state", "code", "TEXT")?;
+    for column in ["email_lc", "username_lc", "user_name_lc"] {
+        add_column(conn, "members", column, "TEXT")?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS members_by_email ON members (org_key, email_lc)
+             WHERE email_lc IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS members_by_username ON members (org_key, username_lc)
+             WHERE username_lc IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS members_by_user_name ON members (org_key, user_name_lc)
+             WHERE user_name_lc IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS invitations_by_email ON invitations (org_key, email COLLATE NOCASE);
+         CREATE INDEX IF NOT EXISTS roles_by_name ON roles (org_key, name COLLATE NOCASE);",
+    )?;
+    super::member_rows::fill_lookup_columns(conn)
+}
+
+/// Adds a column unless the table has it already.
+fn add_column(conn: &Connection, table: &str, column: &str, decl: &str) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", [table, column], |r| r.get(0))
+        .optional()?;
+    if found.is_none() {
+        conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl};"))?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// Runs the migrations a connection's file has not had yet, all in one write transaction (which also
+/// keeps two processes opening a new cache at once from migrating it twice).
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = latest_version();
+    if version > latest {
+        return Err(CacheError::Corrupt(format!("cache schema {version} is newer than this version knows")));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        match step {
+            Migration::Sql(sql) => tx.execute_batch(sql)?,
+            Migration::Rust(run) => run(&tx)?,
+        }
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::{Cache, Entity, UserField};
+    use crate::error::ErrorCode;
+    use uuid::Uuid;
+
+    /// A file of schema 2 (as the previous build wrote it: no `code`, no lookup columns) upgrades in
+    /// place: its members are found by email, username and name at once, its failures read as failures
+    /// without a code, and new failures keep theirs.
+    #[test]
+    fn a_schema_2_file_upgrades_and_its_members_are_found() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for step in &MIGRATIONS[..2] {
+            let Migration::Sql(sql) = step else { panic!("the first two are SQL") };
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        let user = Uuid::from_u128(5);
+        let row = serde_json::json!({
+            "user": {"id": user, "name": " Ada Lovelace ", "username": "ada", "email": "Ada@Example.com"},
+            "roles": []
+        });
+        conn.execute_batch(&format!(
+            "INSERT INTO accounts (id, base_url, user_id, auth_method, created_at, last_used_at)
+                 VALUES ('acc', 'https://x.example', '{user}', 'key', '2024-01-01T00:00:00.000000Z',
+                         '2024-01-01T00:00:00.000000Z');
+             INSERT INTO organizations (key, account_id, id, name, json, fetched_at)
+                 VALUES (1, 'acc', '{org}', 'acme', '{{\"id\":\"{org}\",\"name\":\"acme\"}}',
+                         '2024-01-01T00:00:00.000000Z');
+             INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+                 VALUES (1, 'user:{user}', 'user', 'ada lovelace', 'ada lovelace', '\n', '{row}');
+             INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, json)
+                 VALUES (1, 'user:broken', 'user', 'broken', 'broken', '\n', 'not json');
+             INSERT INTO sync_state (account_id, org_id, entity, attempted_at, outcome, error)
+                 VALUES ('acc', '', 'organizations', '2024-01-01T00:00:00.000000Z', 'error', 'offline');",
+            org = Uuid::from_u128(100),
+        ))
+        .unwrap();
+        migrate(&conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest_version());
+
+        let cache = Cache { conn, path: None };
+        let org = Uuid::from_u128(100);
+        for (field, value) in [
+            (UserField::Email, "ada@example.COM"),
+            (UserField::Username, " ADA"),
+            (UserField::Name, "ada lovelace"),
+        ] {
+            let found = cache.user_members_by("acc", org, field, value).unwrap();
+            assert_eq!(found.len(), 1, "{field:?}");
+            assert_eq!(found[0].user.as_ref().unwrap().id, user);
+        }
+        let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
+        assert_eq!(state.error_code, None, "recorded before codes were");
+        cache
+            .record_sync_error(
+                "acc",
+                None,
+                Entity::Organizations,
+                chrono::Utc::now(),
+                ErrorCode::Offline,
+                "offline",
+            )
+            .unwrap();
+        let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
+        assert_eq!(state.error_code, Some(ErrorCode::Offline));
+    }
+
+    /// The single-row lookups read through indexes, never by scanning an organization's rows.
+    #[test]
+    fn single_row_lookups_use_indexes() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        for sql in [
+            "SELECT json FROM members WHERE org_key = 1 AND email_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND username_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND user_name_lc = 'a' ORDER BY name_lc, row_key",
+            "SELECT json FROM members WHERE org_key = 1 AND row_key = 'user:x'",
+            "SELECT json FROM invitations WHERE org_key = 1 AND (id = 'a' OR email = 'a' COLLATE NOCASE)
+             ORDER BY email, id",
+            "SELECT json FROM roles WHERE org_key = 1 AND name = 'a' COLLATE NOCASE ORDER BY name, id",
+            "SELECT json FROM roles WHERE org_key = 1 AND id = 'a'",
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> =
+                stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect();
+            assert!(plan.iter().all(|step| !step.starts_with("SCAN")), "{sql}: {plan:?}");
+            assert!(plan.iter().any(|step| step.contains("INDEX")), "{sql}: {plan:?}");
+        }
+    }
 }

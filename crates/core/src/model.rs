@@ -1,0 +1,172 @@
+//! How things are named to people: the one way to label an account, a user or member, an invitation
+//! and its inviter, shared by the command line and the desktop window. Labels are the server's text as
+//! it is; a shell that prints to a terminal or renders markup cleans or escapes them itself.
+
+use uuid::Uuid;
+use zenml_cloud_api::{Invitation, MemberRow, User};
+
+use crate::cache::{AccountRecord, MemberKind};
+
+/// An account in lists and menus: its email, else its user's name, else its server's URL.
+pub fn account_label(a: &AccountRecord) -> String {
+    a.user_email.clone().or_else(|| a.user_name.clone()).unwrap_or_else(|| a.base_url.clone())
+}
+
+/// An account in a sentence about who is signed in: `Name <email>`, else the email, else the name,
+/// else the user's id.
+pub fn account_signature(a: &AccountRecord) -> String {
+    name_and_email(a.user_name.as_deref(), a.user_email.as_deref())
+        .or_else(|| a.user_email.clone())
+        .or_else(|| a.user_name.clone())
+        .unwrap_or_else(|| a.user_id.to_string())
+}
+
+/// `Name <email>` when both are known.
+pub fn name_and_email(name: Option<&str>, email: Option<&str>) -> Option<String> {
+    match (name, email) {
+        (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+        _ => None,
+    }
+}
+
+/// A user's name: their name, else their username.
+pub fn user_name(u: &User) -> Option<&str> {
+    u.name.as_deref().or(u.username.as_deref())
+}
+
+/// A user (or service account): their name, else username, else email, else id.
+pub fn user_label(u: &User) -> String {
+    user_name(u).or(u.email.as_deref()).map_or_else(|| u.id.to_string(), str::to_owned)
+}
+
+/// What a member row stands for: a user or service account, else a team, else an invitation; `None`
+/// for a row with none of them.
+pub fn member_kind(row: &MemberRow) -> Option<MemberKind> {
+    if let Some(u) = &row.user {
+        Some(if u.is_service_account == Some(true) { MemberKind::ServiceAccount } else { MemberKind::User })
+    } else if row.team.is_some() {
+        Some(MemberKind::Team)
+    } else if row.invitation.is_some() {
+        Some(MemberKind::Invitation)
+    } else {
+        None
+    }
+}
+
+/// The id of what a member row stands for (the user's, team's or invitation's).
+pub fn member_id(row: &MemberRow) -> Option<Uuid> {
+    row.user
+        .as_ref()
+        .map(|u| u.id)
+        .or(row.team.as_ref().map(|t| t.id))
+        .or(row.invitation.as_ref().map(|i| i.id))
+}
+
+/// A member row: the user's label, the team's name, or the invitation's email (empty for a row that
+/// stands for nothing).
+pub fn member_label(row: &MemberRow) -> String {
+    if let Some(u) = &row.user {
+        user_label(u)
+    } else if let Some(t) = &row.team {
+        t.name.clone()
+    } else {
+        row.invitation.as_ref().map(|i| invitation_label(i).to_owned()).unwrap_or_default()
+    }
+}
+
+/// The email a member row reaches: the user's, or the invitation's.
+pub fn member_email(row: &MemberRow) -> Option<&str> {
+    match (&row.user, &row.invitation) {
+        (Some(u), _) => u.email.as_deref(),
+        (None, Some(i)) if row.team.is_none() => Some(i.email.as_str()),
+        _ => None,
+    }
+}
+
+/// An invitation: the email it was sent to.
+pub fn invitation_label(i: &Invitation) -> &str {
+    &i.email
+}
+
+/// Who sent an invitation: their email, else name, else username.
+pub fn inviter_label(u: &User) -> Option<&str> {
+    u.email.as_deref().or(u.name.as_deref()).or(u.username.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user(v: serde_json::Value) -> User {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn users_and_inviters_fall_back_in_order() {
+        let id = Uuid::from_u128(9);
+        let full = user(json!({"id": id, "name": "Ada", "username": "ada", "email": "ada@example.com"}));
+        assert_eq!(user_label(&full), "Ada");
+        assert_eq!(inviter_label(&full), Some("ada@example.com"));
+        let handle = user(json!({"id": id, "username": "ada", "email": "ada@example.com"}));
+        assert_eq!(user_label(&handle), "ada");
+        let mail = user(json!({"id": id, "email": "ada@example.com"}));
+        assert_eq!(user_label(&mail), "ada@example.com");
+        let bare = user(json!({"id": id}));
+        assert_eq!(user_label(&bare), id.to_string());
+        assert_eq!(inviter_label(&bare), None);
+        assert_eq!(inviter_label(&handle), Some("ada@example.com"));
+        assert_eq!(inviter_label(&user(json!({"id": id, "username": "ada"}))), Some("ada"));
+    }
+
+    #[test]
+    fn members_are_labelled_by_what_they_stand_for() {
+        let team: MemberRow =
+            serde_json::from_value(json!({"team": {"id": Uuid::from_u128(1), "name": "Core"}, "roles": []}))
+                .unwrap();
+        assert_eq!((member_label(&team), member_kind(&team)), ("Core".to_owned(), Some(MemberKind::Team)));
+        assert_eq!(member_email(&team), None);
+        let inv: MemberRow = serde_json::from_value(
+            json!({"invitation": {"id": Uuid::from_u128(2), "email": "new@example.com"}, "roles": []}),
+        )
+        .unwrap();
+        assert_eq!(member_label(&inv), "new@example.com");
+        assert_eq!(member_kind(&inv), Some(MemberKind::Invitation));
+        assert_eq!(member_id(&inv), Some(Uuid::from_u128(2)));
+        let sa: MemberRow = serde_json::from_value(
+            json!({"user": {"id": Uuid::from_u128(3), "username": "ci-bot", "is_service_account": true}, "roles": []}),
+        )
+        .unwrap();
+        assert_eq!(
+            (member_label(&sa), member_kind(&sa)),
+            ("ci-bot".to_owned(), Some(MemberKind::ServiceAccount))
+        );
+        let none: MemberRow = serde_json::from_value(json!({"roles": []})).unwrap();
+        assert_eq!((member_label(&none), member_kind(&none), member_id(&none)), (String::new(), None, None));
+    }
+
+    #[test]
+    fn accounts_are_labelled_by_email_then_name_then_server() {
+        let now = chrono::Utc::now();
+        let mut a = AccountRecord {
+            id: "a".into(),
+            base_url: "https://cloud.example".into(),
+            user_id: Uuid::from_u128(4),
+            user_email: Some("ada@example.com".into()),
+            user_name: Some("Ada".into()),
+            auth_method: crate::cache::AuthMethod::Device,
+            device_id: None,
+            token_expires_at: None,
+            created_at: now,
+            last_used_at: now,
+            signed_in: true,
+        };
+        assert_eq!(account_label(&a), "ada@example.com");
+        assert_eq!(account_signature(&a), "Ada <ada@example.com>");
+        a.user_email = None;
+        assert_eq!((account_label(&a), account_signature(&a)), ("Ada".to_owned(), "Ada".to_owned()));
+        a.user_name = None;
+        assert_eq!(account_label(&a), "https://cloud.example");
+        assert_eq!(account_signature(&a), Uuid::from_u128(4).to_string());
+    }
+}
