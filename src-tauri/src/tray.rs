@@ -50,7 +50,10 @@ impl Tray {
 pub fn affects_tray(event: &AppEvent) -> bool {
     match event {
         AppEvent::SyncProgress { .. } | AppEvent::Notification { .. } | AppEvent::Notice { .. } => false,
-        AppEvent::DataChanged { org_id, .. } => org_id.is_none(),
+        // The tray lists organizations by name: a sync, or a rename.
+        AppEvent::DataChanged { org_id, entities, .. } => {
+            org_id.is_none() || entities.contains(&zenml_pro_app::Entity::Organizations)
+        }
         AppEvent::SyncFinished { .. }
         | AppEvent::ActiveOrgChanged { .. }
         | AppEvent::SessionChanged {}
@@ -312,6 +315,15 @@ mod tests {
         assert!(!affects_tray(&progress));
         assert!(affects_tray(&AppEvent::SessionChanged {}));
         assert!(affects_tray(&AppEvent::ActiveOrgChanged { account_id: "a".into(), org_id: "o".into() }));
-        assert!(!affects_tray(&AppEvent::DataChanged { account_id: "a".into(), org_id: Some("o".into()) }));
+        assert!(!affects_tray(&AppEvent::DataChanged {
+            account_id: "a".into(),
+            org_id: Some("o".into()),
+            entities: vec![zenml_pro_app::Entity::Members],
+        }));
+        assert!(affects_tray(&AppEvent::DataChanged {
+            account_id: "a".into(),
+            org_id: Some("o".into()),
+            entities: vec![zenml_pro_app::Entity::Organization, zenml_pro_app::Entity::Organizations],
+        }));
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 use zenml_pro_core::api::DEFAULT_BASE_URL;
 use zenml_pro_core::{
-    AccountRecord, CancellationToken, ClientSettings, Core, CoreOptions, DeviceLogin, MemoryKeyring,
+    AccountRecord, CancellationToken, ClientSettings, Core, CoreOptions, DeviceLogin, Entity, MemoryKeyring,
     OsKeyring, SecretStore,
 };
 
@@ -246,10 +246,13 @@ impl App {
             .map_err(|e| IpcError::internal(format!("could not open the browser: {e}")))
     }
 
-    pub(crate) fn changed(&self, account_id: &str, org_id: Option<Uuid>) {
+    /// Tells the window which cached lists of an organization a write changed (each screen reads again
+    /// only what it shows of them).
+    pub(crate) fn changed(&self, account_id: &str, org_id: Option<Uuid>, entities: &[Entity]) {
         self.shared.events.emit(AppEvent::DataChanged {
             account_id: account_id.to_owned(),
             org_id: org_id.map(|o| o.to_string()),
+            entities: entities.to_vec(),
         });
     }
 

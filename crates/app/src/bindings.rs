@@ -55,6 +55,9 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
             DesktopSettings,
             IpcError,
             ErrorCode,
+            zenml_pro_core::Entity,
+            zenml_pro_core::MemberKind,
+            zenml_pro_core::AuthMethod,
             FieldMessage,
         );
         read_generated(&tmp)

@@ -32,8 +32,7 @@ impl App {
             } else {
                 (Vec::new(), None)
             };
-            let label =
-                a.user_email.clone().or_else(|| a.user_name.clone()).unwrap_or_else(|| a.base_url.clone());
+            let label = zenml_pro_core::account_label(&a);
             accounts.push(TrayAccount { id: a.id, label, signed_in: a.signed_in, organizations, synced_at });
         }
         Ok(TrayState {

@@ -40,10 +40,12 @@ pub enum AppEvent {
     SyncFinished {
         report: SyncReportView,
     },
-    /// Cached data changed (after a write or a sync): read it again.
+    /// Cached data changed (after a write or a sync): read again what is shown of `entities`.
+    /// `org_id` null: every organization of the account (a sync).
     DataChanged {
         account_id: String,
         org_id: Option<String>,
+        entities: Vec<zenml_pro_core::Entity>,
     },
     ActiveOrgChanged {
         account_id: String,

@@ -52,4 +52,4 @@ pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
 pub use events::{AppEvent, EventSink, Recorder, SyncStage, UrlOpener, EVENT_NAME};
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
-pub use zenml_pro_core::logging;
+pub use zenml_pro_core::{logging, Entity};

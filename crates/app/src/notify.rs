@@ -193,8 +193,7 @@ pub fn session_notice(account: &AccountRecord, now: DateTime<Utc>) -> Option<App
     } else {
         format!("in {} min", left.num_minutes().max(1))
     };
-    let who =
-        account.user_email.clone().or_else(|| account.user_name.clone()).unwrap_or(account.base_url.clone());
+    let who = zenml_pro_core::account_label(account);
     Some(AppEvent::Notification {
         about: NotificationKind::SessionExpiring,
         title: "Session expiring".into(),

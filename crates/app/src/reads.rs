@@ -17,6 +17,7 @@ pub(crate) fn list_organizations(app: &App) -> IpcResult<OrgListView> {
         fetched_at: list.fetched_at.map(iso),
         stale: list.stale,
         last_error: list.last_error,
+        error_code: list.last_error_code,
     })
 }
 
@@ -61,6 +62,7 @@ pub(crate) fn organization_overview(app: &App, org: Option<String>) -> IpcResult
         fetched_at: Some(iso(cached.fetched_at)),
         stale: cached.stale,
         last_error: cached.last_error,
+        error_code: cached.last_error_code,
     })
 }
 
@@ -85,6 +87,7 @@ pub(crate) fn list_members(
         fetched_at: Some(iso(page.fetched_at)),
         stale: page.stale,
         last_error: page.last_error,
+        error_code: page.last_error_code,
         hidden: page.hidden,
         skipped: to_u32(page.skipped),
     })
@@ -102,6 +105,7 @@ pub(crate) fn list_invitations(
         fetched_at: Some(iso(c.fetched_at)),
         stale: c.stale,
         last_error: c.last_error,
+        error_code: c.last_error_code,
         hidden: c.hidden,
         skipped: to_u32(c.skipped),
     })
@@ -122,6 +126,7 @@ pub(crate) fn list_workspaces(app: &App, org: Option<String>) -> IpcResult<Works
         fetched_at: Some(iso(c.fetched_at)),
         stale: c.stale,
         last_error: c.last_error,
+        error_code: c.last_error_code,
         hidden: c.hidden,
         skipped: to_u32(c.skipped),
     })
@@ -135,6 +140,7 @@ pub(crate) fn list_teams(app: &App, org: Option<String>) -> IpcResult<TeamListVi
         fetched_at: Some(iso(c.fetched_at)),
         stale: c.stale,
         last_error: c.last_error,
+        error_code: c.last_error_code,
         hidden: c.hidden,
         skipped: to_u32(c.skipped),
     })
@@ -148,6 +154,7 @@ pub(crate) fn list_roles(app: &App, org: Option<String>) -> IpcResult<RoleListVi
         fetched_at: Some(iso(c.fetched_at)),
         stale: c.stale,
         last_error: c.last_error,
+        error_code: c.last_error_code,
         hidden: c.hidden,
         skipped: to_u32(c.skipped),
     })

@@ -81,7 +81,11 @@ impl Shared {
                 let report = SyncReportView::from(&report);
                 self.set_online(true, Some(iso(Utc::now())));
                 self.events.emit(AppEvent::SyncFinished { report: report.clone() });
-                self.events.emit(AppEvent::DataChanged { account_id: account_id.to_owned(), org_id: None });
+                self.events.emit(AppEvent::DataChanged {
+                    account_id: account_id.to_owned(),
+                    org_id: None,
+                    entities: zenml_pro_core::Entity::ALL.to_vec(),
+                });
                 for notice in watch.map(|w| w.notices(&self.core, account_id)).unwrap_or_default() {
                     self.notify(notice);
                 }

@@ -2,6 +2,8 @@
 
 use zenml_pro_core::ErrorCode as CoreCode;
 
+use zenml_pro_core::Entity;
+
 use crate::app::App;
 use crate::error::{IpcError, IpcResult};
 use crate::views::*;
@@ -17,7 +19,7 @@ pub(crate) async fn invite(
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let outcomes = app.core().invite(&account.id, org_id, &emails, &role).await?;
     if outcomes.iter().any(|o| o.invitation.is_some()) {
-        app.changed(&account.id, Some(org_id));
+        app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
     }
     Ok(outcomes
         .into_iter()
@@ -37,7 +39,7 @@ pub(crate) async fn revoke_invitation(
 ) -> IpcResult<InvitationView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let i = app.core().revoke_invitation(&account.id, org_id, &invitation).await?;
-    app.changed(&account.id, Some(org_id));
+    app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
     Ok(InvitationView::from(&i))
 }
 
@@ -49,7 +51,7 @@ pub(crate) async fn resend_invitation(
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let i = app.core().resend_invitation(&account.id, org_id, &invitation).await;
     // A failed resend may still have revoked the old invitation: the UI reads again either way.
-    app.changed(&account.id, Some(org_id));
+    app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
     Ok(InvitationView::from(&i?))
 }
 
@@ -62,7 +64,7 @@ pub(crate) async fn set_member_role(
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let result = app.core().set_member_role(&account.id, org_id, &member, &role).await;
     if result.is_ok() || result.as_ref().is_err_and(|e| e.code != CoreCode::Offline) {
-        app.changed(&account.id, Some(org_id));
+        app.changed(&account.id, Some(org_id), &[Entity::Members]);
     }
     result?;
     let row = app.core().find_member(&account.id, org_id, &member)?;
@@ -72,7 +74,7 @@ pub(crate) async fn set_member_role(
 pub(crate) async fn remove_member(app: &App, org: Option<String>, member: String) -> IpcResult<()> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     app.core().remove_member(&account.id, org_id, &member).await?;
-    app.changed(&account.id, Some(org_id));
+    app.changed(&account.id, Some(org_id), &[Entity::Members]);
     Ok(())
 }
 
@@ -84,6 +86,6 @@ pub(crate) async fn update_organization(
 ) -> IpcResult<OrgView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     app.core().update_organization(&account.id, org_id, name, description).await?;
-    app.changed(&account.id, Some(org_id));
+    app.changed(&account.id, Some(org_id), &[Entity::Organization, Entity::Organizations]);
     app.org_view(&account.id, org_id)
 }

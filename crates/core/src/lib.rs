@@ -48,8 +48,8 @@ pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use model::{
-    account_label, account_signature, invitation_label, inviter_label, member_email, member_id, member_kind,
-    member_label, name_and_email, user_label, user_name,
+    account_label, account_signature, invitation_label, inviter_label, member_email, member_id, member_key,
+    member_kind, member_label, name_and_email, user_label, user_name,
 };
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};

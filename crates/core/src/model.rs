@@ -62,6 +62,17 @@ pub fn member_id(row: &MemberRow) -> Option<Uuid> {
         .or(row.invitation.as_ref().map(|i| i.id))
 }
 
+/// A member row's key, unique within its organization's list: `user:<id>` (users and service
+/// accounts), `team:<id>` or `invitation:<id>`; the cache, the window and `zpro` use the same.
+pub fn member_key(row: &MemberRow) -> Option<String> {
+    let prefix = match member_kind(row)? {
+        MemberKind::User | MemberKind::ServiceAccount => "user",
+        MemberKind::Team => "team",
+        MemberKind::Invitation => "invitation",
+    };
+    Some(format!("{prefix}:{}", member_id(row)?))
+}
+
 /// A member row: the user's label, the team's name, or the invitation's email (empty for a row that
 /// stands for nothing).
 pub fn member_label(row: &MemberRow) -> String {

@@ -91,6 +91,8 @@ macro_rules! listing {
             pub fetched_at: Option<String>,
             pub stale: bool,
             pub last_error: Option<String>,
+            /// What kind of failure `last_error` was (`offline` when the server could not be reached).
+            pub error_code: Option<zenml_pro_core::ErrorCode>,
             /// The server refused the list to the user's role: not visible, not empty.
             pub hidden: bool,
             /// Rows the last sync could not read and left out.

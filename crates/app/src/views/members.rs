@@ -8,26 +8,8 @@ use zenml_pro_core::MemberKind;
 
 use super::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-#[serde(rename_all = "snake_case")]
-pub enum MemberKindView {
-    User,
-    ServiceAccount,
-    Team,
-    Invitation,
-}
-
-impl From<MemberKindView> for MemberKind {
-    fn from(k: MemberKindView) -> Self {
-        match k {
-            MemberKindView::User => MemberKind::User,
-            MemberKindView::ServiceAccount => MemberKind::ServiceAccount,
-            MemberKindView::Team => MemberKind::Team,
-            MemberKindView::Invitation => MemberKind::Invitation,
-        }
-    }
-}
+/// What a member row stands for (core's type; the name the views had).
+pub type MemberKindView = MemberKind;
 
 /// A filtered page of members. Every field may be left out.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -80,51 +62,16 @@ pub struct MemberView {
 }
 
 impl From<&MemberRow> for MemberView {
+    /// Keys, kinds and labels from core's one model (`zenml_pro_core::model`), as `zpro` shows them.
     fn from(r: &MemberRow) -> Self {
-        let roles = r.roles.iter().map(RoleChipView::from).collect();
-        if let Some(u) = &r.user {
-            let kind = if u.is_service_account == Some(true) {
-                MemberKindView::ServiceAccount
-            } else {
-                MemberKindView::User
-            };
-            let name = user_name(u).or_else(|| u.email.clone()).unwrap_or_else(|| u.id.to_string());
-            return Self {
-                key: format!("user:{}", u.id),
-                kind,
-                id: u.id.to_string(),
-                name,
-                email: u.email.clone(),
-                roles,
-            };
-        }
-        if let Some(t) = &r.team {
-            return Self {
-                key: format!("team:{}", t.id),
-                kind: MemberKindView::Team,
-                id: t.id.to_string(),
-                name: t.name.clone(),
-                email: None,
-                roles,
-            };
-        }
-        match &r.invitation {
-            Some(i) => Self {
-                key: format!("invitation:{}", i.id),
-                kind: MemberKindView::Invitation,
-                id: i.id.to_string(),
-                name: i.email.clone(),
-                email: Some(i.email.clone()),
-                roles,
-            },
-            None => Self {
-                key: "unknown".into(),
-                kind: MemberKindView::User,
-                id: String::new(),
-                name: String::new(),
-                email: None,
-                roles,
-            },
+        use zenml_pro_core::model;
+        Self {
+            key: model::member_key(r).unwrap_or_default(),
+            kind: model::member_kind(r).unwrap_or(MemberKind::Invitation),
+            id: model::member_id(r).map(|id| id.to_string()).unwrap_or_default(),
+            name: model::member_label(r),
+            email: model::member_email(r).map(str::to_owned),
+            roles: r.roles.iter().map(RoleChipView::from).collect(),
         }
     }
 }
@@ -138,6 +85,8 @@ pub struct MemberPageView {
     pub fetched_at: Option<String>,
     pub stale: bool,
     pub last_error: Option<String>,
+    /// What kind of failure `last_error` was (`offline` when the server could not be reached).
+    pub error_code: Option<zenml_pro_core::ErrorCode>,
     /// The server refused the list to the user's role: not visible, which is not the same as empty.
     pub hidden: bool,
     /// Rows the last sync could not read and left out.
@@ -167,7 +116,7 @@ impl From<&Invitation> for InvitationView {
             status: i.status.map(|s| s.as_str().to_owned()),
             role_id: i.role.as_ref().map(|r| r.id.to_string()),
             role_name: i.role.as_ref().and_then(|r| r.name.clone()),
-            inviter: i.inviter.as_ref().and_then(|u| user_name(u).or_else(|| u.email.clone())),
+            inviter: i.inviter.as_ref().and_then(zenml_pro_core::inviter_label).map(str::to_owned),
             created: iso_opt(i.created),
             expires: iso_opt(i.expires),
         }

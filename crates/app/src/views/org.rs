@@ -59,6 +59,8 @@ pub struct OrgListView {
     pub fetched_at: Option<String>,
     pub stale: bool,
     pub last_error: Option<String>,
+    /// What kind of failure `last_error` was (`offline` when the server could not be reached).
+    pub error_code: Option<zenml_pro_core::ErrorCode>,
 }
 
 /// One organization's overview page.
@@ -83,6 +85,8 @@ pub struct OverviewView {
     pub fetched_at: Option<String>,
     pub stale: bool,
     pub last_error: Option<String>,
+    /// What kind of failure `last_error` was (`offline` when the server could not be reached).
+    pub error_code: Option<zenml_pro_core::ErrorCode>,
 }
 
 /// Roles the server shows billing fields to.

@@ -1,6 +1,6 @@
 //! Accounts, sign-in and the app's state.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 use zenml_pro_core::{AccountRecord, AuthMethod};
@@ -23,24 +23,8 @@ pub struct AppStateView {
     pub online: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethodView {
-    Device,
-    Key,
-    Password,
-}
-
-impl From<AuthMethod> for AuthMethodView {
-    fn from(m: AuthMethod) -> Self {
-        match m {
-            AuthMethod::Device => Self::Device,
-            AuthMethod::Key => Self::Key,
-            AuthMethod::Password => Self::Password,
-        }
-    }
-}
+/// How an account signed in (core's type; the name the views had).
+pub type AuthMethodView = AuthMethod;
 
 /// One user on one server.
 #[derive(Clone, Debug, Serialize)]

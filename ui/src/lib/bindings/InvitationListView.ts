@@ -1,11 +1,16 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { ErrorCode } from "./ErrorCode";
 import type { InvitationView } from "./InvitationView";
 
 /**
  * An organization's invitations.
  */
 export type InvitationListView = { items: Array<InvitationView>, fetched_at: string | null, stale: boolean, last_error: string | null, 
+/**
+ * What kind of failure `last_error` was (`offline` when the server could not be reached).
+ */
+error_code: ErrorCode | null, 
 /**
  * The server refused the list to the user's role: not visible, not empty.
  */

@@ -1,6 +1,6 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
-import type { MemberKindView } from "./MemberKindView";
+import type { MemberKind } from "./MemberKind";
 
 /**
  * A filtered page of members. Every field may be left out.
@@ -13,7 +13,7 @@ search?: string | null,
 /**
  * Only members holding this role (by name; directly or through a team).
  */
-role?: string | null, kind?: MemberKindView | null, 
+role?: string | null, kind?: MemberKind | null, 
 /**
  * Rows to skip (default 0).
  */

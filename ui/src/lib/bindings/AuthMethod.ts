@@ -1,4 +1,7 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
 
-export type MemberKindView = "user" | "service_account" | "team" | "invitation";
+/**
+ * How an account signed in.
+ */
+export type AuthMethod = "device" | "key" | "password";
