@@ -165,8 +165,8 @@ describe('members', () => {
     await open('Members');
     const select = (await screen.findByLabelText('Role of User 2')) as HTMLSelectElement;
     await waitFor(() => expect(select).toBeEnabled());
-    await fireEvent.change(select, { target: { value: 'Organization Manager' } });
-    await waitFor(() => expect(callsOf('set_member_role')).toEqual([{ org: 'o1', member: 'u2', role: 'Organization Manager' }]));
+    await fireEvent.change(select, { target: { value: 'r-manager' } });
+    await waitFor(() => expect(callsOf('set_member_role')).toEqual([{ org: 'o1', member: 'u2', role: 'r-manager' }]));
   });
 
   it('asks before removing a member; Esc cancels', async () => {
@@ -200,7 +200,7 @@ describe('members', () => {
     await open('Members');
     const select = (await screen.findByLabelText('Role of User 2')) as HTMLSelectElement;
     await waitFor(() => expect(select).toBeEnabled());
-    await fireEvent.change(select, { target: { value: 'Organization Viewer' } });
+    await fireEvent.change(select, { target: { value: 'r-viewer' } });
     expect(await screen.findByRole('alert')).toHaveTextContent(/Your role does not allow this/);
   });
 });
@@ -210,7 +210,7 @@ describe('invitations', () => {
     await renderApp();
     await open('Invitations');
     const role = (await screen.findByLabelText('Role')) as HTMLSelectElement;
-    await waitFor(() => expect(role.value).toBe('Organization Member'));
+    await waitFor(() => expect(role.value).toBe('r-member'));
     expect(screen.getByText('Uses the workspaces')).toBeInTheDocument();
     await fireEvent.input(screen.getByLabelText('Email addresses'), {
       target: { value: 'a@example.com, not-an-email\nb@example.com  c@@x' },
@@ -221,7 +221,7 @@ describe('invitations', () => {
     expect(screen.getByText('2 addresses are not valid and will not be sent.')).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Invite 2 people' }));
     await waitFor(() =>
-      expect(callsOf('invite')).toEqual([{ org: 'o1', emails: ['a@example.com', 'b@example.com'], role: 'Organization Member' }]),
+      expect(callsOf('invite')).toEqual([{ org: 'o1', emails: ['a@example.com', 'b@example.com'], role: 'r-member' }]),
     );
     expect(await screen.findByText('a@example.com: invited', { exact: false })).toBeInTheDocument();
   });

@@ -98,7 +98,7 @@ describe('sync and feedback', () => {
     await screen.findByTestId('ov-name');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
     const before = callsOf('organization_overview').length;
-    emit({ kind: 'data_changed', account_id: 'acc1', org_id: 'o1' });
+    emit({ kind: 'data_changed', account_id: 'acc1', org_id: 'o1', entities: ['organization'] });
     await waitFor(() => expect(callsOf('organization_overview').length).toBeGreaterThan(before));
   });
 });

@@ -1,5 +1,6 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { ErrorCode } from "./ErrorCode";
 import type { OrgView } from "./OrgView";
 
 /**
@@ -27,4 +28,4 @@ member_count: number | null,
 /**
  * Null when the workspace list is not visible to the user's role.
  */
-workspace_count: number | null, fetched_at: string | null, stale: boolean, last_error: string | null, };
+workspace_count: number | null, fetched_at: string | null, stale: boolean, last_error: string | null, error_code: ErrorCode | null, };

@@ -1,11 +1,12 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { ErrorCode } from "./ErrorCode";
 import type { TeamView } from "./TeamView";
 
 /**
  * An organization's teams.
  */
-export type TeamListView = { items: Array<TeamView>, fetched_at: string | null, stale: boolean, last_error: string | null, 
+export type TeamListView = { items: Array<TeamView>, fetched_at: string | null, stale: boolean, last_error: string | null, error_code: ErrorCode | null, 
 /**
  * The server refused the list to the user's role: not visible, not empty.
  */

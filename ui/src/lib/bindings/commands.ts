@@ -1,10 +1,10 @@
 // Typed wrappers of the app's commands: one function per command registered in src-tauri, with the
-// argument names Tauri expects (camelCase). Written by hand; `crates/app/tests/bindings.rs` checks that
-// every registered command is here with the right argument names. Every function rejects with an
-// `IpcError` ({ code, message, fields }).
+// argument names Tauri expects (camelCase), and `Commands`, the map of every command's arguments and
+// result. Every function rejects with an `IpcError` ({ code, message, fields }).
 import { invoke } from "@tauri-apps/api/core";
 
 import type {
+  AccessView,
   AccountView,
   AppStateView,
   DesktopSettings,
@@ -27,6 +27,49 @@ import type {
 
 /** The name of the one event the app emits; its payload is an `AppEvent`. */
 export const APP_EVENT = "app-event";
+
+/** Every command: its arguments (as Tauri expects them) and its result. */
+export type Commands = {
+  desktop_settings: { args: Record<string, never>; result: DesktopSettings };
+  update_desktop_settings: { args: { settings: DesktopSettings }; result: DesktopSettings };
+  app_state: { args: Record<string, never>; result: AppStateView };
+  login_with_key: { args: { url: string; key: string }; result: AccountView };
+  login_with_password: { args: { url: string; username: string; password: string }; result: AccountView };
+  begin_device_login: { args: { url: string }; result: DeviceLoginView };
+  complete_device_login: { args: Record<string, never>; result: AccountView };
+  cancel_device_login: { args: Record<string, never>; result: void };
+  start_demo: { args: Record<string, never>; result: AccountView };
+  stop_demo: { args: Record<string, never>; result: void };
+  logout: { args: { accountId: string; purge: boolean }; result: void };
+  switch_account: { args: { accountId: string }; result: AccountView };
+  sync_now: { args: Record<string, never>; result: SyncReportView };
+  ui_painted: { args: Record<string, never>; result: void };
+  list_organizations: { args: Record<string, never>; result: OrgListView };
+  switch_organization: { args: { org: string }; result: OrgView };
+  organization_overview: { args: { org: string | null }; result: OverviewView };
+  my_access: { args: { org: string | null }; result: AccessView };
+  list_members: { args: { org: string | null; query: MemberQueryView }; result: MemberPageView };
+  list_invitations: { args: { org: string | null; onlyPending: boolean }; result: InvitationListView };
+  list_workspaces: { args: { org: string | null }; result: WorkspaceListView };
+  list_teams: { args: { org: string | null }; result: TeamListView };
+  list_roles: { args: { org: string | null }; result: RoleListView };
+  invite: { args: { org: string | null; emails: string[]; role: string }; result: InviteOutcomeView[] };
+  revoke_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
+  resend_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
+  set_member_role: { args: { org: string | null; member: string; role: string }; result: MemberView };
+  remove_member: { args: { org: string | null; member: string }; result: void };
+  update_organization: { args: { org: string | null; name: string | null; description: string | null }; result: OrgView };
+  open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
+  open_billing: { args: { org: string | null }; result: string };
+  diagnostics: { args: Record<string, never>; result: DiagnosticsView };
+  open_log_folder: { args: Record<string, never>; result: string };
+};
+
+export type CommandName = keyof Commands;
+
+export type CommandHandlers = {
+  [K in CommandName]: (args: Commands[K]["args"]) => Commands[K]["result"] | Promise<Commands[K]["result"]>;
+};
 
 // ----- this computer -----
 
@@ -110,7 +153,12 @@ export function organizationOverview(org: string | null = null): Promise<Overvie
   return invoke<OverviewView>("organization_overview", { org });
 }
 
-export function listMembers(org: string | null, query: MemberQueryView = {}): Promise<MemberPageView> {
+/** The active organization's roles for the signed-in user, and what they allow; cheap (no counts). */
+export function myAccess(org: string | null = null): Promise<AccessView> {
+  return invoke<AccessView>("my_access", { org });
+}
+
+export function listMembers(org: string | null, query: MemberQueryView): Promise<MemberPageView> {
   return invoke<MemberPageView>("list_members", { org, query });
 }
 
@@ -130,9 +178,9 @@ export function listRoles(org: string | null = null): Promise<RoleListView> {
   return invoke<RoleListView>("list_roles", { org });
 }
 
-// ----- writes (each followed by a `data_changed` event) -----
+// ----- writes (each followed by a `data_changed` event naming what changed) -----
 
-/** `role` is an organization role's name. One outcome per email. */
+/** `role` is an organization role's id (a name is accepted too). One outcome per email. */
 export function invite(org: string | null, emails: string[], role: string): Promise<InviteOutcomeView[]> {
   return invoke<InviteOutcomeView[]>("invite", { org, emails, role });
 }
@@ -146,7 +194,7 @@ export function resendInvitation(org: string | null, invitation: string): Promis
   return invoke<InvitationView>("resend_invitation", { org, invitation });
 }
 
-/** `member` is a user id, email or name; `role` an organization role's name. */
+/** `member` is a user id, email or name; `role` an organization role's id (a name is accepted too). */
 export function setMemberRole(org: string | null, member: string, role: string): Promise<MemberView> {
   return invoke<MemberView>("set_member_role", { org, member, role });
 }
@@ -157,9 +205,9 @@ export function removeMember(org: string | null, member: string): Promise<void> 
 
 /** null leaves a field unchanged. */
 export function updateOrganization(
-  org: string | null,
-  name: string | null,
-  description: string | null,
+  org: string | null = null,
+  name: string | null = null,
+  description: string | null = null,
 ): Promise<OrgView> {
   return invoke<OrgView>("update_organization", { org, name, description });
 }

@@ -1,5 +1,6 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+export type { AccessView } from "./AccessView";
 export type { AccountView } from "./AccountView";
 export type { AppEvent } from "./AppEvent";
 export type { AppStateView } from "./AppStateView";
@@ -8,6 +9,7 @@ export type { DesktopSettings } from "./DesktopSettings";
 export type { DeviceLoginView } from "./DeviceLoginView";
 export type { DiagnosticCheckView } from "./DiagnosticCheckView";
 export type { DiagnosticsView } from "./DiagnosticsView";
+export type { Entity } from "./Entity";
 export type { ErrorCode } from "./ErrorCode";
 export type { FieldMessage } from "./FieldMessage";
 export type { InvitationListView } from "./InvitationListView";
