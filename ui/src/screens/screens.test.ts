@@ -202,6 +202,9 @@ describe('members', () => {
     await waitFor(() => expect(select).toBeEnabled());
     await fireEvent.change(select, { target: { value: 'r-viewer' } });
     expect(await screen.findByRole('alert')).toHaveTextContent(/Your role does not allow this/);
+    // Nothing changed, so nothing is read again: the select goes back to the role still held.
+    expect(select.value).toBe('r-member');
+    expect(select).toBeEnabled();
   });
 });
 
