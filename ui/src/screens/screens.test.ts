@@ -258,7 +258,7 @@ describe('workspaces, teams and roles', () => {
     expect(new Set(badges.map((b) => b.className.match(/status-\w+/)![0])).size).toBe(6);
     expect(screen.getAllByText('0.80.0')).toHaveLength(6);
     expect(screen.getByText('https://ws2.example.com')).toBeInTheDocument();
-    await fireEvent.click(screen.getByRole('button', { name: 'Open ws-available in dashboard' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Open in dashboard (ws-available)' }));
     await waitFor(() => expect(callsOf('open_in_dashboard')).toEqual([{ org: 'o1', workspace: 'w2' }]));
   });
 
