@@ -3,7 +3,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { CommandName } from '../lib/bindings/commands';
-import { callsOf, emit, invoke } from '../test/fakeBackend';
+import { backend, callsOf, emit, invoke } from '../test/fakeBackend';
 import { renderApp } from '../test/render';
 
 const LISTS: CommandName[] = [
@@ -147,5 +147,71 @@ describe('reads after a sync or an event', () => {
     await waitFor(() => expect(callsOf('switch_organization')).toHaveLength(1));
     await settle();
     expect(reads()).toEqual({ my_access: 1, list_members: 1, list_roles: 1 });
+  });
+});
+
+describe('what the user may do, from one store', () => {
+  it('screens that grey controls out read the access once, never the overview', async () => {
+    await renderApp();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
+    for (const page of ['Members', 'Invitations']) {
+      await open(page);
+      await settle();
+    }
+    await open('Overview');
+    await screen.findByTestId('ov-name');
+    await settle();
+    invoke.mockClear();
+    for (const page of ['Members', 'Invitations', 'Settings']) {
+      await open(page);
+      await settle();
+    }
+    expect(callsOf('my_access')).toHaveLength(0);
+    expect(callsOf('organization_overview')).toEqual([{ org: 'o1' }]); // Settings' name and description
+  });
+
+  it('follows a change of the roles announced for the organization', async () => {
+    await renderApp({
+      setup: () => {
+        backend.canManage = false;
+        backend.myRoles = ['Organization Viewer'];
+      },
+    });
+    await open('Members');
+    const select = await screen.findByLabelText('Role of User 2');
+    await waitFor(() => expect(select).toBeDisabled());
+    await settle();
+    invoke.mockClear();
+    backend.canManage = true;
+    backend.myRoles = ['Organization Admin'];
+    emit({ kind: 'data_changed', account_id: 'acc1', org_id: 'o1', entities: ['members'] });
+    await waitFor(() => expect(screen.getByLabelText('Role of User 2')).toBeEnabled());
+    await settle();
+    expect(callsOf('my_access')).toEqual([{ org: 'o1' }]);
+  });
+
+  it('reads the access again when the session changed', async () => {
+    await ready('Invitations', () => screen.findByText('pending@example.com'));
+    emit({ kind: 'session_changed' });
+    await waitFor(() => expect(callsOf('my_access')).toHaveLength(1));
+    await settle();
+    expect(callsOf('my_access')).toHaveLength(1);
+    expect(callsOf('list_invitations')).toHaveLength(0);
+  });
+
+  it('does not use one organization\'s access for another', async () => {
+    await ready('Members', () => screen.findByText('user1@example.com'));
+    let answer: (() => void) | null = null;
+    const original = backend.handlers.my_access;
+    backend.handlers.my_access = (args) => new Promise((resolve) => (answer = () => resolve(original(args))));
+    try {
+      await fireEvent.keyDown(window, { key: '2', ctrlKey: true });
+      // Until the new organization's access is read, nothing may be changed.
+      await waitFor(() => expect(screen.getByLabelText('Role of User 2')).toBeDisabled());
+      answer!();
+      await waitFor(() => expect(screen.getByLabelText('Role of User 2')).toBeEnabled());
+    } finally {
+      backend.handlers.my_access = original;
+    }
   });
 });
