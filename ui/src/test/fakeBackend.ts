@@ -115,6 +115,8 @@ export class FakeBackend {
   skipped = new Map<CommandName, number>();
   /** Diagnostics finds the server unreachable. */
   unreachable = false;
+  /** The last refresh of the organization list failed with this (its `last_error` and `error_code`). */
+  orgListError: { code: ErrorCode | null; message: string } | null = null;
   /** Diagnostics does not answer until `releaseDiagnostics()` (a check that takes a while). */
   holdDiagnostics = false;
   private heldDiagnostics: (() => void)[] = [];
@@ -165,6 +167,7 @@ export class FakeBackend {
     this.hidden.clear();
     this.skipped.clear();
     this.unreachable = false;
+    this.orgListError = null;
     this.holdDiagnostics = false;
     this.heldDiagnostics = [];
     this.logDir = '/tmp/app-logs';
@@ -334,8 +337,8 @@ export class FakeBackend {
       items: structuredClone(this.orgs),
       fetched_at: FETCHED,
       stale: false,
-      last_error: null,
-      error_code: null,
+      last_error: this.orgListError?.message ?? null,
+      error_code: this.orgListError?.code ?? null,
     }),
     switch_organization: ({ org }) => {
       const target = this.orgById(org);
