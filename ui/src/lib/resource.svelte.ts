@@ -1,6 +1,9 @@
-// Loads one screen's data for the active organization: again when the organization changes, when its
-// data changed (sync finished, a write, an event) and when `deps` read anything that changed.
+// Loads one screen's data for the active organization: again when the organization changes, when a
+// `data_changed` event names one of the entities it shows (a sync names them all; a write only what it
+// changed) and when `deps` read anything that changed. Nothing else reloads it: a write waits for the
+// event instead of reading again itself, so one change means one read.
 import { untrack } from 'svelte';
+import type { Entity } from './api';
 import { activeOrg, app } from './state.svelte';
 
 export interface Resource<T> {
@@ -10,9 +13,19 @@ export interface Resource<T> {
   reload(): Promise<void>;
 }
 
-export function orgResource<T>(fetcher: (org: string) => Promise<T>, deps: () => unknown = () => null): Resource<T> {
+/**
+ * `entities`: what the data is made of, as `data_changed` names it (the members page shows
+ * `members`, …). Created inside a component (it lives as long as the component).
+ */
+export function orgResource<T>(
+  entities: readonly Entity[],
+  fetcher: (org: string) => Promise<T>,
+  deps: () => unknown = () => null,
+): Resource<T> {
   const r = $state({ data: null as T | null, error: null as unknown, loading: false });
   let seq = 0;
+  // The id alone: a new organization list with the same active one does not read again.
+  const orgId = $derived(activeOrg()?.id);
 
   async function load(org: string): Promise<void> {
     const mine = ++seq;
@@ -31,8 +44,8 @@ export function orgResource<T>(fetcher: (org: string) => Promise<T>, deps: () =>
   }
 
   $effect(() => {
-    const org = activeOrg()?.id;
-    void app.dataVersion;
+    const org = orgId;
+    for (const e of entities) void app.changes[e];
     deps();
     if (org) untrack(() => void load(org));
   });

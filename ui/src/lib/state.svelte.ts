@@ -1,7 +1,20 @@
 // The app's shared state: who is signed in, the organizations, the sync in progress and connectivity.
 // Screens read from it and bump nothing but `app.page`; data changes arrive through `handleEvent`.
+//
+// One read per change: a write does not reload anything itself. The Rust side announces every change
+// with a `data_changed` event naming the entities it touched; `handleEvent` bumps the counter of each
+// (`app.changes`), and each screen's resource (`orgResource`) reads again only when a counter of an
+// entity it shows moved. A sync announces all entities, so whatever is on screen is read once.
 import { listen } from '@tauri-apps/api/event';
-import { APP_EVENT, commands, type AppEvent, type AppStateView, type DesktopSettings, type OrgView } from './api';
+import {
+  APP_EVENT,
+  commands,
+  type AppEvent,
+  type AppStateView,
+  type DesktopSettings,
+  type Entity,
+  type OrgView,
+} from './api';
 import { errorCode, errorMessage } from './errors';
 
 export type Page = 'overview' | 'settings' | 'members' | 'invitations' | 'workspaces' | 'teams' | 'roles' | 'diagnostics';
@@ -15,6 +28,17 @@ export const PAGES: { id: Page; label: string }[] = [
   { id: 'teams', label: 'Teams' },
   { id: 'roles', label: 'Roles' },
   { id: 'diagnostics', label: 'Diagnostics' },
+];
+
+/** Every kind of data a `data_changed` event can name. */
+export const ENTITIES: readonly Entity[] = [
+  'organizations',
+  'organization',
+  'members',
+  'invitations',
+  'workspaces',
+  'teams',
+  'roles',
 ];
 
 interface SyncState {
@@ -37,8 +61,12 @@ function initial() {
     sync: { running: false, stage: '', done: 0, total: 0, error: null } as SyncState,
     /** Set while the app believes it is offline: the time the data shown was fetched. */
     offline: null as { asOf: string | null } | null,
-    /** Bumped whenever the data of the active organization changed: screens reload on it. */
-    dataVersion: 0,
+    /** Per entity, bumped when the active organization's data of that kind changed: the resources that
+     *  show it read again (see `orgResource`). */
+    changes: Object.fromEntries(ENTITIES.map((e) => [e, 0])) as Record<Entity, number>,
+    /** Bumped when the session changed (sign-in, sign-out, another account): what depends on who is
+     *  signed in reads again. */
+    sessionVersion: 0,
     quickSwitcherOpen: false,
     notice: null as string | null,
     /** The sign-in screen was opened from the main window to add another account. */
@@ -57,6 +85,11 @@ export function resetApp(): void {
 
 export function activeOrg(): OrgView | null {
   return app.orgs.find((o) => o.active) ?? null;
+}
+
+/** Tells the resources showing any of `entities` of the active organization to read again. */
+export function invalidate(entities: readonly Entity[]): void {
+  for (const e of entities) app.changes[e]++;
 }
 
 export function signedIn(): boolean {
@@ -81,13 +114,29 @@ export async function loadAppState(): Promise<void> {
   }
 }
 
+// The organization chosen last in this window (by a click or an `active_org_changed`), counted so that a
+// list read before the choice does not put back the organization active before it.
+let orgChoices = 0;
+let chosenOrg: string | null = null;
+
+function markActive(id: string): void {
+  orgChoices++;
+  chosenOrg = id;
+  app.orgs = app.orgs.map((o) => ({ ...o, active: o.id === id }));
+}
+
 export async function loadOrganizations(): Promise<void> {
+  const choicesBefore = orgChoices;
   try {
     const list = await commands.listOrganizations();
-    app.orgs = list.items;
+    const chosen = orgChoices !== choicesBefore ? chosenOrg : null;
+    app.orgs =
+      chosen && list.items.some((o) => o.id === chosen)
+        ? list.items.map((o) => ({ ...o, active: o.id === chosen }))
+        : list.items;
     app.orgsFetchedAt = list.fetched_at;
     app.orgsError = null;
-    const offline = app.state?.online === false || (!!list.last_error && /offline/i.test(list.last_error));
+    const offline = app.state?.online === false || list.error_code === 'offline';
     if (offline && !app.offline) {
       app.offline = { asOf: list.fetched_at };
     }
@@ -96,7 +145,8 @@ export async function loadOrganizations(): Promise<void> {
   }
 }
 
-/** Syncs in the background: the screens keep showing the cache meanwhile and reload when it is done. */
+/** Syncs in the background: the screens keep showing the cache meanwhile. When it is done the app
+ *  announces the new data (`data_changed`, every entity) and that event reloads what is on screen. */
 export async function syncNow(): Promise<void> {
   if (app.sync.running) return;
   app.sync = { running: true, stage: 'starting', done: 0, total: 0, error: null };
@@ -115,8 +165,6 @@ export async function syncNow(): Promise<void> {
   } finally {
     app.sync.running = false;
   }
-  await loadOrganizations();
-  app.dataVersion++;
 }
 
 export async function switchOrganization(id: string): Promise<void> {
@@ -125,13 +173,13 @@ export async function switchOrganization(id: string): Promise<void> {
   // Marked at once so the switcher and the screens follow the click without waiting for the reply: the
   // screens read the new organization's cache by its id as soon as it is marked (they need no reload
   // after the reply, which would only read the same rows twice).
-  app.orgs = app.orgs.map((o) => ({ ...o, active: o.id === id }));
+  markActive(id);
   try {
     await commands.switchOrganization(id);
   } catch (e) {
     app.notice = errorMessage(e);
+    // Back to the organization that is really active; the screens follow its id.
     await loadOrganizations();
-    app.dataVersion++;
   }
 }
 
@@ -152,9 +200,10 @@ async function reloadSession(): Promise<void> {
   app.offline = null;
   app.sync.error = null;
   await loadAppState();
+  app.sessionVersion++;
   if (signedIn()) {
+    // The screens read the new organization's data as its id becomes the active one.
     await loadOrganizations();
-    app.dataVersion++;
     void syncNow();
   }
 }
@@ -191,29 +240,25 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       app.sync.total = ev.total;
       break;
     case 'sync_finished':
+      // The new data itself is announced by the `data_changed` event that follows.
       app.sync.running = false;
-      await loadOrganizations();
-      app.dataVersion++;
       break;
-    case 'data_changed':
+    case 'data_changed': {
       if (ev.account_id !== account) break;
-      if (ev.org_id === null || ev.org_id === activeOrg()?.id) {
-        if (ev.org_id === null) await loadOrganizations();
-        app.dataVersion++;
-      } else {
-        await loadOrganizations();
-      }
+      // A null organization means every organization of the account.
+      if (ev.org_id === null || ev.org_id === activeOrg()?.id) invalidate(ev.entities);
+      if (ev.entities.includes('organizations')) await loadOrganizations();
       break;
+    }
     case 'active_org_changed':
       if (ev.account_id !== account) break;
-      if (activeOrg()?.id !== ev.org_id) {
-        app.orgs = app.orgs.map((o) => ({ ...o, active: o.id === ev.org_id }));
-        app.dataVersion++;
-      }
+      // The screens follow the new id; they need no other reload.
+      if (activeOrg()?.id !== ev.org_id) markActive(ev.org_id);
       break;
     case 'session_changed':
       await loadAppState();
       if (signedIn()) await loadOrganizations();
+      app.sessionVersion++;
       break;
     case 'connectivity':
       app.offline = ev.online ? null : { asOf: ev.as_of ?? app.orgsFetchedAt };

@@ -178,7 +178,7 @@ describe('diagnostics', () => {
   it('shows with no organization to show', async () => {
     await renderApp();
     backend.orgs = [];
-    emit({ kind: 'data_changed', account_id: 'acc1', org_id: null });
+    emit({ kind: 'data_changed', account_id: 'acc1', org_id: null, entities: ['organizations'] });
     await screen.findByText('No organization to show yet.');
     await openDiagnostics();
     expect(await screen.findByTestId('diag-verdict')).toBeInTheDocument();

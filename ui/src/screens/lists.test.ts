@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import type { CommandName } from '../lib/bindings/commands';
 import { backend } from '../test/fakeBackend';
 import { renderApp } from '../test/render';
 
@@ -10,7 +11,7 @@ async function open(page: string) {
 const HIDDEN = 'Not visible to your role — the server did not let your role read this list.';
 
 // Each listing page, its command and the words it uses for an empty list.
-const LISTS: { page: string; command: string; empty: RegExp }[] = [
+const LISTS: { page: string; command: CommandName; empty: RegExp }[] = [
   { page: 'Members', command: 'list_members', empty: /No members/ },
   { page: 'Invitations', command: 'list_invitations', empty: /No (pending )?invitations/ },
   { page: 'Workspaces', command: 'list_workspaces', empty: /No workspaces/ },
@@ -125,8 +126,8 @@ describe('what the server did not say', () => {
 });
 
 describe('role gating while the role is not known', () => {
-  it('does not claim the role lacks the right when the overview could not be read', async () => {
-    await renderApp({ setup: () => backend.fail('organization_overview', 'internal', 'db locked') });
+  it('does not claim the role lacks the right when the access could not be read', async () => {
+    await renderApp({ setup: () => backend.fail('my_access', 'internal', 'db locked') });
     await open('Invitations');
     expect(await screen.findByText('Could not load your role in this organization.')).toBeInTheDocument();
     expect(screen.queryByText(/Requires Organization Admin or Organization Manager/)).toBeNull();

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import type { CommandName } from '../lib/bindings/commands';
 import { backend, callsOf } from '../test/fakeBackend';
 import { renderApp } from '../test/render';
 
@@ -9,7 +10,7 @@ async function open(page: string) {
 
 // Each page, the read it depends on, the words naming what could not be read, and something the page
 // shows once the read works again.
-const PAGES: { page: string; command: string; what: string; shows: () => Promise<unknown> }[] = [
+const PAGES: { page: string; command: CommandName; what: string; shows: () => Promise<unknown> }[] = [
   { page: 'Overview', command: 'organization_overview', what: "this organization's overview", shows: () => screen.findByTestId('ov-name') },
   { page: 'Settings', command: 'organization_overview', what: "this organization's settings", shows: () => screen.findByLabelText('Name') },
   { page: 'Members', command: 'list_members', what: 'the members', shows: () => screen.findByText('user1@example.com') },

@@ -165,8 +165,8 @@ describe('members', () => {
     await open('Members');
     const select = (await screen.findByLabelText('Role of User 2')) as HTMLSelectElement;
     await waitFor(() => expect(select).toBeEnabled());
-    await fireEvent.change(select, { target: { value: 'Organization Manager' } });
-    await waitFor(() => expect(callsOf('set_member_role')).toEqual([{ org: 'o1', member: 'u2', role: 'Organization Manager' }]));
+    await fireEvent.change(select, { target: { value: 'r-manager' } });
+    await waitFor(() => expect(callsOf('set_member_role')).toEqual([{ org: 'o1', member: 'u2', role: 'r-manager' }]));
   });
 
   it('asks before removing a member; Esc cancels', async () => {
@@ -200,8 +200,11 @@ describe('members', () => {
     await open('Members');
     const select = (await screen.findByLabelText('Role of User 2')) as HTMLSelectElement;
     await waitFor(() => expect(select).toBeEnabled());
-    await fireEvent.change(select, { target: { value: 'Organization Viewer' } });
+    await fireEvent.change(select, { target: { value: 'r-viewer' } });
     expect(await screen.findByRole('alert')).toHaveTextContent(/Your role does not allow this/);
+    // Nothing changed, so nothing is read again: the select goes back to the role still held.
+    expect(select.value).toBe('r-member');
+    expect(select).toBeEnabled();
   });
 });
 
@@ -210,7 +213,7 @@ describe('invitations', () => {
     await renderApp();
     await open('Invitations');
     const role = (await screen.findByLabelText('Role')) as HTMLSelectElement;
-    await waitFor(() => expect(role.value).toBe('Organization Member'));
+    await waitFor(() => expect(role.value).toBe('r-member'));
     expect(screen.getByText('Uses the workspaces')).toBeInTheDocument();
     await fireEvent.input(screen.getByLabelText('Email addresses'), {
       target: { value: 'a@example.com, not-an-email\nb@example.com  c@@x' },
@@ -221,7 +224,7 @@ describe('invitations', () => {
     expect(screen.getByText('2 addresses are not valid and will not be sent.')).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Invite 2 people' }));
     await waitFor(() =>
-      expect(callsOf('invite')).toEqual([{ org: 'o1', emails: ['a@example.com', 'b@example.com'], role: 'Organization Member' }]),
+      expect(callsOf('invite')).toEqual([{ org: 'o1', emails: ['a@example.com', 'b@example.com'], role: 'r-member' }]),
     );
     expect(await screen.findByText('a@example.com: invited', { exact: false })).toBeInTheDocument();
   });
@@ -255,7 +258,7 @@ describe('workspaces, teams and roles', () => {
     expect(new Set(badges.map((b) => b.className.match(/status-\w+/)![0])).size).toBe(6);
     expect(screen.getAllByText('0.80.0')).toHaveLength(6);
     expect(screen.getByText('https://ws2.example.com')).toBeInTheDocument();
-    await fireEvent.click(screen.getByRole('button', { name: 'Open ws-available in dashboard' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Open in dashboard (ws-available)' }));
     await waitFor(() => expect(callsOf('open_in_dashboard')).toEqual([{ org: 'o1', workspace: 'w2' }]));
   });
 

@@ -84,6 +84,29 @@ describe('sync and feedback', () => {
     expect(await screen.findByTestId('ov-name')).toHaveTextContent('alpha');
   });
 
+  // The sync fails for another reason in both, so only the organization list can say offline.
+  it('says offline when the code of the last refresh says so', async () => {
+    await renderApp({
+      setup: () => {
+        backend.fail('sync_now', 'server', 'boom');
+        backend.orgListError = { code: 'offline', message: 'connect refused' };
+      },
+    });
+    expect(await screen.findByText(/Offline — showing data as of/)).toBeInTheDocument();
+  });
+
+  it('never says offline from the words of an error', async () => {
+    await renderApp({
+      setup: () => {
+        backend.fail('sync_now', 'server', 'boom');
+        backend.orgListError = { code: 'server', message: 'the server is offline for upkeep' };
+      },
+    });
+    await waitFor(() => expect(callsOf('sync_now')).toHaveLength(1));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
+    expect(screen.queryByText(/Offline —/)).toBeNull();
+  });
+
   it('shows and hides the offline banner on connectivity events', async () => {
     await renderApp();
     await waitFor(() => expect(callsOf('sync_now')).toHaveLength(1));
@@ -98,7 +121,7 @@ describe('sync and feedback', () => {
     await screen.findByTestId('ov-name');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
     const before = callsOf('organization_overview').length;
-    emit({ kind: 'data_changed', account_id: 'acc1', org_id: 'o1' });
+    emit({ kind: 'data_changed', account_id: 'acc1', org_id: 'o1', entities: ['organization'] });
     await waitFor(() => expect(callsOf('organization_overview').length).toBeGreaterThan(before));
   });
 });

@@ -1,16 +1,20 @@
-// A fake Rust side for the UI tests: answers every command of the IPC contract from demo data held in
-// memory, records each call, and lets a test emit `app-event`s, make a command fail with a code, hide a
+// A fake Rust side for the UI tests: answers every command of the IPC contract (`CommandHandlers`, so a
+// missing or misshapen answer is a type error) from demo data held in memory, records each call,
+// announces its writes and syncs with `data_changed` naming what changed as the app does, and lets a
+// test emit `app-event`s, make a command fail with a code, hide a
 // list from the user's role or leave rows of it out, and make the server unreachable for Diagnostics.
 import { vi } from 'vitest';
+import type { CommandHandlers, CommandName } from '../lib/bindings/commands';
 import type {
+  AccountView,
   AppEvent,
   AppStateView,
   DesktopSettings,
   DiagnosticCheckView,
   DiagnosticsView,
+  Entity,
   ErrorCode,
   InvitationView,
-  MemberQueryView as MemberQuery,
   MemberView,
   OrgView,
   RoleView,
@@ -76,6 +80,8 @@ const STATUSES: WorkspaceView['status'][] = ['not_initialized', 'pending', 'avai
 
 const SERVER = 'http://127.0.0.1:1';
 
+const ALL_ENTITIES: Entity[] = ['organizations', 'organization', 'members', 'invitations', 'workspaces', 'teams', 'roles'];
+
 /** The checks of a reachable server: most pass, one informs, one warns. */
 const CHECKS: DiagnosticCheckView[] = [
   { area: 'connection', check: 'GET /health', result: 'ok', detail: 'answered in 12 ms' },
@@ -102,13 +108,15 @@ export class FakeBackend {
   roles!: RoleView[];
   canManage = true;
   myRoles = ['Organization Admin'];
-  failures = new Map<string, { code: ErrorCode; message: string }>();
+  failures = new Map<CommandName, { code: ErrorCode; message: string }>();
   /** The list commands (`list_members`, …) whose list the server refuses to the user's role. */
-  hidden = new Set<string>();
+  hidden = new Set<CommandName>();
   /** Per list command, the rows the last sync could not read and left out. */
-  skipped = new Map<string, number>();
+  skipped = new Map<CommandName, number>();
   /** Diagnostics finds the server unreachable. */
   unreachable = false;
+  /** The last refresh of the organization list failed with this (its `last_error` and `error_code`). */
+  orgListError: { code: ErrorCode | null; message: string } | null = null;
   /** Diagnostics does not answer until `releaseDiagnostics()` (a check that takes a while). */
   holdDiagnostics = false;
   private heldDiagnostics: (() => void)[] = [];
@@ -159,6 +167,7 @@ export class FakeBackend {
     this.hidden.clear();
     this.skipped.clear();
     this.unreachable = false;
+    this.orgListError = null;
     this.holdDiagnostics = false;
     this.heldDiagnostics = [];
     this.logDir = '/tmp/app-logs';
@@ -187,17 +196,17 @@ export class FakeBackend {
     this.otherOrgs.set('acc2', [org('o9', 'delta', true)]);
   }
 
-  fail(command: string, code: ErrorCode, message = 'server says no') {
+  fail(command: CommandName, code: ErrorCode, message = 'server says no') {
     this.failures.set(command, { code, message });
   }
 
   /** The server refuses the list of `command` (`list_members`, …) to the user's role. */
-  hide(command: string) {
+  hide(command: CommandName) {
     this.hidden.add(command);
   }
 
   /** The last sync could not read `n` rows of the list of `command`. */
-  skip(command: string, n: number) {
+  skip(command: CommandName, n: number) {
     this.skipped.set(command, n);
   }
 
@@ -227,189 +236,252 @@ export class FakeBackend {
   }
 
   /** The fields every list shares; a hidden list comes back empty. */
-  private listState(command: string) {
-    return { fetched_at: FETCHED, stale: false, last_error: null, hidden: this.hidden.has(command), skipped: this.skipped.get(command) ?? 0 };
+  private listState(command: CommandName) {
+    return {
+      fetched_at: FETCHED,
+      stale: false,
+      last_error: null,
+      error_code: null,
+      hidden: this.hidden.has(command),
+      skipped: this.skipped.get(command) ?? 0,
+    };
   }
 
-  private listing<T>(command: string, items: T[]) {
+  private listing<T>(command: CommandName, items: T[]) {
     return { items: this.hidden.has(command) ? [] : items, ...this.listState(command) };
   }
 
-  async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    const failure = this.failures.get(cmd);
-    if (failure) throw { ...failure, fields: [] };
-    const orgById = (id: unknown) => this.orgs.find((o) => o.id === id || o.name === id) ?? this.active();
-    switch (cmd) {
-      case 'app_state':
-        return structuredClone(this.state);
-      case 'start_demo':
-      case 'login_with_key':
-      case 'login_with_password':
-        this.signIn();
-        this.state.demo = cmd === 'start_demo';
-        return this.state.accounts[0];
-      case 'begin_device_login':
-        return { verification_url: 'http://127.0.0.1:1/device', user_code: 'WDJB-MJHT', expires_in: 900 };
-      case 'complete_device_login':
-        return new Promise((resolve, reject) => {
-          this.deviceResolve = () => {
-            this.signIn();
-            resolve(this.state.accounts[0]);
-          };
-          this.deviceReject = reject;
-        });
-      case 'cancel_device_login':
-        this.deviceReject?.({ code: 'cancelled', message: 'cancelled', fields: [] });
-        return null;
-      case 'logout': {
-        // As the app does: a plain sign-out keeps the account (signed out, still active) and its
-        // cache; `purge` forgets both.
-        const id = args.accountId as string;
-        if (args.purge) {
-          this.state.accounts = this.state.accounts.filter((a) => a.id !== id);
-          this.otherOrgs.delete(id);
-          if (this.state.active_account === id) {
-            this.state.active_account = null;
-            this.orgs = [];
-          }
-        } else {
-          this.state.accounts = this.state.accounts.map((a) => (a.id === id ? { ...a, signed_in: false } : a));
-        }
-        return null;
-      }
-      case 'switch_account': {
-        const id = args.accountId as string;
-        const target = this.state.accounts.find((a) => a.id === id);
-        if (!target) throw { code: 'not_found', message: `no account ${id}`, fields: [] };
-        const previous = this.state.active_account;
-        if (previous && previous !== id) {
-          this.otherOrgs.set(previous, this.orgs);
-          this.orgs = this.otherOrgs.get(id) ?? [];
-          this.otherOrgs.delete(id);
-        }
-        this.state.active_account = id;
-        this.state.accounts = this.state.accounts.map((a) => ({ ...a, active: a.id === id }));
-        return { ...target, active: true };
-      }
-      case 'ui_painted':
-        return null;
-      case 'sync_now':
-        return { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
-      case 'list_organizations':
-        return { items: structuredClone(this.orgs), fetched_at: FETCHED, stale: false, last_error: null };
-      case 'switch_organization': {
-        const target = orgById(args.org);
-        this.orgs = this.orgs.map((o) => ({ ...o, active: o.id === target.id }));
-        return target;
-      }
-      case 'organization_overview': {
-        const o = orgById(args.org);
-        return {
-          org: structuredClone(o),
-          my_roles: this.myRoles,
-          can_manage: this.canManage,
-          can_see_billing: this.canManage,
-          dashboard_url: 'http://127.0.0.1:1/dash',
-          billing_url: 'http://127.0.0.1:1/billing',
-          member_count: this.hidden.has('list_members') ? null : this.members.length,
-          workspace_count: this.hidden.has('list_workspaces') ? null : STATUSES.length,
-          fetched_at: FETCHED,
-          stale: false,
-          last_error: null,
+  /** Announces a change as the app does after a write or a sync. */
+  private changed(org: string | null, entities: Entity[]) {
+    const account = this.state.active_account;
+    if (account) emit({ kind: 'data_changed', account_id: account, org_id: org, entities });
+  }
+
+  /** A role by id or by name, as the app accepts either. */
+  private role(idOrName: string): RoleView {
+    return this.roles.find((r) => r.id === idOrName || r.name === idOrName) ?? { ...ROLES[2], id: idOrName, name: idOrName };
+  }
+
+  private orgById(id: string | null): OrgView {
+    return this.orgs.find((o) => o.id === id || o.name === id) ?? this.active();
+  }
+
+  /** One answer per command of the contract: a command left out, or answered with the wrong shape,
+   *  does not type-check. */
+  readonly handlers: CommandHandlers = {
+    app_state: () => structuredClone(this.state),
+    start_demo: () => {
+      this.signIn();
+      this.state.demo = true;
+      return this.state.accounts[0];
+    },
+    login_with_key: () => {
+      this.signIn();
+      this.state.demo = false;
+      return this.state.accounts[0];
+    },
+    login_with_password: () => {
+      this.signIn();
+      this.state.demo = false;
+      return this.state.accounts[0];
+    },
+    stop_demo: () => undefined,
+    begin_device_login: () => ({ verification_url: 'http://127.0.0.1:1/device', user_code: 'WDJB-MJHT', expires_in: 900 }),
+    complete_device_login: () =>
+      new Promise<AccountView>((resolve, reject) => {
+        this.deviceResolve = () => {
+          this.signIn();
+          resolve(this.state.accounts[0]);
         };
-      }
-      case 'list_members': {
-        const q = args.query as MemberQuery;
-        const offset = q.offset ?? 0;
-        const limit = q.limit ?? 100;
-        let rows = this.hidden.has(cmd) ? [] : this.members;
-        if (q.search) {
-          const s = q.search.toLowerCase();
-          rows = rows.filter((r) => `${r.name} ${r.email}`.toLowerCase().includes(s));
+        this.deviceReject = reject;
+      }),
+    cancel_device_login: () => {
+      this.deviceReject?.({ code: 'cancelled', message: 'cancelled', fields: [] });
+    },
+    logout: ({ accountId: id, purge }) => {
+      // As the app does: a plain sign-out keeps the account (signed out, still active) and its
+      // cache; `purge` forgets both.
+      if (purge) {
+        this.state.accounts = this.state.accounts.filter((a) => a.id !== id);
+        this.otherOrgs.delete(id);
+        if (this.state.active_account === id) {
+          this.state.active_account = null;
+          this.orgs = [];
         }
-        if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
-        if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
-        return { rows: rows.slice(offset, offset + limit), total: rows.length, ...this.listState(cmd) };
+      } else {
+        this.state.accounts = this.state.accounts.map((a) => (a.id === id ? { ...a, signed_in: false } : a));
       }
-      case 'list_invitations': {
-        const items = args.onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
-        return this.listing(cmd, structuredClone(items));
+    },
+    switch_account: ({ accountId: id }) => {
+      const target = this.state.accounts.find((a) => a.id === id);
+      if (!target) throw { code: 'not_found', message: `no account ${id}`, fields: [] };
+      const previous = this.state.active_account;
+      if (previous && previous !== id) {
+        this.otherOrgs.set(previous, this.orgs);
+        this.orgs = this.otherOrgs.get(id) ?? [];
+        this.otherOrgs.delete(id);
       }
-      case 'list_workspaces':
-        return this.listing(
-          cmd,
-          STATUSES.map((status, i) => ({
-            id: `w${i}`,
-            name: `ws-${status}`,
-            display_name: null,
-            status,
-            desired_state: null,
-            version: '0.80.0',
-            server_url: `https://ws${i}.example.com`,
-            dashboard_url: 'http://127.0.0.1:1/ws',
-          })),
-        );
-      case 'list_teams':
-        return this.listing(cmd, structuredClone(this.teams));
-      case 'list_roles':
-        return this.listing(cmd, structuredClone(this.roles));
-      case 'invite': {
-        const emails = args.emails as string[];
-        return emails.map((email) => {
-          const invitation: InvitationView = {
-            id: `i-${email}`,
-            email,
-            status: 'pending',
-            role_id: 'r-member',
-            role_name: args.role as string,
-            inviter: 'Me',
-            created: new Date().toISOString(),
-            expires: null,
-          };
-          this.invitations.push(invitation);
-          return { email, ok: true, invitation, error: null };
-        });
+      this.state.active_account = id;
+      this.state.accounts = this.state.accounts.map((a) => ({ ...a, active: a.id === id }));
+      return { ...target, active: true };
+    },
+    ui_painted: () => undefined,
+    sync_now: () => {
+      const report = { organizations: this.orgs.length, synced: this.orgs.length, failed: [], removed: 0, duration_ms: 5 };
+      // As the app does: the report, then every entity of every organization announced at once.
+      emit({ kind: 'sync_finished', report });
+      this.changed(null, [...ALL_ENTITIES]);
+      return report;
+    },
+    list_organizations: () => ({
+      items: structuredClone(this.orgs),
+      fetched_at: FETCHED,
+      stale: false,
+      last_error: this.orgListError?.message ?? null,
+      error_code: this.orgListError?.code ?? null,
+    }),
+    switch_organization: ({ org }) => {
+      const target = this.orgById(org);
+      this.orgs = this.orgs.map((o) => ({ ...o, active: o.id === target.id }));
+      return target;
+    },
+    organization_overview: ({ org }) => {
+      const o = this.orgById(org);
+      return {
+        org: structuredClone(o),
+        my_roles: this.myRoles,
+        can_manage: this.canManage,
+        can_see_billing: this.canManage,
+        dashboard_url: 'http://127.0.0.1:1/dash',
+        billing_url: 'http://127.0.0.1:1/billing',
+        member_count: this.hidden.has('list_members') ? null : this.members.length,
+        workspace_count: this.hidden.has('list_workspaces') ? null : STATUSES.length,
+        fetched_at: FETCHED,
+        stale: false,
+        last_error: null,
+        error_code: null,
+      };
+    },
+    my_access: ({ org }) => ({
+      org_id: this.orgById(org).id,
+      my_roles: [...this.myRoles],
+      can_manage: this.canManage,
+      can_see_billing: this.canManage,
+    }),
+    list_members: ({ query: q }) => {
+      const offset = q.offset ?? 0;
+      const limit = q.limit ?? 100;
+      let rows = this.hidden.has('list_members') ? [] : this.members;
+      if (q.search) {
+        const s = q.search.toLowerCase();
+        rows = rows.filter((r) => `${r.name} ${r.email}`.toLowerCase().includes(s));
       }
-      case 'revoke_invitation':
-        this.invitations = this.invitations.map((i) => (i.id === args.invitation ? { ...i, status: 'revoked' } : i));
-        return this.invitations.find((i) => i.id === args.invitation);
-      case 'resend_invitation':
-        return this.invitations.find((i) => i.id === args.invitation);
-      case 'set_member_role': {
-        const m = this.members.find((x) => x.id === args.member)!;
-        m.roles = [{ role_id: 'x', name: args.role as string, via_team: false }];
-        return m;
+      if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
+      if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
+      return { rows: structuredClone(rows.slice(offset, offset + limit)), total: rows.length, ...this.listState('list_members') };
+    },
+    list_invitations: ({ onlyPending }) => {
+      const items = onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
+      return this.listing('list_invitations', structuredClone(items));
+    },
+    list_workspaces: () =>
+      this.listing(
+        'list_workspaces',
+        STATUSES.map((status, i) => ({
+          id: `w${i}`,
+          name: `ws-${status}`,
+          display_name: null,
+          status,
+          desired_state: null,
+          version: '0.80.0',
+          server_url: `https://ws${i}.example.com`,
+          dashboard_url: 'http://127.0.0.1:1/ws',
+        })),
+      ),
+    list_teams: () => this.listing('list_teams', structuredClone(this.teams)),
+    list_roles: () => this.listing('list_roles', structuredClone(this.roles)),
+    invite: ({ org, emails, role }) => {
+      const r = this.role(role);
+      const outcomes = emails.map((email) => {
+        const invitation: InvitationView = {
+          id: `i-${email}`,
+          email,
+          status: 'pending',
+          role_id: r.id,
+          role_name: r.name,
+          inviter: 'Me',
+          created: new Date().toISOString(),
+          expires: null,
+        };
+        this.invitations.push(invitation);
+        return { email, ok: true, invitation, error: null };
+      });
+      this.changed(this.orgById(org).id, ['invitations']);
+      return outcomes;
+    },
+    revoke_invitation: ({ org, invitation }) => {
+      const found = this.invitation(invitation);
+      this.invitations = this.invitations.map((i) => (i.id === found.id ? { ...i, status: 'revoked' } : i));
+      this.changed(this.orgById(org).id, ['invitations']);
+      return this.invitation(invitation);
+    },
+    resend_invitation: ({ org, invitation }) => {
+      const found = this.invitation(invitation);
+      this.changed(this.orgById(org).id, ['invitations']);
+      return found;
+    },
+    set_member_role: ({ org, member, role }) => {
+      const m = this.members.find((x) => x.id === member);
+      if (!m) throw { code: 'not_found', message: `no member ${member}`, fields: [] };
+      const r = this.role(role);
+      m.roles = [{ role_id: r.id, name: r.name, via_team: false }];
+      this.changed(this.orgById(org).id, ['members']);
+      return structuredClone(m);
+    },
+    remove_member: ({ org, member }) => {
+      this.members = this.members.filter((x) => x.id !== member);
+      this.changed(this.orgById(org).id, ['members']);
+    },
+    update_organization: ({ org, name, description }) => {
+      const o = this.orgById(org);
+      if (name !== null) o.name = name;
+      if (description !== null) o.description = description;
+      o.updated = new Date().toISOString();
+      this.changed(o.id, ['organization', 'organizations']);
+      return structuredClone(o);
+    },
+    open_in_dashboard: () => 'http://127.0.0.1:1/dash',
+    open_billing: () => 'http://127.0.0.1:1/dash/billing',
+    diagnostics: () => {
+      if (this.holdDiagnostics) {
+        const report = this.diagnostics();
+        return new Promise<DiagnosticsView>((resolve) => this.heldDiagnostics.push(() => resolve(report)));
       }
-      case 'remove_member':
-        this.members = this.members.filter((x) => x.id !== args.member);
-        return null;
-      case 'update_organization': {
-        const o = orgById(args.org);
-        o.name = args.name as string;
-        o.description = args.description as string;
-        return o;
-      }
-      case 'open_in_dashboard':
-        return 'http://127.0.0.1:1/dash';
-      case 'open_billing':
-        return 'http://127.0.0.1:1/dash/billing';
-      case 'diagnostics':
-        if (this.holdDiagnostics) {
-          const report = this.diagnostics();
-          return new Promise((resolve) => this.heldDiagnostics.push(() => resolve(report)));
-        }
-        return this.diagnostics();
-      case 'open_log_folder':
-        if (!this.logDir) throw { code: 'not_found', message: 'no log folder', fields: [] };
-        return this.logDir;
-      case 'desktop_settings':
-        return { ...this.desktop };
-      case 'update_desktop_settings':
-        this.desktop = { ...(args.settings as DesktopSettings) };
-        return { ...this.desktop };
-      default:
-        throw { code: 'internal', message: `unknown command ${cmd}`, fields: [] };
-    }
+      return this.diagnostics();
+    },
+    open_log_folder: () => {
+      if (!this.logDir) throw { code: 'not_found', message: 'no log folder', fields: [] };
+      return this.logDir;
+    },
+    desktop_settings: () => ({ ...this.desktop }),
+    update_desktop_settings: ({ settings }) => {
+      this.desktop = { ...settings };
+      return { ...this.desktop };
+    },
+  };
+
+  private invitation(idOrEmail: string): InvitationView {
+    const found = this.invitations.find((i) => i.id === idOrEmail || i.email === idOrEmail);
+    if (!found) throw { code: 'not_found', message: `no invitation ${idOrEmail}`, fields: [] };
+    return found;
+  }
+
+  async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    const failure = this.failures.get(cmd as CommandName);
+    if (failure) throw { ...failure, fields: [] };
+    if (!Object.hasOwn(this.handlers, cmd)) throw { code: 'internal', message: `unknown command ${cmd}`, fields: [] };
+    const handler = this.handlers[cmd as CommandName] as (a: unknown) => unknown;
+    return handler(args);
   }
 }
 
@@ -430,6 +502,6 @@ export function emit(ev: AppEvent) {
 }
 
 /** The arguments of every call of one command, in order. */
-export function callsOf(cmd: string): Record<string, unknown>[] {
+export function callsOf(cmd: CommandName): Record<string, unknown>[] {
   return invoke.mock.calls.filter((c) => c[0] === cmd).map((c) => (c[1] ?? {}) as Record<string, unknown>);
 }
