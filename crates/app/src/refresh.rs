@@ -8,7 +8,7 @@ use chrono::Utc;
 use zenml_pro_core::{Core, ErrorCode as CoreCode, SyncOptions, SyncProgress};
 
 use crate::app::{lock, App};
-use crate::error::{ErrorCode, IpcResult};
+use crate::error::IpcResult;
 use crate::events::{AppEvent, EventSink, SyncStage};
 use crate::notify::{session_notice, Watch};
 use crate::settings::DesktopSettings;
@@ -153,17 +153,12 @@ impl App {
         *slot = Some(cancel.clone());
         let (shared, interval) = (self.shared.clone(), self.refresh_interval);
         tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    () = tokio::time::sleep(interval) => {}
-                    () = cancel.cancelled() => return,
-                }
-                match shared.sync(&account_id, &cancel).await {
-                    Ok(_) => {}
-                    Err(e) if e.code == ErrorCode::Cancelled => return,
-                    Err(e) => tracing::warn!(account = %account_id, error = %e, "background refresh failed"),
-                }
-            }
+            let token = cancel.clone();
+            zenml_pro_core::refresh_every(interval, cancel, &account_id.clone(), || {
+                let (shared, account_id, token) = (shared.clone(), account_id.clone(), token.clone());
+                async move { shared.sync(&account_id, &token).await.map(|_| ()).map_err(|e| (e.code, e.message)) }
+            })
+            .await;
         });
     }
 }

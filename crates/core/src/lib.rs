@@ -54,7 +54,7 @@ pub use model::{
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
-pub use sync::{SyncFailure, SyncOptions, SyncProgress, SyncReport};
+pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};
 pub use tokio_util::sync::CancellationToken;
 pub use writes::{known_to_lack, InviteOutcome, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

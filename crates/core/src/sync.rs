@@ -23,6 +23,33 @@ use crate::cache::{Cache, Entity, ListRead, OrgSnapshot};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
+/// The background refresh: waits `interval`, runs `tick` (a sync), and again, until `cancel` fires or a
+/// tick ends `cancelled`; a failed tick is logged and the loop goes on. The one loop of both `Core` and
+/// the desktop app.
+pub async fn refresh_every<F, Fut>(
+    interval: Duration,
+    cancel: CancellationToken,
+    account_id: &str,
+    mut tick: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<(), (ErrorCode, String)>>,
+{
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            () = cancel.cancelled() => return,
+        }
+        match tick().await {
+            Ok(()) => {}
+            Err((ErrorCode::Cancelled, _)) => return,
+            Err((_, message)) => {
+                tracing::warn!(account = %account_id, error = %message, "background refresh failed")
+            }
+        }
+    }
+}
+
 /// How a sync runs.
 #[derive(Clone, Debug)]
 pub struct SyncOptions {
@@ -218,24 +245,25 @@ impl Core {
         }
     }
 
-    /// Syncs the account every `interval` until `cancel` fires; errors are logged and recorded.
+    /// Syncs the account every `interval` until `cancel` fires; errors are logged and recorded. (The
+    /// desktop app runs the same [`refresh_every`] loop with its own sync, which also tells the window.)
     pub async fn run_background_refresh(
         self: Arc<Self>,
         account_id: String,
         interval: Duration,
         cancel: CancellationToken,
     ) {
-        loop {
-            tokio::select! {
-                () = tokio::time::sleep(interval) => {}
-                () = cancel.cancelled() => return,
+        let token = cancel.clone();
+        refresh_every(interval, cancel, &account_id, || {
+            let (core, account_id, token) = (self.clone(), account_id.clone(), token.clone());
+            async move {
+                core.sync(&account_id, &SyncOptions::default(), &|_| {}, &token)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| (e.code, e.message))
             }
-            match self.sync(&account_id, &SyncOptions::default(), &|_| {}, &cancel).await {
-                Ok(_) => {}
-                Err(e) if e.code == ErrorCode::Cancelled => return,
-                Err(e) => tracing::warn!(account = %account_id, error = %e, "background refresh failed"),
-            }
-        }
+        })
+        .await;
     }
 
     /// Fetches one organization's snapshot with the account's session.
