@@ -1,27 +1,25 @@
 //! ZenML Pro Desktop's service layer, without Tauri: what the window's commands call, testable with a
 //! plain `cargo test`.
 //!
-//! - [`App`]: holds the [`zenml_pro_core::Core`], the in-app demo server, the browser sign-in in
-//!   progress and the background refresh. Each public async fn is what exactly one Tauri command calls
-//!   (the shell in `src-tauri` only adapts them).
-//! - [`views`]: the IPC view models, UI-friendly shapes mapped from core's records (RFC 3339 dates,
-//!   string ids, never a secret).
-//! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`), and the [`EventSink`] and
-//!   [`UrlOpener`] traits the shell implements.
+//! - [`ipc`]: the command table, the one place each command is declared; the [`App`] methods, the
+//!   shell's adapters and handler, and `ui/src/lib/bindings/commands.ts` are generated from it.
+//! - [`App`] (`app`): holds the [`zenml_pro_core::Core`] and the desktop's state; its concerns live in
+//!   `session` (sign-in), `demo`, `refresh` (syncs and the background loop), `reads`, `writes`, `links`
+//!   (what it opens outside itself), `desktop` (settings, tray, deep links) and `secrets`.
+//! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
+//!   (RFC 3339 dates, string ids, never a secret).
+//! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`; `data_changed` names the entities a
+//!   change touched), and the [`EventSink`] and [`UrlOpener`] traits the shell implements.
 //! - [`tray`]: the tray menu as a pure function of [`App::tray_state`], its typed actions (run by
 //!   [`App::tray_action`]) and the close-to-tray setting.
-//! - [`settings`]: the desktop settings of this computer (tray, start at login, notifications).
-//! - [`notify`]: which changes a sync saw become native notifications.
-//! - [`deeplink`]: `zenml-pro-desktop://org/<id-or-name>` links.
-//! - [`error`]: [`IpcError`] `{code, message, fields}` with the closed [`ErrorCode`] set.
-//! - [`bindings`]: exports the TypeScript types of all of the above (ts-rs) into
-//!   `ui/src/lib/bindings/`.
+//! - [`settings`], [`notify`], [`deeplink`], [`error`] ([`IpcError`] `{code, message, fields}` with core's
+//!   closed [`ErrorCode`] set).
 //!
-//! To change the IPC contract: edit a view model (or add one to [`bindings::export`]), then
-//! regenerate the TypeScript with `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`
-//! and commit the result; `tests/bindings.rs` fails while the committed files differ. A new command
-//! also needs its adapter in `src-tauri/src/commands.rs`, its `generate_handler!` entry, and its
-//! wrapper in `ui/src/lib/bindings/commands.ts` (a test checks that every command has one).
+//! To add a command: one row in the table of [`ipc`], then regenerate the TypeScript with
+//! `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings` (the test fails while the committed
+//! files differ) and answer it in the UI's typed test fake. The TypeScript is generated only with the
+//! `ts` feature (tests), so the shipped app carries no `ts-rs`. `docs/architecture.md` has the whole
+//! recipe, and the one for a new cached list.
 
 mod app;
 #[cfg(feature = "ts")]

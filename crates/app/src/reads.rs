@@ -76,7 +76,7 @@ pub(crate) fn list_members(
     let q = MemberQuery {
         search: query.search.filter(|s| !s.trim().is_empty()),
         role: query.role.filter(|s| !s.trim().is_empty()),
-        kind: query.kind.map(Into::into),
+        kind: query.kind,
         offset: query.offset.unwrap_or(0) as usize,
         limit: Some(limit as usize),
     };

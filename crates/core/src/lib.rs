@@ -23,7 +23,10 @@
 //! cache in step through its write-through helpers.
 //!
 //! To change the cache's schema, append a migration to `cache/schema.rs` (never edit a released one),
-//! extend the typed readers and writers in `cache/`, and add a test on an in-memory or temp-dir cache. A
+//! extend the typed readers and writers in `cache/` (one module per table, lists named by
+//! [`Entity`]), and add a test on an in-memory or temp-dir cache. To add a cached list: an `Entity`
+//! variant, its table's migration and module, its fetch in [`sync`] and a read in [`reads`]
+//! (`docs/architecture.md` has the steps through to the window). A
 //! cache that this build cannot use (damaged, or written by a newer build) is moved aside and rebuilt from
 //! the server, never a reason to fail.
 

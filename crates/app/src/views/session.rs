@@ -48,7 +48,7 @@ impl AccountView {
             name: a.user_name.clone(),
             signed_in: a.signed_in,
             active,
-            auth_method: a.auth_method.into(),
+            auth_method: a.auth_method,
         }
     }
 }
