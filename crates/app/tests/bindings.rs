@@ -50,6 +50,9 @@ fn committed_bindings_match_the_rust_types() {
 /// The wrappers in the committed `commands.ts`: every command of the table, each once.
 #[test]
 fn every_command_of_the_table_has_one_typed_wrapper() {
+    if std::env::var("UPDATE_BINDINGS").is_ok_and(|v| v == "1") {
+        return; // the other test is rewriting the files
+    }
     let src = std::fs::read_to_string(committed_dir().join("commands.ts")).expect("commands.ts");
     let names = zenml_pro_app::ipc::COMMANDS;
     assert!(names.len() >= 30, "{names:?}");
