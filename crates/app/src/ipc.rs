@@ -157,6 +157,13 @@ macro_rules! ipc_commands {
                 $crate::reads::list_roles(self, org)
             }
 
+            /// The `zenml-pro-desktop://org/<id>` link that opens this organization in the app (to paste
+            /// in a chat or a runbook).
+            async fn organization_link(&self, org: Option<String>) -> String {
+                let (_, org_id) = self.account_and_org(org.as_deref())?;
+                Ok(format!("{}://org/{org_id}", $crate::deeplink::SCHEME))
+            }
+
             // ----- writes (each followed by a `data_changed` event naming what changed) -----
 
             /// `role` is an organization role's id (or name). One outcome per email.

@@ -452,6 +452,7 @@ export class FakeBackend {
     },
     open_in_dashboard: () => 'http://127.0.0.1:1/dash',
     open_billing: () => 'http://127.0.0.1:1/dash/billing',
+    organization_link: ({ org }) => `zenml-pro-desktop://org/${this.orgById(org).id}`,
     diagnostics: () => {
       if (this.holdDiagnostics) {
         const report = this.diagnostics();

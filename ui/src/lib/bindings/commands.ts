@@ -57,6 +57,7 @@ export type Commands = {
   list_workspaces: { args: { org: string | null }; result: WorkspaceListView };
   list_teams: { args: { org: string | null }; result: TeamListView };
   list_roles: { args: { org: string | null }; result: RoleListView };
+  organization_link: { args: { org: string | null }; result: string };
   invite: { args: { org: string | null; emails: Array<string>; role: string }; result: Array<InviteOutcomeView> };
   revoke_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
   resend_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
@@ -192,6 +193,11 @@ export function listTeams(org: string | null = null): Promise<TeamListView> {
 
 export function listRoles(org: string | null = null): Promise<RoleListView> {
   return invoke<RoleListView>("list_roles", { org });
+}
+
+/** The `zenml-pro-desktop://org/<id>` link that opens this organization in the app (to paste in a chat or a runbook). */
+export function organizationLink(org: string | null = null): Promise<string> {
+  return invoke<string>("organization_link", { org });
 }
 
 /** `role` is an organization role's id (or name). One outcome per email. */
