@@ -146,6 +146,23 @@ async fn a_session_that_cannot_renew_itself_is_warned_about_once() {
     emu.shutdown().await;
 }
 
+/// Guards "Copy link": the link `organization_link` gives opens that organization again.
+#[tokio::test]
+async fn an_organization_link_opens_its_organization() {
+    let emu = emulator().await;
+    let e = env();
+    e.app.login_with_key(emu.base_url(), "ZENPAT_demo_multi_org".into()).await.unwrap();
+    e.app.sync_now().await.unwrap();
+    let link = e.app.organization_link(Some("orbit-labs".into())).await.unwrap();
+    assert!(link.starts_with("zenml-pro-desktop://org/") && !link.ends_with("orbit-labs"), "{link}");
+    e.app.switch_organization("acme-ml".into()).await.unwrap();
+    assert_eq!(e.app.open_deep_link(&link).await, TrayOutcome::ShowWindow);
+    assert_eq!(active(&e.app).await.as_deref(), Some("orbit-labs"));
+    let err = e.app.organization_link(Some("no-such-org".into())).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound, "{err}");
+    emu.shutdown().await;
+}
+
 /// Guards item 5: `zenml-pro-desktop://org/<id-or-name>` switches to that organization (by name,
 /// display name or id, in another signed-in account if need be) and shows the window; a link that
 /// cannot be followed is explained in the notice bar and changes nothing.

@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backend, callsOf } from '../test/fakeBackend';
 import { renderApp } from '../test/render';
 
@@ -27,6 +27,17 @@ describe('overview', () => {
     // The billing page is opened by the app, not by the webview (which opens nothing).
     await fireEvent.click(screen.getByRole('button', { name: 'Manage billing' }));
     await waitFor(() => expect(callsOf('open_billing')).toEqual([{ org: 'o1' }]));
+  });
+
+  it('copies the app link of the organization', async () => {
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await renderApp();
+    await screen.findByTestId('ov-name');
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy link' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith('zenml-pro-desktop://org/o1'));
+    expect(callsOf('organization_link')).toEqual([{ org: 'o1' }]);
+    expect(await screen.findByRole('button', { name: 'Link copied' })).toBeInTheDocument();
   });
 
   it('hides the billing link without billing rights', async () => {
