@@ -45,7 +45,8 @@ fi
 bash scripts/build-ui.sh >&2
 log "building the app, the bare window and the emulator in release"
 # The app as the .deb ships it (the Tauri CLI's production build adds tauri/custom-protocol), and the
-# bare window the same way (the same Tauri features, so the same compiled Tauri).
+# bare window the same way: the same Tauri version and features (compiled apart from the app's, as
+# the app's other dependencies turn on more features of shared crates such as tokio).
 nice -n 10 cargo build --release -p zenml-pro-desktop --features tauri/custom-protocol
 nice -n 10 cargo build --release -p zenml-pro-bare-window --features tauri/custom-protocol
 nice -n 10 cargo build --release -p zenml-pro-emulator
