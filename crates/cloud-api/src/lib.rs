@@ -23,6 +23,7 @@ pub mod error;
 pub mod models;
 pub mod openapi;
 pub mod secret;
+pub mod teams;
 pub mod wire;
 
 pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, WorkspaceFilter};
@@ -35,4 +36,5 @@ pub use client::{
 pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
 pub use models::*;
 pub use secret::{AccessToken, ApiKey, Password};
+pub use teams::{ServiceAccount, TeamCreate, TeamMemberRow, TeamUpdate};
 pub use wire::{FieldSpec, Listing, ModelSpec, ReadNotes, Wire};

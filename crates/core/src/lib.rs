@@ -40,6 +40,7 @@ pub mod paths;
 pub mod reads;
 pub mod service;
 pub mod sync;
+pub mod teams;
 pub mod validate;
 pub mod writes;
 
@@ -58,6 +59,7 @@ pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
 pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};
+pub use teams::{ServiceAccounts, TeamCreated, TeamMemberOutcome, TeamMembers};
 pub use tokio_util::sync::CancellationToken;
 pub use writes::{known_to_lack, InviteOutcome, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

@@ -21,18 +21,18 @@ use crate::error::{parse_body, path_uuid, ApiError, Params};
 use crate::model::*;
 use crate::AppState;
 
-type ApiResult = Result<Json<Value>, ApiError>;
+pub(crate) type ApiResult = Result<Json<Value>, ApiError>;
 
-fn lock(st: &AppState) -> std::sync::MutexGuard<'_, Db> {
+pub(crate) fn lock(st: &AppState) -> std::sync::MutexGuard<'_, Db> {
     st.db.lock().expect("db lock")
 }
 
 /// The caller's access to `org_id`; a non-member gets 404 as if the organization did not exist.
-fn access(db: &Db, org_id: Uuid, caller: Caller) -> Result<OrgAccess, ApiError> {
+pub(crate) fn access(db: &Db, org_id: Uuid, caller: Caller) -> Result<OrgAccess, ApiError> {
     db.access(org_id, caller.0).ok_or_else(|| ApiError::not_found("Organization", org_id))
 }
 
-fn require_read_all(a: OrgAccess) -> Result<(), ApiError> {
+pub(crate) fn require_read_all(a: OrgAccess) -> Result<(), ApiError> {
     if a.can_read_all() {
         Ok(())
     } else {
@@ -40,7 +40,7 @@ fn require_read_all(a: OrgAccess) -> Result<(), ApiError> {
     }
 }
 
-fn require_manage(a: OrgAccess) -> Result<(), ApiError> {
+pub(crate) fn require_manage(a: OrgAccess) -> Result<(), ApiError> {
     if a.can_manage() {
         Ok(())
     } else {
@@ -59,7 +59,7 @@ fn require_invite(a: OrgAccess) -> Result<(), ApiError> {
 
 /// Roles and teams: every member in the default dialect; the variant dialect refuses Organization
 /// Members (the contract's "403 on roles and teams for low roles").
-fn require_roles_and_teams(d: Dialect, a: OrgAccess) -> Result<(), ApiError> {
+pub(crate) fn require_roles_and_teams(d: Dialect, a: OrgAccess) -> Result<(), ApiError> {
     if d.is_variant() {
         require_read_all(a)
     } else {
@@ -71,7 +71,7 @@ fn sort_by_key<T>(items: &mut [(String, Uuid, T)]) {
     items.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
 }
 
-fn paged(mut items: Vec<(String, Uuid, Value)>, params: &Params) -> ApiResult {
+pub(crate) fn paged(mut items: Vec<(String, Uuid, Value)>, params: &Params) -> ApiResult {
     let page = params.page()?;
     sort_by_key(&mut items);
     Ok(Json(Value::Array(page.apply(items).into_iter().map(|(_, _, v)| v).collect())))

@@ -38,7 +38,8 @@
 //!   `GET|POST /organizations/{id}/invitations` (body `{email, role_id}` or `{email, roles: [role_id,
 //!   ...]}`), `DELETE /organizations/{id}/invitations/{invitation_id}`;
 //!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
-//!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`;
+//!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`; `POST /teams`,
+//!   `GET|PATCH|DELETE /teams/{team_id}`, `GET /teams/{team_id}/members`;
 //!   `GET /organizations/{id}/service_accounts`; `GET /workspaces`, `GET /workspaces/{name_or_id}`,
 //!   `PATCH /workspaces/{id}`.
 //! - `GET /openapi.json` (no auth): an OpenAPI 3.1 document of the running dialect, generated from the
@@ -155,6 +156,7 @@ mod model;
 mod openapi;
 mod routes;
 mod server;
+mod teams;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

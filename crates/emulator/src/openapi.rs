@@ -43,11 +43,14 @@ const REFS: &[(&str, &str, &str)] = &[
     ("Invitation", "role", "RoleRef"),
     ("Invitation", "roles", "RoleRef"),
     ("Organization", "owner", "User"),
+    ("TeamMember", "user", "User"),
+    ("TeamMember", "invitation", "Invitation"),
 ];
 
 /// Components in an order where every component comes before those its objects nest.
 const COMPONENTS: &[&str] = &[
     "MemberRow",
+    "TeamMember",
     "Workspace",
     "Invitation",
     "Organization",
@@ -255,6 +258,9 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
     let bare_team = db.teams.values().next().map(|t| Team { description: None, ..t.clone() });
     for t in db.teams.values().chain(bare_team.as_ref()) {
         add("Team", Db::team_json(d, t));
+    }
+    for row in crate::teams::team_member_samples(d, &db) {
+        add("TeamMember", row);
     }
 
     let ttl = Duration::from_secs(3600);

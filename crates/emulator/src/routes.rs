@@ -11,7 +11,7 @@ use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 
 use crate::model::{DESIRED_STATES, WORKSPACE_STATUSES};
-use crate::{api, auth, openapi, AppState};
+use crate::{api, auth, openapi, teams, AppState};
 
 /// The type of a query parameter or body field, as the document declares it.
 #[derive(Clone, Copy, Debug)]
@@ -310,6 +310,30 @@ pub fn table() -> Vec<Route> {
         route(M::DELETE, "/roles/{role_id}/assignments", "revoke_role", api::revoke_role)
             .summary("Revoke a role assignment")
             .query(ASSIGNMENT_QUERY),
+        route(M::POST, "/teams", "create_team", teams::create_team)
+            .summary("Create a team in an organization")
+            .body(Body::Json(
+                const {
+                    &[
+                        req("name", Ty::Str, "1 to 100 characters, unique in the organization (any case)"),
+                        opt("description", Ty::Str, ""),
+                        req("organization_id", Ty::Uuid, "The organization the team belongs to"),
+                    ]
+                },
+            ))
+            .returns(Returns::One("Team")),
+        route(M::GET, "/teams/{team_id}", "get_team", teams::get_team)
+            .summary("One team")
+            .returns(Returns::One("Team")),
+        route(M::PATCH, "/teams/{team_id}", "update_team", teams::update_team)
+            .summary("Rename or re-describe a team (partial)")
+            .body(Body::Json(const { &[opt("name", Ty::Str, ""), opt("description", Ty::Str, "")] }))
+            .returns(Returns::One("Team")),
+        route(M::DELETE, "/teams/{team_id}", "delete_team", teams::delete_team)
+            .summary("Delete a team; its members lose the roles it granted"),
+        route(M::GET, "/teams/{team_id}/members", "list_team_members", teams::list_team_members)
+            .summary("The users and invitations in a team")
+            .list("TeamMember"),
         route(M::POST, "/teams/{team_id}/members", "add_team_member", api::add_team_member)
             .summary("Add a user or an invitation to a team")
             .query(TEAM_MEMBER_QUERY),
