@@ -131,6 +131,13 @@ pub enum Command {
     Teams(JsonFlag),
     /// List the organization's roles.
     Roles(JsonFlag),
+    /// Create, rename, describe and delete teams; change who is in them and their organization role.
+    Team {
+        #[command(subcommand)]
+        command: crate::team_args::TeamCommand,
+    },
+    /// List the organization's service accounts (read from the server now; read-only).
+    ServiceAccounts(JsonFlag),
     /// Check how well this app and the server get along: connection, clock, sign-in, one small read of
     /// each list, how the last sync read, and the server's published schema. Only reads. Exit 0 when all
     /// is well, 1 when a check warns or fails, 3 when the server cannot be reached.

@@ -23,6 +23,8 @@ macro_rules! say {
 
 type Res = Result<i32, CoreError>;
 
+mod teams;
+
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
 /// line printed when it is empty.
 struct View<'a, T> {
@@ -63,6 +65,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Teams(f) => teams(ctx, f),
         Command::Roles(f) => roles(ctx, f),
         Command::Doctor { url, json } => doctor(ctx, url, json).await,
+        Command::Team { command } => teams::team(ctx, command).await,
+        Command::ServiceAccounts(f) => teams::service_accounts(ctx, f).await,
     }
 }
 

@@ -21,6 +21,7 @@
 pub mod args;
 mod commands;
 pub mod output;
+pub mod team_args;
 
 use std::ffi::OsString;
 use std::io::Write;
