@@ -51,11 +51,7 @@ fn check_team_name(db: &Db, org_id: Uuid, name: &str, except: Option<Uuid>) -> R
 }
 
 /// The team, or 404 when it does not exist or the caller is outside its organization.
-fn team_of<'a>(
-    db: &'a Db,
-    team_id: Uuid,
-    caller: Caller,
-) -> Result<(&'a Team, crate::model::OrgAccess), ApiError> {
+fn team_of(db: &Db, team_id: Uuid, caller: Caller) -> Result<(&Team, crate::model::OrgAccess), ApiError> {
     let team = db.teams.get(&team_id).ok_or_else(|| ApiError::not_found("Team", team_id))?;
     let a = db.access(team.organization_id, caller.0).ok_or_else(|| ApiError::not_found("Team", team_id))?;
     Ok((team, a))
