@@ -20,6 +20,7 @@
 
 pub mod args;
 mod commands;
+mod grants;
 pub mod output;
 
 use std::ffi::OsString;
