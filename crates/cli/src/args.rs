@@ -129,8 +129,13 @@ pub enum Command {
     Workspaces(JsonFlag),
     /// List the organization's teams.
     Teams(JsonFlag),
-    /// List the organization's roles.
-    Roles(JsonFlag),
+    /// List the organization's roles, or show who holds one (`roles show ROLE`).
+    Roles(RolesArgs),
+    /// Change a workspace's state, and see or change who holds roles on it.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
     /// Create, rename, describe and delete teams; change who is in them and their organization role.
     Team {
         #[command(subcommand)]
@@ -249,4 +254,69 @@ impl From<KindArg> for zenml_pro_core::MemberKind {
             KindArg::Invitation => Self::Invitation,
         }
     }
+}
+
+/// `zpro roles [--json]` or `zpro roles show ROLE [--json]`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    pub command: Option<RolesCommand>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesCommand {
+    /// Who holds a role, and where (the organization, or which workspace). Read from the server.
+    Show {
+        /// The role's name or id.
+        #[arg(value_name = "ROLE")]
+        role: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Deactivate a workspace; waits until it lands (progress on stderr) unless --no-wait.
+    Deactivate(WorkspaceStateArgs),
+    /// Activate a workspace; waits until it lands (progress on stderr) unless --no-wait.
+    Activate(WorkspaceStateArgs),
+    /// Who holds which role on a workspace (read from the server).
+    Access {
+        /// The workspace's id or name.
+        #[arg(value_name = "WS")]
+        workspace: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Give a member (by email), a pending invitation (by email) or a team (by name) a workspace role.
+    Grant(GrantArgs),
+    /// Take a workspace role back.
+    Revoke(GrantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceStateArgs {
+    /// The workspace's id or name.
+    #[arg(value_name = "WS")]
+    pub workspace: String,
+    /// Return as soon as the server accepted the change.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The workspace's id or name.
+    #[arg(value_name = "WS")]
+    pub workspace: String,
+    /// A member's or pending invitation's email, or a team's name.
+    #[arg(value_name = "EMAIL|TEAM")]
+    pub who: String,
+    /// A workspace role's name (for example "Workspace Developer").
+    #[arg(value_name = "ROLE")]
+    pub role: String,
 }

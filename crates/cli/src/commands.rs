@@ -63,7 +63,11 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Remove { member, yes } => remove(ctx, &member, yes).await,
         Command::Workspaces(f) => workspaces(ctx, f),
         Command::Teams(f) => teams(ctx, f),
-        Command::Roles(f) => roles(ctx, f),
+        Command::Roles(crate::args::RolesArgs { command: None, json }) => roles(ctx, json),
+        Command::Roles(crate::args::RolesArgs { command: Some(c), .. }) => {
+            crate::grants::roles_command(ctx, c).await
+        }
+        Command::Workspace { command } => crate::grants::workspace(ctx, command).await,
         Command::Doctor { url, json } => doctor(ctx, url, json).await,
         Command::Team { command } => teams::team(ctx, command).await,
         Command::ServiceAccounts(f) => teams::service_accounts(ctx, f).await,
@@ -104,7 +108,7 @@ impl Ctx<'_> {
     }
 
     /// The account and the organization to act on (`--org`, else the active one).
-    fn account_and_org(&self) -> Result<(AccountRecord, Uuid), CoreError> {
+    pub(crate) fn account_and_org(&self) -> Result<(AccountRecord, Uuid), CoreError> {
         let account = self.account()?;
         let org = self.core.resolve_org(&account.id, self.org.as_deref())?;
         Ok((account, org))

@@ -20,6 +20,7 @@
 
 pub mod args;
 mod commands;
+mod grants;
 pub mod output;
 pub mod team_args;
 

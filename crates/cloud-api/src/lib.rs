@@ -17,6 +17,7 @@
 //! hand-written body, and an integration test against the emulator in `tests/`.
 
 pub mod api;
+pub mod assignments;
 pub mod auth;
 pub mod client;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod teams;
 pub mod wire;
 
 pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, WorkspaceFilter};
+pub use assignments::{Holder, RoleAssignment};
 pub use auth::{device_user_agent, DevicePoll, API_KEY_GRANT, DEVICE_CODE_GRANT, SLOW_DOWN_STEP};
 pub use client::{
     default_user_agent, fetch_all, fetch_all_concurrent, fetch_pages, parse_base_url, smaller_limit,

@@ -700,6 +700,9 @@ impl Workspace {
 /// Body of `PATCH /workspaces/{id}`: only the fields being changed are sent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct WorkspaceUpdate {
+    /// A new name (renaming exists since control plane 0.12.8; the field is this project's guess).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub desired_state: Option<WorkspaceStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -33,7 +33,9 @@
 pub mod cache;
 pub mod doctor;
 pub mod error;
+pub mod grants;
 pub mod keyring;
+pub mod lifecycle;
 pub mod logging;
 pub mod model;
 pub mod paths;
@@ -50,7 +52,9 @@ pub use cache::{
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
+pub use grants::{AccessEntry, Grantee};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
+pub use lifecycle::{check_workspace_name, FollowOptions};
 pub use model::{
     account_label, account_signature, invitation_label, inviter_label, member_email, member_id, member_key,
     member_kind, member_label, name_and_email, user_label, user_name,

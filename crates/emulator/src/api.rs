@@ -815,6 +815,7 @@ pub async fn get_workspace(
 
 #[derive(Deserialize)]
 struct WorkspaceUpdate {
+    name: Option<String>,
     desired_state: Option<String>,
     description: Option<String>,
     display_name: Option<String>,
@@ -843,8 +844,23 @@ pub async fn update_workspace(
     let ws = db.workspaces.get(&ws_id).ok_or_else(|| ApiError::not_found("Workspace", ws_id))?;
     let a = visible_workspace(&db, ws, caller).ok_or_else(|| ApiError::not_found("Workspace", ws_id))?;
     require_manage(a)?;
+    if let Some(name) = &update.name {
+        if !crate::grants::valid_workspace_name(name) {
+            return Err(ApiError::invalid(
+                &["body", "name"],
+                "Workspace names are 1 to 50 lowercase letters, digits and '-'",
+                "value_error",
+            ));
+        }
+        if db.workspaces.values().any(|w| w.id != ws_id && w.name == *name) {
+            return Err(ApiError::Conflict(format!("A workspace named '{name}' already exists")));
+        }
+    }
     let transition = st.config.workspace_transition;
     let ws = db.workspaces.get_mut(&ws_id).expect("checked");
+    if let Some(n) = update.name {
+        ws.name = n;
+    }
     if let Some(d) = update.description {
         ws.description = Some(d);
     }
@@ -855,9 +871,7 @@ pub async fn update_workspace(
         if d != ws.desired_state || d != ws.status {
             ws.desired_state = d;
             if transition.is_zero() {
-                ws.status = ws.desired_state.clone();
-                ws.state_reason = String::new();
-                ws.transition_until = None;
+                ws.transition_until = Some(now);
             } else {
                 ws.status = "pending".into();
                 ws.state_reason = format!("Moving to '{}'", ws.desired_state);
@@ -867,6 +881,9 @@ pub async fn update_workspace(
                 ws.version = Some("0.84.0".into());
             }
         }
+    }
+    if transition.is_zero() {
+        db.settle_workspaces(now);
     }
     let ws = &db.workspaces[&ws_id];
     Ok(Json(db.workspace_json(st.config.dialect, ws, a.billing)))

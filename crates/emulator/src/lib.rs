@@ -129,6 +129,12 @@
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
 //!   is accepted (its user created when new, given the invitation's role).
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
+//! - `POST /_emulator/workspaces/fail` `{"id"?, "reason"?}`: the next transition of that workspace (or
+//!   of any) ends in `failed` with `reason` as `state_reason`; `POST /_emulator/workspaces/settle`
+//!   `{"id"?}`: transitions in progress end now.
+//! - `GET /workspaces/{name_or_id}/assignments` and `GET /roles/{role_id}/assignments[?workspace_id=]`
+//!   (API routes): role assignments as `{role_id, role, level, workspace_id, project_id, user, team,
+//!   invitation}` rows (see `grants.rs`).
 //! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
 //!   `POST /_emulator/stats/reset`.
 //! - `GET /_emulator/requests` → the last 500 API requests, oldest first:
@@ -152,6 +158,7 @@ mod control;
 mod demo;
 mod dialect;
 mod error;
+mod grants;
 mod model;
 mod openapi;
 mod routes;
@@ -295,6 +302,8 @@ fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
         .route("/_emulator/devices/deny", post(control::deny_device))
         .route("/_emulator/invitations/accept", post(control::accept_invitation))
         .route("/_emulator/workspaces/status", post(control::set_workspace_status))
+        .route("/_emulator/workspaces/fail", post(grants::fail_next_transition))
+        .route("/_emulator/workspaces/settle", post(grants::settle_now))
         .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/stats/reset", post(control::reset_stats))
         .route("/_emulator/requests", get(control::requests))

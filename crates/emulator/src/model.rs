@@ -230,6 +230,9 @@ pub struct Db {
     pub keys: HashMap<String, Uuid>,
     /// (username or email, password, user) for the username/password grant.
     pub passwords: Vec<(String, String, Uuid)>,
+    /// Transitions set to fail (`POST /_emulator/workspaces/fail`): (the workspace, or any; the
+    /// `state_reason`), used up by the next transition that ends.
+    pub workspace_failures: Vec<(Option<Uuid>, String)>,
 }
 
 impl Db {
@@ -328,11 +331,33 @@ impl Db {
 
     /// Ends workspace transitions whose time has come.
     pub fn settle_workspaces(&mut self, now: Instant) {
-        for ws in self.workspaces.values_mut() {
-            if ws.transition_until.is_some_and(|t| t <= now) {
-                ws.transition_until = None;
-                ws.status = ws.desired_state.clone();
-                ws.state_reason = String::new();
+        let due: Vec<Uuid> = self
+            .workspaces
+            .values()
+            .filter(|ws| ws.transition_until.is_some_and(|t| t <= now))
+            .map(|ws| ws.id)
+            .collect();
+        for id in due {
+            self.end_transition(id);
+        }
+    }
+
+    /// Ends a workspace's transition: in its desired state, or in `failed` when a failure was set for
+    /// it (which is then used up).
+    pub fn end_transition(&mut self, id: Uuid) {
+        let failure = self.workspace_failures.iter().position(|(w, _)| w.is_none_or(|w| w == id));
+        let reason = failure.map(|i| self.workspace_failures.remove(i).1);
+        if let Some(ws) = self.workspaces.get_mut(&id) {
+            ws.transition_until = None;
+            match reason {
+                Some(reason) => {
+                    ws.status = "failed".into();
+                    ws.state_reason = reason;
+                }
+                None => {
+                    ws.status = ws.desired_state.clone();
+                    ws.state_reason = String::new();
+                }
             }
         }
     }

@@ -45,10 +45,15 @@ const REFS: &[(&str, &str, &str)] = &[
     ("Organization", "owner", "User"),
     ("TeamMember", "user", "User"),
     ("TeamMember", "invitation", "Invitation"),
+    ("Assignment", "role", "RoleRef"),
+    ("Assignment", "user", "User"),
+    ("Assignment", "team", "Team"),
+    ("Assignment", "invitation", "Invitation"),
 ];
 
 /// Components in an order where every component comes before those its objects nest.
 const COMPONENTS: &[&str] = &[
+    "Assignment",
     "MemberRow",
     "TeamMember",
     "Workspace",
@@ -254,6 +259,16 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
 
     for r in db.roles.values() {
         add("Role", Db::role_json(d, r));
+    }
+    for org in &orgs {
+        for (subject, grants) in &org.grants {
+            for g in grants {
+                let Some(role) = db.roles.get(&g.role_id) else { continue };
+                if let Some(v) = crate::grants::assignment_json(&db, d, role, *subject, g, now) {
+                    add("Assignment", v);
+                }
+            }
+        }
     }
     let bare_team = db.teams.values().next().map(|t| Team { description: None, ..t.clone() });
     for t in db.teams.values().chain(bare_team.as_ref()) {

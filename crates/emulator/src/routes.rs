@@ -11,7 +11,7 @@ use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 
 use crate::model::{DESIRED_STATES, WORKSPACE_STATUSES};
-use crate::{api, auth, openapi, teams, AppState};
+use crate::{api, auth, grants, openapi, teams, AppState};
 
 /// The type of a query parameter or body field, as the document declares it.
 #[derive(Clone, Copy, Debug)]
@@ -362,6 +362,7 @@ pub fn table() -> Vec<Route> {
             .body(Body::Json(
                 const {
                     &[
+                        opt("name", Ty::Str, "Rename: 1 to 50 lowercase letters, digits and '-'"),
                         opt("desired_state", Ty::Enum(DESIRED_STATES), ""),
                         opt("description", Ty::Str, ""),
                         opt("display_name", Ty::Str, ""),
@@ -369,6 +370,18 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::One("Workspace")),
+        route(
+            M::GET,
+            "/workspaces/{name_or_id}/assignments",
+            "list_workspace_assignments",
+            grants::workspace_assignments,
+        )
+        .summary("Roles held on a workspace: by users, teams and pending invitations")
+        .list("Assignment"),
+        route(M::GET, "/roles/{role_id}/assignments", "list_role_assignments", grants::role_assignments)
+            .summary("Who holds a role, and where")
+            .query(const { &[opt("workspace_id", Ty::Uuid, "Only assignments on this workspace")] })
+            .list("Assignment"),
         route(M::GET, "/openapi.json", "openapi", openapi::serve)
             .summary("This document")
             .public()

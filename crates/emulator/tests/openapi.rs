@@ -43,6 +43,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/workspaces"),
     ("get", "/workspaces/{name_or_id}"),
     ("patch", "/workspaces/{name_or_id}"),
+    ("get", "/workspaces/{name_or_id}/assignments"),
+    ("get", "/roles/{role_id}/assignments"),
     ("get", "/openapi.json"),
 ];
 

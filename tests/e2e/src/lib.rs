@@ -218,14 +218,20 @@ impl App {
         Ok(())
     }
 
-    /// Chooses `value` in the `<select>` labelled `label` (by `<label for>` or `aria-label`).
+    /// Chooses the option shown as `value` (its text up to a ` — ` description, or its value) in the
+    /// `<select>` labelled `label` (by `<label for>` or `aria-label`); role selects show names and
+    /// carry ids.
     pub async fn choose(&self, label: &str, value: &str) -> Result<()> {
         let q = xpath_literal(label);
         let xpath = format!("//select[@id=//label[normalize-space(.)={q}]/@for or @aria-label={q}]");
         let select = self.find(&xpath).await?;
-        let script = "const [s, v] = arguments; s.value = v; \
+        let script = "const [s, v] = arguments; \
+                      const shown = (o) => o.text.split(' — ')[0].trim(); \
+                      const o = [...s.options].find((o) => shown(o) === v || o.value === v); \
+                      if (!o) return null; s.value = o.value; \
                       s.dispatchEvent(new Event('input', {bubbles: true})); \
-                      s.dispatchEvent(new Event('change', {bubbles: true})); return s.value;";
+                      s.dispatchEvent(new Event('change', {bubbles: true})); \
+                      return shown(o) === v ? v : s.value;";
         let chosen = self.client.execute(script, vec![serde_json::to_value(&select)?, json!(value)]).await?;
         if chosen != json!(value) {
             bail!("{label:?} has no option {value:?}");

@@ -30,3 +30,37 @@ impl Cache {
         self.org_list(account_id, org_id, Entity::Workspaces, "workspaces", "")
     }
 }
+
+impl Cache {
+    /// Stores a workspace the server changed (a write, or a poll while following one).
+    pub fn put_workspace(&self, account_id: &str, org_id: Uuid, ws: &Workspace) -> Result<()> {
+        let tx = self.write_tx()?;
+        let (key, _) = super::organizations::org_fetched_at(&tx, account_id, &org_id.to_string())?;
+        tx.execute(
+            "INSERT OR REPLACE INTO workspaces (org_key, id, name, status, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![key, ws.id.to_string(), ws.name, ws.status.as_str(), serde_json::to_string(ws)?],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The organization's workspaces whose id is `id_or_name` or whose name is it (compared without
+    /// regard to ASCII case), ordered by name. `NotFound` when the organization is not cached.
+    pub fn workspaces_matching(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        id_or_name: &str,
+    ) -> Result<Vec<Workspace>> {
+        let tx = self.read_tx()?;
+        let (key, _) = super::organizations::org_fetched_at(&tx, account_id, &org_id.to_string())?;
+        let found = super::json_rows(
+            &tx,
+            "SELECT json FROM workspaces WHERE org_key = ?1 AND (id = ?2 OR name = ?2 COLLATE NOCASE)
+             ORDER BY name, id",
+            params![key, id_or_name],
+        )?;
+        tx.commit()?;
+        Ok(found)
+    }
+}
