@@ -62,6 +62,9 @@ pub fn affects_tray(event: &AppEvent) -> bool {
     }
 }
 
+/// How long a change waits before the menu is rebuilt (changes meanwhile join the same rebuild).
+const REBUILD_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Asks for the menu to be rebuilt (coalesced: many changes at once give one rebuild). Does nothing
 /// before [`create`].
 pub fn refresh<R: Runtime>(handle: &AppHandle<R>) {
@@ -92,7 +95,11 @@ pub fn create<R: Runtime>(app: &tauri::App<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::select! {
-                () = rebuild.notified() => {}
+                () = rebuild.notified() => {
+                    // Let the window answer and paint the change first: building a menu of a few
+                    // hundred organizations runs on the main thread, which also paints the window.
+                    tokio::time::sleep(REBUILD_AFTER).await;
+                }
                 () = tokio::time::sleep(REBUILD_EVERY) => {}
             }
             if let Some(tray) = handle.tray_by_id(TRAY_ID) {

@@ -70,7 +70,8 @@ fn stale(fetched_at: DateTime<Utc>, failed: bool, now: DateTime<Utc>) -> bool {
 
 impl Core {
     fn stamp<T>(&self, account_id: &str, org_id: Uuid, entity: Entity, f: Fetched<T>) -> Result<Cached<T>> {
-        let states = self.with_cache(|c| c.sync_states(account_id))?;
+        // Only the rows this read is stamped with (a switch used to decode every organization's).
+        let states = self.with_cache(|c| c.sync_states_of_org(account_id, org_id))?;
         let (last_error, last_error_code) = last_error(&states, Some(org_id), entity).unzip();
         let read = states.iter().find(|s| s.org_id == Some(org_id) && s.entity == entity).map(|s| &s.read);
         Ok(Cached {

@@ -117,6 +117,24 @@ impl Cache {
         Ok(out)
     }
 
+    /// The sync states one organization's reads are stamped with: its own lists' and the account's
+    /// organization list's. A few rows by the primary key, however many organizations the account has.
+    pub fn sync_states_of_org(&self, account_id: &str, org_id: Uuid) -> Result<Vec<SyncStateRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{STATE_SELECT} WHERE account_id = ?1 AND (org_id = ?2 OR (org_id = '' AND entity = ?3)) \
+             ORDER BY org_id, entity"
+        ))?;
+        let rows =
+            stmt.query_map([account_id, &org_id.to_string(), Entity::Organizations.as_str()], state_columns)?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Some(state) = state_record(row?)? {
+                out.push(state);
+            }
+        }
+        Ok(out)
+    }
+
     /// The sync state of one entity (`org_id` `None` for account-level ones), if it was ever tried.
     pub fn sync_state(
         &self,
