@@ -100,62 +100,24 @@ pub(crate) fn list_invitations(
 ) -> IpcResult<InvitationListView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let c = app.core().invitations(&account.id, org_id, only_pending)?;
-    Ok(InvitationListView {
-        items: c.value.iter().map(InvitationView::from).collect(),
-        fetched_at: Some(iso(c.fetched_at)),
-        stale: c.stale,
-        last_error: c.last_error,
-        error_code: c.last_error_code,
-        hidden: c.hidden,
-        skipped: to_u32(c.skipped),
-    })
+    Ok(InvitationListView::new(c, |i| InvitationView::from(i)))
 }
 
 pub(crate) fn list_workspaces(app: &App, org: Option<String>) -> IpcResult<WorkspaceListView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let c = app.core().workspaces(&account.id, org_id)?;
-    Ok(WorkspaceListView {
-        items: c
-            .value
-            .iter()
-            .map(|w| {
-                let page = app.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &w.name]);
-                WorkspaceView::new(w, page)
-            })
-            .collect(),
-        fetched_at: Some(iso(c.fetched_at)),
-        stale: c.stale,
-        last_error: c.last_error,
-        error_code: c.last_error_code,
-        hidden: c.hidden,
-        skipped: to_u32(c.skipped),
-    })
+    Ok(WorkspaceListView::new(c, |w| {
+        let page = app.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &w.name]);
+        WorkspaceView::new(w, page)
+    }))
 }
 
 pub(crate) fn list_teams(app: &App, org: Option<String>) -> IpcResult<TeamListView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    let c = app.core().teams(&account.id, org_id)?;
-    Ok(TeamListView {
-        items: c.value.iter().map(TeamView::from).collect(),
-        fetched_at: Some(iso(c.fetched_at)),
-        stale: c.stale,
-        last_error: c.last_error,
-        error_code: c.last_error_code,
-        hidden: c.hidden,
-        skipped: to_u32(c.skipped),
-    })
+    Ok(TeamListView::new(app.core().teams(&account.id, org_id)?, |t| TeamView::from(t)))
 }
 
 pub(crate) fn list_roles(app: &App, org: Option<String>) -> IpcResult<RoleListView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    let c = app.core().roles(&account.id, org_id)?;
-    Ok(RoleListView {
-        items: c.value.iter().map(RoleView::from).collect(),
-        fetched_at: Some(iso(c.fetched_at)),
-        stale: c.stale,
-        last_error: c.last_error,
-        error_code: c.last_error_code,
-        hidden: c.hidden,
-        skipped: to_u32(c.skipped),
-    })
+    Ok(RoleListView::new(app.core().roles(&account.id, org_id)?, |r| RoleView::from(r)))
 }

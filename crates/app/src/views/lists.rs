@@ -85,7 +85,7 @@ macro_rules! listing {
     ($(#[$m:meta])* $name:ident, $item:ty) => {
         $(#[$m])*
         #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
+        #[cfg_attr(feature = "ts", derive(TS))]
         pub struct $name {
             pub items: Vec<$item>,
             pub fetched_at: Option<String>,
@@ -97,6 +97,21 @@ macro_rules! listing {
             pub hidden: bool,
             /// Rows the last sync could not read and left out.
             pub skipped: u32,
+        }
+
+        impl $name {
+            /// A cached list with its age and state, each item made into its view by `item`.
+            pub fn new<T>(c: zenml_pro_core::Cached<Vec<T>>, item: impl FnMut(&T) -> $item) -> Self {
+                Self {
+                    items: c.value.iter().map(item).collect(),
+                    fetched_at: Some(super::iso(c.fetched_at)),
+                    stale: c.stale,
+                    last_error: c.last_error,
+                    error_code: c.last_error_code,
+                    hidden: c.hidden,
+                    skipped: u32::try_from(c.skipped).unwrap_or(u32::MAX),
+                }
+            }
         }
     };
 }
