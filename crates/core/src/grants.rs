@@ -128,19 +128,9 @@ impl Core {
             }
             return Err(bad("who", format!("{needle} is neither a member nor invited to this organization")));
         }
-        let teams = self.teams(account_id, org_id)?.value;
-        match teams.iter().find(|t| t.name == needle).or_else(|| {
-            teams.iter().find(|t| t.name.eq_ignore_ascii_case(needle) || t.id.to_string() == needle)
-        }) {
-            Some(t) => Ok(Grantee { kind: "team", id: t.id, label: t.name.clone() }),
-            None => {
-                let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
-                Err(bad(
-                    "who",
-                    format!("no team {needle:?} in this organization; teams: {}", names.join(", ")),
-                ))
-            }
-        }
+        // A team: by id or its unique name, as every team command resolves one.
+        let t = self.find_team(account_id, org_id, needle)?;
+        Ok(Grantee { kind: "team", id: t.id, label: t.name })
     }
 
     /// Gives `who` (a member's email, a pending invitation's email, or a team's name) a workspace role
