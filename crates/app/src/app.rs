@@ -3,7 +3,7 @@
 //! lives in the modules beside this one.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,8 @@ pub const DEMO_ENV: &str = "ZENML_PRO_DESKTOP_DEMO";
 pub const DEFAULT_DASHBOARD_URL: &str = "https://cloud.zenml.io";
 /// How often the active account is synced in the background.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// How often a workspace being changed is polled until it leaves `pending`.
+pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(2);
 /// Rows per member page when the query gives no limit, and the most one page may hold.
 pub const DEFAULT_MEMBER_PAGE: u32 = 100;
 pub const MAX_MEMBER_PAGE: u32 = 1000;
@@ -116,6 +118,8 @@ pub struct App {
     pub(crate) started: Instant,
     /// Whether the first paint has been logged.
     pub(crate) painted: AtomicBool,
+    /// How often a workspace being changed is polled, in milliseconds.
+    pub(crate) follow_interval_ms: AtomicU64,
 }
 
 impl App {
@@ -157,7 +161,18 @@ impl App {
             tray_switch: tokio::sync::Mutex::new(()),
             started: config.started,
             painted: AtomicBool::new(false),
+            follow_interval_ms: AtomicU64::new(FOLLOW_INTERVAL.as_millis() as u64),
         })
+    }
+
+    /// How often a workspace being changed is polled until it lands (tests poll faster).
+    pub fn set_follow_interval(&self, every: Duration) {
+        self.follow_interval_ms
+            .store(u64::try_from(every.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    pub(crate) fn follow_interval(&self) -> Duration {
+        Duration::from_millis(self.follow_interval_ms.load(Ordering::Relaxed))
     }
 
     /// The core service (for the shell's tray and for tests).

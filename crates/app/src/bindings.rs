@@ -60,6 +60,7 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
             zenml_pro_core::AuthMethod,
             FieldMessage,
         );
+        crate::ipc::export_command_types(&cfg)?;
         read_generated(&tmp)
     })();
     let _ = std::fs::remove_dir_all(&tmp);

@@ -194,6 +194,81 @@ macro_rules! ipc_commands {
                 $crate::writes::update_organization(self, org, name, description).await
             }
 
+            // ----- teams (writes announce `teams` and `members`; a team's members are read live) -----
+
+            /// A new team with initial members (emails of members or pending invitations); one
+            /// outcome per member.
+            async fn create_team(&self, org: Option<String>, name: String, description: Option<String>, members: Vec<String>) -> $crate::views::TeamCreatedView {
+                $crate::teams::create_team(self, org, name, description, members).await
+            }
+
+            /// `team` is an id or a name; null leaves a field unchanged.
+            async fn update_team(&self, org: Option<String>, team: String, name: Option<String>, description: Option<String>) -> $crate::views::TeamView {
+                $crate::teams::update_team(self, org, team, name, description).await
+            }
+
+            /// Deletes a team: its members lose the roles it gave them.
+            async fn delete_team(&self, org: Option<String>, team: String) -> () {
+                $crate::teams::delete_team(self, org, team).await
+            }
+
+            /// A team's members as the server lists them now.
+            async fn team_members(&self, org: Option<String>, team: String) -> $crate::views::TeamMembersView {
+                $crate::teams::team_members(self, org, team).await
+            }
+
+            /// Adds members or pending invitations (by email); one outcome per email.
+            async fn add_to_team(&self, org: Option<String>, team: String, emails: Vec<String>) -> Vec<$crate::views::TeamChangeView> {
+                $crate::teams::change_team_members(self, org, team, emails, true).await
+            }
+
+            async fn remove_from_team(&self, org: Option<String>, team: String, emails: Vec<String>) -> Vec<$crate::views::TeamChangeView> {
+                $crate::teams::change_team_members(self, org, team, emails, false).await
+            }
+
+            /// Gives the team an organization role (its members hold it through the team).
+            async fn set_team_role(&self, org: Option<String>, team: String, role: String) -> () {
+                $crate::teams::set_team_role(self, org, team, role).await
+            }
+
+            // ----- workspaces and scoped roles -----
+
+            /// `state`: `available` or `deactivated`. Resolves once the server took it; the workspace
+            /// is followed in the background (each poll a `workspaces` change, a notification where
+            /// it lands).
+            async fn set_workspace_state(&self, org: Option<String>, workspace: String, state: String) -> $crate::views::WorkspaceView {
+                $crate::workspaces::set_workspace_state(self, org, workspace, state).await
+            }
+
+            /// Renames or re-describes a workspace (null leaves a field unchanged).
+            async fn update_workspace(&self, org: Option<String>, workspace: String, name: Option<String>, description: Option<String>) -> $crate::views::WorkspaceView {
+                $crate::workspaces::update_workspace(self, org, workspace, name, description).await
+            }
+
+            /// Who holds which role on a workspace, read from the server.
+            async fn workspace_access(&self, org: Option<String>, workspace: String) -> $crate::views::WorkspaceAccessView {
+                $crate::teams::workspace_access(self, org, workspace).await
+            }
+
+            /// Gives `who` (a member's or a pending invitation's email, or a team) a workspace role.
+            async fn grant_workspace_role(&self, org: Option<String>, workspace: String, who: String, role: String) -> $crate::views::AccessEntryView {
+                $crate::teams::change_workspace_role(self, org, workspace, who, role, true).await
+            }
+
+            async fn revoke_workspace_role(&self, org: Option<String>, workspace: String, who: String, role: String) -> $crate::views::AccessEntryView {
+                $crate::teams::change_workspace_role(self, org, workspace, who, role, false).await
+            }
+
+            /// Who holds a role (id or name), and where; read from the server.
+            async fn role_holders(&self, org: Option<String>, role: String) -> $crate::views::RoleHoldersView {
+                $crate::teams::role_holders(self, org, role).await
+            }
+
+            /// The organization's service accounts where the server offers them (read-only).
+            async fn list_service_accounts(&self, org: Option<String>) -> $crate::views::ServiceAccountsView {
+                $crate::teams::service_accounts(self, org).await
+            }
+
             /// Opens the organization's (or a workspace's) dashboard page in the browser; resolves to
             /// the URL.
             async fn open_in_dashboard(&self, org: Option<String>, workspace: Option<String>) -> String {
@@ -255,7 +330,48 @@ macro_rules! command_specs {
                 }
             ),*]
         }
+
+        /// Writes the TypeScript of every type the commands take or return (and of what those use)
+        /// into `cfg`'s directory: a new command's new types need no other list.
+        pub fn export_command_types(cfg: &ts_rs::Config) -> Result<(), String> {
+            let mut exporter = Exporter { cfg, error: None };
+            $(
+                $( exporter.export::<$ty>(); )*
+                exporter.export::<$ret>();
+            )*
+            exporter.error.map_or(Ok(()), Err)
+        }
     };
+}
+
+/// Exports named types (and what they use); a wrapper (`Vec<T>`, `Option<T>`) exports what it wraps.
+#[cfg(feature = "ts")]
+struct Exporter<'a> {
+    cfg: &'a ts_rs::Config,
+    error: Option<String>,
+}
+
+#[cfg(feature = "ts")]
+impl Exporter<'_> {
+    fn export<T: ts_rs::TS + 'static + ?Sized>(&mut self) {
+        ts_rs::TypeVisitor::visit::<T>(self);
+    }
+}
+
+#[cfg(feature = "ts")]
+impl ts_rs::TypeVisitor for Exporter<'_> {
+    fn visit<T: ts_rs::TS + 'static + ?Sized>(&mut self) {
+        if self.error.is_some() {
+            return;
+        }
+        if T::output_path().is_some() {
+            if let Err(e) = T::export_all(self.cfg) {
+                self.error = Some(format!("{}: {e}", T::ident(self.cfg)));
+            }
+        } else {
+            T::visit_generics(self);
+        }
+    }
 }
 
 #[cfg(feature = "ts")]

@@ -4,7 +4,8 @@
 //! - [`ipc`]: the command table, the one place each command is declared; the [`App`] methods, the
 //!   shell's adapters and handler, and `ui/src/lib/bindings/commands.ts` are generated from it.
 //! - [`App`] (`app`): holds the [`zenml_pro_core::Core`] and the desktop's state; its concerns live in
-//!   `session` (sign-in), `demo`, `refresh` (syncs and the background loop), `reads`, `writes`, `links`
+//!   `session` (sign-in), `demo`, `refresh` (syncs and the background loop), `reads`, `writes`, `teams` (teams and scoped roles), `workspaces` (a
+//!   workspace's lifecycle, followed in the background), `links`
 //!   (what it opens outside itself), `desktop` (settings, tray, deep links) and `secrets`.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
 //!   (RFC 3339 dates, string ids, never a secret).
@@ -37,8 +38,10 @@ mod refresh;
 mod secrets;
 mod session;
 pub mod settings;
+mod teams;
 pub mod tray;
 pub mod views;
+mod workspaces;
 mod writes;
 
 pub use app::{

@@ -37,6 +37,8 @@ pub enum NotificationKind {
     InvitationAccepted,
     WorkspaceFailed,
     WorkspaceAvailable,
+    /// A workspace the user deactivated from the app is deactivated.
+    WorkspaceDeactivated,
     SessionExpiring,
 }
 
@@ -45,7 +47,9 @@ impl NotificationKind {
     pub fn enabled(self, s: &DesktopSettings) -> bool {
         match self {
             Self::InvitationAccepted => s.notify_invitation_accepted,
-            Self::WorkspaceFailed | Self::WorkspaceAvailable => s.notify_workspace_status,
+            Self::WorkspaceFailed | Self::WorkspaceAvailable | Self::WorkspaceDeactivated => {
+                s.notify_workspace_status
+            }
             Self::SessionExpiring => s.notify_session_expiring,
         }
     }

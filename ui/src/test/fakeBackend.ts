@@ -17,7 +17,10 @@ import type {
   InvitationView,
   MemberView,
   OrgView,
+  AccessEntryView,
   RoleView,
+  ServiceAccountsView,
+  TeamMemberView,
   TeamView,
   WorkspaceView,
 } from '../lib/api';
@@ -76,6 +79,20 @@ function makeMembers(n: number): MemberView[] {
   return rows;
 }
 
+function grant(workspaceId: string, workspace: string, kind: string, holderId: string, holder: string): AccessEntryView {
+  return {
+    role_id: 'r-ws',
+    role: 'Workspace Admin',
+    level: 'workspace',
+    workspace_id: workspaceId,
+    workspace,
+    kind,
+    holder_id: holderId,
+    holder,
+    name: null,
+  };
+}
+
 const STATUSES: WorkspaceView['status'][] = ['not_initialized', 'pending', 'available', 'failed', 'deactivated', 'deleted'];
 
 const SERVER = 'http://127.0.0.1:1';
@@ -105,6 +122,12 @@ export class FakeBackend {
   members!: MemberView[];
   invitations!: InvitationView[];
   teams!: TeamView[];
+  /** Team id → its members. */
+  teamMembers!: Map<string, TeamMemberView[]>;
+  workspaces!: WorkspaceView[];
+  /** Workspace role grants. */
+  grants!: AccessEntryView[];
+  serviceAccounts!: ServiceAccountsView;
   roles!: RoleView[];
   canManage = true;
   myRoles = ['Organization Admin'];
@@ -152,6 +175,34 @@ export class FakeBackend {
       { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: null },
     ];
     this.teams = [{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }];
+    this.teamMembers = new Map([
+      [
+        't1',
+        [
+          { key: 'user:u1', pending: false, name: 'User 1', email: 'user1@example.com' },
+          { key: 'invitation:i-new', pending: true, name: 'new@example.com', email: 'new@example.com' },
+        ],
+      ],
+    ]);
+    this.workspaces = STATUSES.map((status, i) => ({
+      id: `w${i}`,
+      name: `ws-${status}`,
+      display_name: null,
+      status,
+      desired_state: null,
+      state_reason: status === 'failed' ? 'The server did not start' : null,
+      description: null,
+      version: '0.80.0',
+      server_url: `https://ws${i}.example.com`,
+      dashboard_url: 'http://127.0.0.1:1/ws',
+    }));
+    this.grants = [grant('w2', 'ws-available', 'team', 't1', 'Platform')];
+    this.serviceAccounts = {
+      offered: true,
+      reason: null,
+      items: [{ id: 'sa1', name: 'ci-bot', description: 'Runs the pipelines', active: true, last_login: T0, created: T0 }],
+      skipped: 0,
+    };
     this.roles = structuredClone(ROLES);
     this.canManage = true;
     this.myRoles = ['Organization Admin'];
@@ -384,20 +435,7 @@ export class FakeBackend {
       const items = onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
       return this.listing('list_invitations', structuredClone(items));
     },
-    list_workspaces: () =>
-      this.listing(
-        'list_workspaces',
-        STATUSES.map((status, i) => ({
-          id: `w${i}`,
-          name: `ws-${status}`,
-          display_name: null,
-          status,
-          desired_state: null,
-          version: '0.80.0',
-          server_url: `https://ws${i}.example.com`,
-          dashboard_url: 'http://127.0.0.1:1/ws',
-        })),
-      ),
+    list_workspaces: () => this.listing('list_workspaces', structuredClone(this.workspaces)),
     list_teams: () => this.listing('list_teams', structuredClone(this.teams)),
     list_roles: () => this.listing('list_roles', structuredClone(this.roles)),
     invite: ({ org, emails, role }) => {
@@ -450,6 +488,99 @@ export class FakeBackend {
       this.changed(o.id, ['organization', 'organizations']);
       return structuredClone(o);
     },
+    create_team: ({ org, name, description, members }) => {
+      const team: TeamView = { id: `t-${name}`, name, description, member_count: members.length };
+      this.teams.push(team);
+      this.teamMembers.set(
+        team.id,
+        members.map((email) => ({ key: `user:${email}`, pending: false, name: email, email })),
+      );
+      this.changed(this.orgById(org).id, ['teams', 'members']);
+      return { team: structuredClone(team), members: members.map((email) => ({ email, ok: true, unchanged: false, error: null })) };
+    },
+    update_team: ({ org, team, name, description }) => {
+      const t = this.team(team);
+      if (name !== null) t.name = name;
+      if (description !== null) t.description = description;
+      this.changed(this.orgById(org).id, ['teams']);
+      return structuredClone(t);
+    },
+    delete_team: ({ org, team }) => {
+      const t = this.team(team);
+      this.teams = this.teams.filter((x) => x.id !== t.id);
+      this.changed(this.orgById(org).id, ['teams', 'members']);
+    },
+    team_members: ({ team }) => {
+      const t = this.team(team);
+      return { team: structuredClone(t), members: structuredClone(this.teamMembers.get(t.id) ?? []), skipped: 0 };
+    },
+    add_to_team: ({ org, team, emails }) => {
+      const t = this.team(team);
+      const list = this.teamMembers.get(t.id) ?? [];
+      const out = emails.map((email) => {
+        const known = list.some((m) => m.email === email);
+        if (!known) list.push({ key: `user:${email}`, pending: false, name: email, email });
+        return { email, ok: true, unchanged: known, error: null };
+      });
+      this.teamMembers.set(t.id, list);
+      t.member_count = list.length;
+      this.changed(this.orgById(org).id, ['teams', 'members']);
+      return out;
+    },
+    remove_from_team: ({ org, team, emails }) => {
+      const t = this.team(team);
+      const list = (this.teamMembers.get(t.id) ?? []).filter((m) => !emails.includes(m.email ?? ''));
+      this.teamMembers.set(t.id, list);
+      t.member_count = list.length;
+      this.changed(this.orgById(org).id, ['teams', 'members']);
+      return emails.map((email) => ({ email, ok: true, unchanged: false, error: null }));
+    },
+    set_team_role: ({ org }) => {
+      this.changed(this.orgById(org).id, ['teams', 'members']);
+    },
+    set_workspace_state: ({ org, workspace, state }) => {
+      const w = this.workspace(workspace);
+      w.desired_state = state;
+      w.status = 'pending';
+      this.changed(this.orgById(org).id, ['workspaces']);
+      return structuredClone(w);
+    },
+    update_workspace: ({ org, workspace, name, description }) => {
+      const w = this.workspace(workspace);
+      if (name !== null) w.name = name;
+      if (description !== null) w.description = description;
+      this.changed(this.orgById(org).id, ['workspaces']);
+      return structuredClone(w);
+    },
+    workspace_access: ({ workspace }) => {
+      const w = this.workspace(workspace);
+      return { workspace: structuredClone(w), entries: structuredClone(this.grants.filter((g) => g.workspace_id === w.id)) };
+    },
+    grant_workspace_role: ({ org, workspace, who, role }) => {
+      const w = this.workspace(workspace);
+      const r = this.role(role);
+      const team = this.teams.find((t) => t.id === who || t.name === who);
+      const entry = { ...grant(w.id, w.name, team ? 'team' : 'user', team?.id ?? who, team?.name ?? who), role_id: r.id, role: r.name };
+      this.grants.push(entry);
+      this.changed(this.orgById(org).id, ['workspaces', 'members']);
+      return structuredClone(entry);
+    },
+    revoke_workspace_role: ({ org, workspace, who, role }) => {
+      const w = this.workspace(workspace);
+      const found = this.grants.find(
+        (g) => g.workspace_id === w.id && (g.holder_id === who || g.holder === who) && (g.role_id === role || g.role === role),
+      );
+      if (!found) throw { code: 'not_found', message: `${who} holds no ${role} on ${w.name}`, fields: [] };
+      this.grants = this.grants.filter((g) => g !== found);
+      this.changed(this.orgById(org).id, ['workspaces', 'members']);
+      return structuredClone(found);
+    },
+    role_holders: ({ role }) => {
+      const r = this.role(role);
+      const holders = this.grants.filter((g) => g.role_id === r.id);
+      return { role: structuredClone(r), holders: structuredClone(holders) };
+    },
+    list_service_accounts: () => structuredClone(this.serviceAccounts),
     open_in_dashboard: () => 'http://127.0.0.1:1/dash',
     open_billing: () => 'http://127.0.0.1:1/dash/billing',
     organization_link: ({ org }) => `zenml-pro-desktop://org/${this.orgById(org).id}`,
@@ -470,6 +601,18 @@ export class FakeBackend {
       return { ...this.desktop };
     },
   };
+
+  private team(idOrName: string): TeamView {
+    const found = this.teams.find((t) => t.id === idOrName || t.name === idOrName);
+    if (!found) throw { code: 'invalid_input', message: `no team "${idOrName}" in this organization`, fields: [] };
+    return found;
+  }
+
+  private workspace(idOrName: string): WorkspaceView {
+    const found = this.workspaces.find((w) => w.id === idOrName || w.name === idOrName);
+    if (!found) throw { code: 'invalid_input', message: `no workspace "${idOrName}"`, fields: [] };
+    return found;
+  }
 
   private invitation(idOrEmail: string): InvitationView {
     const found = this.invitations.find((i) => i.id === idOrEmail || i.email === idOrEmail);

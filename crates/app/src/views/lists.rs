@@ -16,6 +16,9 @@ pub struct WorkspaceView {
     /// `not_initialized`, `pending`, `available`, `failed`, `deactivated`, `deleted` (or `other`).
     pub status: String,
     pub desired_state: Option<String>,
+    /// Why the workspace is in its status, when the server says (a failure's cause, say).
+    pub state_reason: Option<String>,
+    pub description: Option<String>,
     pub version: Option<String>,
     pub server_url: Option<String>,
     pub dashboard_url: String,
@@ -29,6 +32,8 @@ impl WorkspaceView {
             display_name: w.display_name.clone(),
             status: w.status.as_str().to_owned(),
             desired_state: w.desired_state.map(|s| s.as_str().to_owned()),
+            state_reason: w.state_reason.clone().filter(|r| !r.trim().is_empty()),
+            description: w.description.clone(),
             version: w.version().map(str::to_owned),
             server_url: w.server_url().map(str::to_owned),
             dashboard_url,

@@ -5,16 +5,18 @@
 //!
 //! One module per part of the window: [`session`] (accounts and sign-in), [`org`] (organizations and
 //! what the user may do in one), [`members`] (members and invitations), [`lists`] (workspaces, teams,
-//! roles), [`reports`] (sync reports, invitation outcomes, diagnostics).
+//! roles), [`admin`] (team members, scoped roles, service accounts: read live), [`reports`] (sync reports, invitation outcomes, diagnostics).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+mod admin;
 mod lists;
 mod members;
 mod org;
 mod reports;
 mod session;
 
+pub use admin::*;
 pub use lists::*;
 pub use members::*;
 pub use org::*;

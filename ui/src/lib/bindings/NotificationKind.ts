@@ -4,4 +4,4 @@
 /**
  * What a notification is about.
  */
-export type NotificationKind = "invitation_accepted" | "workspace_failed" | "workspace_available" | "session_expiring";
+export type NotificationKind = "invitation_accepted" | "workspace_failed" | "workspace_available" | "workspace_deactivated" | "session_expiring";

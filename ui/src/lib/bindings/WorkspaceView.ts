@@ -5,4 +5,8 @@ export type WorkspaceView = { id: string, name: string, display_name: string | n
 /**
  * `not_initialized`, `pending`, `available`, `failed`, `deactivated`, `deleted` (or `other`).
  */
-status: string, desired_state: string | null, version: string | null, server_url: string | null, dashboard_url: string, };
+status: string, desired_state: string | null, 
+/**
+ * Why the workspace is in its status, when the server says (a failure's cause, say).
+ */
+state_reason: string | null, description: string | null, version: string | null, server_url: string | null, dashboard_url: string, };

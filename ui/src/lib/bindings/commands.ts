@@ -5,6 +5,7 @@
 import { invoke } from "@tauri-apps/api/core";
 
 import type {
+  AccessEntryView,
   AccessView,
   AccountView,
   AppStateView,
@@ -20,10 +21,18 @@ import type {
   OrgListView,
   OrgView,
   OverviewView,
+  RoleHoldersView,
   RoleListView,
+  ServiceAccountsView,
   SyncReportView,
+  TeamChangeView,
+  TeamCreatedView,
   TeamListView,
+  TeamMembersView,
+  TeamView,
+  WorkspaceAccessView,
   WorkspaceListView,
+  WorkspaceView,
 } from "./index";
 
 /** The name of the one event the app emits; its payload is an `AppEvent`. */
@@ -64,6 +73,20 @@ export type Commands = {
   set_member_role: { args: { org: string | null; member: string; role: string }; result: MemberView };
   remove_member: { args: { org: string | null; member: string }; result: void };
   update_organization: { args: { org: string | null; name: string | null; description: string | null }; result: OrgView };
+  create_team: { args: { org: string | null; name: string; description: string | null; members: Array<string> }; result: TeamCreatedView };
+  update_team: { args: { org: string | null; team: string; name: string | null; description: string | null }; result: TeamView };
+  delete_team: { args: { org: string | null; team: string }; result: void };
+  team_members: { args: { org: string | null; team: string }; result: TeamMembersView };
+  add_to_team: { args: { org: string | null; team: string; emails: Array<string> }; result: Array<TeamChangeView> };
+  remove_from_team: { args: { org: string | null; team: string; emails: Array<string> }; result: Array<TeamChangeView> };
+  set_team_role: { args: { org: string | null; team: string; role: string }; result: void };
+  set_workspace_state: { args: { org: string | null; workspace: string; state: string }; result: WorkspaceView };
+  update_workspace: { args: { org: string | null; workspace: string; name: string | null; description: string | null }; result: WorkspaceView };
+  workspace_access: { args: { org: string | null; workspace: string }; result: WorkspaceAccessView };
+  grant_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
+  revoke_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
+  role_holders: { args: { org: string | null; role: string }; result: RoleHoldersView };
+  list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
 };
 
@@ -226,6 +249,74 @@ export function removeMember(org: string | null, member: string): Promise<void> 
 /** null leaves a field unchanged. */
 export function updateOrganization(org: string | null = null, name: string | null = null, description: string | null = null): Promise<OrgView> {
   return invoke<OrgView>("update_organization", { org, name, description });
+}
+
+/** A new team with initial members (emails of members or pending invitations); one outcome per member. */
+export function createTeam(org: string | null, name: string, description: string | null, members: Array<string>): Promise<TeamCreatedView> {
+  return invoke<TeamCreatedView>("create_team", { org, name, description, members });
+}
+
+/** `team` is an id or a name; null leaves a field unchanged. */
+export function updateTeam(org: string | null, team: string, name: string | null = null, description: string | null = null): Promise<TeamView> {
+  return invoke<TeamView>("update_team", { org, team, name, description });
+}
+
+/** Deletes a team: its members lose the roles it gave them. */
+export function deleteTeam(org: string | null, team: string): Promise<void> {
+  return invoke<void>("delete_team", { org, team });
+}
+
+/** A team's members as the server lists them now. */
+export function teamMembers(org: string | null, team: string): Promise<TeamMembersView> {
+  return invoke<TeamMembersView>("team_members", { org, team });
+}
+
+/** Adds members or pending invitations (by email); one outcome per email. */
+export function addToTeam(org: string | null, team: string, emails: Array<string>): Promise<Array<TeamChangeView>> {
+  return invoke<Array<TeamChangeView>>("add_to_team", { org, team, emails });
+}
+
+export function removeFromTeam(org: string | null, team: string, emails: Array<string>): Promise<Array<TeamChangeView>> {
+  return invoke<Array<TeamChangeView>>("remove_from_team", { org, team, emails });
+}
+
+/** Gives the team an organization role (its members hold it through the team). */
+export function setTeamRole(org: string | null, team: string, role: string): Promise<void> {
+  return invoke<void>("set_team_role", { org, team, role });
+}
+
+/** `state`: `available` or `deactivated`. Resolves once the server took it; the workspace is followed in the background (each poll a `workspaces` change, a notification where it lands). */
+export function setWorkspaceState(org: string | null, workspace: string, state: string): Promise<WorkspaceView> {
+  return invoke<WorkspaceView>("set_workspace_state", { org, workspace, state });
+}
+
+/** Renames or re-describes a workspace (null leaves a field unchanged). */
+export function updateWorkspace(org: string | null, workspace: string, name: string | null = null, description: string | null = null): Promise<WorkspaceView> {
+  return invoke<WorkspaceView>("update_workspace", { org, workspace, name, description });
+}
+
+/** Who holds which role on a workspace, read from the server. */
+export function workspaceAccess(org: string | null, workspace: string): Promise<WorkspaceAccessView> {
+  return invoke<WorkspaceAccessView>("workspace_access", { org, workspace });
+}
+
+/** Gives `who` (a member's or a pending invitation's email, or a team) a workspace role. */
+export function grantWorkspaceRole(org: string | null, workspace: string, who: string, role: string): Promise<AccessEntryView> {
+  return invoke<AccessEntryView>("grant_workspace_role", { org, workspace, who, role });
+}
+
+export function revokeWorkspaceRole(org: string | null, workspace: string, who: string, role: string): Promise<AccessEntryView> {
+  return invoke<AccessEntryView>("revoke_workspace_role", { org, workspace, who, role });
+}
+
+/** Who holds a role (id or name), and where; read from the server. */
+export function roleHolders(org: string | null, role: string): Promise<RoleHoldersView> {
+  return invoke<RoleHoldersView>("role_holders", { org, role });
+}
+
+/** The organization's service accounts where the server offers them (read-only). */
+export function listServiceAccounts(org: string | null = null): Promise<ServiceAccountsView> {
+  return invoke<ServiceAccountsView>("list_service_accounts", { org });
 }
 
 /** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */

@@ -1,5 +1,6 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+export type { AccessEntryView } from "./AccessEntryView";
 export type { AccessView } from "./AccessView";
 export type { AccountView } from "./AccountView";
 export type { AppEvent } from "./AppEvent";
@@ -25,13 +26,21 @@ export type { OrgListView } from "./OrgListView";
 export type { OrgView } from "./OrgView";
 export type { OverviewView } from "./OverviewView";
 export type { RoleChipView } from "./RoleChipView";
+export type { RoleHoldersView } from "./RoleHoldersView";
 export type { RoleListView } from "./RoleListView";
 export type { RoleView } from "./RoleView";
+export type { ServiceAccountView } from "./ServiceAccountView";
+export type { ServiceAccountsView } from "./ServiceAccountsView";
 export type { SyncFailureView } from "./SyncFailureView";
 export type { SyncReportView } from "./SyncReportView";
 export type { SyncStage } from "./SyncStage";
+export type { TeamChangeView } from "./TeamChangeView";
+export type { TeamCreatedView } from "./TeamCreatedView";
 export type { TeamListView } from "./TeamListView";
+export type { TeamMemberView } from "./TeamMemberView";
+export type { TeamMembersView } from "./TeamMembersView";
 export type { TeamView } from "./TeamView";
 export type { TrayIconStyle } from "./TrayIconStyle";
+export type { WorkspaceAccessView } from "./WorkspaceAccessView";
 export type { WorkspaceListView } from "./WorkspaceListView";
 export type { WorkspaceView } from "./WorkspaceView";
