@@ -1,0 +1,224 @@
+//! The window's organization admin commands against the emulator: teams and a team's members, a
+//! workspace's lifecycle followed to where it lands (with its events and notification), scoped roles,
+//! who holds a role, the service accounts; and a Viewer refused by the server.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{env, Env};
+use serde_json::json;
+use zenml_pro_app::notify::NotificationKind;
+use zenml_pro_app::{AppEvent, Entity, ErrorCode};
+use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
+
+async fn signed_in(admin: bool, transition_ms: u64) -> (Env, RunningEmulator) {
+    let e = env();
+    let emu = start(EmulatorConfig {
+        port: 0,
+        workspace_transition: Duration::from_millis(transition_ms),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let creds = emu.credentials();
+    let key = if admin { creds.admin.key.clone() } else { creds.viewer.key.clone() };
+    e.app.login_with_key(emu.base_url(), key).await.unwrap();
+    e.app.sync_now().await.unwrap();
+    e.app.switch_organization("acme-ml".into()).await.unwrap();
+    e.app.set_follow_interval(Duration::from_millis(50));
+    (e, emu)
+}
+
+async fn control(emu: &RunningEmulator, path: &str, body: serde_json::Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_emulator/{path}", emu.base_url()))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
+}
+
+fn changed(e: &Env, entity: Entity) -> usize {
+    e.rec
+        .events()
+        .iter()
+        .filter(|ev| matches!(ev, AppEvent::DataChanged { entities, .. } if entities.contains(&entity)))
+        .count()
+}
+
+/// Waits (up to 10 s) for a notification of a kind; returns its body.
+async fn notification(e: &Env, kind: NotificationKind) -> String {
+    for _ in 0..200 {
+        let found = e.rec.events().into_iter().find_map(|ev| match ev {
+            AppEvent::Notification { about, body, .. } if about == kind => Some(body),
+            _ => None,
+        });
+        if let Some(body) = found {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no {kind:?} notification; events: {:?}", e.rec.events());
+}
+
+#[tokio::test]
+async fn a_team_is_created_filled_given_a_role_renamed_and_deleted() {
+    let (e, _emu) = signed_in(true, 0).await;
+    e.rec.clear();
+    let created = e
+        .app
+        .create_team(
+            None,
+            "ml-ops".into(),
+            Some("Runs the models".into()),
+            vec!["new-hire@acme-ml.example".into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.team.name, "ml-ops");
+    assert!(created.members.iter().all(|m| m.ok), "{:?}", created.members);
+    assert!(changed(&e, Entity::Teams) >= 1, "the teams list is told to read again");
+    assert!(e.app.list_teams(None).await.unwrap().items.iter().any(|t| t.name == "ml-ops"), "cached at once");
+
+    let members = e.app.team_members(None, "ml-ops".into()).await.unwrap();
+    assert_eq!(members.members.len(), 1);
+    assert!(members.members[0].pending, "a pending invitation is a member of the team");
+
+    let users = e.app.team_members(None, "data-science".into()).await.unwrap();
+    let email = users.members.iter().find(|m| !m.pending).and_then(|m| m.email.clone()).unwrap();
+    let out = e.app.add_to_team(None, "ml-ops".into(), vec![email.clone()]).await.unwrap();
+    assert!(out[0].ok && !out[0].unchanged, "{out:?}");
+    let again = e.app.add_to_team(None, "ml-ops".into(), vec![email.clone()]).await.unwrap();
+    assert!(again[0].ok && again[0].unchanged, "adding twice is already so: {again:?}");
+    assert_eq!(e.app.team_members(None, "ml-ops".into()).await.unwrap().members.len(), 2);
+
+    e.app.set_team_role(None, "ml-ops".into(), "Organization Member".into()).await.unwrap();
+    let holders = e.app.role_holders(None, "Organization Member".into()).await.unwrap();
+    assert!(holders
+        .holders
+        .iter()
+        .any(|h| h.kind == "team" && h.holder == "ml-ops" && h.workspace_id.is_none()));
+
+    let out = e.app.remove_from_team(None, "ml-ops".into(), vec![email]).await.unwrap();
+    assert!(out[0].ok, "{out:?}");
+    assert_eq!(e.app.team_members(None, "ml-ops".into()).await.unwrap().members.len(), 1);
+
+    let renamed = e.app.update_team(None, "ml-ops".into(), Some("model-ops".into()), None).await.unwrap();
+    assert_eq!(renamed.name, "model-ops");
+    e.app.delete_team(None, "model-ops".into()).await.unwrap();
+    assert!(!e.app.list_teams(None).await.unwrap().items.iter().any(|t| t.name == "model-ops"));
+
+    let err = e.app.create_team(None, "  ".into(), None, vec![]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    let err = e.app.team_members(None, "no-such-team".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_deactivation_is_followed_until_it_lands_and_then_told() {
+    let (e, _emu) = signed_in(true, 300).await;
+    e.rec.clear();
+    let ws = e.app.set_workspace_state(None, "acme-prod".into(), "deactivated".into()).await.unwrap();
+    assert_eq!(ws.status, "pending");
+    assert_eq!(ws.desired_state.as_deref(), Some("deactivated"));
+    let body = notification(&e, NotificationKind::WorkspaceDeactivated).await;
+    assert!(body.contains("is deactivated"), "{body}");
+    assert!(changed(&e, Entity::Workspaces) >= 2, "the write and each poll are announced");
+    assert!(e.rec.events().iter().any(|ev| matches!(ev, AppEvent::Notice { message } if message == &body)));
+    let listed = e.app.list_workspaces(None).await.unwrap();
+    assert_eq!(listed.items.iter().find(|w| w.name == "acme-prod").unwrap().status, "deactivated");
+
+    e.rec.clear();
+    e.app.set_workspace_state(None, "acme-prod".into(), "available".into()).await.unwrap();
+    notification(&e, NotificationKind::WorkspaceAvailable).await;
+
+    let err = e.app.set_workspace_state(None, "acme-prod".into(), "pending".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_change_that_fails_is_told_with_the_servers_reason() {
+    let (e, emu) = signed_in(true, 200).await;
+    control(&emu, "workspaces/fail", json!({"reason": "Quota exceeded"})).await;
+    e.rec.clear();
+    e.app.set_workspace_state(None, "acme-research".into(), "deactivated".into()).await.unwrap();
+    let body = notification(&e, NotificationKind::WorkspaceFailed).await;
+    assert!(body.contains("failed instead of deactivated") && body.contains("Quota exceeded"), "{body}");
+    let listed = e.app.list_workspaces(None).await.unwrap();
+    let ws = listed.items.iter().find(|w| w.name == "acme-research").unwrap();
+    assert_eq!((ws.status.as_str(), ws.state_reason.as_deref()), ("failed", Some("Quota exceeded")));
+}
+
+#[tokio::test]
+async fn workspace_roles_are_granted_listed_and_revoked() {
+    let (e, _emu) = signed_in(true, 0).await;
+    let before = e.app.workspace_access(None, "acme-prod".into()).await.unwrap();
+    assert!(before
+        .entries
+        .iter()
+        .any(|a| a.kind == "team" && a.holder == "platform" && a.role == "Workspace Admin"));
+    e.rec.clear();
+    let granted = e
+        .app
+        .grant_workspace_role(None, "acme-prod".into(), "data-science".into(), "Workspace Viewer".into())
+        .await
+        .unwrap();
+    assert_eq!((granted.kind.as_str(), granted.role.as_str()), ("team", "Workspace Viewer"));
+    assert!(changed(&e, Entity::Workspaces) == 1, "one announcement");
+    let after = e.app.workspace_access(None, "acme-prod".into()).await.unwrap();
+    assert_eq!(after.entries.len(), before.entries.len() + 1);
+    let holders = e.app.role_holders(None, "Workspace Viewer".into()).await.unwrap();
+    assert!(holders
+        .holders
+        .iter()
+        .any(|h| h.holder == "data-science" && h.workspace.as_deref() == Some("acme-prod")));
+
+    e.app
+        .revoke_workspace_role(None, "acme-prod".into(), "data-science".into(), "Workspace Viewer".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        e.app.workspace_access(None, "acme-prod".into()).await.unwrap().entries.len(),
+        before.entries.len()
+    );
+
+    let err = e
+        .app
+        .grant_workspace_role(None, "acme-prod".into(), "data-science".into(), "Organization Admin".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "an organization role is not a workspace role");
+}
+
+#[tokio::test]
+async fn service_accounts_are_listed_read_only() {
+    let (e, _emu) = signed_in(true, 0).await;
+    let sa = e.app.list_service_accounts(None).await.unwrap();
+    assert!(sa.offered);
+    assert!(!sa.items.is_empty());
+    assert!(sa.items.iter().all(|a| !a.name.is_empty()));
+}
+
+#[tokio::test]
+async fn a_viewer_is_refused_by_the_server() {
+    let (e, _emu) = signed_in(false, 0).await;
+    for err in [
+        e.app.create_team(None, "nope".into(), None, vec![]).await.unwrap_err(),
+        e.app.set_workspace_state(None, "acme-prod".into(), "deactivated".into()).await.unwrap_err(),
+        e.app
+            .grant_workspace_role(None, "acme-prod".into(), "platform".into(), "Workspace Viewer".into())
+            .await
+            .unwrap_err(),
+        e.app
+            .add_to_team(None, "platform".into(), vec!["new-hire@acme-ml.example".into()])
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.code, ErrorCode::Forbidden, "{err}");
+    }
+    // Reading is allowed.
+    assert!(!e.app.team_members(None, "platform".into()).await.unwrap().members.is_empty());
+}
