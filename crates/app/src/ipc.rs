@@ -259,6 +259,12 @@ macro_rules! ipc_commands {
                 $crate::teams::change_workspace_role(self, org, workspace, who, role, false).await
             }
 
+            /// What a member or pending invitation (by email) holds: organization roles, teams, and
+            /// workspace roles directly or through a team (read from the server).
+            async fn member_access(&self, org: Option<String>, member: String) -> $crate::views::MemberAccessView {
+                $crate::teams::member_access(self, org, member).await
+            }
+
             /// Who holds a role (id or name), and where; read from the server.
             async fn role_holders(&self, org: Option<String>, role: String) -> $crate::views::RoleHoldersView {
                 $crate::teams::role_holders(self, org, role).await

@@ -126,3 +126,12 @@ pub(crate) async fn service_accounts(app: &App, org: Option<String>) -> IpcResul
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     Ok(ServiceAccountsView::from(&app.core().service_accounts(&account.id, org_id).await?))
 }
+
+pub(crate) async fn member_access(
+    app: &App,
+    org: Option<String>,
+    member: String,
+) -> IpcResult<MemberAccessView> {
+    let (account, org_id) = app.account_and_org(org.as_deref())?;
+    Ok(MemberAccessView::from(&app.core().member_access(&account.id, org_id, &member).await?))
+}

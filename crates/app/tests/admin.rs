@@ -222,3 +222,35 @@ async fn a_viewer_is_refused_by_the_server() {
     // Reading is allowed.
     assert!(!e.app.team_members(None, "platform".into()).await.unwrap().members.is_empty());
 }
+
+#[tokio::test]
+async fn a_members_access_lists_their_teams_and_workspace_roles_through_them() {
+    let (e, _emu) = signed_in(true, 0).await;
+    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    assert_eq!(a.kind, "user");
+    assert_eq!(a.teams, ["data-science"]);
+    assert!(a.org_roles.iter().any(|r| r.name == "Organization Member" && r.via_team), "{:?}", a.org_roles);
+    assert!(
+        a.workspace_roles.iter().any(|h| h.role == "Workspace Developer"
+            && h.workspace.as_deref() == Some("acme-research")
+            && h.via_team.as_deref() == Some("data-science")),
+        "{:?}",
+        a.workspace_roles
+    );
+    e.app
+        .grant_workspace_role(
+            None,
+            "acme-prod".into(),
+            "data-scientist@acme-ml.example".into(),
+            "Workspace Viewer".into(),
+        )
+        .await
+        .unwrap();
+    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    assert!(a.workspace_roles.iter().any(|h| h.role == "Workspace Viewer"
+        && h.workspace.as_deref() == Some("acme-prod")
+        && h.via_team.is_none()));
+
+    let err = e.app.member_access(None, "nobody@example.com".into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}

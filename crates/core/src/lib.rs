@@ -30,6 +30,7 @@
 //! cache that this build cannot use (damaged, or written by a newer build) is moved aside and rebuilt from
 //! the server, never a reason to fail.
 
+pub mod access;
 pub mod cache;
 pub mod doctor;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod teams;
 pub mod validate;
 pub mod writes;
 
+pub use access::{HeldRole, MemberAccess};
 pub use cache::{
     account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
     MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,

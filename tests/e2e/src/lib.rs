@@ -149,9 +149,11 @@ impl App {
         }
     }
 
-    /// The visible text of the whole window.
+    /// The visible text of the whole window (the page's own `innerText`: WebKitWebDriver's element
+    /// text fails on a page holding a `<datalist>`).
     pub async fn body_text(&self) -> Result<String> {
-        Ok(self.client.find(Locator::Css("body")).await?.text().await?)
+        let text = self.client.execute("return document.body.innerText", vec![]).await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
     }
 
     /// Waits until the window shows `text`.

@@ -147,6 +147,21 @@ describe('workspaces', { timeout: 30_000 }, () => {
   });
 });
 
+describe('a member\'s access', { timeout: 30_000 }, () => {
+  it('opens from the member list: roles, teams and workspace roles through a team', async () => {
+    await renderApp();
+    await open('Members');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Access of User 1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Access of User 1' });
+    await waitFor(() => expect(within(dialog).getByTestId('member-workspace-roles')).toHaveTextContent('Workspace Admin on ws-available through Platform'));
+    expect(within(dialog).getByText('Platform')).toBeInTheDocument();
+    expect(callsOf('member_access')).toEqual([{ org: 'o1', member: 'user1@example.com' }]);
+    expect(await axeViolations()).toEqual([]);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
 describe('roles and service accounts', { timeout: 30_000 }, () => {
   it('opens a role and lists who holds it, and where', async () => {
     await renderApp();

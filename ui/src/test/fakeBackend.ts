@@ -580,6 +580,27 @@ export class FakeBackend {
       const holders = this.grants.filter((g) => g.role_id === r.id);
       return { role: structuredClone(r), holders: structuredClone(holders) };
     },
+    member_access: ({ member }) => {
+      const m = this.members.find((x) => x.email === member);
+      if (!m) throw { code: 'invalid_input', message: `${member} is neither a member nor invited`, fields: [] };
+      const teams = this.teams.filter((t) => (this.teamMembers.get(t.id) ?? []).some((x) => x.email === member));
+      const held = this.grants
+        .filter((g) => (g.kind === 'team' ? teams.some((t) => t.id === g.holder_id) : g.holder === member))
+        .map((g) => ({
+          workspace_id: g.workspace_id,
+          workspace: g.workspace,
+          role_id: g.role_id,
+          role: g.role,
+          via_team: g.kind === 'team' ? g.holder : null,
+        }));
+      return {
+        who: member,
+        kind: m.kind === 'invitation' ? 'invitation' : 'user',
+        org_roles: structuredClone(m.roles),
+        teams: teams.map((t) => t.name),
+        workspace_roles: held,
+      };
+    },
     list_service_accounts: () => structuredClone(this.serviceAccounts),
     open_in_dashboard: () => 'http://127.0.0.1:1/dash',
     open_billing: () => 'http://127.0.0.1:1/dash/billing',

@@ -224,3 +224,49 @@ impl From<&ServiceAccounts> for ServiceAccountsView {
         Self { offered: s.offered, reason: s.reason.clone(), items, skipped: to_u32(s.skipped) }
     }
 }
+
+/// A workspace role a member holds, and the team it comes through (null: held directly).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct HeldRoleView {
+    pub workspace_id: Option<String>,
+    pub workspace: Option<String>,
+    pub role_id: String,
+    pub role: String,
+    pub via_team: Option<String>,
+}
+
+/// Everything one member (or pending invitation) holds in the organization.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MemberAccessView {
+    /// The email.
+    pub who: String,
+    /// `user` or `invitation`.
+    pub kind: String,
+    pub org_roles: Vec<RoleChipView>,
+    pub teams: Vec<String>,
+    pub workspace_roles: Vec<HeldRoleView>,
+}
+
+impl From<&zenml_pro_core::MemberAccess> for MemberAccessView {
+    fn from(a: &zenml_pro_core::MemberAccess) -> Self {
+        Self {
+            who: a.grantee.label.clone(),
+            kind: a.grantee.kind.to_owned(),
+            org_roles: a.org_roles.iter().map(RoleChipView::from).collect(),
+            teams: a.teams.clone(),
+            workspace_roles: a
+                .workspace_roles
+                .iter()
+                .map(|h| HeldRoleView {
+                    workspace_id: h.entry.workspace_id.map(|w| w.to_string()),
+                    workspace: h.entry.workspace.clone(),
+                    role_id: h.entry.role_id.to_string(),
+                    role: h.entry.role.clone(),
+                    via_team: h.via_team.clone(),
+                })
+                .collect(),
+        }
+    }
+}
