@@ -18,6 +18,7 @@ Examples:
   zpro sync                                    fetch everything into the offline cache
   zpro members --role \"Organization Admin\" --json
   zpro invite ana@example.com li@example.com --role \"Organization Member\"
+  zpro invite ana@example.com --role \"Organization Member\" --workspace-role \"prod=Workspace Developer\" --team ml
   zpro --org orbit-labs invitations --all
   zpro doctor                                  when something looks wrong: what differs, and where
 
@@ -90,6 +91,13 @@ pub enum Command {
         /// The organization role to grant (for example "Organization Member").
         #[arg(long, value_name = "NAME")]
         role: String,
+        /// Also a workspace role on a workspace, as WORKSPACE=ROLE (for example
+        /// "acme-prod=Workspace Developer"); may be repeated.
+        #[arg(long = "workspace-role", value_name = "WS=ROLE")]
+        workspace_roles: Vec<String>,
+        /// Also make them a member of this team (its name or id); may be repeated.
+        #[arg(long = "team", value_name = "TEAM")]
+        teams: Vec<String>,
     },
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
@@ -105,7 +113,7 @@ pub enum Command {
         #[arg(value_name = "INVITATION")]
         invitation: String,
     },
-    /// Send an invitation again (revokes the pending one, invites with the same role).
+    /// Send an invitation again (revokes the pending one, invites with the same roles and teams).
     Resend {
         /// The invitation's id or email.
         #[arg(value_name = "INVITATION")]
@@ -296,6 +304,18 @@ pub enum WorkspaceCommand {
     Grant(GrantArgs),
     /// Take a workspace role back.
     Revoke(GrantArgs),
+    /// Rename a workspace (and optionally change its description).
+    Rename {
+        /// The workspace's id or name.
+        #[arg(value_name = "WS")]
+        workspace: String,
+        /// The new name.
+        #[arg(value_name = "NEW")]
+        name: String,
+        /// A new description.
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -10,8 +10,8 @@ use zenml_pro_core::{AccountRecord, Core, CoreError, DoctorStatus, MemberQuery, 
 
 use crate::args::{Command, JsonFlag, LoginArgs, MembersArgs, OrgCommand, RoleCommand};
 use crate::output::{
-    cell, clean, date, table, AccountItem, Freshness, InvitationItem, MemberItem, OrgItem, RoleItem, Single,
-    TeamItem, WorkspaceItem,
+    cell, clean, date, table, AccountItem, Freshness, MemberItem, OrgItem, RoleItem, Single, TeamItem,
+    WorkspaceItem,
 };
 use crate::{exit_code, CliEnv, EXIT_OK};
 
@@ -23,6 +23,7 @@ macro_rules! say {
 
 type Res = Result<i32, CoreError>;
 
+pub(crate) mod invitations;
 mod teams;
 
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
@@ -55,10 +56,12 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Switch { org } => switch(ctx, &org).await,
         Command::Org { command } => org(ctx, command).await,
         Command::Members(args) => members(ctx, args),
-        Command::Invite { emails, role } => invite(ctx, &emails, &role).await,
-        Command::Invitations { all, json } => invitations(ctx, all, json),
+        Command::Invite { emails, role, workspace_roles, teams } => {
+            invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
+        }
+        Command::Invitations { all, json } => invitations::invitations(ctx, all, json),
         Command::Revoke { invitation } => revoke(ctx, &invitation).await,
-        Command::Resend { invitation } => resend(ctx, &invitation).await,
+        Command::Resend { invitation } => invitations::resend(ctx, &invitation).await,
         Command::Role { command: RoleCommand::Set { member, role } } => role_set(ctx, &member, &role).await,
         Command::Remove { member, yes } => remove(ctx, &member, yes).await,
         Command::Workspaces(f) => workspaces(ctx, f),
@@ -496,81 +499,10 @@ fn members(ctx: &mut Ctx<'_>, args: MembersArgs) -> Res {
     )
 }
 
-async fn invite(ctx: &mut Ctx<'_>, emails: &[String], role: &str) -> Res {
-    let (account, org_id) = ctx.account_and_org()?;
-    let outcomes = ctx.core.invite(&account.id, org_id, emails, role).await?;
-    let mut worst = EXIT_OK;
-    for o in &outcomes {
-        match (&o.invitation, &o.error) {
-            (Some(inv), _) => {
-                let item = InvitationItem::new(inv);
-                say!(
-                    ctx.out,
-                    "sent    {}  ({}, invitation {})",
-                    clean(&o.email),
-                    cell(item.role.as_deref()),
-                    inv.id
-                );
-            }
-            (None, Some(e)) => {
-                worst = worst.max(exit_code(e.code));
-                say!(ctx.out, "failed  {}: {}", clean(&o.email), clean(&e.message));
-            }
-            (None, None) => {
-                worst = worst.max(crate::EXIT_FAILURE);
-                say!(ctx.out, "failed  {}: no answer", clean(&o.email));
-            }
-        }
-    }
-    Ok(worst)
-}
-
-fn invitations(ctx: &mut Ctx<'_>, all: bool, f: JsonFlag) -> Res {
-    let (account, org_id) = ctx.account_and_org()?;
-    let cached = ctx.core.invitations(&account.id, org_id, !all)?;
-    let fresh = Freshness::from(&cached);
-    let items: Vec<InvitationItem> = cached.value.iter().map(InvitationItem::new).collect();
-    ctx.listing(
-        f.json,
-        &fresh,
-        items,
-        None,
-        View {
-            header: &["EMAIL", "STATUS", "ROLE", "INVITED BY", "CREATED", "EXPIRES", "ID"],
-            row: &|i| {
-                vec![
-                    clean(&i.email),
-                    cell(i.status.as_deref()),
-                    cell(i.role.as_deref()),
-                    cell(i.inviter.as_deref()),
-                    date(i.created),
-                    date(i.expires),
-                    i.id.to_string(),
-                ]
-            },
-            empty: if all { "No invitations." } else { "No pending invitations (--all shows the others)." },
-        },
-    )
-}
-
 async fn revoke(ctx: &mut Ctx<'_>, which: &str) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let inv = ctx.core.revoke_invitation(&account.id, org_id, which).await?;
     say!(ctx.out, "Revoked the invitation of {} (invitation {}).", clean(&inv.email), inv.id);
-    Ok(EXIT_OK)
-}
-
-async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
-    let (account, org_id) = ctx.account_and_org()?;
-    let inv = ctx.core.resend_invitation(&account.id, org_id, which).await?;
-    let item = InvitationItem::new(&inv);
-    say!(
-        ctx.out,
-        "Invited {} again as {} (new invitation {}).",
-        clean(&inv.email),
-        cell(item.role.as_deref()),
-        inv.id
-    );
     Ok(EXIT_OK)
 }
 

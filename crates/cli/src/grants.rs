@@ -1,4 +1,4 @@
-//! `zpro workspace …` (lifecycle, access, grant, revoke) and `zpro roles show`: resolve the account
+//! `zpro workspace …` (lifecycle, rename, access, grant, revoke) and `zpro roles show`: resolve the account
 //! and organization, call core, print. Every check happens in core before any request.
 
 use serde::Serialize;
@@ -23,7 +23,18 @@ pub(crate) async fn workspace(ctx: &mut Ctx<'_>, command: WorkspaceCommand) -> R
         WorkspaceCommand::Access { workspace, json } => access(ctx, &workspace, json.json).await,
         WorkspaceCommand::Grant(a) => grant(ctx, a, true).await,
         WorkspaceCommand::Revoke(a) => grant(ctx, a, false).await,
+        WorkspaceCommand::Rename { workspace, name, description } => {
+            rename(ctx, &workspace, name, description).await
+        }
     }
+}
+
+async fn rename(ctx: &mut Ctx<'_>, workspace: &str, name: String, description: Option<String>) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let old = ctx.core.find_workspace(&account.id, org_id, workspace)?.name;
+    let ws = ctx.core.update_workspace(&account.id, org_id, workspace, Some(name), description).await?;
+    say!(ctx.out, "Renamed workspace {} to {} (workspace {}).", clean(&old), clean(&ws.name), ws.id);
+    Ok(EXIT_OK)
 }
 
 fn reason(ws: &Workspace) -> String {

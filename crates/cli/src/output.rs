@@ -6,8 +6,10 @@
 use chrono::{DateTime, Local, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use zenml_pro_core::api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
-use zenml_pro_core::model::{inviter_label, member_email, member_id, member_kind, user_name};
+use zenml_pro_core::api::{MemberRow, Organization, Role, Team, Workspace};
+use zenml_pro_core::model::{member_email, member_id, member_kind, user_name};
+
+pub use crate::commands::invitations::{InvitationItem, InvitationRoleItem, InvitationTeamItem};
 use zenml_pro_core::{AccountRecord, Cached, MemberKind};
 
 /// Every `--json` listing: the items and how fresh they are.
@@ -183,35 +185,6 @@ impl MemberItem {
             name,
             email: member_email(row).map(str::to_owned),
             roles,
-        }
-    }
-}
-
-/// One row of `invitations --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvitationItem {
-    pub id: Uuid,
-    pub email: String,
-    /// `pending`, `accepted`, `declined`, `revoked`, `expired` (or `null` when the server does not say).
-    pub status: Option<String>,
-    /// The role's name.
-    pub role: Option<String>,
-    /// The inviter's email (else name).
-    pub inviter: Option<String>,
-    pub created: Option<DateTime<Utc>>,
-    pub expires: Option<DateTime<Utc>>,
-}
-
-impl InvitationItem {
-    pub fn new(i: &Invitation) -> Self {
-        Self {
-            id: i.id,
-            email: i.email.clone(),
-            status: i.status.map(|s| s.as_str().to_owned()),
-            role: i.role.as_ref().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())),
-            inviter: i.inviter.as_ref().and_then(inviter_label).map(str::to_owned),
-            created: i.created,
-            expires: i.expires,
         }
     }
 }

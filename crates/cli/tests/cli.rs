@@ -271,7 +271,10 @@ async fn invitations_revoke_resend() {
 
     let pending = h.run(&["invitations", "--json"]).await.ok().json();
     let first = &pending["items"].as_array().unwrap()[0];
-    assert_eq!(keys(first), set(&["id", "email", "status", "role", "inviter", "created", "expires"]));
+    assert_eq!(
+        keys(first),
+        set(&["id", "email", "status", "role", "roles", "teams", "inviter", "created", "expires"])
+    );
     assert!(pending["items"].as_array().unwrap().iter().all(|i| i["status"] == "pending"), "{pending}");
     assert!(emails(&pending).contains(&"new-hire@acme-ml.example".to_owned()));
     let all = h.run(&["invitations", "--all", "--json"]).await.ok().json();

@@ -21,6 +21,7 @@ pub mod assignments;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod invitations;
 pub mod models;
 pub mod openapi;
 pub mod secret;

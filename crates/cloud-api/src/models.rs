@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use crate::invitations::*;
 use crate::secret::AccessToken;
 use crate::wire::{spec, ModelSpec, Obj, Scalar, Skip, Wire};
 
@@ -384,117 +385,6 @@ impl Wire for RoleRef {
     fn read(o: &mut Obj<'_>) -> Result<Self, Skip> {
         Ok(Self { id: o.req("id", "it has no id")?, name: o.opt("name") })
     }
-}
-
-spec!(pub INVITATION_SPEC, "invitation", [
-    "id", "email", "organization_id", "role" => ROLE_REF_SPEC, "inviter" => USER_SPEC, "status", "created",
-    "expires",
-] alt ["roles" => ROLE_REF_SPEC]);
-
-/// An invitation [C: id, email; the rest P]. Since control plane 0.13 an invitation may carry several
-/// roles (`roles`); older servers send one (`role`). Both are read: `roles` holds every role, `role`
-/// the first (the organization role the invitation was sent with).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Invitation {
-    pub id: Uuid,
-    pub email: String,
-    #[serde(default)]
-    pub organization_id: Option<Uuid>,
-    #[serde(default)]
-    pub role: Option<RoleRef>,
-    #[serde(default)]
-    pub roles: Vec<RoleRef>,
-    #[serde(default)]
-    pub inviter: Option<User>,
-    #[serde(default)]
-    pub status: Option<InvitationStatus>,
-    #[serde(default, with = "datetime::option")]
-    pub created: Option<DateTime<Utc>>,
-    #[serde(default, with = "datetime::option")]
-    pub expires: Option<DateTime<Utc>>,
-}
-
-impl Invitation {
-    /// Every role of the invitation: `roles`, else the single `role`.
-    pub fn all_roles(&self) -> Vec<RoleRef> {
-        if self.roles.is_empty() {
-            self.role.iter().cloned().collect()
-        } else {
-            self.roles.clone()
-        }
-    }
-}
-
-/// A role reference as an object `{id, name}` or a bare id.
-fn role_ref(o: &mut Obj<'_>, key: &'static str) -> Option<RoleRef> {
-    match o.raw(key)? {
-        Value::Object(_) => o.nested(key),
-        v => match Uuid::from_json(&v) {
-            Some(id) => Some(RoleRef { id, name: None }),
-            None => {
-                o.note_mistyped(key);
-                None
-            }
-        },
-    }
-}
-
-impl Wire for Invitation {
-    fn spec() -> &'static ModelSpec {
-        &INVITATION_SPEC
-    }
-
-    fn read(o: &mut Obj<'_>) -> Result<Self, Skip> {
-        let id = o.req("id", "it has no id")?;
-        let email = o.req("email", "it has no email address")?;
-        let role = role_ref(o, "role");
-        let mut roles: Vec<RoleRef> = Vec::new();
-        match o.raw("roles") {
-            None => {}
-            Some(Value::Array(items)) => {
-                let mut bad = false;
-                for item in &items {
-                    match item {
-                        Value::String(_) => match Uuid::from_json(item) {
-                            Some(id) => roles.push(RoleRef { id, name: None }),
-                            None => bad = true,
-                        },
-                        other => match o.read_value::<RoleRef>(other) {
-                            Ok(r) => roles.push(r),
-                            Err(_) => bad = true,
-                        },
-                    }
-                }
-                if bad {
-                    o.note_mistyped("roles");
-                }
-            }
-            Some(_) => o.note_mistyped("roles"),
-        }
-        // `role` is the first of `roles` when only the list came, and is in the list when only it came.
-        let role = role.or_else(|| roles.first().cloned());
-        if roles.is_empty() {
-            roles.extend(role.iter().cloned());
-        }
-        Ok(Self {
-            id,
-            email,
-            organization_id: o.opt("organization_id"),
-            role,
-            roles,
-            inviter: o.nested("inviter"),
-            status: o.opt("status"),
-            created: o.opt("created"),
-            expires: o.opt("expires"),
-        })
-    }
-}
-
-/// Body of `POST /organizations/{id}/invitations` [C].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct InvitationCreate {
-    pub email: String,
-    pub role_id: Uuid,
 }
 
 spec!(pub ROLE_SPEC, "role", ["id", "name", "description", "level", "organization_id", "system_managed"]);
@@ -996,28 +886,6 @@ mod tests {
         assert!(list.notes.unknown.contains("member_row.sso_group"));
         assert!(list.notes.mistyped.contains("member_row.user"));
         assert_eq!(list.notes.skip_reasons.len(), 2, "{:?}", list.notes.skip_reasons);
-    }
-
-    /// Section 6: invitations with `roles` instead of (or beside) `role`, and statuses beyond the five.
-    #[test]
-    fn invitations_with_several_roles_or_one() {
-        let (only_list, _) = read::<Invitation>(json!({
-            "id": U1, "email": "a@b.c", "roles": [{"id": R1, "name": "Organization Viewer"},
-                "11111111-2222-4333-8444-55555555555a"], "status": "awaiting_sso"
-        }));
-        assert_eq!(only_list.role.as_ref().map(|r| r.id.to_string()), Some(R1.to_owned()));
-        assert_eq!(only_list.roles.len(), 2);
-        assert_eq!(only_list.roles[1].name, None);
-        assert_eq!(only_list.status, Some(InvitationStatus::Other));
-        let (only_one, _) = read::<Invitation>(
-            json!({"id": U1, "email": "a@b.c", "role": {"id": R1, "name": "Organization Admin"}}),
-        );
-        assert_eq!(only_one.all_roles(), only_one.roles);
-        assert_eq!(only_one.roles.len(), 1);
-        let (role_as_id, _) = read::<Invitation>(json!({"id": U1, "email": "a@b.c", "role": R1}));
-        assert_eq!(role_as_id.role.unwrap().id.to_string(), R1);
-        let mut notes = ReadNotes::default();
-        assert!(read_one::<Invitation>(&json!({"id": U1}), &mut notes).is_err(), "no email, no invitation");
     }
 
     /// Section 6: role items without `level`.

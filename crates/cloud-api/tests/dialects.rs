@@ -219,3 +219,35 @@ async fn an_empty_list_is_one_request() {
     assert!(none.is_empty());
     assert_eq!(to(&requests(&emu).await, "GET", "/invitations").len(), 1);
 }
+
+/// An invitation's workspace roles and teams read in both dialects: the demo's new hire holds
+/// Organization Member, Workspace Viewer on acme-research and the platform team, whether the server
+/// names them (default) or sends ids only (variant), and reading notices nothing amiss.
+#[tokio::test]
+async fn invitation_roles_with_their_workspace_and_teams_read_in_both_dialects() {
+    for dialect in Dialect::ALL {
+        let emu = emulator(dialect).await;
+        let c = client_with(&emu, 100);
+        let t = login(&c, &emu.credentials().admin.key).await;
+        let acme =
+            c.all_organizations(&t).await.unwrap().iter().find(|o| o.name == "acme-ml").unwrap().clone();
+        let research = c.get_workspace(&t, "acme-research").await.unwrap();
+        let filter = InvitationFilter { only_pending: true, email: Some("new-hire@acme-ml.example".into()) };
+        let list = c.all_invitations(&t, acme.id, &filter).await.unwrap();
+        assert!(list.notes.is_clean(), "{dialect}: {:?}", list.notes);
+        let hire = &list.items[0];
+        assert_eq!(
+            hire.role.as_ref().and_then(|r| r.name.as_deref()),
+            Some("Organization Member"),
+            "{dialect}"
+        );
+        assert_eq!(hire.organization_roles().len(), 1, "{dialect}");
+        let ws = hire.workspace_roles();
+        assert_eq!(ws.len(), 1, "{dialect}: {hire:?}");
+        assert_eq!(ws[0].workspace_id, Some(research.id), "{dialect}");
+        let named = dialect == Dialect::Default;
+        assert_eq!(ws[0].name.as_deref(), named.then_some("Workspace Viewer"), "{dialect}");
+        assert_eq!(hire.teams.len(), 1, "{dialect}");
+        assert_eq!(hire.teams[0].name.as_deref(), named.then_some("platform"), "{dialect}");
+    }
+}

@@ -13,7 +13,9 @@
 //!   passwords), sessions kept fresh (a stored key is exchanged again on expiry and once on a 401).
 //! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
-//! - [`writes`]: invitations, roles, members and organization settings, checked before any request.
+//! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
+//! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
+//!   request.
 //! - [`doctor`]: how well the app and a server get along ([`Core::doctor`], for `zpro doctor` and the
 //!   Diagnostics page).
 //! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
@@ -35,6 +37,7 @@ pub mod cache;
 pub mod doctor;
 pub mod error;
 pub mod grants;
+pub mod invites;
 pub mod keyring;
 pub mod lifecycle;
 pub mod logging;
@@ -55,11 +58,13 @@ pub use cache::{
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use grants::{AccessEntry, Grantee};
+pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InviteSpec};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use lifecycle::{check_workspace_name, FollowOptions};
 pub use model::{
-    account_label, account_signature, invitation_label, inviter_label, member_email, member_id, member_key,
-    member_kind, member_label, name_and_email, user_label, user_name,
+    account_label, account_signature, invitation_label, invitation_role_label, invitation_role_labels,
+    invitation_team_labels, inviter_label, member_email, member_id, member_key, member_kind, member_label,
+    name_and_email, user_label, user_name,
 };
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
@@ -67,5 +72,5 @@ pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV}
 pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};
 pub use teams::{ServiceAccounts, TeamCreated, TeamMemberOutcome, TeamMembers};
 pub use tokio_util::sync::CancellationToken;
-pub use writes::{known_to_lack, InviteOutcome, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
+pub use writes::{known_to_lack, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

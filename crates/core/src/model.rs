@@ -3,7 +3,7 @@
 //! it is; a shell that prints to a terminal or renders markup cleans or escapes them itself.
 
 use uuid::Uuid;
-use zenml_cloud_api::{Invitation, MemberRow, User};
+use zenml_cloud_api::{Invitation, InvitationRole, MemberRow, User};
 
 use crate::cache::{AccountRecord, MemberKind};
 
@@ -99,6 +99,28 @@ pub fn invitation_label(i: &Invitation) -> &str {
     &i.email
 }
 
+/// One role of an invitation, with where it applies: "Organization Member", "Workspace Developer on
+/// acme-prod" (the workspace's id when its name is not known). A role known only by its id is its id.
+pub fn invitation_role_label(r: &InvitationRole) -> String {
+    let name = r.name.clone().unwrap_or_else(|| r.id.to_string());
+    match (r.workspace_id, r.workspace_name.as_deref()) {
+        (None, _) => name,
+        (Some(_), Some(ws)) => format!("{name} on {ws}"),
+        (Some(id), None) => format!("{name} on workspace {id}"),
+    }
+}
+
+/// Every role of an invitation, labelled with its scope (see [`invitation_role_label`]): its
+/// organization role first.
+pub fn invitation_role_labels(i: &Invitation) -> Vec<String> {
+    i.all_roles().iter().map(invitation_role_label).collect()
+}
+
+/// The teams an invitation joins: their names, else their ids.
+pub fn invitation_team_labels(i: &Invitation) -> Vec<String> {
+    i.teams.iter().map(|t| t.name.clone().unwrap_or_else(|| t.id.to_string())).collect()
+}
+
 /// Who sent an invitation: their email, else name, else username.
 pub fn inviter_label(u: &User) -> Option<&str> {
     u.email.as_deref().or(u.name.as_deref()).or(u.username.as_deref())
@@ -154,6 +176,36 @@ mod tests {
         );
         let none: MemberRow = serde_json::from_value(json!({"roles": []})).unwrap();
         assert_eq!((member_label(&none), member_kind(&none), member_id(&none)), (String::new(), None, None));
+    }
+
+    #[test]
+    fn invitation_roles_are_labelled_with_their_scope() {
+        let (r, w, t) = (Uuid::from_u128(5), Uuid::from_u128(6), Uuid::from_u128(7));
+        let inv: Invitation = serde_json::from_value(json!({
+            "id": Uuid::from_u128(8), "email": "new@example.com", "role": {"id": r, "name": "Organization Member"},
+            "roles": [
+                {"id": r, "name": "Organization Member", "level": "organization"},
+                {"id": r, "name": "Workspace Developer", "workspace_id": w, "workspace_name": "prod-ws"},
+                {"id": r, "workspace_id": w}
+            ],
+            "teams": [{"id": t, "name": "platform"}, {"id": w}]
+        }))
+        .unwrap();
+        assert_eq!(
+            invitation_role_labels(&inv),
+            [
+                "Organization Member".to_owned(),
+                "Workspace Developer on prod-ws".to_owned(),
+                format!("{r} on workspace {w}"),
+            ]
+        );
+        assert_eq!(invitation_team_labels(&inv), ["platform".to_owned(), w.to_string()]);
+        let old: Invitation = serde_json::from_value(
+            json!({"id": r, "email": "a@b.co", "role": {"id": r, "name": "Organization Viewer"}}),
+        )
+        .unwrap();
+        assert_eq!(invitation_role_labels(&old), ["Organization Viewer"]);
+        assert!(invitation_team_labels(&old).is_empty());
     }
 
     #[test]

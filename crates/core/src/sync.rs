@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use zenml_cloud_api::{
     AccessToken, ApiClient, ApiError, Invitation, InvitationFilter, Listing, MemberRow, Organization,
-    ReadNotes, Role, RoleFilter, RoleLevel, WorkspaceFilter,
+    ReadNotes, Role, RoleFilter, RoleLevel, Team, Workspace, WorkspaceFilter,
 };
 
 use crate::cache::{Cache, Entity, ListRead, OrgSnapshot};
@@ -372,6 +372,7 @@ async fn fetch_snapshot(
     let teams = unpack(Entity::Teams, teams, &mut reads);
     classify_role_levels(c, t, id, &mut roles).await?;
     name_roles(&roles, &mut members, &mut invitations);
+    name_invitation_scopes(&workspaces, &teams, &mut members, &mut invitations);
     Ok(OrgSnapshot { organization, workspaces, members, invitations, roles, teams, reads })
 }
 
@@ -433,9 +434,15 @@ async fn classify_role_levels(
 fn name_roles(roles: &[Role], members: &mut [MemberRow], invitations: &mut [Invitation]) {
     let by_id: HashMap<Uuid, &Role> = roles.iter().map(|r| (r.id, r)).collect();
     let name_invitation = |inv: &mut Invitation| {
-        for r in inv.role.iter_mut().chain(inv.roles.iter_mut()) {
+        for r in inv.role.iter_mut() {
             if r.name.is_none() {
                 r.name = by_id.get(&r.id).map(|role| role.name.clone());
+            }
+        }
+        for r in inv.roles.iter_mut() {
+            if let Some(role) = by_id.get(&r.id) {
+                r.name = r.name.take().or_else(|| Some(role.name.clone()));
+                r.level = r.level.or(role.level);
             }
         }
     };
@@ -452,6 +459,19 @@ fn name_roles(roles: &[Role], members: &mut [MemberRow], invitations: &mut [Invi
     }
     for inv in invitations.iter_mut() {
         name_invitation(inv);
+    }
+}
+
+/// Names the workspaces of invitations' workspace roles and the teams they join (a server may send
+/// only ids), from the organization's workspaces and teams.
+fn name_invitation_scopes(
+    workspaces: &[Workspace],
+    teams: &[Team],
+    members: &mut [MemberRow],
+    invitations: &mut [Invitation],
+) {
+    for inv in invitations.iter_mut().chain(members.iter_mut().filter_map(|r| r.invitation.as_mut())) {
+        crate::invites::name_scopes(inv, workspaces, teams);
     }
 }
 

@@ -1,5 +1,5 @@
-//! Writes: invite, revoke, resend, change a role, remove a member, rename or re-describe the
-//! organization. Each one checks its input before any request (an email's syntax, a role that exists),
+//! Writes: revoke an invitation (inviting and resending are in `invites`), change a role, remove a
+//! member, rename or re-describe the organization. Each one checks its input before any request (an email's syntax, a role that exists),
 //! and on success updates the cache at once. With no network the write fails with `offline` and
 //! nothing changes.
 //!
@@ -8,17 +8,16 @@
 //! `forbidden` error in plain words. The cached roles only tell the window which controls to grey out
 //! ([`known_to_lack`]).
 
-use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{
-    Assignee, Invitation, InvitationCreate, InvitationStatus, MemberRole, Organization, OrganizationUpdate,
-    Role, RoleLevel, RoleScope,
+    Assignee, Invitation, InvitationStatus, MemberRole, Organization, OrganizationUpdate, Role, RoleLevel,
+    RoleScope,
 };
 
 use crate::cache::Entity;
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::service::Core;
-use crate::validate::{check_email, check_org_name};
+use crate::validate::check_org_name;
 
 /// Organization roles that may manage members, invitations and settings.
 pub const MANAGING_ROLES: [&str; 2] = ["Organization Admin", "Organization Manager"];
@@ -40,16 +39,6 @@ pub fn known_to_lack(held: &[String]) -> bool {
         && held
             .iter()
             .all(|r| BUILT_IN_ORG_ROLES.contains(&r.as_str()) && !MANAGING_ROLES.contains(&r.as_str()))
-}
-
-/// What happened to one email of an invitation batch.
-#[derive(Clone, Debug, Serialize)]
-pub struct InviteOutcome {
-    pub email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invitation: Option<Invitation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<CoreError>,
 }
 
 impl Core {
@@ -90,67 +79,6 @@ impl Core {
         ))
     }
 
-    /// Invites one or several emails with an organization role, named by id or by name (see
-    /// [`Core::org_role`]). Every email and the role are checked
-    /// before any request; then each email is invited, and the outcome of each is returned. A failure
-    /// of the first request that no other email could escape (offline, unauthorized, forbidden) is
-    /// returned as the error.
-    pub async fn invite(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        emails: &[String],
-        role: &str,
-    ) -> Result<Vec<InviteOutcome>> {
-        let mut cleaned: Vec<String> = Vec::new();
-        let mut bad = Vec::new();
-        for raw in emails {
-            let email = raw.trim().to_owned();
-            match check_email(&email) {
-                Ok(()) if !cleaned.iter().any(|e| e.eq_ignore_ascii_case(&email)) => cleaned.push(email),
-                Ok(()) => {}
-                Err(message) => bad.push(FieldMessage { field: email, message }),
-            }
-        }
-        if !bad.is_empty() {
-            let list: Vec<&str> = bad.iter().map(|f| f.field.as_str()).collect();
-            return Err(CoreError::invalid(format!("not a valid email address: {}", list.join(", ")), bad));
-        }
-        if cleaned.is_empty() {
-            return Err(CoreError::invalid("give at least one email address", Vec::new()));
-        }
-        let role = self.org_role(account_id, org_id, role)?;
-
-        let mut outcomes = Vec::with_capacity(cleaned.len());
-        for (i, email) in cleaned.into_iter().enumerate() {
-            let create = InvitationCreate { email: email.clone(), role_id: role.id };
-            let result = self
-                .authed(account_id, |c, t| {
-                    let create = create.clone();
-                    async move { c.create_invitation(&t, org_id, &create).await }
-                })
-                .await;
-            match result {
-                Ok(invitation) => {
-                    self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
-                    tracing::info!(org = %org_id, invitation = %invitation.id, "invitation sent");
-                    outcomes.push(InviteOutcome { email, invitation: Some(invitation), error: None });
-                }
-                Err(e)
-                    if i == 0
-                        && matches!(
-                            e.code,
-                            ErrorCode::Offline | ErrorCode::Unauthorized | ErrorCode::Forbidden
-                        ) =>
-                {
-                    return Err(e)
-                }
-                Err(e) => outcomes.push(InviteOutcome { email, invitation: None, error: Some(e) }),
-            }
-        }
-        Ok(outcomes)
-    }
-
     /// Finds a cached invitation by id or email (the newest one for an email). Only the matching rows
     /// are read (the invitations are indexed by id and by email).
     pub fn find_invitation(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<Invitation> {
@@ -174,53 +102,6 @@ impl Core {
         let id = invitation.id;
         self.authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await }).await?;
         invitation.status = Some(InvitationStatus::Revoked);
-        self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
-        Ok(invitation)
-    }
-
-    /// Sends an invitation again: revokes it if still pending, then invites the same email with the
-    /// same role.
-    pub async fn resend_invitation(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        id_or_email: &str,
-    ) -> Result<Invitation> {
-        let old = self.find_invitation(account_id, org_id, id_or_email)?;
-        let role_id = old.role.as_ref().map(|r| r.id).ok_or_else(|| {
-            CoreError::invalid(
-                "this invitation carries no role, so it cannot be sent again as it was",
-                Vec::new(),
-            )
-        })?;
-        if old.status == Some(InvitationStatus::Pending) {
-            let id = old.id;
-            match self
-                .authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
-                .await
-            {
-                Ok(()) => {}
-                Err(e) if e.code == ErrorCode::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            let mut revoked = old.clone();
-            revoked.status = Some(InvitationStatus::Revoked);
-            self.with_cache(|c| c.put_invitation(account_id, org_id, &revoked))?;
-        }
-        let create = InvitationCreate { email: old.email.clone(), role_id };
-        let invitation = self
-            .authed(account_id, |c, t| {
-                let create = create.clone();
-                async move { c.create_invitation(&t, org_id, &create).await }
-            })
-            .await
-            .map_err(|e| CoreError {
-                message: format!(
-                    "the old invitation was revoked but sending the new one failed: {}",
-                    e.message
-                ),
-                ..e
-            })?;
         self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
         Ok(invitation)
     }

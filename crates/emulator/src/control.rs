@@ -753,12 +753,12 @@ struct AcceptBody {
 
 /// `POST /_emulator/invitations/accept`: the invited person accepts, as they would from the email.
 /// The invitation becomes `accepted`, a user with its email exists (created when new) and holds the
-/// invitation's role in the organization.
+/// invitation's roles (organization and workspace) and its teams.
 pub async fn accept_invitation(
     State(st): State<Arc<AppState>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    use crate::model::{Grant, Subject, User};
+    use crate::model::User;
     let body: AcceptBody = parse_body(&body)?;
     let now = chrono::Utc::now();
     let mut db = st.db.lock().expect("db lock");
@@ -774,7 +774,7 @@ pub async fn accept_invitation(
         .ok_or_else(|| ApiError::not_found("Invitation", body.id.unwrap_or_default()))?;
     let inv = db.invitations.get_mut(&inv_id).expect("found");
     inv.status = "accepted".into();
-    let (email, org_id, role_id) = (inv.email.clone(), inv.organization_id, inv.role_id);
+    let (email, org_id) = (inv.email.clone(), inv.organization_id);
     let user_id = match db.user_by_email(&email) {
         Some(u) => u.id,
         None => {
@@ -796,12 +796,7 @@ pub async fn accept_invitation(
             id
         }
     };
-    if let Some(org) = db.orgs.get_mut(&org_id) {
-        org.grants.remove(&Subject::Invitation(inv_id));
-        if let Some(role_id) = role_id {
-            org.grants.entry(Subject::User(user_id)).or_default().insert(Grant::org(role_id));
-        }
-    }
+    db.hand_over_invitation(inv_id, user_id);
     drop(db);
     st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(Json(json!({ "invitation_id": inv_id, "user_id": user_id, "organization_id": org_id })))

@@ -381,6 +381,9 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
     b.grant(acme, Subject::User(acme_ci), "Workspace Contributor", Some(acme_prod));
     let new_hire =
         b.invitation(acme, "new-hire@acme-ml.example", ORG_MEMBER, admin, "pending", 40, far_future());
+    // A pending invitation carrying more than its organization role: a workspace role here, and the
+    // platform team below.
+    b.grant(acme, Subject::Invitation(new_hire), "Workspace Viewer", Some(acme_research));
     b.invitation(acme, "contractor@partner.example", ORG_VIEWER, manager, "pending", 41, far_future());
     b.invitation(acme, "late-reply@acme-ml.example", ORG_MEMBER, admin, "pending", 5, at(12));
     b.invitation(acme, "changed-mind@acme-ml.example", ORG_VIEWER, admin, "revoked", 6, at(13));

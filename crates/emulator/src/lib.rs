@@ -36,7 +36,9 @@
 //! - `GET /users/me`, `GET /users?email=`; `GET|POST /organizations`, `GET /organizations/{id_or_name}`,
 //!   `PATCH /organizations/{id}`; `GET|DELETE /organizations/{id}/members`;
 //!   `GET|POST /organizations/{id}/invitations` (body `{email, role_id}` or `{email, roles: [role_id,
-//!   ...]}`), `DELETE /organizations/{id}/invitations/{invitation_id}`;
+//!   ...]}`), `DELETE /organizations/{id}/invitations/{invitation_id}`; an invitation carries every role
+//!   assigned to it and every team it was added to (`roles: [{id, name, level, workspace_id}]`,
+//!   `teams: [{id, name}]`, see `invitations.rs`);
 //!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
 //!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`; `POST /teams`,
 //!   `GET|PATCH|DELETE /teams/{team_id}`, `GET /teams/{team_id}/members`;
@@ -72,7 +74,8 @@
 //! - `variant`: the variants of section 6, differing only in these ways: member role entries have no
 //!   `name`; organizations (also nested in workspaces) have no `plan` and no `display_name`,
 //!   `trial_expiry` is epoch seconds and `owner` is the owner's id; workspaces have no `display_name`;
-//!   invitations carry `roles: [{id, name}]` instead of `role`; `limit` above 100 answers 422 with a
+//!   invitations carry `roles` instead of `role`, organization roles as `{id, name}` and workspace roles
+//!   as `{role_id, workspace_id}`, and `teams` as bare ids; `limit` above 100 answers 422 with a
 //!   FastAPI detail item `{type, loc, msg, input, ctx: {le: 100}}`; roles and teams answer 403 for
 //!   Organization Members; role list items have no `level` (the `?level=` filter still works); every
 //!   object served (token and device responses included) has unknown fields `metadata` and
@@ -127,7 +130,7 @@
 //! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
-//!   is accepted (its user created when new, given the invitation's role).
+//!   is accepted (its user created when new, given the invitation's roles and teams).
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
 //! - `POST /_emulator/workspaces/fail` `{"id"?, "reason"?}`: the next transition of that workspace (or
 //!   of any) ends in `failed` with `reason` as `state_reason`; `POST /_emulator/workspaces/settle`
@@ -159,6 +162,7 @@ mod demo;
 mod dialect;
 mod error;
 mod grants;
+mod invitations;
 mod model;
 mod openapi;
 mod routes;

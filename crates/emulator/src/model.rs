@@ -241,7 +241,11 @@ impl Db {
     }
 
     /// The org-level grants of `subject` in `org` (role ids).
-    fn org_level_roles<'a>(&'a self, org: &'a Org, subject: Subject) -> impl Iterator<Item = &'a Role> + 'a {
+    pub(crate) fn org_level_roles<'a>(
+        &'a self,
+        org: &'a Org,
+        subject: Subject,
+    ) -> impl Iterator<Item = &'a Role> + 'a {
         org.grants
             .get(&subject)
             .into_iter()
@@ -449,41 +453,6 @@ impl Db {
             "created": t.created,
             "updated": t.updated,
         }))
-    }
-
-    /// Organization-level roles an invitation brings: its own role first, then any org-level role
-    /// assigned to it since.
-    fn invitation_roles(&self, inv: &Invitation) -> Vec<&Role> {
-        let mut roles: Vec<&Role> = inv.role_id.and_then(|id| self.roles.get(&id)).into_iter().collect();
-        if let Some(org) = self.orgs.get(&inv.organization_id) {
-            for role in self.org_level_roles(org, Subject::Invitation(inv.id)) {
-                if !roles.iter().any(|r| r.id == role.id) {
-                    roles.push(role);
-                }
-            }
-        }
-        roles
-    }
-
-    pub fn invitation_json(&self, d: Dialect, inv: &Invitation, now: DateTime<Utc>) -> Value {
-        let inviter = inv.inviter_id.and_then(|id| self.users.get(&id)).map(|u| Self::user_json(d, u));
-        let mut m = Map::new();
-        m.insert("id".into(), json!(inv.id));
-        m.insert("email".into(), json!(inv.email));
-        m.insert("organization_id".into(), json!(inv.organization_id));
-        if d.is_variant() {
-            let roles: Vec<Value> =
-                self.invitation_roles(inv).into_iter().map(|r| Self::role_ref_json(d, r)).collect();
-            m.insert("roles".into(), Value::Array(roles));
-        } else {
-            let role = inv.role_id.and_then(|id| self.roles.get(&id)).map(|r| Self::role_ref_json(d, r));
-            m.insert("role".into(), json!(role));
-        }
-        m.insert("inviter".into(), json!(inviter));
-        m.insert("status".into(), json!(inv.effective_status(now)));
-        m.insert("created".into(), json!(inv.created));
-        m.insert("expires".into(), json!(inv.expires));
-        d.object(m)
     }
 
     pub fn workspace_json(&self, d: Dialect, ws: &Workspace, billing: bool) -> Value {

@@ -367,8 +367,11 @@ async fn schemas_follow_the_dialect() {
         json!({"$ref": "#/components/schemas/User"})
     );
     assert!(properties(&doc, "MemberRole").contains("name"));
-    assert!(properties(&doc, "Invitation").contains("role"));
-    assert!(!properties(&doc, "Invitation").contains("roles"));
+    let inv = properties(&doc, "Invitation");
+    assert!(inv.contains("role") && inv.contains("roles") && inv.contains("teams"), "{inv:?}");
+    let role_entry = properties(&doc, "RoleRef");
+    assert!(role_entry.contains("level") && role_entry.contains("workspace_id"), "{role_entry:?}");
+    assert_eq!(properties(&doc, "TeamRef"), ["id", "name"].into_iter().map(String::from).collect());
     assert!(properties(&doc, "Role").contains("level"));
     assert!(properties(&doc, "Workspace").contains("display_name"));
     assert!(!properties(&doc, "User").contains("x_revision"));
@@ -404,6 +407,12 @@ async fn schemas_follow_the_dialect() {
     assert_eq!(
         doc["components"]["schemas"]["Invitation"]["properties"]["roles"],
         json!({"type": "array", "items": {"$ref": "#/components/schemas/RoleRef"}})
+    );
+    assert!(properties(&doc, "RoleRef").contains("role_id"), "workspace roles as {{role_id, workspace_id}}");
+    assert_eq!(
+        doc["components"]["schemas"]["Invitation"]["properties"]["teams"],
+        json!({"type": "array", "items": {"type": "string", "format": "uuid"}}),
+        "teams as bare ids"
     );
     assert!(!properties(&doc, "Role").contains("level"));
     assert!(!properties(&doc, "Workspace").contains("display_name"));

@@ -1,5 +1,7 @@
 //! The `invitations` table: each organization's invitations of every status, found by id or email
-//! (indexed). A pending invitation also has a row among the members (see `members`).
+//! (indexed). A pending invitation also has a row among the members (see `members`). Everything an
+//! invitation carries (every role with its workspace, its teams) is kept in its `json` column; no
+//! query filters on those, so they need no columns of their own.
 
 use rusqlite::{params, Connection};
 use uuid::Uuid;
@@ -88,7 +90,9 @@ impl Cache {
         )?;
         if is_pending(inv) {
             let mut roles = Vec::new();
-            for r in inv.all_roles() {
+            // Its row among the members lists its organization roles; workspace roles and teams stay
+            // with the invitation (its `json`).
+            for r in inv.organization_roles() {
                 let known = roles::name_and_level(&tx, key, r.id)?;
                 let level = known.as_ref().and_then(|(_, l)| *l);
                 let name = r.name.clone().or_else(|| known.map(|(n, _)| n));

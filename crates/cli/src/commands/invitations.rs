@@ -1,0 +1,222 @@
+//! `zpro invite`, `zpro invitations` and `zpro resend`: invitations with every role and team they
+//! carry. Every check happens in core before any request.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zenml_pro_core::api::Invitation;
+use zenml_pro_core::model::{invitation_role_label, inviter_label};
+use zenml_pro_core::{CoreError, FieldMessage, InviteOutcome, InviteSpec};
+
+use super::{Ctx, Res, View};
+use crate::args::JsonFlag;
+use crate::output::{cell, clean, date, Freshness};
+use crate::{exit_code, EXIT_FAILURE, EXIT_OK};
+
+/// One role of an invitation in `invitations --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvitationRoleItem {
+    pub id: Uuid,
+    /// The role's name (`null` when neither the server nor the cache names it).
+    pub name: Option<String>,
+    /// `organization`, `workspace` or `project` (`null` when not known).
+    pub level: Option<String>,
+    /// The workspace it applies to; `null`: the organization.
+    pub workspace_id: Option<Uuid>,
+    /// The workspace's name, when known.
+    pub workspace: Option<String>,
+    /// In words: "Workspace Developer on acme-prod".
+    pub label: String,
+}
+
+/// One team of an invitation in `invitations --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvitationTeamItem {
+    pub id: Uuid,
+    pub name: Option<String>,
+}
+
+/// One row of `invitations --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvitationItem {
+    pub id: Uuid,
+    pub email: String,
+    /// `pending`, `accepted`, `declined`, `revoked`, `expired` (or `null` when the server does not say).
+    pub status: Option<String>,
+    /// The organization role's name.
+    pub role: Option<String>,
+    /// Every role it carries, the organization role first, workspace roles with their workspace.
+    #[serde(default)]
+    pub roles: Vec<InvitationRoleItem>,
+    /// The teams it makes its person join.
+    #[serde(default)]
+    pub teams: Vec<InvitationTeamItem>,
+    /// The inviter's email (else name).
+    pub inviter: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub expires: Option<DateTime<Utc>>,
+}
+
+impl InvitationItem {
+    pub fn new(i: &Invitation) -> Self {
+        Self {
+            id: i.id,
+            email: i.email.clone(),
+            status: i.status.map(|s| s.as_str().to_owned()),
+            role: i.role.as_ref().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())),
+            roles: i
+                .all_roles()
+                .iter()
+                .map(|r| InvitationRoleItem {
+                    id: r.id,
+                    name: r.name.clone(),
+                    level: r.level.map(|l| l.as_str().to_owned()),
+                    workspace_id: r.workspace_id,
+                    workspace: r.workspace_name.clone(),
+                    label: invitation_role_label(r),
+                })
+                .collect(),
+            teams: i.teams.iter().map(|t| InvitationTeamItem { id: t.id, name: t.name.clone() }).collect(),
+            inviter: i.inviter.as_ref().and_then(inviter_label).map(str::to_owned),
+            created: i.created,
+            expires: i.expires,
+        }
+    }
+
+    /// Its roles in words, comma-separated.
+    fn roles_text(&self) -> String {
+        let labels: Vec<&str> = self.roles.iter().map(|r| r.label.as_str()).collect();
+        if labels.is_empty() {
+            cell(self.role.as_deref())
+        } else {
+            clean(&labels.join(", "))
+        }
+    }
+
+    /// Its teams' names (else ids), comma-separated.
+    fn teams_text(&self) -> String {
+        let names: Vec<String> =
+            self.teams.iter().map(|t| t.name.clone().unwrap_or_else(|| t.id.to_string())).collect();
+        if names.is_empty() {
+            "-".to_owned()
+        } else {
+            clean(&names.join(", "))
+        }
+    }
+}
+
+/// `WS=ROLE` pairs; one without `=` or with an empty side is invalid input.
+fn workspace_roles(raw: &[String]) -> Result<Vec<(String, String)>, CoreError> {
+    raw.iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((ws, role)) if !ws.trim().is_empty() && !role.trim().is_empty() => {
+                Ok((ws.trim().to_owned(), role.trim().to_owned()))
+            }
+            _ => {
+                let message = format!("--workspace-role takes WORKSPACE=ROLE, not {:?}", clean(pair));
+                Err(CoreError::invalid(
+                    message.clone(),
+                    vec![FieldMessage { field: "workspace_role".into(), message }],
+                ))
+            }
+        })
+        .collect()
+}
+
+/// Prints what was attached to an invitation (and what failed); the worst exit code of the failures.
+fn print_attached(ctx: &mut Ctx<'_>, o: &InviteOutcome) -> i32 {
+    let mut worst = EXIT_OK;
+    for a in &o.attached {
+        match &a.error {
+            None => say!(ctx.out, "        + {}", clean(&a.extra.label())),
+            Some(e) => {
+                worst = worst.max(exit_code(e.code));
+                say!(ctx.out, "        failed {}: {}", clean(&a.extra.label()), clean(&e.message));
+            }
+        }
+    }
+    worst
+}
+
+pub(crate) async fn invite(
+    ctx: &mut Ctx<'_>,
+    emails: &[String],
+    role: String,
+    workspace_roles_raw: &[String],
+    teams: Vec<String>,
+) -> Res {
+    let spec = InviteSpec { role, workspace_roles: workspace_roles(workspace_roles_raw)?, teams };
+    let (account, org_id) = ctx.account_and_org()?;
+    let outcomes = ctx.core.invite_with(&account.id, org_id, emails, &spec).await?;
+    let mut worst = EXIT_OK;
+    for o in &outcomes {
+        match (&o.invitation, &o.error) {
+            (Some(inv), _) => {
+                let item = InvitationItem::new(inv);
+                say!(
+                    ctx.out,
+                    "sent    {}  ({}, invitation {})",
+                    clean(&o.email),
+                    cell(item.role.as_deref()),
+                    inv.id
+                );
+                worst = worst.max(print_attached(ctx, o));
+            }
+            (None, Some(e)) => {
+                worst = worst.max(exit_code(e.code));
+                say!(ctx.out, "failed  {}: {}", clean(&o.email), clean(&e.message));
+            }
+            (None, None) => {
+                worst = worst.max(EXIT_FAILURE);
+                say!(ctx.out, "failed  {}: no answer", clean(&o.email));
+            }
+        }
+    }
+    Ok(worst)
+}
+
+pub(crate) fn invitations(ctx: &mut Ctx<'_>, all: bool, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.invitations(&account.id, org_id, !all)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<InvitationItem> = cached.value.iter().map(InvitationItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["EMAIL", "STATUS", "ROLES", "TEAMS", "INVITED BY", "CREATED", "EXPIRES", "ID"],
+            row: &|i| {
+                vec![
+                    clean(&i.email),
+                    cell(i.status.as_deref()),
+                    i.roles_text(),
+                    i.teams_text(),
+                    cell(i.inviter.as_deref()),
+                    date(i.created),
+                    date(i.expires),
+                    i.id.to_string(),
+                ]
+            },
+            empty: if all { "No invitations." } else { "No pending invitations (--all shows the others)." },
+        },
+    )
+}
+
+pub(crate) async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let outcome = ctx.core.resend_invitation_with_outcome(&account.id, org_id, which).await?;
+    let Some(inv) = outcome.invitation.as_ref() else {
+        return Err(CoreError::internal("the server answered without the invitation"));
+    };
+    let item = InvitationItem::new(inv);
+    say!(
+        ctx.out,
+        "Invited {} again as {} (new invitation {}).",
+        clean(&inv.email),
+        cell(item.role.as_deref()),
+        inv.id
+    );
+    Ok(print_attached(ctx, &outcome))
+}
