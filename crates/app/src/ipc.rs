@@ -168,7 +168,13 @@ macro_rules! ipc_commands {
 
             /// `role` is an organization role's id (or name). One outcome per email.
             async fn invite(&self, org: Option<String>, emails: Vec<String>, role: String) -> Vec<$crate::views::InviteOutcomeView> {
-                $crate::writes::invite(self, org, emails, role).await
+                $crate::writes::invite(self, org, emails, role, Vec::new(), Vec::new()).await
+            }
+
+            /// As `invite`, and each invitation is given the workspace roles and joins the teams (by
+            /// id or name) once sent; each outcome says which took.
+            async fn invite_with(&self, org: Option<String>, emails: Vec<String>, role: String, workspace_roles: Vec<$crate::views::WorkspaceRoleSpecView>, teams: Vec<String>) -> Vec<$crate::views::InviteOutcomeView> {
+                $crate::writes::invite(self, org, emails, role, workspace_roles, teams).await
             }
 
             /// `invitation` is an invitation id or email.
@@ -176,6 +182,8 @@ macro_rules! ipc_commands {
                 $crate::writes::revoke_invitation(self, org, invitation).await
             }
 
+            /// Revokes and sends again, keeping every role and team (a `notice` names any that did
+            /// not take).
             async fn resend_invitation(&self, org: Option<String>, invitation: String) -> $crate::views::InvitationView {
                 $crate::writes::resend_invitation(self, org, invitation).await
             }

@@ -2,7 +2,7 @@
 
 use zenml_pro_core::ErrorCode as CoreCode;
 
-use zenml_pro_core::Entity;
+use zenml_pro_core::{Entity, InviteSpec};
 
 use crate::app::App;
 use crate::error::{IpcError, IpcResult};
@@ -15,21 +15,27 @@ pub(crate) async fn invite(
     org: Option<String>,
     emails: Vec<String>,
     role: String,
+    workspace_roles: Vec<WorkspaceRoleSpecView>,
+    teams: Vec<String>,
 ) -> IpcResult<Vec<InviteOutcomeView>> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    let outcomes = app.core().invite(&account.id, org_id, &emails, &role).await?;
+    let spec = InviteSpec {
+        role,
+        workspace_roles: workspace_roles.into_iter().map(|w| (w.workspace, w.role)).collect(),
+        teams,
+    };
+    let outcomes = app.core().invite_with(&account.id, org_id, &emails, &spec).await?;
     if outcomes.iter().any(|o| o.invitation.is_some()) {
-        app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
+        // Joining a team shows on the team's page (read live) and in its count.
+        let teams_too = outcomes.iter().any(|o| o.attached.iter().any(|a| a.ok));
+        let entities: &[Entity] = if teams_too {
+            &[Entity::Invitations, Entity::Members, Entity::Teams]
+        } else {
+            &[Entity::Invitations]
+        };
+        app.changed(&account.id, Some(org_id), entities);
     }
-    Ok(outcomes
-        .into_iter()
-        .map(|o| InviteOutcomeView {
-            email: o.email,
-            ok: o.invitation.is_some(),
-            invitation: o.invitation.as_ref().map(InvitationView::from),
-            error: o.error.map(IpcError::from),
-        })
-        .collect())
+    Ok(outcomes.iter().map(InviteOutcomeView::from).collect())
 }
 
 pub(crate) async fn revoke_invitation(
@@ -49,10 +55,25 @@ pub(crate) async fn resend_invitation(
     invitation: String,
 ) -> IpcResult<InvitationView> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    let i = app.core().resend_invitation(&account.id, org_id, &invitation).await;
+    let outcome = app.core().resend_invitation_with_outcome(&account.id, org_id, &invitation).await;
     // A failed resend may still have revoked the old invitation: the UI reads again either way.
     app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
-    Ok(InvitationView::from(&i?))
+    let outcome = outcome?;
+    let failed: Vec<String> = outcome.failed().map(|a| a.extra.label()).collect();
+    if !failed.is_empty() {
+        app.shared.events.emit(crate::events::AppEvent::Notice {
+            message: format!(
+                "The invitation to {} was sent again, but without: {}",
+                outcome.email,
+                failed.join(", ")
+            ),
+        });
+    }
+    match (&outcome.invitation, outcome.error) {
+        (Some(i), _) => Ok(InvitationView::from(i)),
+        (None, Some(e)) => Err(e.into()),
+        (None, None) => Err(IpcError::internal("the invitation was not sent again")),
+    }
 }
 
 pub(crate) async fn set_member_role(

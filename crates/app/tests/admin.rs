@@ -254,3 +254,47 @@ async fn a_members_access_lists_their_teams_and_workspace_roles_through_them() {
     let err = e.app.member_access(None, "nobody@example.com".into()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }
+
+#[tokio::test]
+async fn an_invitation_with_a_workspace_role_and_a_team_lists_them_all_and_keeps_them_when_resent() {
+    use zenml_pro_app::views::WorkspaceRoleSpecView;
+    let (e, _emu) = signed_in(true, 0).await;
+    let out = e
+        .app
+        .invite_with(
+            None,
+            vec!["two.roles@example.com".into()],
+            "Organization Member".into(),
+            vec![WorkspaceRoleSpecView { workspace: "acme-prod".into(), role: "Workspace Developer".into() }],
+            vec!["platform".into()],
+        )
+        .await
+        .unwrap();
+    assert!(out[0].ok, "{out:?}");
+    let labels: Vec<&str> = out[0].attached.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, ["Workspace Developer on acme-prod", "team platform"]);
+    assert!(out[0].attached.iter().all(|a| a.ok));
+    let pending = e.app.list_invitations(None, true).await.unwrap();
+    let inv = pending.items.iter().find(|i| i.email == "two.roles@example.com").unwrap();
+    assert_eq!(inv.roles, ["Organization Member", "Workspace Developer on acme-prod"]);
+    assert_eq!(inv.teams, ["platform"]);
+
+    let resent = e.app.resend_invitation(None, inv.id.clone()).await.unwrap();
+    assert_ne!(resent.id, inv.id);
+    assert_eq!(resent.roles, inv.roles, "resending keeps every role");
+    assert_eq!(resent.teams, inv.teams, "and every team");
+
+    // Checked before any request: an unknown team.
+    let err = e
+        .app
+        .invite_with(
+            None,
+            vec!["x@example.com".into()],
+            "Organization Member".into(),
+            vec![],
+            vec!["no-such-team".into()],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}

@@ -70,5 +70,26 @@ async fn walk_through(app: &App) -> Result<()> {
     app.wait_for_text("The workspace Acme Production is deactivated.").await?;
     app.find("//button[@aria-label='Activate acme-prod']").await?;
     app.screenshot("workspace-deactivated").await?;
+
+    // Invite with two roles (an organization role and a workspace role) and a team; the pending list
+    // shows them all.
+    app.click_button("Invitations").await?;
+    app.fill("Email addresses", "two.roles@example.com").await?;
+    app.choose("Role", "Organization Member").await?;
+    app.click_button("Add a workspace role").await?;
+    app.choose("Workspace of workspace role 1", "Acme Research").await?;
+    app.choose("Role of workspace role 1", "Workspace Developer").await?;
+    app.find("//label[normalize-space(.)='e2e-team']/input").await?.click().await?;
+    app.click_button("Invite").await?;
+    app.wait_for_text("two.roles@example.com: invited").await?;
+    app.find(&row_with(&[
+        "two.roles@example.com",
+        "Pending",
+        "Organization Member",
+        "Workspace Developer on acme-research",
+        "Teams: e2e-team",
+    ]))
+    .await?;
+    app.screenshot("invitation-roles").await?;
     Ok(())
 }

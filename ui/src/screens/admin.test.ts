@@ -162,6 +162,40 @@ describe('a member\'s access', { timeout: 30_000 }, () => {
   });
 });
 
+describe('invitations with several roles and teams', { timeout: 30_000 }, () => {
+  it('invites with a workspace role and a team, and the pending list shows them all', async () => {
+    await renderApp();
+    await open('Invitations');
+    await fireEvent.input(await screen.findByLabelText('Email addresses'), { target: { value: 'multi@example.com' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add a workspace role' }));
+    const send = screen.getByRole('button', { name: 'Invite' });
+    expect(send).toBeDisabled();
+    await waitFor(() => expect(screen.getByLabelText('Workspace of workspace role 1')).toHaveTextContent('ws-available'));
+    await fireEvent.change(screen.getByLabelText('Workspace of workspace role 1'), { target: { value: 'w2' } });
+    await fireEvent.change(screen.getByLabelText('Role of workspace role 1'), { target: { value: 'r-ws' } });
+    await fireEvent.click(await screen.findByLabelText('Platform'));
+    expect(send).toBeEnabled();
+    expect(await axeViolations()).toEqual([]);
+    await fireEvent.click(send);
+    await waitFor(() =>
+      expect(callsOf('invite_with')).toEqual([
+        {
+          org: 'o1',
+          emails: ['multi@example.com'],
+          role: 'r-member',
+          workspaceRoles: [{ workspace: 'w2', role: 'r-ws' }],
+          teams: ['t1'],
+        },
+      ]),
+    );
+    const row = (await screen.findByText('multi@example.com', { selector: 'td *, td' })).closest('tr')!;
+    expect(within(row).getByText('Organization Member')).toBeInTheDocument();
+    expect(within(row).getByText('Workspace Admin on ws-available')).toBeInTheDocument();
+    expect(within(row).getByText('Teams: Platform')).toBeInTheDocument();
+    expect(callsOf('invite')).toHaveLength(0);
+  });
+});
+
 describe('roles and service accounts', { timeout: 30_000 }, () => {
   it('opens a role and lists who holds it, and where', async () => {
     await renderApp();

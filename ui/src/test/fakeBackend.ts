@@ -171,8 +171,8 @@ export class FakeBackend {
     this.orgs = [org('o1', 'alpha', true), org('o2', 'beta'), org('o3', 'gamma')];
     this.members = makeMembers(250);
     this.invitations = [
-      { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
-      { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: null },
+      { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', roles: ['Organization Member'], teams: [], inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
+      { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', roles: ['Organization Member'], teams: [], inviter: 'Me', created: T0, expires: null },
     ];
     this.teams = [{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }];
     this.teamMembers = new Map([
@@ -438,8 +438,10 @@ export class FakeBackend {
     list_workspaces: () => this.listing('list_workspaces', structuredClone(this.workspaces)),
     list_teams: () => this.listing('list_teams', structuredClone(this.teams)),
     list_roles: () => this.listing('list_roles', structuredClone(this.roles)),
-    invite: ({ org, emails, role }) => {
+    invite_with: ({ org, emails, role, workspaceRoles, teams }) => {
       const r = this.role(role);
+      const extra = workspaceRoles.map((x) => `${this.role(x.role).name} on ${this.workspace(x.workspace).name}`);
+      const teamNames = teams.map((t) => this.team(t).name);
       const outcomes = emails.map((email) => {
         const invitation: InvitationView = {
           id: `i-${email}`,
@@ -447,16 +449,20 @@ export class FakeBackend {
           status: 'pending',
           role_id: r.id,
           role_name: r.name,
+          roles: [r.name, ...extra],
+          teams: teamNames,
           inviter: 'Me',
           created: new Date().toISOString(),
           expires: null,
         };
         this.invitations.push(invitation);
-        return { email, ok: true, invitation, error: null };
+        const attached = [...extra, ...teamNames.map((t) => `team ${t}`)].map((label) => ({ label, ok: true, error: null }));
+        return { email, ok: true, invitation, error: null, attached };
       });
       this.changed(this.orgById(org).id, ['invitations']);
       return outcomes;
     },
+    invite: ({ org, emails, role }) => this.handlers.invite_with({ org, emails, role, workspaceRoles: [], teams: [] }),
     revoke_invitation: ({ org, invitation }) => {
       const found = this.invitation(invitation);
       this.invitations = this.invitations.map((i) => (i.id === found.id ? { ...i, status: 'revoked' } : i));

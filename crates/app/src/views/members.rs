@@ -11,6 +11,14 @@ use super::*;
 /// What a member row stands for (core's type; the name the views had).
 pub type MemberKindView = MemberKind;
 
+/// A workspace role to invite with: the workspace and the role, each by id or name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct WorkspaceRoleSpecView {
+    pub workspace: String,
+    pub role: String,
+}
+
 /// A filtered page of members. Every field may be left out.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
@@ -102,6 +110,11 @@ pub struct InvitationView {
     pub status: Option<String>,
     pub role_id: Option<String>,
     pub role_name: Option<String>,
+    /// Every role it carries, with where it applies ("Workspace Developer on acme-prod"): its
+    /// organization role first.
+    pub roles: Vec<String>,
+    /// The teams it joins.
+    pub teams: Vec<String>,
     /// Name (else email) of who sent it.
     pub inviter: Option<String>,
     pub created: Option<String>,
@@ -116,6 +129,8 @@ impl From<&Invitation> for InvitationView {
             status: i.status.map(|s| s.as_str().to_owned()),
             role_id: i.role.as_ref().map(|r| r.id.to_string()),
             role_name: i.role.as_ref().and_then(|r| r.name.clone()),
+            roles: zenml_pro_core::model::invitation_role_labels(i),
+            teams: zenml_pro_core::model::invitation_team_labels(i),
             inviter: i.inviter.as_ref().and_then(zenml_pro_core::inviter_label).map(str::to_owned),
             created: iso_opt(i.created),
             expires: iso_opt(i.expires),

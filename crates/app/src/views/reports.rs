@@ -70,6 +70,38 @@ pub struct InviteOutcomeView {
     pub ok: bool,
     pub invitation: Option<InvitationView>,
     pub error: Option<IpcError>,
+    /// The workspace roles and teams attached after the invitation was sent, each with whether it took.
+    pub attached: Vec<AttachedView>,
+}
+
+/// One workspace role or team attached to an invitation.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AttachedView {
+    /// "Workspace Developer on acme-prod", "team platform".
+    pub label: String,
+    pub ok: bool,
+    pub error: Option<IpcError>,
+}
+
+impl From<&zenml_pro_core::InviteOutcome> for InviteOutcomeView {
+    fn from(o: &zenml_pro_core::InviteOutcome) -> Self {
+        Self {
+            email: o.email.clone(),
+            ok: o.invitation.is_some(),
+            invitation: o.invitation.as_ref().map(InvitationView::from),
+            error: o.error.clone().map(IpcError::from),
+            attached: o
+                .attached
+                .iter()
+                .map(|a| AttachedView {
+                    label: a.extra.label(),
+                    ok: a.ok,
+                    error: a.error.clone().map(IpcError::from),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One organization a sync could not fetch.

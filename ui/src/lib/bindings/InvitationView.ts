@@ -7,6 +7,15 @@ export type InvitationView = { id: string, email: string,
  */
 status: string | null, role_id: string | null, role_name: string | null, 
 /**
+ * Every role it carries, with where it applies ("Workspace Developer on acme-prod"): its
+ * organization role first.
+ */
+roles: Array<string>, 
+/**
+ * The teams it joins.
+ */
+teams: Array<string>, 
+/**
  * Name (else email) of who sent it.
  */
 inviter: string | null, created: string | null, expires: string | null, };

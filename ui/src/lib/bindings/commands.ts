@@ -33,6 +33,7 @@ import type {
   TeamView,
   WorkspaceAccessView,
   WorkspaceListView,
+  WorkspaceRoleSpecView,
   WorkspaceView,
 } from "./index";
 
@@ -69,6 +70,7 @@ export type Commands = {
   list_roles: { args: { org: string | null }; result: RoleListView };
   organization_link: { args: { org: string | null }; result: string };
   invite: { args: { org: string | null; emails: Array<string>; role: string }; result: Array<InviteOutcomeView> };
+  invite_with: { args: { org: string | null; emails: Array<string>; role: string; workspaceRoles: Array<WorkspaceRoleSpecView>; teams: Array<string> }; result: Array<InviteOutcomeView> };
   revoke_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
   resend_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
   set_member_role: { args: { org: string | null; member: string; role: string }; result: MemberView };
@@ -230,11 +232,17 @@ export function invite(org: string | null, emails: Array<string>, role: string):
   return invoke<Array<InviteOutcomeView>>("invite", { org, emails, role });
 }
 
+/** As `invite`, and each invitation is given the workspace roles and joins the teams (by id or name) once sent; each outcome says which took. */
+export function inviteWith(org: string | null, emails: Array<string>, role: string, workspaceRoles: Array<WorkspaceRoleSpecView>, teams: Array<string>): Promise<Array<InviteOutcomeView>> {
+  return invoke<Array<InviteOutcomeView>>("invite_with", { org, emails, role, workspaceRoles, teams });
+}
+
 /** `invitation` is an invitation id or email. */
 export function revokeInvitation(org: string | null, invitation: string): Promise<InvitationView> {
   return invoke<InvitationView>("revoke_invitation", { org, invitation });
 }
 
+/** Revokes and sends again, keeping every role and team (a `notice` names any that did not take). */
 export function resendInvitation(org: string | null, invitation: string): Promise<InvitationView> {
   return invoke<InvitationView>("resend_invitation", { org, invitation });
 }
