@@ -234,7 +234,8 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
   const account = app.state?.active_account ?? null;
   switch (ev.kind) {
     case 'sync_progress':
-      app.sync.running = true;
+      // A sync's last progress says it finished: nothing can leave "Syncing…" on after it.
+      app.sync.running = ev.stage !== 'finished';
       app.sync.stage = ev.stage;
       app.sync.done = ev.done;
       app.sync.total = ev.total;

@@ -76,6 +76,16 @@ describe('sync and feedback', () => {
     await waitFor(() => expect(callsOf('sync_now')).toHaveLength(2));
   });
 
+  it('leaves "Syncing…" once a sync says it finished, even before its report arrives', async () => {
+    await renderApp();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
+    emit({ kind: 'sync_progress', stage: 'organization', done: 1, total: 3, organization: 'alpha' });
+    expect(await screen.findByText('Syncing 1/3…')).toBeInTheDocument();
+    emit({ kind: 'sync_progress', stage: 'finished', done: 3, total: 3, organization: null });
+    await waitFor(() => expect(screen.queryByText(/Syncing/)).toBeNull());
+    expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+  });
+
   it('shows the offline banner when the sync fails offline, with the time of the data', async () => {
     await renderApp({ setup: () => backend.fail('sync_now', 'offline', 'connect refused') });
     const banner = await screen.findByText(/Offline — showing data as of/);
