@@ -396,7 +396,13 @@ mod tests {
         // Past the end: no rows, and still the total.
         let q = MemberQuery { offset: 100, limit: Some(10), ..Default::default() };
         assert_eq!(cache.members(&acc, oid, &q).unwrap().value.total, 30);
+        // Choosing the active organization touches no member: the totals stay good.
+        cache.set_active_org(&acc, oid).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 30);
+        other.remove_member(&acc, oid, Uuid::from_u128(1002)).unwrap();
+        cache.set_active_org(&acc, Uuid::from_u128(5)).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 29);
         let counts = cache.member_counts(&acc, oid).unwrap().value;
-        assert_eq!(counts, [(MemberKind::User, 30)]);
+        assert_eq!(counts, [(MemberKind::User, 29)]);
     }
 }
