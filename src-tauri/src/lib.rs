@@ -170,11 +170,7 @@ pub const GPU_ENV: &str = "ZENML_PRO_DESKTOP_GPU";
 /// unless `ZENML_PRO_DESKTOP_GPU=1` or the variable is already set: the app's pages are plain
 /// documents with nothing to composite, and the GPU path costs the web process about 80 MB (its
 /// GL buffers) and, on some drivers and remote or virtual displays, blank or flickering windows.
-///
-/// Also sets how the app's own heap gives memory back ([`zenml_pro_app::limit_heap`]; WebKit's
-/// processes are not affected).
 pub fn prepare_environment() {
-    zenml_pro_app::limit_heap();
     #[cfg(target_os = "linux")]
     {
         const COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";

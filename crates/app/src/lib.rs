@@ -48,7 +48,6 @@ pub use app::{
 pub use demo::DEMO_DIALECT_ENV;
 pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
 pub use events::{AppEvent, EventSink, Recorder, SyncStage, UrlOpener, EVENT_NAME};
-pub use refresh::limit_heap;
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
 pub use zenml_pro_core::{logging, Entity};

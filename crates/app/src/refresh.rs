@@ -27,22 +27,6 @@ pub(crate) fn release_free_memory() {
     }
 }
 
-/// Keeps the app's heap from holding on to the peak of a sync: every thread shares two glibc arenas
-/// (not up to eight per CPU, each keeping its own freed memory), and blocks of 128 KiB and more (a
-/// large organization's response bodies and row lists) are always mapped apart and given back when
-/// freed, instead of glibc raising that threshold as the sync frees them and keeping later ones in
-/// the heap. Call first thing in `main`, before any thread starts.
-pub fn limit_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    #[allow(unsafe_code)]
-    // SAFETY: mallopt takes no pointer and only sets allocator parameters; called before any other
-    // thread exists, it races with no allocation.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
-}
-
 /// What the background refresh task shares with the app.
 pub(crate) struct Shared {
     pub(crate) core: Arc<Core>,
