@@ -36,17 +36,13 @@ pub(crate) fn organization_overview(app: &App, org: Option<String>) -> IpcResult
     let cached = core.organization(&account.id, &org_id.to_string())?;
     let active = core.active_organization(&account.id)? == Some(org_id);
     let access = AccessView::new(org_id, core.my_roles(&account.id, org_id)?);
-    let count = |kind| -> IpcResult<usize> {
-        let q = MemberQuery { kind: Some(kind), limit: Some(0), ..Default::default() };
-        Ok(core.members(&account.id, org_id, &q)?.value.total)
-    };
-    let members_hidden =
-        core.members(&account.id, org_id, &MemberQuery { limit: Some(0), ..Default::default() })?.hidden;
-    let member_count = if members_hidden {
-        None
-    } else {
-        Some(to_u32(count(MemberKind::User)? + count(MemberKind::ServiceAccount)?))
-    };
+    // Users and service accounts, counted in one pass over the organization's members.
+    let counts = core.member_counts(&account.id, org_id)?;
+    let member_count = (!counts.hidden).then(|| {
+        let people =
+            counts.value.iter().filter(|(k, _)| matches!(k, MemberKind::User | MemberKind::ServiceAccount));
+        to_u32(people.map(|(_, n)| n).sum())
+    });
     let workspaces = core.workspaces(&account.id, org_id)?;
     let workspace_count = (!workspaces.hidden).then(|| to_u32(workspaces.value.len()));
     let dashboard_url = app.org_dashboard(org_id);

@@ -7,7 +7,9 @@ use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
 
-use crate::cache::{Entity, Fetched, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord, UserField};
+use crate::cache::{
+    Entity, Fetched, MemberKind, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord, UserField,
+};
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::service::Core;
 
@@ -159,6 +161,13 @@ impl Core {
 
     pub fn members(&self, account_id: &str, org_id: Uuid, query: &MemberQuery) -> Result<Cached<MemberPage>> {
         let f = self.with_cache(|c| c.members(account_id, org_id, query))?;
+        self.stamp(account_id, org_id, Entity::Members, f)
+    }
+
+    /// How many members of each kind the organization has, from one pass over its cached rows (kinds
+    /// it has none of are left out); `hidden` when its member list is not visible to the user's role.
+    pub fn member_counts(&self, account_id: &str, org_id: Uuid) -> Result<Cached<Vec<(MemberKind, usize)>>> {
+        let f = self.with_cache(|c| c.member_counts(account_id, org_id))?;
         self.stamp(account_id, org_id, Entity::Members, f)
     }
 

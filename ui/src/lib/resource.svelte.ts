@@ -6,6 +6,53 @@ import { untrack } from 'svelte';
 import type { Entity } from './api';
 import { activeOrg, app } from './state.svelte';
 
+// Reads started together (in the same turn: a switch of organization starts the page's list, the roles
+// and the access at once; a sync's event every list on screen) are shown together, when the last of
+// them has answered: the window renders and lays out the new organization once, not once per answer
+// (a page of rows, then its role options again, then its buttons again). One that has not answered
+// after `TOGETHER_MS` no longer holds the others back.
+const TOGETHER_MS = 150;
+
+interface Together {
+  open: boolean;
+  pending: number;
+  ready: (() => void)[];
+}
+
+let together: Together | null = null;
+
+function showAll(t: Together): void {
+  for (const show of t.ready.splice(0)) show();
+}
+
+/** Joins the reads started in this turn; `done` shows this one's answer when all of them are in. */
+function joinTogether(): (show: () => void) => void {
+  if (!together?.open) {
+    const t: Together = { open: true, pending: 0, ready: [] };
+    together = t;
+    queueMicrotask(() => (t.open = false));
+    setTimeout(() => {
+      t.pending = 0;
+      showAll(t);
+    }, TOGETHER_MS);
+  }
+  const t = together;
+  t.pending++;
+  let answered = false;
+  return (show) => {
+    if (answered) return;
+    answered = true;
+    if (t.pending === 0) {
+      // Waited too long: the others are shown already.
+      show();
+      return;
+    }
+    t.ready.push(show);
+    t.pending--;
+    if (t.pending === 0) showAll(t);
+  };
+}
+
 export interface Resource<T> {
   readonly data: T | null;
   readonly error: unknown;
@@ -30,17 +77,26 @@ export function orgResource<T>(
   async function load(org: string): Promise<void> {
     const mine = ++seq;
     r.loading = true;
+    const done = joinTogether();
+    let show: () => void;
     try {
       const data = await fetcher(org);
-      if (mine === seq) {
+      show = () => {
         r.data = data;
         r.error = null;
-      }
+      };
     } catch (e) {
-      if (mine === seq) r.error = e;
-    } finally {
-      if (mine === seq) r.loading = false;
+      show = () => (r.error = e);
     }
+    await new Promise<void>((resolve) =>
+      done(() => {
+        if (mine === seq) {
+          show();
+          r.loading = false;
+        }
+        resolve();
+      }),
+    );
   }
 
   $effect(() => {

@@ -122,7 +122,12 @@ let chosenOrg: string | null = null;
 function markActive(id: string): void {
   orgChoices++;
   chosenOrg = id;
-  app.orgs = app.orgs.map((o) => ({ ...o, active: o.id === id }));
+  // In place: only the flags that change are written, so only the two organizations whose flag moved
+  // update (their buttons in the switcher), not every organization's.
+  for (const o of app.orgs) {
+    const active = o.id === id;
+    if (o.active !== active) o.active = active;
+  }
 }
 
 export async function loadOrganizations(): Promise<void> {

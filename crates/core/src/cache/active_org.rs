@@ -17,6 +17,8 @@ impl Cache {
              ON CONFLICT (account_id) DO UPDATE SET org_id = excluded.org_id",
             [account_id, &org_id.to_string()],
         )?;
+        // A switch writes this just before the new organization's members are read: their totals stay.
+        self.member_totals.not_members(&tx);
         tx.commit()?;
         Ok(())
     }

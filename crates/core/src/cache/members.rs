@@ -100,16 +100,50 @@ impl Cache {
 
         let tx = self.read_tx()?;
         let (key, fetched_at) = list_fetched_at(&tx, account_id, &org_id.to_string(), Entity::Members)?;
-        let total: i64 = tx
-            .prepare_cached(&format!("SELECT COUNT(*) FROM members m {WHERE}"))?
-            .query_row(params![key, search, kind, role], |r| r.get(0))?;
-        let rows = json_rows(
+        let rows: Vec<MemberRow> = json_rows(
             &tx,
             &format!("SELECT m.json FROM members m {WHERE} ORDER BY m.name_lc, m.row_key LIMIT ?5 OFFSET ?6"),
             params![key, search, kind, role, limit, offset],
         )?;
+        // A page that is not full, and not past the end, says the total itself; otherwise the rows are
+        // counted, or the count remembered since the last write is used.
+        let short = q.limit.is_none_or(|l| rows.len() < l) && (!rows.is_empty() || q.offset == 0);
+        let total = if short {
+            q.offset + rows.len()
+        } else {
+            self.member_totals.get_or_count(&tx, (key, search.clone(), kind, role.clone()), || {
+                let n: i64 = tx
+                    .prepare_cached(&format!("SELECT COUNT(*) FROM members m {WHERE}"))?
+                    .query_row(params![key, search, kind, role], |r| r.get(0))?;
+                Ok(n as usize)
+            })?
+        };
         tx.commit()?;
-        Ok(Fetched { value: MemberPage { rows, total: total as usize }, fetched_at })
+        Ok(Fetched { value: MemberPage { rows, total }, fetched_at })
+    }
+
+    /// How many members of each kind the organization has (kinds it has none of are left out): one
+    /// pass over its rows for every kind.
+    pub fn member_counts(&self, account_id: &str, org_id: Uuid) -> Result<Fetched<Vec<(MemberKind, usize)>>> {
+        let tx = self.read_tx()?;
+        let (key, fetched_at) = list_fetched_at(&tx, account_id, &org_id.to_string(), Entity::Members)?;
+        let mut counts = Vec::new();
+        {
+            let mut stmt =
+                tx.prepare_cached("SELECT kind, COUNT(*) FROM members WHERE org_key = ?1 GROUP BY kind")?;
+            let mut rows = stmt.query([key])?;
+            while let Some(r) = rows.next()? {
+                let kind = match r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)? {
+                    "user" => MemberKind::User,
+                    "service_account" => MemberKind::ServiceAccount,
+                    "team" => MemberKind::Team,
+                    _ => MemberKind::Invitation,
+                };
+                counts.push((kind, r.get::<_, i64>(1)? as usize));
+            }
+        }
+        tx.commit()?;
+        Ok(Fetched { value: counts, fetched_at })
     }
 
     /// The names of the roles `user_id` holds in the organization (directly or through a team), for
@@ -229,11 +263,8 @@ mod tests {
         .collect()
     }
 
-    /// Snapshots that share some, most or none of their rows with the cached one, each leave exactly
-    /// their own rows (whichever way `replace_members` takes).
-    #[test]
-    fn replacing_overlapping_member_snapshots_keeps_exactly_the_new_rows() {
-        let cache = Cache::open_in_memory().unwrap();
+    /// A cache with one signed-in account; its id.
+    fn cache_with_account(cache: &Cache) -> String {
         let now = Utc::now();
         let user = Uuid::from_u128(7);
         let acc = crate::cache::account_id("https://test.example", user);
@@ -252,6 +283,16 @@ mod tests {
                 signed_in: true,
             })
             .unwrap();
+        acc
+    }
+
+    /// Snapshots that share some, most or none of their rows with the cached one, each leave exactly
+    /// their own rows (whichever way `replace_members` takes).
+    #[test]
+    fn replacing_overlapping_member_snapshots_keeps_exactly_the_new_rows() {
+        let cache = Cache::open_in_memory().unwrap();
+        let now = Utc::now();
+        let acc = cache_with_account(&cache);
         let oid = Uuid::from_u128(100);
         let organization: Organization = serde_json::from_value(json!({
             "id": oid, "name": "acme", "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z"
@@ -291,5 +332,77 @@ mod tests {
             let want_admins = want.iter().filter(|r| r.roles[0].name.as_deref() == Some("Admin")).count();
             assert_eq!(cache.members(&acc, oid, &admins).unwrap().value.total, want_admins);
         }
+    }
+
+    fn snapshot(oid: Uuid, members: Vec<MemberRow>) -> OrgSnapshot {
+        let organization: Organization = serde_json::from_value(json!({
+            "id": oid, "name": "acme", "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        OrgSnapshot {
+            organization,
+            workspaces: vec![],
+            members,
+            invitations: vec![],
+            roles: vec![],
+            teams: vec![],
+            reads: Default::default(),
+        }
+    }
+
+    fn total(cache: &Cache, acc: &str, oid: Uuid, role: Option<&str>) -> usize {
+        let q = MemberQuery { role: role.map(Into::into), limit: Some(2), ..Default::default() };
+        let page = cache.members(acc, oid, &q).unwrap().value;
+        assert!(page.rows.len() <= 2);
+        page.total
+    }
+
+    /// A page's total is counted once and then remembered, but never past a write: each change of a
+    /// role, removal and snapshot by this connection, and each write by another connection to the same
+    /// file, gives the next page the new total.
+    #[test]
+    fn a_pages_total_follows_every_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = crate::paths::cache_path(dir.path());
+        let (cache, _) = Cache::open(&path).unwrap();
+        let (other, _) = Cache::open(&path).unwrap();
+        let acc = cache_with_account(&cache);
+        let oid = Uuid::from_u128(100);
+        let now = Utc::now();
+        cache.replace_org_snapshot(&acc, &snapshot(oid, rows(1000..1050, "Viewer")), now).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 50);
+        assert_eq!(total(&cache, &acc, oid, None), 50, "the same again");
+        assert_eq!(total(&cache, &acc, oid, Some("admin")), 0);
+        let admin = [MemberRole {
+            role_id: Uuid::from_u128(2),
+            name: Some("Admin".into()),
+            level: None,
+            via_team: false,
+        }];
+        for (i, id) in (1000..1003).enumerate() {
+            cache.set_member_roles(&acc, oid, Uuid::from_u128(id), &admin).unwrap();
+            assert_eq!(total(&cache, &acc, oid, Some("admin")), i + 1);
+        }
+        cache.remove_member(&acc, oid, Uuid::from_u128(1000)).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 49);
+        assert_eq!(total(&cache, &acc, oid, Some("admin")), 2);
+        other.remove_member(&acc, oid, Uuid::from_u128(1001)).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 48, "another connection's write");
+        assert_eq!(total(&cache, &acc, oid, Some("admin")), 1);
+        cache.replace_org_snapshot(&acc, &snapshot(oid, rows(1000..1030, "Viewer")), now).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 30);
+        assert_eq!(total(&other, &acc, oid, None), 30);
+        assert_eq!(total(&cache, &acc, oid, Some("admin")), 0);
+        // Past the end: no rows, and still the total.
+        let q = MemberQuery { offset: 100, limit: Some(10), ..Default::default() };
+        assert_eq!(cache.members(&acc, oid, &q).unwrap().value.total, 30);
+        // Choosing the active organization touches no member: the totals stay good.
+        cache.set_active_org(&acc, oid).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 30);
+        other.remove_member(&acc, oid, Uuid::from_u128(1002)).unwrap();
+        cache.set_active_org(&acc, Uuid::from_u128(5)).unwrap();
+        assert_eq!(total(&cache, &acc, oid, None), 29);
+        let counts = cache.member_counts(&acc, oid).unwrap().value;
+        assert_eq!(counts, [(MemberKind::User, 29)]);
     }
 }

@@ -22,6 +22,7 @@ mod active_org;
 pub mod entity;
 mod invitations;
 mod member_rows;
+mod member_totals;
 mod members;
 mod organizations;
 mod roles;
@@ -124,6 +125,8 @@ pub struct Fetched<T> {
 pub struct Cache {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Member totals counted since the last write (see `member_totals`).
+    member_totals: member_totals::MemberTotals,
 }
 
 /// The page size of a new cache file, in bytes.
@@ -187,7 +190,7 @@ impl Cache {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", true)?;
         schema::migrate(&conn)?;
-        Ok(Cache { conn, path: None })
+        Ok(Cache { conn, path: None, member_totals: Default::default() })
     }
 
     /// The file this cache lives in (`None` in memory).
@@ -232,7 +235,7 @@ impl Cache {
             p.push(suffix);
             private(Path::new(&p), 0o600);
         }
-        Ok(Cache { conn, path: Some(path.to_path_buf()) })
+        Ok(Cache { conn, path: Some(path.to_path_buf()), member_totals: Default::default() })
     }
 
     /// Runs SQLite's full `quick_check` over the whole file. Opening checks only the small tables, so

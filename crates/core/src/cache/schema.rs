@@ -251,7 +251,7 @@ mod tests {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, latest_version());
 
-        let cache = Cache { conn, path: None };
+        let cache = Cache { conn, path: None, member_totals: Default::default() };
         let org = Uuid::from_u128(100);
         for (field, value) in [
             (UserField::Email, "ada@example.COM"),

@@ -151,9 +151,25 @@ async fn wait_text(app: &App, what: &str, timeout: Duration, ok: impl Fn(&str) -
 
 /// Runs in the page: clicks the organization button titled `name` and resolves when the members
 /// table has a row containing `want` and none containing `avoid` (`dom`), and after the frame
-/// following that (`painted`), both in ms from the click.
+/// following that (`painted`), both in ms from the click. Also, for the phases of a switch: each
+/// command the page sent meanwhile (the webview's `fetch` of `ipc://`, from its start until its
+/// reply arrived) and the time of each animation frame until `painted`, all in ms from the click.
 const SWITCH_SCRIPT: &str = r#"
 const [name, want, avoid, done] = arguments;
+const calls = [];
+const frames = [];
+const realFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = String(input && input.url ? input.url : input);
+  const p = realFetch.apply(this, arguments);
+  if (!url.startsWith('ipc:') && !url.includes('//ipc.')) return p;
+  const c = { cmd: decodeURIComponent(url.split('/').pop() || url), start: performance.now() - t0, end: null };
+  calls.push(c);
+  p.then(() => { c.end = performance.now() - t0; }, () => { c.end = performance.now() - t0; });
+  return p;
+};
+const frame = (at) => { frames.push(performance.now() - t0); if (!finished) requestAnimationFrame(frame); };
+requestAnimationFrame(frame);
 const button = [...document.querySelectorAll('button')].find((b) => b.title === name);
 if (!button) { done({ error: 'no organization button titled ' + name }); return; }
 const shown = () => {
@@ -170,11 +186,11 @@ const check = () => {
   finished = true;
   observer.disconnect();
   clearTimeout(timer);
-  requestAnimationFrame(() => setTimeout(() => done({
-    dom,
-    painted: performance.now() - t0,
-    rows: document.querySelectorAll('table tbody tr').length,
-  }), 0));
+  requestAnimationFrame(() => setTimeout(() => {
+    const painted = performance.now() - t0;
+    window.fetch = realFetch;
+    done({ dom, painted, rows: document.querySelectorAll('table tbody tr').length, calls, frames });
+  }, 0));
 };
 observer = new MutationObserver(check);
 observer.observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -186,19 +202,57 @@ struct Switches {
     to_big: Vec<f64>,
     to_big_dom: Vec<f64>,
     to_small: Vec<f64>,
+    /// Each switch to the big organization's phases, one line each (see [`phases`]).
+    to_big_phases: Vec<String>,
     rows: u64,
     organizations: u64,
     first_sync: Duration,
     members_shown: String,
 }
 
-async fn switch(app: &App, name: &str, want: &str, avoid: &str) -> Result<(f64, f64, u64)> {
+struct Switch {
+    painted: f64,
+    dom: f64,
+    rows: u64,
+    phases: String,
+}
+
+async fn switch(app: &App, name: &str, want: &str, avoid: &str) -> Result<Switch> {
     let r = app.client.execute_async(SWITCH_SCRIPT, vec![json!(name), json!(want), json!(avoid)]).await?;
     if let Some(e) = r.get("error") {
         bail!("switching to {name}: {e}");
     }
     let f = |k: &str| r[k].as_f64().with_context(|| format!("{k} in {r}"));
-    Ok((f("painted")?, f("dom")?, r["rows"].as_u64().unwrap_or(0)))
+    Ok(Switch {
+        painted: f("painted")?,
+        dom: f("dom")?,
+        rows: r["rows"].as_u64().unwrap_or(0),
+        phases: phases(&r),
+    })
+}
+
+/// One switch's phases, in ms from the click: each command the page sent (`name start–reply`), the
+/// rows in the DOM, the animation frames and the painted frame.
+fn phases(r: &Value) -> String {
+    let ms = |v: &Value| v.as_f64().map_or("?".to_owned(), |x| format!("{x:.0}"));
+    let calls: Vec<String> = r["calls"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!("{} {}–{}", c["cmd"].as_str().unwrap_or("?"), ms(&c["start"]), ms(&c["end"]))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let frames: Vec<String> = r["frames"].as_array().map(|a| a.iter().map(ms).collect()).unwrap_or_default();
+    format!(
+        "{}; rows {}; frames {}; painted {}",
+        calls.join(", "),
+        ms(&r["dom"]),
+        frames.join(" "),
+        ms(&r["painted"])
+    )
 }
 
 /// Signs in through the sign-in screen, waits for the first full sync, then times switches.
@@ -233,6 +287,7 @@ async fn sign_in_and_switch(app: &App, emu: &Emulator, switches: usize) -> Resul
         to_big: vec![],
         to_big_dom: vec![],
         to_small: vec![],
+        to_big_phases: vec![],
         rows: 0,
         organizations,
         first_sync,
@@ -240,10 +295,11 @@ async fn sign_in_and_switch(app: &App, emu: &Emulator, switches: usize) -> Resul
     };
     for i in 0..switches {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let (painted, dom, rows) = switch(app, BIG_ORG, big.0, big.1).await?;
-        out.to_big.push(painted);
-        out.to_big_dom.push(dom);
-        out.rows = rows;
+        let s = switch(app, BIG_ORG, big.0, big.1).await?;
+        out.to_big.push(s.painted);
+        out.to_big_dom.push(s.dom);
+        out.to_big_phases.push(s.phases);
+        out.rows = s.rows;
         if i == 0 {
             // The pager's "Showing 1–100 of N", to show the organization's size as the UI reports it.
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -252,7 +308,7 @@ async fn sign_in_and_switch(app: &App, emu: &Emulator, switches: usize) -> Resul
             out.members_shown = app.client.execute(pager, vec![]).await?.as_str().unwrap_or("").to_owned();
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        out.to_small.push(switch(app, SMALL_ORG, small.0, small.1).await?.0);
+        out.to_small.push(switch(app, SMALL_ORG, small.0, small.1).await?.painted);
     }
     Ok(out)
 }
@@ -584,6 +640,10 @@ async fn main() -> Result<()> {
     println!("    best {b:.1} ms, median {m:.1} ms — {}", verdict_at_most(m, SWITCH_TARGET_MS));
     println!("    (rows in the DOM, before the frame: best {bd:.1} ms, median {md:.1} ms;");
     println!("     back to {SMALL_ORG}, a few members: best {bs:.1} ms, median {ms:.1} ms)");
+    println!("    phases of each switch to {BIG_ORG} (ms from the click; each command from its request until its reply):");
+    for p in &sw.to_big_phases {
+        println!("      {p}");
+    }
     println!();
     let (_, app_paint) = best_median(&paint);
     let (_, app_mem) = best_median(&mem);
