@@ -246,6 +246,19 @@ impl App {
     pub async fn screenshot(&self, name: &str) -> Result<()> {
         let Ok(dir) = std::env::var("ZENML_PRO_E2E_SCREENSHOTS") else { return Ok(()) };
         tokio::time::sleep(Duration::from_millis(600)).await;
+        // WebKit takes the snapshot at its next rendering update, and a still page under Xvfb has none
+        // until something on it changes (minutes, at the next background sync): a one-pixel element
+        // that flickers for a few seconds makes some.
+        self.client
+            .execute(
+                "const d = document.createElement('div'); \
+                 d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0.01'; \
+                 document.body.appendChild(d); \
+                 const t = setInterval(() => { d.style.opacity = d.style.opacity === '0.01' ? '0.02' : '0.01'; }, 40); \
+                 setTimeout(() => { clearInterval(t); d.remove(); }, 4000);",
+                vec![],
+            )
+            .await?;
         let png = self.client.screenshot().await?;
         std::fs::create_dir_all(&dir)?;
         std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
