@@ -120,6 +120,8 @@ pub struct App {
     pub(crate) painted: AtomicBool,
     /// How often a workspace being changed is polled, in milliseconds.
     pub(crate) follow_interval_ms: AtomicU64,
+    /// The parent of every workspace being followed: cancelled (and replaced) on sign-out and quit.
+    pub(crate) follows: Mutex<CancellationToken>,
 }
 
 impl App {
@@ -162,6 +164,7 @@ impl App {
             started: config.started,
             painted: AtomicBool::new(false),
             follow_interval_ms: AtomicU64::new(FOLLOW_INTERVAL.as_millis() as u64),
+            follows: Mutex::new(CancellationToken::new()),
         })
     }
 
@@ -173,6 +176,16 @@ impl App {
 
     pub(crate) fn follow_interval(&self) -> Duration {
         Duration::from_millis(self.follow_interval_ms.load(Ordering::Relaxed))
+    }
+
+    /// A token for following one workspace, cancelled by [`App::stop_following`].
+    pub(crate) fn follow_token(&self) -> CancellationToken {
+        lock(&self.follows).child_token()
+    }
+
+    /// Stops following every workspace (the changes go on on the server).
+    pub(crate) fn stop_following(&self) {
+        std::mem::replace(&mut *lock(&self.follows), CancellationToken::new()).cancel();
     }
 
     /// The core service (for the shell's tray and for tests).
@@ -215,6 +228,7 @@ impl App {
     /// Stops the background work and the demo server.
     pub async fn shutdown(&self) {
         self.restart_refresh(None);
+        self.stop_following();
         if let Some(d) = self.demo.lock().await.take() {
             d.emulator.shutdown().await;
         }

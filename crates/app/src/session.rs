@@ -108,6 +108,7 @@ pub(crate) fn cancel_device_login(app: &App) -> IpcResult<()> {
 pub(crate) async fn logout(app: &App, account_id: String, purge: bool) -> IpcResult<()> {
     let was_active = app.core().active_account()?.is_some_and(|a| a.id == account_id);
     app.core().logout(&account_id, purge).await?;
+    app.stop_following();
     if was_active {
         let next = app.core().active_account()?.filter(|a| a.signed_in).map(|a| a.id);
         app.restart_refresh(next);

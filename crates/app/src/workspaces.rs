@@ -1,7 +1,8 @@
 //! A workspace's lifecycle from the window: ask for a state, then follow the workspace in the
 //! background until it leaves `pending`. Each poll is written to the cache by core and announced as a
 //! `workspaces` change (the window's card shows the progress); where it lands is told as a
-//! notification (when the settings allow) and in the window's notice bar.
+//! notification (when the settings allow) and in the window's notice bar. Signing out or quitting stops
+//! following (the change goes on on the server).
 
 use std::sync::Arc;
 
@@ -38,7 +39,12 @@ pub(crate) async fn set_workspace_state(
     let ws = app.core().set_workspace_state(&account.id, org_id, &workspace, desired).await?;
     app.changed(&account.id, Some(org_id), &[Entity::Workspaces]);
     if ws.status == WorkspaceStatus::Pending {
-        follow(app.shared.clone(), account.id.clone(), org_id, ws.id, desired, app.follow_interval());
+        let options = FollowOptions {
+            interval: app.follow_interval(),
+            cancel: app.follow_token(),
+            ..Default::default()
+        };
+        follow(app.shared.clone(), account.id.clone(), org_id, ws.id, desired, options);
     } else {
         landed(&app.shared, &account.id, org_id, &ws, desired);
     }
@@ -72,10 +78,9 @@ fn follow(
     org_id: Uuid,
     workspace_id: Uuid,
     desired: WorkspaceStatus,
-    interval: std::time::Duration,
+    options: FollowOptions,
 ) {
     tokio::spawn(async move {
-        let options = FollowOptions { interval, ..Default::default() };
         let events = shared.events.clone();
         let (acc, org) = (account_id.clone(), org_id.to_string());
         let mut progress = move |_: &Workspace| {
@@ -87,6 +92,8 @@ fn follow(
         };
         match shared.core.follow_workspace(&account_id, org_id, workspace_id, &options, &mut progress).await {
             Ok(ws) => landed(&shared, &account_id, org_id, &ws, desired),
+            // Signed out or quitting: nothing to tell.
+            Err(e) if e.code == zenml_pro_core::ErrorCode::Cancelled => {}
             Err(e) => {
                 tracing::warn!(workspace = %workspace_id, code = ?e.code, "stopped following a workspace");
                 shared.events.emit(AppEvent::Notice {

@@ -298,3 +298,22 @@ async fn an_invitation_with_a_workspace_role_and_a_team_lists_them_all_and_keeps
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }
+
+#[tokio::test]
+async fn signing_out_stops_following_a_workspace() {
+    let (e, _emu) = signed_in(true, 300).await;
+    e.app.set_workspace_state(None, "acme-prod".into(), "deactivated".into()).await.unwrap();
+    let account = e.app.app_state().await.unwrap().active_account.unwrap();
+    e.app.logout(account, false).await.unwrap();
+    e.rec.clear();
+    // Well past the transition and several polls: a follow still running would have told where it
+    // landed by now.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let told: Vec<_> = e
+        .rec
+        .events()
+        .into_iter()
+        .filter(|ev| matches!(ev, AppEvent::Notification { .. } | AppEvent::Notice { .. }))
+        .collect();
+    assert!(told.is_empty(), "{told:?}");
+}
