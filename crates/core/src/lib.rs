@@ -13,6 +13,7 @@
 //!   passwords), sessions kept fresh (a stored key is exchanged again on expiry and once on a 401).
 //! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
+//! - [`people`]: every person across every cached organization and signed-in account, searched offline.
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
@@ -43,6 +44,7 @@ pub mod lifecycle;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod people;
 pub mod reads;
 pub mod service;
 pub mod sync;
@@ -67,6 +69,9 @@ pub use model::{
     name_and_email, user_label, user_name,
 };
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
+pub use people::{
+    Membership, PeoplePage, PeopleQuery, Person, PersonInvitation, PersonOrg, PersonSummary, NOT_CACHED,
+};
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
 pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};

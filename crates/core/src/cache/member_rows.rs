@@ -20,6 +20,9 @@ pub(super) struct MemberFields {
     email_lc: Option<String>,
     username_lc: Option<String>,
     user_name_lc: Option<String>,
+    /// Who the row is as a person across organizations (schema 4): a user's or service account's
+    /// email, else `id:<their id>`; an invitation's email; trimmed and lower-cased. `None` for a team.
+    person_lc: Option<String>,
 }
 
 pub(super) fn user_key(user_id: Uuid) -> String {
@@ -67,6 +70,12 @@ pub(super) fn member_fields(row: &MemberRow) -> Option<MemberFields> {
         search.push_str(&part.to_lowercase());
     }
     let user = row.user.as_ref();
+    let person_lc = match (kind, email.map(lookup_lc).filter(|e| !e.is_empty()), user) {
+        (MemberKind::Team, _, _) => None,
+        (_, Some(email), _) => Some(email),
+        (_, None, Some(u)) => Some(format!("id:{}", u.id)),
+        (_, None, None) => None,
+    };
     Some(MemberFields {
         row_key,
         kind,
@@ -76,6 +85,7 @@ pub(super) fn member_fields(row: &MemberRow) -> Option<MemberFields> {
         email_lc: user.and_then(|u| u.email.as_deref()).map(lookup_lc),
         username_lc: user.and_then(|u| u.username.as_deref()).map(lookup_lc),
         user_name_lc: user.and_then(|u| u.name.as_deref()).map(lookup_lc),
+        person_lc,
     })
 }
 
@@ -90,8 +100,8 @@ pub(super) fn roles_lc(roles: &[MemberRole]) -> String {
 }
 
 const INSERT: &str = "INSERT INTO members (org_key, row_key, kind, name_lc, search, roles_lc, email_lc,
-                                          username_lc, user_name_lc, json)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+                                          username_lc, user_name_lc, person_lc, json)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 fn insert(conn: &Connection, org_key: i64, f: &MemberFields, json: &str) -> Result<()> {
     conn.prepare_cached(INSERT)?.execute(params![
@@ -104,6 +114,7 @@ fn insert(conn: &Connection, org_key: i64, f: &MemberFields, json: &str) -> Resu
         f.email_lc,
         f.username_lc,
         f.user_name_lc,
+        f.person_lc,
         json
     ])?;
     Ok(())
@@ -170,7 +181,7 @@ pub(super) fn replace_members(
     }
     let mut update = conn.prepare_cached(
         "UPDATE members SET kind = ?2, name_lc = ?3, search = ?4, roles_lc = ?5, email_lc = ?6,
-            username_lc = ?7, user_name_lc = ?8, json = ?9 WHERE rowid = ?1",
+            username_lc = ?7, user_name_lc = ?8, person_lc = ?9, json = ?10 WHERE rowid = ?1",
     )?;
     for (f, json, found) in rows {
         match found {
@@ -185,6 +196,7 @@ pub(super) fn replace_members(
                     f.email_lc,
                     f.username_lc,
                     f.user_name_lc,
+                    f.person_lc,
                     json
                 ])?;
             }
@@ -214,6 +226,28 @@ pub(super) fn fill_lookup_columns(conn: &Connection) -> Result<()> {
         .prepare("UPDATE members SET email_lc = ?2, username_lc = ?3, user_name_lc = ?4 WHERE rowid = ?1")?;
     for (rowid, f) in filled {
         update.execute(params![rowid, f.email_lc, f.username_lc, f.user_name_lc])?;
+    }
+    Ok(())
+}
+
+/// Fills `person_lc` of every cached user, service account and invitation from its record (schema 4).
+/// A record that does not parse keeps it empty: that row is found again after the next sync.
+pub(super) fn fill_person_column(conn: &Connection) -> Result<()> {
+    let mut filled = Vec::new();
+    {
+        let mut stmt = conn.prepare("SELECT rowid, json FROM members WHERE kind <> 'team'")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            let json: String = r.get(1)?;
+            if let Some(f) = serde_json::from_str::<MemberRow>(&json).ok().as_ref().and_then(member_fields) {
+                filled.push((rowid, f.person_lc));
+            }
+        }
+    }
+    let mut update = conn.prepare("UPDATE members SET person_lc = ?2 WHERE rowid = ?1")?;
+    for (rowid, person) in filled {
+        update.execute(params![rowid, person])?;
     }
     Ok(())
 }

@@ -15,7 +15,7 @@
 //! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
 //!
 //! One module per table, each with its reads and writes: accounts, the active organization, settings, organizations, members, invitations, workspaces, teams, roles and the sync
-//! state; `snapshot` writes a whole organization at once; `schema` holds the migrations.
+//! state; `people` reads the people of every organization at once; `snapshot` writes a whole organization at once; `schema` holds the migrations.
 
 mod accounts;
 mod active_org;
@@ -25,6 +25,7 @@ mod member_rows;
 mod member_totals;
 mod members;
 mod organizations;
+mod people;
 mod roles;
 mod schema;
 mod settings;
@@ -45,6 +46,7 @@ pub use accounts::{account_id, AccountRecord, AuthMethod};
 pub use entity::Entity;
 pub use members::{MemberKind, MemberPage, MemberQuery, UserField};
 use organizations::json_rows;
+pub use people::{PeopleCoverage, PeopleKeys, PersonRow, PersonSource};
 pub use snapshot::OrgSnapshot;
 pub(crate) use sync_state::NOTHING_TO_NOTE;
 pub use sync_state::{ListRead, SyncOutcome, SyncStateRecord};

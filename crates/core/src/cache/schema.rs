@@ -145,6 +145,8 @@ ALTER TABLE sync_state ADD COLUMN notes TEXT;
     ),
     // 3: lookups of one row, and the failure's code. See `v3`.
     Migration::Rust(v3),
+    // 4: people across organizations. See `v4`.
+    Migration::Rust(v4),
 ];
 
 /// 3: `sync_state.code` keeps the failure's `ErrorCode` beside its message (NULL for a success, and for
@@ -169,6 +171,22 @@ fn v3(conn: &Connection) -> Result<()> {
          CREATE INDEX IF NOT EXISTS roles_by_name ON roles (org_key, name COLLATE NOCASE);",
     )?;
     super::member_rows::fill_lookup_columns(conn)
+}
+
+/// 4: `members.person_lc` says who a user, service account or pending invitation is as a person
+/// across every organization (their email trimmed and lower-cased, else `id:<user id>`; NULL for teams),
+/// filled here from each row's `json`. Its index covers the people search (grouped by person, filtered
+/// on `search`, sorted by name), so that search reads the index and not the wide rows, and finds one
+/// person's rows everywhere at once; invitations are indexed by email alone, to find one person's
+/// invitations in every organization.
+fn v4(conn: &Connection) -> Result<()> {
+    add_column(conn, "members", "person_lc", "TEXT")?;
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS members_by_person ON members (person_lc, org_key, kind, name_lc, search)
+             WHERE person_lc IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS invitations_by_email_anywhere ON invitations (email COLLATE NOCASE);",
+    )?;
+    super::member_rows::fill_person_column(conn)
 }
 
 /// Adds a column unless the table has it already.
@@ -292,6 +310,8 @@ mod tests {
              ORDER BY email, id",
             "SELECT json FROM roles WHERE org_key = 1 AND name = 'a' COLLATE NOCASE ORDER BY name, id",
             "SELECT json FROM roles WHERE org_key = 1 AND id = 'a'",
+            "SELECT json FROM members WHERE person_lc = 'a'",
+            "SELECT json FROM invitations WHERE email = 'a' COLLATE NOCASE",
         ] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let plan: Vec<String> =
@@ -299,5 +319,22 @@ mod tests {
             assert!(plan.iter().all(|step| !step.starts_with("SCAN")), "{sql}: {plan:?}");
             assert!(plan.iter().any(|step| step.contains("INDEX")), "{sql}: {plan:?}");
         }
+    }
+
+    /// The people search reads the covering `members_by_person` index in its order, not the rows,
+    /// and needs no sort to group them.
+    #[test]
+    fn the_people_search_reads_its_covering_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", super::super::people::people_page_sql());
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params!["a", 50, 0], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(plan.iter().any(|s| s.contains("COVERING INDEX members_by_person")), "{plan:?}");
+        assert!(!plan.iter().any(|s| s.contains("GROUP BY")), "grouped in index order: {plan:?}");
     }
 }

@@ -1,0 +1,230 @@
+//! People across every cached organization of every signed-in account: the member rows of users,
+//! service accounts and pending invitations, grouped by who they are as a person (`person_lc`, see
+//! `member_rows`), searched, grouped and paged in SQL through the `members_by_person` index; and one
+//! person's invitations of every status, through `invitations_by_email_anywhere`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+use zenml_cloud_api::{Invitation, MemberRow};
+
+use super::member_rows::lookup_lc;
+use super::sync_state::list_fetched_at;
+use super::{parse_ts, uuid, Cache, Entity, Result};
+
+/// The organization keys of every signed-in account.
+const SIGNED_IN_ORGS: &str =
+    "SELECT o.key FROM organizations o JOIN accounts a ON a.id = o.account_id WHERE a.signed_in = 1";
+
+/// The rows a people search looks at: a person's, in an organization of a signed-in account, whose
+/// name, email or username holds `?1` (NULL: every one). The `+` keeps SQLite from reading the rows
+/// organization by organization through the primary key (the wide rows, then a sort to group them)
+/// rather than the covering `members_by_person` index in its order.
+const PEOPLE_WHERE: &str = "WHERE person_lc IS NOT NULL AND +org_key IN (SELECT key FROM signed_in)
+      AND (?1 IS NULL OR instr(search, ?1) > 0)";
+
+/// One page of people's keys (their `person_lc`), ordered by name, and how many match in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeopleKeys {
+    pub keys: Vec<String>,
+    pub total: usize,
+}
+
+/// Where a cached row of a person comes from: the account, the organization, and when that
+/// organization's list (members, or invitations) was fetched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonSource {
+    pub account_id: String,
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// One member row of a person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonRow {
+    /// The person it belongs to (`person_lc`).
+    pub person: String,
+    pub source: PersonSource,
+    pub row: MemberRow,
+}
+
+/// How fresh the organizations a people search covers are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeopleCoverage {
+    /// Signed-in accounts, and the organizations cached for them.
+    pub accounts: usize,
+    pub organizations: usize,
+    /// When the least recently fetched member list of those organizations was fetched (`None`: none).
+    pub oldest: Option<DateTime<Utc>>,
+    /// A failure of the last refresh of one of them (or of an account's list of organizations).
+    pub last_error: Option<String>,
+}
+
+/// Keeps each organization's key and list time once per read.
+struct Sources<'c> {
+    conn: &'c Connection,
+    entity: Entity,
+    seen: HashMap<(String, String), PersonSource>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, account_id: String, org_id: &str, org_name: String) -> Result<PersonSource> {
+        let key = (account_id, org_id.to_owned());
+        if let Some(s) = self.seen.get(&key) {
+            return Ok(s.clone());
+        }
+        let (_, fetched_at) = list_fetched_at(self.conn, &key.0, org_id, self.entity)?;
+        let source = PersonSource { account_id: key.0.clone(), org_id: uuid(org_id)?, org_name, fetched_at };
+        self.seen.insert(key, source.clone());
+        Ok(source)
+    }
+}
+
+/// A page of people's keys, ordered by name (an invitation's by its email), each with the total.
+pub(super) fn people_page_sql() -> String {
+    format!(
+        "WITH signed_in AS ({SIGNED_IN_ORGS})
+         SELECT person_lc, COUNT(*) OVER () FROM members {PEOPLE_WHERE}
+         GROUP BY person_lc
+         ORDER BY COALESCE(MIN(CASE WHEN kind <> 'invitation' THEN name_lc END), person_lc), person_lc
+         LIMIT ?2 OFFSET ?3"
+    )
+}
+
+impl Cache {
+    /// A page of the people whose name, email or username holds `search` (case-insensitive; `None` or
+    /// blank: everyone) in any organization of any signed-in account, ordered by name (an invitation
+    /// by its email), with how many match in all. One pass over the `members_by_person` index.
+    pub fn people_keys(
+        &self,
+        search: Option<&str>,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<PeopleKeys> {
+        let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+        let limit = limit.map(|l| l.min(i64::MAX as usize) as i64).unwrap_or(-1);
+        let offset_sql = offset.min(i64::MAX as usize) as i64;
+        let tx = self.read_tx()?;
+        let mut keys = Vec::new();
+        let mut total = None;
+        {
+            let mut stmt = tx.prepare_cached(&people_page_sql())?;
+            let mut rows = stmt.query(params![search, limit, offset_sql])?;
+            while let Some(r) = rows.next()? {
+                keys.push(r.get::<_, String>(0)?);
+                total = Some(r.get::<_, i64>(1)? as usize);
+            }
+        }
+        let total = match total {
+            Some(t) => t,
+            // Past the end (or nobody): counted on their own.
+            None if offset == 0 => 0,
+            None => {
+                let n: i64 = tx
+                    .prepare_cached(&format!(
+                        "WITH signed_in AS ({SIGNED_IN_ORGS})
+                         SELECT COUNT(DISTINCT person_lc) FROM members {PEOPLE_WHERE}"
+                    ))?
+                    .query_row(params![search], |r| r.get(0))?;
+                n as usize
+            }
+        };
+        tx.commit()?;
+        Ok(PeopleKeys { keys, total })
+    }
+
+    /// Every member row of these people (their `person_lc`, as [`Cache::people_keys`] gives them, or
+    /// an email) in every organization of every signed-in account: by person in the order given, then
+    /// by organization name and account.
+    pub fn person_rows(&self, people: &[String]) -> Result<Vec<PersonRow>> {
+        let tx = self.read_tx()?;
+        let mut out = Vec::new();
+        {
+            let mut sources = Sources { conn: &tx, entity: Entity::Members, seen: HashMap::new() };
+            let mut stmt = tx.prepare_cached(
+                "SELECT o.account_id, o.id, o.name, m.json FROM members m
+                   JOIN organizations o ON o.key = m.org_key
+                   JOIN accounts a ON a.id = o.account_id
+                 WHERE m.person_lc = ?1 AND a.signed_in = 1
+                 ORDER BY o.name, o.account_id, m.kind, m.row_key",
+            )?;
+            for person in people {
+                let found: Vec<(String, String, String, String)> = stmt
+                    .query_map([lookup_lc(person)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (account_id, org_id, org_name, json) in found {
+                    let source = sources.get(account_id, &org_id, org_name)?;
+                    out.push(PersonRow { person: person.clone(), source, row: serde_json::from_str(&json)? });
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The invitations of every status sent to `email` (compared without regard to ASCII case) in every
+    /// organization of every signed-in account, by organization name, account and creation.
+    pub fn invitations_to(&self, email: &str) -> Result<Vec<(PersonSource, Invitation)>> {
+        let tx = self.read_tx()?;
+        let mut out = Vec::new();
+        {
+            let mut sources = Sources { conn: &tx, entity: Entity::Invitations, seen: HashMap::new() };
+            let found: Vec<(String, String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT o.account_id, o.id, o.name, i.json FROM invitations i
+                       JOIN organizations o ON o.key = i.org_key
+                       JOIN accounts a ON a.id = o.account_id
+                     WHERE i.email = ?1 COLLATE NOCASE AND a.signed_in = 1
+                     ORDER BY o.name, o.account_id, i.id",
+                )?
+                .query_map([email.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (account_id, org_id, org_name, json) in found {
+                let source = sources.get(account_id, &org_id, org_name)?;
+                out.push((source, serde_json::from_str::<Invitation>(&json)?));
+            }
+        }
+        tx.commit()?;
+        out.sort_by(|(a, x), (b, y)| {
+            (&a.org_name, &a.account_id, x.created).cmp(&(&b.org_name, &b.account_id, y.created))
+        });
+        Ok(out)
+    }
+
+    /// How many accounts and organizations a people search covers, the oldest of their member lists,
+    /// and a failure of their last refresh if there was one: a few aggregate reads.
+    pub fn people_coverage(&self) -> Result<PeopleCoverage> {
+        let tx = self.read_tx()?;
+        let (accounts, organizations, oldest): (i64, i64, Option<String>) = tx.query_row(
+            "SELECT COUNT(DISTINCT o.account_id), COUNT(*), MIN(COALESCE(s.fetched_at, o.fetched_at))
+               FROM organizations o
+               JOIN accounts a ON a.id = o.account_id AND a.signed_in = 1
+               LEFT JOIN sync_state s ON s.account_id = o.account_id AND s.org_id = o.id
+                                      AND s.entity = 'members' AND s.fetched_at IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let signed_in: i64 =
+            tx.query_row("SELECT COUNT(*) FROM accounts WHERE signed_in = 1", [], |r| r.get(0))?;
+        let last_error: Option<Option<String>> = tx
+            .query_row(
+                "SELECT s.error FROM sync_state s JOIN accounts a ON a.id = s.account_id AND a.signed_in = 1
+                 WHERE s.outcome = 'error'
+                   AND s.entity IN ('organizations', 'organization', 'members', 'invitations')
+                 ORDER BY s.attempted_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        tx.commit()?;
+        Ok(PeopleCoverage {
+            accounts: signed_in.max(accounts) as usize,
+            organizations: organizations as usize,
+            oldest: oldest.as_deref().map(parse_ts).transpose()?,
+            last_error: last_error.map(|e| e.unwrap_or_else(|| "the last refresh failed".to_owned())),
+        })
+    }
+}
