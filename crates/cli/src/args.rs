@@ -20,6 +20,8 @@ Examples:
   zpro invite ana@example.com li@example.com --role \"Organization Member\"
   zpro invite ana@example.com --role \"Organization Member\" --workspace-role \"prod=Workspace Developer\" --team ml
   zpro --org orbit-labs invitations --all
+  zpro people ana --json                       everyone named or mailed \"ana\", in every organization
+  zpro person ana@example.com                  one person's organizations, roles and invitations
   zpro doctor                                  when something looks wrong: what differs, and where
 
 Environment:
@@ -83,6 +85,20 @@ pub enum Command {
     },
     /// List the organization's members: users, service accounts, teams and pending invitations.
     Members(MembersArgs),
+    /// Search everyone (users, service accounts, pending invitations) across every cached organization
+    /// of every signed-in account, by name, email or username; one row per person (offline).
+    People(PeopleArgs),
+    /// One person across every cached organization of every signed-in account: their kind, roles
+    /// (direct or through a team), a pending invitation's teams, their invitations of every status
+    /// and when each organization was fetched (offline; team membership and workspace grants are not
+    /// cached).
+    Person {
+        /// The person's email address.
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
     /// Invite people to the organization.
     Invite {
         /// One or more email addresses.
@@ -240,6 +256,21 @@ pub struct MembersArgs {
     /// At most this many rows.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct PeopleArgs {
+    /// Only people whose name, email or username contains this (case-insensitive); none: everyone.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// At most this many people.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Skip this many people first (with --limit, for the next page).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
     #[command(flatten)]
     pub json: JsonFlag,
 }

@@ -24,6 +24,7 @@ macro_rules! say {
 type Res = Result<i32, CoreError>;
 
 pub(crate) mod invitations;
+pub(crate) mod people;
 mod teams;
 
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
@@ -56,6 +57,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Switch { org } => switch(ctx, &org).await,
         Command::Org { command } => org(ctx, command).await,
         Command::Members(args) => members(ctx, args),
+        Command::People(args) => people::people(ctx, args),
+        Command::Person { email, json } => people::person(ctx, &email, json.json),
         Command::Invite { emails, role, workspace_roles, teams } => {
             invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
         }

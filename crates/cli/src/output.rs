@@ -10,6 +10,9 @@ use zenml_pro_core::api::{MemberRow, Organization, Role, Team, Workspace};
 use zenml_pro_core::model::{member_email, member_id, member_kind, user_name};
 
 pub use crate::commands::invitations::{InvitationItem, InvitationRoleItem, InvitationTeamItem};
+pub use crate::commands::people::{
+    MembershipItem, PersonDetailItem, PersonInvitationItem, PersonItem, PersonOrgItem, PersonRoleItem,
+};
 use zenml_pro_core::{AccountRecord, Cached, MemberKind};
 
 /// Every `--json` listing: the items and how fresh they are.
@@ -21,9 +24,12 @@ pub struct Listing<T> {
     pub stale: bool,
     /// Why the last refresh failed, if it did.
     pub last_error: Option<String>,
-    /// `members` only: how many rows match in all (`items` may be cut by `--limit`).
+    /// `members` and `people` only: how many match in all (`items` may be cut by `--limit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<usize>,
+    /// `people` only: how many were skipped before `items` (`--offset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
     /// True when the server refused the list to your role: not visible, which is not the same as empty.
     #[serde(default)]
     pub hidden: bool,
@@ -88,6 +94,7 @@ impl Freshness {
             stale: self.stale,
             last_error: self.last_error.clone(),
             total: None,
+            offset: None,
             hidden: self.hidden,
             skipped: self.skipped,
             items,
