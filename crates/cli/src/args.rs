@@ -86,7 +86,7 @@ pub enum Command {
     /// List the organization's members: users, service accounts, teams and pending invitations.
     Members(MembersArgs),
     /// Search everyone (users, service accounts, pending invitations) across every cached organization
-    /// of every signed-in account, by name, email or username; one row per person (offline).
+    /// of every signed-in account, by name, email or username; one row per person, by email (offline).
     People(PeopleArgs),
     /// One person across every cached organization of every signed-in account: their kind, roles
     /// (direct or through a team), a pending invitation's teams, their invitations of every status

@@ -14,12 +14,12 @@ use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, InvitationStatus, MemberRole, MemberRow};
 
-use crate::cache::{Entity, MemberKind, PersonRow, PersonSource};
+use crate::cache::{Entity, MemberKind, PersonRow, PersonSource, SyncOutcome};
 use crate::error::{CoreError, FieldMessage, Result};
 use crate::model::{
     account_label, invitation_role_labels, invitation_team_labels, inviter_label, member_kind,
 };
-use crate::reads::{last_error, stale};
+use crate::reads::stale;
 use crate::service::Core;
 
 /// What [`Core::person`] cannot say offline, in words.
@@ -70,7 +70,8 @@ pub struct PersonSummary {
     pub memberships: Vec<Membership>,
 }
 
-/// A page of people, ordered by name, with how many match and how fresh what was searched is.
+/// A page of people, ordered by their key (email, lower-cased), with how many match and how fresh
+/// what was searched is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeoplePage {
     pub people: Vec<PersonSummary>,
@@ -259,6 +260,7 @@ impl Core {
                 org_id: entry.org_id,
                 org_name: entry.org_name.clone(),
                 fetched_at: entry.fetched_at,
+                failure: entry.last_error.take(),
             };
             let (stale, last_error) = self.org_freshness(&mut memo, &source)?;
             entry.stale = stale;
@@ -282,24 +284,30 @@ impl Core {
         Ok(self.accounts()?.iter().map(|a| (a.id.clone(), account_label(a))).collect())
     }
 
-    /// Whether an organization's lists are stale and why their last refresh failed, read once per
-    /// organization.
+    /// Whether an organization's lists are stale and why their last refresh failed: its own lists'
+    /// failure, else its account's list of organizations' (read once per account).
     fn org_freshness(
         &self,
-        memo: &mut HashMap<(String, Uuid), OrgFreshness>,
+        accounts: &mut HashMap<String, Option<String>>,
         s: &PersonSource,
     ) -> Result<OrgFreshness> {
-        let key = (s.account_id.clone(), s.org_id);
-        if let Some(f) = memo.get(&key) {
-            return Ok(f.clone());
-        }
-        let states = self.with_cache(|c| c.sync_states_of_org(&s.account_id, s.org_id))?;
-        let failed = last_error(&states, Some(s.org_id), Entity::Members)
-            .or_else(|| last_error(&states, Some(s.org_id), Entity::Invitations))
-            .map(|(message, _)| message);
-        let f = (stale(s.fetched_at, failed.is_some(), Utc::now()), failed);
-        memo.insert(key, f.clone());
-        Ok(f)
+        let failed = match &s.failure {
+            Some(f) => Some(f.clone()),
+            None => match accounts.get(&s.account_id) {
+                Some(f) => f.clone(),
+                None => {
+                    let state =
+                        self.with_cache(|c| c.sync_state(&s.account_id, None, Entity::Organizations))?;
+                    let f = state.and_then(|st| match st.outcome {
+                        SyncOutcome::Error(e) => Some(e),
+                        SyncOutcome::Ok => None,
+                    });
+                    accounts.insert(s.account_id.clone(), f.clone());
+                    f
+                }
+            },
+        };
+        Ok((stale(s.fetched_at, failed.is_some(), Utc::now()), failed))
     }
 }
 
@@ -325,7 +333,7 @@ fn org_entry<'a>(
                 invitations: Vec::new(),
                 fetched_at: s.fetched_at,
                 stale: false,
-                last_error: None,
+                last_error: s.failure.clone(),
             });
             orgs.len() - 1
         }

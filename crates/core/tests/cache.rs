@@ -183,7 +183,7 @@ fn migrates_a_fresh_file() {
     drop(cache);
     let raw = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 3, "schema 3: sync_state.code and the lookup columns");
+    assert_eq!(version, 4, "schema 4: members.person_lc");
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let tables: i64 =

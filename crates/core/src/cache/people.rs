@@ -3,15 +3,12 @@
 //! `member_rows`), searched, grouped and paged in SQL through the `members_by_person` index; and one
 //! person's invitations of every status, through `invitations_by_email_anywhere`.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, MemberRow};
 
 use super::member_rows::lookup_lc;
-use super::sync_state::list_fetched_at;
 use super::{parse_ts, uuid, Cache, Entity, Result};
 
 /// The organization keys of every signed-in account.
@@ -32,14 +29,16 @@ pub struct PeopleKeys {
     pub total: usize,
 }
 
-/// Where a cached row of a person comes from: the account, the organization, and when that
-/// organization's list (members, or invitations) was fetched.
+/// Where a cached row of a person comes from: the account, the organization, when that
+/// organization's list (members, or invitations) was fetched, and why the last refresh of its members
+/// or invitations failed, if it did (the account's list of organizations is not looked at here).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonSource {
     pub account_id: String,
     pub org_id: Uuid,
     pub org_name: String,
     pub fetched_at: DateTime<Utc>,
+    pub failure: Option<String>,
 }
 
 /// One member row of a person.
@@ -63,41 +62,55 @@ pub struct PeopleCoverage {
     pub last_error: Option<String>,
 }
 
-/// Keeps each organization's key and list time once per read.
-struct Sources<'c> {
-    conn: &'c Connection,
-    entity: Entity,
-    seen: HashMap<(String, String), PersonSource>,
+/// The columns of a person's row and its source, after the record's own: account, organization id
+/// and name, the list's time (its sync state's, else the organization's), and a failure of the last
+/// refresh of its members or invitations. `?` stands for the list's entity.
+const SOURCE_COLUMNS: &str = "o.account_id, o.id, o.name, COALESCE(s.fetched_at, o.fetched_at),
+        (SELECT COALESCE(f.error, 'the last refresh failed') FROM sync_state f
+         WHERE f.account_id = o.account_id AND f.org_id = o.id AND f.outcome = 'error'
+           AND f.entity IN ('members', 'invitations') LIMIT 1)";
+
+/// The sync state of a list of the organization `o`, joined as `s`.
+const LIST_STATE: &str = "LEFT JOIN sync_state s ON s.account_id = o.account_id AND s.org_id = o.id
+        AND s.entity = ?2 AND s.fetched_at IS NOT NULL";
+
+/// Reads a row of `SOURCE_COLUMNS` after the record (column 0).
+fn source(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(String, String, String, String, String, Option<String>)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
 }
 
-impl Sources<'_> {
-    fn get(&mut self, account_id: String, org_id: &str, org_name: String) -> Result<PersonSource> {
-        let key = (account_id, org_id.to_owned());
-        if let Some(s) = self.seen.get(&key) {
-            return Ok(s.clone());
-        }
-        let (_, fetched_at) = list_fetched_at(self.conn, &key.0, org_id, self.entity)?;
-        let source = PersonSource { account_id: key.0.clone(), org_id: uuid(org_id)?, org_name, fetched_at };
-        self.seen.insert(key, source.clone());
-        Ok(source)
-    }
+fn parse_source(
+    (json, account_id, org_id, org_name, at, failure): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ),
+) -> Result<(PersonSource, String)> {
+    let source =
+        PersonSource { account_id, org_id: uuid(&org_id)?, org_name, fetched_at: parse_ts(&at)?, failure };
+    Ok((source, json))
 }
 
-/// A page of people's keys, ordered by name (an invitation's by its email), each with the total.
+/// A page of people's keys, in the order of the keys (their emails, lower-cased): the index's order,
+/// so a page is read without grouping or sorting every person first.
 pub(super) fn people_page_sql() -> String {
     format!(
         "WITH signed_in AS ({SIGNED_IN_ORGS})
-         SELECT person_lc, COUNT(*) OVER () FROM members {PEOPLE_WHERE}
-         GROUP BY person_lc
-         ORDER BY COALESCE(MIN(CASE WHEN kind <> 'invitation' THEN name_lc END), person_lc), person_lc
-         LIMIT ?2 OFFSET ?3"
+         SELECT person_lc FROM members {PEOPLE_WHERE}
+         GROUP BY person_lc ORDER BY person_lc LIMIT ?2 OFFSET ?3"
     )
 }
 
 impl Cache {
     /// A page of the people whose name, email or username holds `search` (case-insensitive; `None` or
-    /// blank: everyone) in any organization of any signed-in account, ordered by name (an invitation
-    /// by its email), with how many match in all. One pass over the `members_by_person` index.
+    /// blank: everyone) in any organization of any signed-in account, ordered by their key (email,
+    /// lower-cased), with how many match in all: the page, then (unless the page says it) the count,
+    /// each one pass over the `members_by_person` index.
     pub fn people_keys(
         &self,
         search: Option<&str>,
@@ -108,29 +121,22 @@ impl Cache {
         let limit = limit.map(|l| l.min(i64::MAX as usize) as i64).unwrap_or(-1);
         let offset_sql = offset.min(i64::MAX as usize) as i64;
         let tx = self.read_tx()?;
-        let mut keys = Vec::new();
-        let mut total = None;
-        {
-            let mut stmt = tx.prepare_cached(&people_page_sql())?;
-            let mut rows = stmt.query(params![search, limit, offset_sql])?;
-            while let Some(r) = rows.next()? {
-                keys.push(r.get::<_, String>(0)?);
-                total = Some(r.get::<_, i64>(1)? as usize);
-            }
-        }
-        let total = match total {
-            Some(t) => t,
-            // Past the end (or nobody): counted on their own.
-            None if offset == 0 => 0,
-            None => {
-                let n: i64 = tx
-                    .prepare_cached(&format!(
-                        "WITH signed_in AS ({SIGNED_IN_ORGS})
-                         SELECT COUNT(DISTINCT person_lc) FROM members {PEOPLE_WHERE}"
-                    ))?
-                    .query_row(params![search], |r| r.get(0))?;
-                n as usize
-            }
+        let keys: Vec<String> = tx
+            .prepare_cached(&people_page_sql())?
+            .query_map(params![search, limit, offset_sql], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // A page that is not full, and not past the end, says the total itself.
+        let short = limit < 0 || keys.len() < limit as usize;
+        let total = if short && (!keys.is_empty() || offset == 0) {
+            offset + keys.len()
+        } else {
+            let n: i64 = tx
+                .prepare_cached(&format!(
+                    "WITH signed_in AS ({SIGNED_IN_ORGS})
+                     SELECT COUNT(DISTINCT person_lc) FROM members {PEOPLE_WHERE}"
+                ))?
+                .query_row(params![search], |r| r.get(0))?;
+            n as usize
         };
         tx.commit()?;
         Ok(PeopleKeys { keys, total })
@@ -143,20 +149,20 @@ impl Cache {
         let tx = self.read_tx()?;
         let mut out = Vec::new();
         {
-            let mut sources = Sources { conn: &tx, entity: Entity::Members, seen: HashMap::new() };
-            let mut stmt = tx.prepare_cached(
-                "SELECT o.account_id, o.id, o.name, m.json FROM members m
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT m.json, {SOURCE_COLUMNS} FROM members m
                    JOIN organizations o ON o.key = m.org_key
                    JOIN accounts a ON a.id = o.account_id
+                   {LIST_STATE}
                  WHERE m.person_lc = ?1 AND a.signed_in = 1
-                 ORDER BY o.name, o.account_id, m.kind, m.row_key",
-            )?;
+                 ORDER BY o.name, o.account_id, m.kind, m.row_key"
+            ))?;
             for person in people {
-                let found: Vec<(String, String, String, String)> = stmt
-                    .query_map([lookup_lc(person)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                let found: Vec<_> = stmt
+                    .query_map(params![lookup_lc(person), Entity::Members.as_str()], source)?
                     .collect::<rusqlite::Result<_>>()?;
-                for (account_id, org_id, org_name, json) in found {
-                    let source = sources.get(account_id, &org_id, org_name)?;
+                for columns in found {
+                    let (source, json) = parse_source(columns)?;
                     out.push(PersonRow { person: person.clone(), source, row: serde_json::from_str(&json)? });
                 }
             }
@@ -169,25 +175,23 @@ impl Cache {
     /// organization of every signed-in account, by organization name, account and creation.
     pub fn invitations_to(&self, email: &str) -> Result<Vec<(PersonSource, Invitation)>> {
         let tx = self.read_tx()?;
-        let mut out = Vec::new();
-        {
-            let mut sources = Sources { conn: &tx, entity: Entity::Invitations, seen: HashMap::new() };
-            let found: Vec<(String, String, String, String)> = tx
-                .prepare_cached(
-                    "SELECT o.account_id, o.id, o.name, i.json FROM invitations i
-                       JOIN organizations o ON o.key = i.org_key
-                       JOIN accounts a ON a.id = o.account_id
-                     WHERE i.email = ?1 COLLATE NOCASE AND a.signed_in = 1
-                     ORDER BY o.name, o.account_id, i.id",
-                )?
-                .query_map([email.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (account_id, org_id, org_name, json) in found {
-                let source = sources.get(account_id, &org_id, org_name)?;
-                out.push((source, serde_json::from_str::<Invitation>(&json)?));
-            }
-        }
+        let found: Vec<_> = tx
+            .prepare_cached(&format!(
+                "SELECT i.json, {SOURCE_COLUMNS} FROM invitations i
+                   JOIN organizations o ON o.key = i.org_key
+                   JOIN accounts a ON a.id = o.account_id
+                   {LIST_STATE}
+                 WHERE i.email = ?1 COLLATE NOCASE AND a.signed_in = 1
+                 ORDER BY o.name, o.account_id, i.id"
+            ))?
+            .query_map(params![email.trim(), Entity::Invitations.as_str()], source)?
+            .collect::<rusqlite::Result<_>>()?;
         tx.commit()?;
+        let mut out = Vec::new();
+        for columns in found {
+            let (source, json) = parse_source(columns)?;
+            out.push((source, serde_json::from_str::<Invitation>(&json)?));
+        }
         out.sort_by(|(a, x), (b, y)| {
             (&a.org_name, &a.account_id, x.created).cmp(&(&b.org_name, &b.account_id, y.created))
         });

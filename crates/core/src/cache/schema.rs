@@ -232,9 +232,9 @@ mod tests {
     use crate::error::ErrorCode;
     use uuid::Uuid;
 
-    /// A file of schema 2 (as the previous build wrote it: no `code`, no lookup columns) upgrades in
-    /// place: its members are found by email, username and name at once, its failures read as failures
-    /// without a code, and new failures keep theirs.
+    /// A file of schema 2 (no `code`, no lookup columns, no `person_lc`) upgrades in place: its members
+    /// are found by email, username and name at once, and as people across organizations; its failures
+    /// read as failures without a code, and new failures keep theirs.
     #[test]
     fn a_schema_2_file_upgrades_and_its_members_are_found() {
         let conn = Connection::open_in_memory().unwrap();
@@ -280,6 +280,10 @@ mod tests {
             assert_eq!(found.len(), 1, "{field:?}");
             assert_eq!(found[0].user.as_ref().unwrap().id, user);
         }
+        // Schema 4 makes them a person, found across organizations.
+        let people = cache.people_keys(Some("LOVELACE"), 0, None).unwrap();
+        assert_eq!((people.keys, people.total), (vec!["ada@example.com".to_owned()], 1));
+        assert_eq!(cache.person_rows(&["ada@example.com".to_owned()]).unwrap().len(), 1);
         let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
         assert_eq!(state.error_code, None, "recorded before codes were");
         cache
