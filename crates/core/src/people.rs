@@ -255,6 +255,7 @@ impl Core {
             });
         }
         for entry in &mut orgs {
+            entry.invitations.sort_by_key(|i| i.created);
             let source = PersonSource {
                 account_id: entry.account_id.clone(),
                 org_id: entry.org_id,

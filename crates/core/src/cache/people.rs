@@ -70,6 +70,10 @@ const SOURCE_COLUMNS: &str = "o.account_id, o.id, o.name, COALESCE(s.fetched_at,
          WHERE f.account_id = o.account_id AND f.org_id = o.id AND f.outcome = 'error'
            AND f.entity IN ('members', 'invitations') LIMIT 1)";
 
+/// Accounts in the order of their labels (`model::account_label`: email, else name, else server),
+/// then by id: not by id alone, which changes with the server's address.
+const BY_ACCOUNT: &str = "COALESCE(a.user_email, a.user_name, a.base_url), o.account_id";
+
 /// The sync state of a list of the organization `o`, joined as `s`.
 const LIST_STATE: &str = "LEFT JOIN sync_state s ON s.account_id = o.account_id AND s.org_id = o.id
         AND s.entity = ?2 AND s.fetched_at IS NOT NULL";
@@ -144,7 +148,7 @@ impl Cache {
 
     /// Every member row of these people (their `person_lc`, as [`Cache::people_keys`] gives them, or
     /// an email) in every organization of every signed-in account: by person in the order given, then
-    /// by organization name and account.
+    /// by organization name and account (its email).
     pub fn person_rows(&self, people: &[String]) -> Result<Vec<PersonRow>> {
         let tx = self.read_tx()?;
         let mut out = Vec::new();
@@ -155,7 +159,7 @@ impl Cache {
                    JOIN accounts a ON a.id = o.account_id
                    {LIST_STATE}
                  WHERE m.person_lc = ?1 AND a.signed_in = 1
-                 ORDER BY o.name, o.account_id, m.kind, m.row_key"
+                 ORDER BY o.name, {BY_ACCOUNT}, m.kind, m.row_key"
             ))?;
             for person in people {
                 let found: Vec<_> = stmt
@@ -172,7 +176,7 @@ impl Cache {
     }
 
     /// The invitations of every status sent to `email` (compared without regard to ASCII case) in every
-    /// organization of every signed-in account, by organization name, account and creation.
+    /// organization of every signed-in account, by organization name, account and id.
     pub fn invitations_to(&self, email: &str) -> Result<Vec<(PersonSource, Invitation)>> {
         let tx = self.read_tx()?;
         let found: Vec<_> = tx
@@ -182,7 +186,7 @@ impl Cache {
                    JOIN accounts a ON a.id = o.account_id
                    {LIST_STATE}
                  WHERE i.email = ?1 COLLATE NOCASE AND a.signed_in = 1
-                 ORDER BY o.name, o.account_id, i.id"
+                 ORDER BY o.name, {BY_ACCOUNT}, i.id"
             ))?
             .query_map(params![email.trim(), Entity::Invitations.as_str()], source)?
             .collect::<rusqlite::Result<_>>()?;
@@ -192,9 +196,6 @@ impl Cache {
             let (source, json) = parse_source(columns)?;
             out.push((source, serde_json::from_str::<Invitation>(&json)?));
         }
-        out.sort_by(|(a, x), (b, y)| {
-            (&a.org_name, &a.account_id, x.created).cmp(&(&b.org_name, &b.account_id, y.created))
-        });
         Ok(out)
     }
 
