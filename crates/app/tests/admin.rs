@@ -10,12 +10,17 @@ use common::{env, Env};
 use serde_json::json;
 use zenml_pro_app::notify::NotificationKind;
 use zenml_pro_app::{AppEvent, Entity, ErrorCode};
-use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 async fn signed_in(admin: bool, transition_ms: u64) -> (Env, RunningEmulator) {
+    signed_in_to(admin, transition_ms, Dialect::Default).await
+}
+
+async fn signed_in_to(admin: bool, transition_ms: u64, dialect: Dialect) -> (Env, RunningEmulator) {
     let e = env();
     let emu = start(EmulatorConfig {
         port: 0,
+        dialect,
         workspace_transition: Duration::from_millis(transition_ms),
         ..Default::default()
     })
@@ -316,4 +321,60 @@ async fn signing_out_stops_following_a_workspace() {
         .filter(|ev| matches!(ev, AppEvent::Notification { .. } | AppEvent::Notice { .. }))
         .collect();
     assert!(told.is_empty(), "{told:?}");
+}
+
+/// The same window commands against the variant dialect (no display names, role entries without
+/// names, invitations' scoped roles by id and teams as bare ids).
+#[tokio::test]
+async fn the_admin_commands_work_against_the_variant_dialect() {
+    use zenml_pro_app::views::WorkspaceRoleSpecView;
+    let (e, _emu) = signed_in_to(true, 200, Dialect::Variant).await;
+    e.app
+        .create_team(None, "ml-ops".into(), None, vec!["data-scientist@acme-ml.example".into()])
+        .await
+        .unwrap();
+    let members = e.app.team_members(None, "ml-ops".into()).await.unwrap();
+    assert_eq!(members.members.len(), 1);
+    e.app
+        .grant_workspace_role(None, "acme-prod".into(), "ml-ops".into(), "Workspace Viewer".into())
+        .await
+        .unwrap();
+    let access = e.app.workspace_access(None, "acme-prod".into()).await.unwrap();
+    assert!(
+        access.entries.iter().any(|a| a.holder == "ml-ops" && a.role == "Workspace Viewer"),
+        "{:?}",
+        access.entries
+    );
+    let who = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    assert!(who
+        .workspace_roles
+        .iter()
+        .any(|h| h.role == "Workspace Viewer" && h.via_team.as_deref() == Some("ml-ops")));
+
+    let out = e
+        .app
+        .invite_with(
+            None,
+            vec!["variant.person@example.com".into()],
+            "Organization Member".into(),
+            vec![WorkspaceRoleSpecView { workspace: "acme-prod".into(), role: "Workspace Developer".into() }],
+            vec!["ml-ops".into()],
+        )
+        .await
+        .unwrap();
+    assert!(out[0].ok && out[0].attached.iter().all(|a| a.ok), "{out:?}");
+    e.app.sync_now().await.unwrap();
+    let pending = e.app.list_invitations(None, true).await.unwrap();
+    let inv = pending.items.iter().find(|i| i.email == "variant.person@example.com").unwrap();
+    assert_eq!(
+        inv.roles,
+        ["Organization Member", "Workspace Developer on acme-prod"],
+        "read back after a sync"
+    );
+    assert_eq!(inv.teams, ["ml-ops"]);
+
+    e.rec.clear();
+    e.app.set_workspace_state(None, "acme-prod".into(), "deactivated".into()).await.unwrap();
+    let body = notification(&e, NotificationKind::WorkspaceDeactivated).await;
+    assert!(body.contains("acme-prod is deactivated"), "no display name in this dialect: {body}");
 }
