@@ -263,6 +263,11 @@ impl App {
         self.dashboard_page(&["organizations", &org_id.to_string()])
     }
 
+    /// A workspace's page of the dashboard.
+    pub(crate) fn workspace_dashboard(&self, org_id: Uuid, workspace: &str) -> String {
+        self.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", workspace])
+    }
+
     pub(crate) fn dashboard_page(&self, segments: &[&str]) -> String {
         dashboard_page(&self.dashboard_url, segments)
     }

@@ -78,7 +78,7 @@ pub(crate) fn open_in_dashboard(
             .iter()
             .find(|w| w.id.to_string() == wanted || w.name == wanted)
             .ok_or_else(|| CoreError::not_found(format!("no workspace {wanted:?} in this organization")))?;
-        url = app.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &w.name]);
+        url = app.workspace_dashboard(org_id, &w.name);
     }
     app.open_web_page(&url)?;
     Ok(url)

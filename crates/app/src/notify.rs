@@ -76,6 +76,11 @@ pub(crate) fn org_name(o: &zenml_pro_core::api::Organization) -> String {
     o.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| o.name.clone())
 }
 
+/// How a workspace is named to people: its display name, else its name.
+pub(crate) fn workspace_name(w: &zenml_pro_core::api::Workspace) -> String {
+    w.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| w.name.clone())
+}
+
 impl Watch {
     /// Reads the account's cached organizations (an unreadable cache watches nothing).
     pub fn read(core: &Core, account_id: &str) -> Self {
@@ -137,8 +142,7 @@ impl Watch {
                 if was == ws.status {
                     continue;
                 }
-                let name =
-                    ws.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or(ws.name.clone());
+                let name = workspace_name(&ws);
                 match ws.status {
                     WorkspaceStatus::Failed => {
                         let reason = ws.state_reason.clone().filter(|r| !r.trim().is_empty());

@@ -91,7 +91,7 @@ pub(crate) async fn workspace_access(
     let core = app.core();
     let entries = core.workspace_access(&account.id, org_id, &workspace).await?;
     let ws = core.find_workspace(&account.id, org_id, &workspace)?;
-    let dashboard = app.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &ws.name]);
+    let dashboard = app.workspace_dashboard(org_id, &ws.name);
     Ok(WorkspaceAccessView::new(&ws, dashboard, &entries))
 }
 

@@ -66,10 +66,7 @@ pub(crate) async fn update_workspace(
 }
 
 fn workspace_view(app: &App, org_id: Uuid, ws: &Workspace) -> WorkspaceView {
-    WorkspaceView::new(
-        ws,
-        app.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", &ws.name]),
-    )
+    WorkspaceView::new(ws, app.workspace_dashboard(org_id, &ws.name))
 }
 
 fn follow(
@@ -106,7 +103,7 @@ fn follow(
 
 /// Tells where a followed workspace landed.
 fn landed(shared: &Shared, account_id: &str, org_id: Uuid, ws: &Workspace, desired: WorkspaceStatus) {
-    let name = ws.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| ws.name.clone());
+    let name = crate::notify::workspace_name(ws);
     let (about, title, body) = if ws.status == desired {
         let (kind, word) = match desired {
             WorkspaceStatus::Deactivated => (NotificationKind::WorkspaceDeactivated, "deactivated"),

@@ -110,6 +110,12 @@ impl CoreError {
         Self::new(ErrorCode::Internal, message)
     }
 
+    /// Whether this failure would meet every other item of a batch too (offline, signed out,
+    /// refused): a batch that meets it on its first item stops there instead of trying each.
+    pub fn ends_a_batch(&self) -> bool {
+        matches!(self.code, ErrorCode::Offline | ErrorCode::Unauthorized | ErrorCode::Forbidden)
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }

@@ -216,15 +216,7 @@ impl Core {
                     unchanged: true,
                     error: None,
                 }),
-                Err(e)
-                    if i == 0
-                        && matches!(
-                            e.code,
-                            ErrorCode::Offline | ErrorCode::Unauthorized | ErrorCode::Forbidden
-                        ) =>
-                {
-                    return Err(e)
-                }
+                Err(e) if i == 0 && e.ends_a_batch() => return Err(e),
                 Err(e) => outcomes.push(TeamMemberOutcome {
                     email: t.email,
                     ok: false,

@@ -249,15 +249,7 @@ impl Core {
         for (i, email) in emails.into_iter().enumerate() {
             match self.send_invitation(account_id, org_id, &email, &role_ref, &extras).await {
                 Ok(outcome) => outcomes.push(outcome),
-                Err(e)
-                    if i == 0
-                        && matches!(
-                            e.code,
-                            ErrorCode::Offline | ErrorCode::Unauthorized | ErrorCode::Forbidden
-                        ) =>
-                {
-                    return Err(e)
-                }
+                Err(e) if i == 0 && e.ends_a_batch() => return Err(e),
                 Err(e) => outcomes.push(InviteOutcome {
                     email,
                     invitation: None,
