@@ -20,7 +20,8 @@
 #[macro_export]
 macro_rules! ipc_commands {
     ($callback:ident) => {
-        $callback! {
+        // The rows of `ipc_people` (People, a person, Home) are appended to these.
+        $crate::ipc_people_commands! { $callback {
             // ----- this computer -----
 
             /// The desktop settings of this computer.
@@ -288,7 +289,7 @@ macro_rules! ipc_commands {
             async fn open_in_dashboard(&self, org: Option<String>, workspace: Option<String>) -> String {
                 $crate::links::open_in_dashboard(self, org, workspace)
             }
-        }
+        } }
     };
 }
 

@@ -7,6 +7,8 @@
 //!   `session` (sign-in), `demo`, `refresh` (syncs and the background loop), `reads`, `writes`, `teams` (teams and scoped roles), `workspaces` (a
 //!   workspace's lifecycle, followed in the background), `links`
 //!   (what it opens outside itself), `desktop` (settings, tray, deep links) and `secrets`.
+//! - `people` and `ipc_people`: the pages across organizations (People, a person, Home) and their rows
+//!   of the command table.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
 //!   (RFC 3339 dates, string ids, never a secret).
 //! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`; `data_changed` names the entities a
@@ -31,8 +33,10 @@ mod desktop;
 pub mod error;
 pub mod events;
 pub mod ipc;
+mod ipc_people;
 mod links;
 pub mod notify;
+mod people;
 mod reads;
 mod refresh;
 mod secrets;

@@ -14,6 +14,7 @@
 //! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
 //! - [`people`]: every person across every cached organization and signed-in account, searched offline.
+//! - [`home`]: the home page's summary of every cached organization of every signed-in account.
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
@@ -38,6 +39,7 @@ pub mod cache;
 pub mod doctor;
 pub mod error;
 pub mod grants;
+pub mod home;
 pub mod invites;
 pub mod keyring;
 pub mod lifecycle;
@@ -60,6 +62,7 @@ pub use cache::{
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use grants::{AccessEntry, Grantee};
+pub use home::{Home, HomeOrg};
 pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InviteSpec};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use lifecycle::{check_workspace_name, FollowOptions};

@@ -260,7 +260,7 @@ fn failure(s: &SyncStateRecord) -> Option<(String, Option<ErrorCode>)> {
 
 /// Why the last refresh of an entity failed: its own error, else the account-level listing's
 /// (an offline sync fails there, before any organization is fetched).
-fn last_error(
+pub(crate) fn last_error(
     states: &[SyncStateRecord],
     org_id: Option<Uuid>,
     entity: Entity,

@@ -17,7 +17,29 @@ import {
 } from './api';
 import { errorCode, errorMessage } from './errors';
 
-export type Page = 'overview' | 'settings' | 'members' | 'invitations' | 'workspaces' | 'teams' | 'roles' | 'diagnostics';
+export type Page =
+  | 'home'
+  | 'people'
+  | 'person'
+  | 'overview'
+  | 'settings'
+  | 'members'
+  | 'invitations'
+  | 'workspaces'
+  | 'teams'
+  | 'roles'
+  | 'diagnostics';
+
+/** The pages across organizations (shown with or without an active organization), first in the
+ *  navigation; `person` is reached from People. */
+export const CROSS_PAGES: { id: Page; label: string; shortcut: string }[] = [
+  { id: 'home', label: 'Home', shortcut: 'H' },
+  { id: 'people', label: 'People', shortcut: 'P' },
+];
+
+export function isCrossPage(page: Page): boolean {
+  return page === 'home' || page === 'people' || page === 'person';
+}
 
 export const PAGES: { id: Page; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -57,7 +79,15 @@ function initial() {
     orgs: [] as OrgView[],
     orgsFetchedAt: null as string | null,
     orgsError: null as string | null,
-    page: 'overview' as Page,
+    /** Home first: the organizations at a glance, before choosing one. */
+    page: 'home' as Page,
+    /** The email of the person the person page shows. */
+    personEmail: null as string | null,
+    /** What the Members page searches for when it opens next (set by a person's page). */
+    memberSearch: null as string | null,
+    /** Bumped on every `data_changed` of any account and organization: the pages across organizations
+     *  (Home, People, a person) read again. */
+    crossChanges: 0,
     sync: { running: false, stage: '', done: 0, total: 0, error: null } as SyncState,
     /** Set while the app believes it is offline: the time the data shown was fetched. */
     offline: null as { asOf: string | null } | null,
@@ -173,6 +203,8 @@ export async function syncNow(): Promise<void> {
 }
 
 export async function switchOrganization(id: string): Promise<void> {
+  // Choosing an organization from a page across organizations opens it.
+  if (isCrossPage(app.page)) app.page = 'overview';
   const target = app.orgs.find((o) => o.id === id);
   if (!target || target.active) return;
   // Marked at once so the switcher and the screens follow the click without waiting for the reply: the
@@ -186,6 +218,39 @@ export async function switchOrganization(id: string): Promise<void> {
     // Back to the organization that is really active; the screens follow its id.
     await loadOrganizations();
   }
+}
+
+/**
+ * Opens an organization of any signed-in account on `page` (its overview by default): what a card of
+ * Home and an organization of a person's page do. The app switches the account first when it is not
+ * the active one; the window then reads that account's organizations again.
+ */
+export async function openOrganization(accountId: string, orgId: string, page: Page = 'overview'): Promise<void> {
+  const sameAccount = accountId === app.state?.active_account;
+  if (sameAccount && app.orgs.some((o) => o.id === orgId)) markActive(orgId);
+  try {
+    await commands.openOrganization(accountId, orgId);
+  } catch (e) {
+    app.notice = errorMessage(e);
+    if (sameAccount) await loadOrganizations();
+    return;
+  }
+  app.notice = null;
+  if (!sameAccount) await reloadSession();
+  app.page = page;
+}
+
+/** Shows one person's page. */
+export function openPerson(email: string): void {
+  app.personEmail = email;
+  app.page = 'person';
+}
+
+/** The search the Members page was asked to open with, once. */
+export function takeMemberSearch(): string {
+  const s = app.memberSearch ?? '';
+  app.memberSearch = null;
+  return s;
 }
 
 /** Everything after a sign-in: account list, organizations from the cache, then a background sync. */
@@ -250,6 +315,7 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       app.sync.running = false;
       break;
     case 'data_changed': {
+      app.crossChanges++;
       if (ev.account_id !== account) break;
       // A null organization means every organization of the account.
       if (ev.org_id === null || ev.org_id === activeOrg()?.id) invalidate(ev.entities);

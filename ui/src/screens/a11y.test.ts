@@ -16,6 +16,8 @@ async function expectAccessible() {
 
 // Each page of the main window and what it shows once its data is in.
 const PAGES: { page: string; shows: () => Promise<unknown> }[] = [
+  { page: 'Home', shows: () => screen.findByRole('list', { name: 'Your organizations' }) },
+  { page: 'People', shows: () => screen.findByRole('listbox', { name: 'People' }) },
   { page: 'Overview', shows: () => screen.findByTestId('ov-name') },
   { page: 'Settings', shows: () => screen.findByLabelText('Name') },
   { page: 'Members', shows: () => screen.findByText('user1@example.com') },
@@ -174,6 +176,7 @@ describe('accessibility', { timeout: 30_000 }, () => {
         backend.fail('organization_overview', 'internal', 'db locked');
       },
     });
+    await open('Overview');
     await screen.findByTestId('load-error');
     await expectAccessible();
     await open('Members');

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { backend, callsOf } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 function orgNav() {
   return within(screen.getByRole('navigation', { name: 'Organizations' }));
@@ -59,6 +59,7 @@ describe('password sign-in (self-hosted)', () => {
 describe('account menu', () => {
   it('lists the accounts, marks the active one and switches through switch_account', async () => {
     await renderApp({ setup: () => backend.addOtherAccount() });
+    await openPage('Overview');
     await openAccountMenu();
     const list = screen.getByRole('list', { name: 'Accounts' });
     expect(within(list).getByRole('button', { name: 'Me (active)' })).toHaveAttribute('aria-current', 'true');
@@ -83,6 +84,7 @@ describe('account menu', () => {
 
   it('switching to a signed-out account opens the sign-in screen with its server filled in', async () => {
     await renderApp({ setup: () => backend.addOtherAccount(false) });
+    await openPage('Overview');
     await openAccountMenu();
     await fireEvent.click(screen.getByRole('button', { name: 'Switch to Other' }));
     await screen.findByRole('button', { name: 'Try the demo' });
@@ -161,6 +163,7 @@ describe('sign out', () => {
 
   it('after signing out of one account, offers the other one still signed in', async () => {
     await renderApp({ setup: () => backend.addOtherAccount() });
+    await openPage('Overview');
     await fireEvent.click(screen.getByRole('button', { name: 'Sign out…' }));
     await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Sign out' }));
     await fireEvent.click(await screen.findByRole('button', { name: 'Continue as Other' }));

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backend, callsOf, emit } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 async function openDiagnostics() {
   await fireEvent.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Diagnostics' }));
@@ -177,6 +177,7 @@ describe('diagnostics', () => {
 
   it('shows with no organization to show', async () => {
     await renderApp();
+    await openPage('Overview');
     backend.orgs = [];
     emit({ kind: 'data_changed', account_id: 'acc1', org_id: null, entities: ['organizations'] });
     await screen.findByText('No organization to show yet.');

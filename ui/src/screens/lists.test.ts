@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { CommandName } from '../lib/bindings/commands';
 import { backend } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 async function open(page: string) {
   await fireEvent.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: page }));
@@ -97,6 +97,7 @@ describe('what the server did not say', () => {
         backend.orgs[0].updated = null;
       },
     });
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     expect(screen.getByTestId('ov-members')).toHaveTextContent('Not visible to your role');
     expect(screen.getByTestId('ov-workspaces')).toHaveTextContent('Not visible to your role');
@@ -108,6 +109,7 @@ describe('what the server did not say', () => {
 
   it('Overview: the counts when they are visible', async () => {
     await renderApp();
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     expect(screen.getByTestId('ov-members')).toHaveTextContent('252');
     expect(screen.getByTestId('ov-workspaces')).toHaveTextContent('6');

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { backend, callsOf, emit } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 async function openSettings() {
   await fireEvent.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Settings' }));
@@ -42,6 +42,7 @@ describe('this computer’s preferences', () => {
 
   it('shows a deep link that could not be opened in the notice bar', async () => {
     await renderApp();
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     emit({ kind: 'notice', message: 'Could not open zenml-pro-desktop://org/nope: no organization "nope"' });
     expect(await screen.findByText(/Could not open zenml-pro-desktop:\/\/org\/nope/)).toBeInTheDocument();

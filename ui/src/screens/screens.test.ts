@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { backend, callsOf } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 async function open(page: string) {
   await fireEvent.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: page }));
@@ -15,6 +15,7 @@ const viewer = () => {
 describe('overview', () => {
   it('shows the organization facts, my role and billing for a manager', async () => {
     await renderApp();
+    await openPage('Overview');
     expect(await screen.findByTestId('ov-name')).toHaveTextContent('alpha');
     for (const text of ['alpha Inc', 'The alpha organization', 'Pro', 'Active', 'Owner Person', 'owner@example.com', 'Organization Admin']) {
       expect(screen.getAllByText(text, { exact: false }).length).toBeGreaterThan(0);
@@ -33,6 +34,7 @@ describe('overview', () => {
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     await renderApp();
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     await fireEvent.click(screen.getByRole('button', { name: 'Copy link' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('zenml-pro-desktop://org/o1'));
@@ -42,6 +44,7 @@ describe('overview', () => {
 
   it('hides the billing link without billing rights', async () => {
     await renderApp({ setup: viewer });
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     expect(screen.queryByRole('button', { name: 'Manage billing' })).toBeNull();
   });

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { backend, callsOf, emit } from '../test/fakeBackend';
-import { renderApp } from '../test/render';
+import { openPage, renderApp } from '../test/render';
 
 function orgButton(name: RegExp) {
   return within(screen.getByRole('navigation', { name: 'Organizations' })).getByRole('button', { name });
@@ -58,6 +58,7 @@ describe('organization switcher', () => {
     expect(document.querySelector('img')).toBeNull();
     expect(document.querySelector('script')).toBeNull();
     expect(screen.getAllByText(evil).length).toBeGreaterThan(0);
+    await openPage('Overview');
     expect(await screen.findByTestId('ov-name')).toHaveTextContent(evil);
     expect(screen.getByText('<script>alert(2)</script>')).toBeInTheDocument();
   });
@@ -91,6 +92,7 @@ describe('sync and feedback', () => {
     const banner = await screen.findByText(/Offline — showing data as of/);
     expect(banner.textContent).not.toContain('—\u00a0—');
     // the cached data is still on screen
+    await openPage('Overview');
     expect(await screen.findByTestId('ov-name')).toHaveTextContent('alpha');
   });
 
@@ -128,6 +130,7 @@ describe('sync and feedback', () => {
 
   it('reloads the page on data_changed for the active organization', async () => {
     await renderApp();
+    await openPage('Overview');
     await screen.findByTestId('ov-name');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
     const before = callsOf('organization_overview').length;

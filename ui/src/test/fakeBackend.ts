@@ -25,6 +25,8 @@ import type {
   WorkspaceView,
 } from '../lib/api';
 
+import * as cross from './fakeCross';
+
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
 
@@ -148,6 +150,8 @@ export class FakeBackend {
   /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
   otherOrgs = new Map<string, OrgView[]>();
   desktop!: DesktopSettings;
+  /** Organizations (by id) whose cache is stale, on the pages across organizations. */
+  staleOrgs = new Set<string>();
   /** Commands that never answer until `resolveDevice()` (the device flow wait). */
   deviceResolve: (() => void) | null = null;
   deviceReject: ((e: unknown) => void) | null = null;
@@ -223,6 +227,7 @@ export class FakeBackend {
     this.heldDiagnostics = [];
     this.logDir = '/tmp/app-logs';
     this.otherOrgs.clear();
+    this.staleOrgs.clear();
     this.deviceResolve = null;
     this.deviceReject = null;
   }
@@ -621,6 +626,13 @@ export class FakeBackend {
     open_log_folder: () => {
       if (!this.logDir) throw { code: 'not_found', message: 'no log folder', fields: [] };
       return this.logDir;
+    },
+    people: ({ query }) => cross.people(this, query),
+    person: ({ email }) => cross.person(this, email),
+    home: () => cross.home(this),
+    open_organization: ({ accountId, org }) => {
+      if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
+      return this.handlers.switch_organization({ org });
     },
     desktop_settings: () => ({ ...this.desktop }),
     update_desktop_settings: ({ settings }) => {

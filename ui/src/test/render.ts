@@ -1,5 +1,5 @@
 // Renders the whole app against a fresh fake backend.
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { expect } from 'vitest';
 import App from '../App.svelte';
 import { resetApp } from '../lib/state.svelte';
@@ -18,4 +18,9 @@ export async function renderApp(opts: { signedIn?: boolean; setup?: () => void }
     await screen.findByRole('button', { name: 'Try the demo' });
   }
   return result;
+}
+
+/** Opens a page from the Sections navigation, as a click does (the window starts on Home). */
+export async function openPage(name: string) {
+  await fireEvent.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name }));
 }

@@ -15,11 +15,12 @@
 //! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
 //!
 //! One module per table, each with its reads and writes: accounts, the active organization, settings, organizations, members, invitations, workspaces, teams, roles and the sync
-//! state; `people` reads the people of every organization at once; `snapshot` writes a whole organization at once; `schema` holds the migrations.
+//! state; `people` reads the people of every organization at once; `home` counts what the home page shows of each; `snapshot` writes a whole organization at once; `schema` holds the migrations.
 
 mod accounts;
 mod active_org;
 pub mod entity;
+mod home;
 mod invitations;
 mod member_rows;
 mod member_totals;
@@ -44,6 +45,7 @@ use uuid::Uuid;
 
 pub use accounts::{account_id, AccountRecord, AuthMethod};
 pub use entity::Entity;
+pub use home::OrgTally;
 pub use members::{MemberKind, MemberPage, MemberQuery, UserField};
 use organizations::json_rows;
 pub use people::{PeopleCoverage, PeopleKeys, PersonRow, PersonSource};

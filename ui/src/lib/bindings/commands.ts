@@ -12,6 +12,7 @@ import type {
   DesktopSettings,
   DeviceLoginView,
   DiagnosticsView,
+  HomeView,
   InvitationListView,
   InvitationView,
   InviteOutcomeView,
@@ -22,6 +23,9 @@ import type {
   OrgListView,
   OrgView,
   OverviewView,
+  PeoplePageView,
+  PeopleQueryView,
+  PersonView,
   RoleHoldersView,
   RoleListView,
   ServiceAccountsView,
@@ -92,6 +96,10 @@ export type Commands = {
   role_holders: { args: { org: string | null; role: string }; result: RoleHoldersView };
   list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
+  people: { args: { query: PeopleQueryView }; result: PeoplePageView };
+  person: { args: { email: string }; result: PersonView };
+  home: { args: Record<string, never>; result: HomeView };
+  open_organization: { args: { accountId: string; org: string }; result: OrgView };
 };
 
 export type CommandName = keyof Commands;
@@ -337,4 +345,24 @@ export function listServiceAccounts(org: string | null = null): Promise<ServiceA
 /** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
 export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
   return invoke<string>("open_in_dashboard", { org, workspace });
+}
+
+/** A page of people (users, service accounts, pending invitations) across every cached organization of every signed-in account, searched by name, email or username. */
+export function people(query: PeopleQueryView): Promise<PeoplePageView> {
+  return invoke<PeoplePageView>("people", { query });
+}
+
+/** One person's organizations, roles, invitations and when each organization was fetched; `not_found` when the cache does not know the email. */
+export function person(email: string): Promise<PersonView> {
+  return invoke<PersonView>("person", { email });
+}
+
+/** Every cached organization of every signed-in account, as Home's cards. */
+export function home(): Promise<HomeView> {
+  return invoke<HomeView>("home");
+}
+
+/** Opens an organization (id or name) of any signed-in account: switches to the account when it is not the active one, then to the organization. */
+export function openOrganization(accountId: string, org: string): Promise<OrgView> {
+  return invoke<OrgView>("open_organization", { accountId, org });
 }
