@@ -92,3 +92,22 @@ async fn home_people_and_a_person_across_two_accounts() {
         emu.shutdown().await;
     }
 }
+
+/// The table as another crate sees it (the shell makes its adapters and handler list this way): the
+/// rows kept in `ipc_people` come with the others, once each.
+#[test]
+fn the_table_seen_from_another_crate_has_the_rows_across_organizations() {
+    macro_rules! names {
+        ($(
+            $(#[doc = $doc:literal])*
+            async fn $name:ident(&$this:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+        )*) => {
+            const NAMES: &[&str] = &[$(stringify!($name)),*];
+        };
+    }
+    zenml_pro_app::ipc_commands!(names);
+    assert_eq!(NAMES, zenml_pro_app::ipc::COMMANDS);
+    for name in ["people", "person", "home", "open_organization", "list_members", "open_in_dashboard"] {
+        assert_eq!(NAMES.iter().filter(|n| **n == name).count(), 1, "{name}");
+    }
+}

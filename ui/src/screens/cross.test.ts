@@ -168,6 +168,14 @@ describe('People', { timeout: 30_000 }, () => {
     expect(await axeViolations()).toEqual([]);
   });
 
+  it('with several accounts, says which account sees each organization', async () => {
+    await renderApp({ setup: () => (fewMembers(), backend.addOtherAccount()) });
+    await open('People');
+    const list = await screen.findByRole('listbox', { name: 'People' });
+    expect(screen.getByTestId('people-scope')).toHaveTextContent('in 4 organizations of 2 accounts');
+    expect(within(list).getAllByText(/^alpha \(me@example\.com\): User/).length).toBeGreaterThan(0);
+  });
+
   it('shows a read that failed, with a retry', async () => {
     await renderApp({ setup: () => backend.fail('people', 'internal', 'db locked') });
     await open('People');
