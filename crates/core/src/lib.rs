@@ -14,6 +14,8 @@
 //! - [`sync`]: full and per-organization sync with progress, cancellation and bounded concurrency.
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
 //! - [`people`]: every person across every cached organization and signed-in account, searched offline.
+//! - [`access_review`]: who holds power and what was left behind, across those organizations, offline.
+//! - [`export`]: members, invitations, people and the access review as CSV ([`csv`]) or JSON files.
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
@@ -34,9 +36,12 @@
 //! the server, never a reason to fail.
 
 pub mod access;
+pub mod access_review;
 pub mod cache;
+pub mod csv;
 pub mod doctor;
 pub mod error;
+pub mod export;
 pub mod grants;
 pub mod invites;
 pub mod keyring;
@@ -53,12 +58,16 @@ pub mod validate;
 pub mod writes;
 
 pub use access::{HeldRole, MemberAccess};
+pub use access_review::{
+    AccessReview, Finding, ReviewOrg, ReviewQuery, ReviewSection, SectionCount, DEFAULT_STALE_DAYS,
+};
 pub use cache::{
     account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
     MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
+pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope};
 pub use grants::{AccessEntry, Grantee};
 pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InviteSpec};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
