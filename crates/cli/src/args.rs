@@ -22,6 +22,8 @@ Examples:
   zpro --org orbit-labs invitations --all
   zpro people ana --json                       everyone named or mailed \"ana\", in every organization
   zpro person ana@example.com                  one person's organizations, roles and invitations
+  zpro access-review --group acme-ml --group orbit-labs    admins, stale invitations, ... everywhere
+  zpro export members --format csv --all-orgs -o members.csv
   zpro doctor                                  when something looks wrong: what differs, and where
 
 Environment:
@@ -99,6 +101,13 @@ pub enum Command {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// A review across every cached organization of every signed-in account (offline): admins and
+    /// managers, service accounts with admin roles, custom roles, roles held only through a team,
+    /// stale and expired invitations, and with --group who is in only one organization of a group.
+    AccessReview(crate::review_args::ReviewArgs),
+    /// Export members, invitations, people or the access review as CSV or JSON, from the cache; every
+    /// file says when its data was fetched.
+    Export(crate::review_args::ExportArgs),
     /// Invite people to the organization.
     Invite {
         /// One or more email addresses.

@@ -25,6 +25,7 @@ type Res = Result<i32, CoreError>;
 
 pub(crate) mod invitations;
 pub(crate) mod people;
+mod review;
 mod teams;
 
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
@@ -59,6 +60,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Members(args) => members(ctx, args),
         Command::People(args) => people::people(ctx, args),
         Command::Person { email, json } => people::person(ctx, &email, json.json),
+        Command::AccessReview(args) => review::access_review(ctx, args),
+        Command::Export(args) => review::export(ctx, args),
         Command::Invite { emails, role, workspace_roles, teams } => {
             invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
         }

@@ -22,6 +22,7 @@ pub mod args;
 mod commands;
 mod grants;
 pub mod output;
+pub mod review_args;
 pub mod team_args;
 
 use std::ffi::OsString;

@@ -15,6 +15,8 @@
 //! - [`reads`]: every read from the cache, stamped with its age; switching the active organization.
 //! - [`people`]: every person across every cached organization and signed-in account, searched offline.
 //! - [`home`]: the home page's summary of every cached organization of every signed-in account.
+//! - [`access_review`]: who holds power and what was left behind, across those organizations, offline.
+//! - [`export`]: members, invitations, people and the access review as CSV ([`csv`]) or JSON files.
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
@@ -35,9 +37,12 @@
 //! the server, never a reason to fail.
 
 pub mod access;
+pub mod access_review;
 pub mod cache;
+pub mod csv;
 pub mod doctor;
 pub mod error;
+pub mod export;
 pub mod grants;
 pub mod home;
 pub mod invites;
@@ -55,12 +60,16 @@ pub mod validate;
 pub mod writes;
 
 pub use access::{HeldRole, MemberAccess};
+pub use access_review::{
+    AccessReview, Finding, ReviewOrg, ReviewQuery, ReviewSection, SectionCount, DEFAULT_STALE_DAYS,
+};
 pub use cache::{
     account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
     MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
+pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope};
 pub use grants::{AccessEntry, Grantee};
 pub use home::{Home, HomeOrg};
 pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InviteSpec};
