@@ -15,10 +15,12 @@
 //! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
 //!
 //! One module per table, each with its reads and writes: accounts, the active organization, settings, organizations, members, invitations, workspaces, teams, roles and the sync
-//! state; `people` reads the people of every organization at once; `snapshot` writes a whole organization at once; `schema` holds the migrations.
+//! state; `people` reads the people of every organization at once; `snapshot` writes a whole organization at once; `activity` is the local log of changes made (with
+//! what each replaced and whether it was undone); `schema` holds the migrations.
 
 mod accounts;
 mod active_org;
+mod activity;
 pub mod entity;
 mod invitations;
 mod member_rows;
@@ -43,6 +45,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use accounts::{account_id, AccountRecord, AuthMethod};
+pub use activity::{
+    ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, NewActivity, PriorRole, PriorTeam, Replaced,
+};
 pub use entity::Entity;
 pub use members::{MemberKind, MemberPage, MemberQuery, UserField};
 use organizations::json_rows;
