@@ -350,9 +350,11 @@ async fn the_log_survives_restarts_and_holds_no_secret() {
     assert_ne!(r.code, 0, "offline: {r:?}");
     assert_eq!(log(&h, &[]).await[0]["undone_by"], Value::Null, "a failed undo marks nothing");
 
+    let mut scanned = 0;
     for entry in std::fs::read_dir(h.data_dir()).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
+            scanned += 1;
             let bytes = std::fs::read(&path).unwrap();
             for secret in [&key, &token] {
                 assert!(
@@ -363,4 +365,9 @@ async fn the_log_survives_restarts_and_holds_no_secret() {
             }
         }
     }
+    assert!(scanned >= 1, "the cache file was scanned");
+    let cache = std::fs::read(h.data_dir().join("cache.sqlite3")).unwrap();
+    let wal = std::fs::read(h.data_dir().join("cache.sqlite3-wal")).unwrap_or_default();
+    let logged = [cache, wal].concat();
+    assert!(logged.windows(15).any(|w| w == b"no secrets here"), "the scan reads what was logged");
 }
