@@ -150,10 +150,11 @@ ALTER TABLE sync_state ADD COLUMN notes TEXT;
     // 5: the activity log: every change this app made, what it replaced and whether it was undone
     // (no secret: ids, emails, names, error codes and messages). `target_lc` holds the target's label
     // and id lower-cased for the text search; `org_name_lc` the organization's name for its filter.
-    // Not tied to `accounts`: the log outlives signing out.
+    // Not tied to `accounts`: the log outlives signing out. `IF NOT EXISTS`, as a file may have it
+    // already (a copy whose version was set back).
     Migration::Sql(
         r#"
-CREATE TABLE activity (
+CREATE TABLE IF NOT EXISTS activity (
     id            INTEGER PRIMARY KEY,
     at            TEXT NOT NULL,
     account_id    TEXT NOT NULL,
@@ -174,9 +175,9 @@ CREATE TABLE activity (
     undone_at     TEXT,
     undone_by     INTEGER
 );
-CREATE INDEX activity_by_org ON activity (org_id, id);
-CREATE INDEX activity_by_kind ON activity (kind, id);
-CREATE INDEX activity_by_undo_of ON activity (undo_of) WHERE undo_of IS NOT NULL;
+CREATE INDEX IF NOT EXISTS activity_by_org ON activity (org_id, id);
+CREATE INDEX IF NOT EXISTS activity_by_kind ON activity (kind, id);
+CREATE INDEX IF NOT EXISTS activity_by_undo_of ON activity (undo_of) WHERE undo_of IS NOT NULL;
 "#,
     ),
 ];
