@@ -371,3 +371,42 @@ async fn the_log_survives_restarts_and_holds_no_secret() {
     let logged = [cache, wal].concat();
     assert!(logged.windows(15).any(|w| w == b"no secrets here"), "the scan reads what was logged");
 }
+
+/// Where the server does not let a removed user be given their role back (its 404 on the role
+/// assignment), undoing the removal invites them again with that role instead, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undoing_a_removal_invites_again_where_reassigning_is_refused() {
+    for dialect in Dialect::ALL {
+        let h = harness(dialect).await;
+        h.login_and_sync("admin").await;
+        h.run(&["remove", "billing@acme-ml.example", "--yes"]).await.ok();
+        let entry = id_of(newest(&log(&h, &[]).await, "member_removal"));
+        h.fault(serde_json::json!({"kind": "status", "status": 404, "ratio": 1.0, "method": "POST",
+            "path_prefix": "/roles/"}))
+            .await;
+        let r = h.run(&["undo", &entry]).await.ok();
+        assert!(r.out.contains("billing@acme-ml.example was invited again with Billing Admin."), "{r:?}");
+        h.clear_faults().await;
+        let billing_admin = h.run(&["roles", "--json"]).await.ok().json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Billing Admin")
+            .expect("the role")["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (roles, _) = server_invitation(&h, "billing@acme-ml.example").await.expect("invited again");
+        assert_eq!(roles, [(billing_admin, String::new())], "{dialect}");
+        let entries = log(&h, &[]).await;
+        let refused = newest(&entries, "role_change");
+        assert_eq!(
+            (&refused["ok"], &refused["undo_of"]),
+            (&false.into(), &entry.parse::<i64>().unwrap().into())
+        );
+        let invite = newest(&entries, "invite");
+        assert_eq!(invite["undo_of"], refused["undo_of"], "{dialect}: {invite}");
+        let undone = entries.iter().find(|e| id_of(e) == entry).unwrap();
+        assert_eq!(undone["undone_by"], invite["id"], "{dialect}: marked undone by the invitation");
+    }
+}
