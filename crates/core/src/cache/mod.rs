@@ -21,6 +21,7 @@
 mod accounts;
 mod active_org;
 mod activity;
+mod activity_types;
 pub mod entity;
 mod invitations;
 mod member_rows;
