@@ -277,6 +277,9 @@ async fn undo_puts_each_reversible_kind_back_on_the_server() {
         let r = h.run(&["undo", &entry]).await.ok();
         assert!(r.out.contains("Invited new-hire@acme-ml.example again"), "{r:?}");
         assert_eq!(server_invitation(&h, "new-hire@acme-ml.example").await, Some(before), "{dialect}");
+        let again = newest(&log(&h, &[]).await, "invite").clone();
+        assert_eq!(again["detail"], "Organization Member, Workspace Viewer on acme-research, team platform");
+        assert_eq!(again["undo_of"].as_i64().unwrap().to_string(), entry, "{dialect}: {again}");
 
         // A removal: the previous roles given back.
         h.run(&["remove", "billing@acme-ml.example", "--yes"]).await.ok();

@@ -42,13 +42,6 @@ fn carried(inv: &Invitation) -> Replaced {
     Replaced { roles, teams, ..Default::default() }
 }
 
-fn spec_label(spec: &InviteSpec) -> String {
-    let mut parts = vec![spec.role.trim().to_owned()];
-    parts.extend(spec.workspace_roles.iter().map(|(w, r)| format!("{} on {}", r.trim(), w.trim())));
-    parts.extend(spec.teams.iter().map(|t| format!("team {}", t.trim())));
-    parts.join(", ")
-}
-
 impl Core {
     /// A member's draft: the user's id and email (else name), and their direct organization roles.
     fn member_draft(&self, kind: K, account_id: &str, org_id: Uuid, who: &str) -> Draft {
@@ -103,8 +96,26 @@ impl Core {
     ) -> Draft {
         let targets: Vec<&str> = emails.iter().map(|e| e.trim()).collect();
         let mut d = Draft::new(K::Invite, account_id, org_id, targets.join(", "));
-        d.detail = Some(spec_label(spec));
+        d.detail = Some(self.spec_label(account_id, org_id, spec));
         d
+    }
+
+    /// What an invitation carries, in words: each role, workspace and team by its cached name (an undo
+    /// names them by id), else as given.
+    fn spec_label(&self, account_id: &str, org_id: Uuid, spec: &InviteSpec) -> String {
+        let role =
+            |r: &str| self.find_role(account_id, org_id, r).map_or_else(|_| r.trim().to_owned(), |x| x.name);
+        let mut parts = vec![role(&spec.role)];
+        for (w, r) in &spec.workspace_roles {
+            let ws =
+                self.find_workspace(account_id, org_id, w).map_or_else(|_| w.trim().to_owned(), |x| x.name);
+            parts.push(format!("{} on {ws}", role(r)));
+        }
+        for t in &spec.teams {
+            let team = self.find_team(account_id, org_id, t).map_or_else(|_| t.trim().to_owned(), |x| x.name);
+            parts.push(format!("team {team}"));
+        }
+        parts.join(", ")
     }
 
     pub(crate) fn draft_org_update(
