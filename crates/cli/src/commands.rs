@@ -23,6 +23,7 @@ macro_rules! say {
 
 type Res = Result<i32, CoreError>;
 
+mod activity;
 pub(crate) mod invitations;
 pub(crate) mod people;
 mod review;
@@ -80,6 +81,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Doctor { url, json } => doctor(ctx, url, json).await,
         Command::Team { command } => teams::team(ctx, command).await,
         Command::ServiceAccounts(f) => teams::service_accounts(ctx, f).await,
+        Command::Log(args) => activity::log(ctx, args),
+        Command::Undo(args) => activity::undo(ctx, args).await,
     }
 }
 

@@ -18,6 +18,7 @@
 //!    stable field names; human output is an [`output::table`] followed by the freshness lines.
 //! 4. Add an integration test in `tests/` against the emulator.
 
+pub mod activity_args;
 pub mod args;
 mod commands;
 mod grants;

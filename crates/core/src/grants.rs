@@ -134,8 +134,20 @@ impl Core {
     }
 
     /// Gives `who` (a member's email, a pending invitation's email, or a team's name) a workspace role
-    /// on a workspace. Already holding it is not an error.
+    /// on a workspace. Already holding it is not an error. Logged in the activity log.
     pub async fn grant_workspace_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        workspace: &str,
+        who: &str,
+        role: &str,
+    ) -> Result<AccessEntry> {
+        let draft = self.draft_grant(account_id, org_id, workspace, who, role, true);
+        self.logged(draft, self.grant_workspace_role_now(account_id, org_id, workspace, who, role)).await
+    }
+
+    async fn grant_workspace_role_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -159,7 +171,20 @@ impl Core {
     }
 
     /// Takes a workspace role on a workspace back from `who` (see [`Core::grant_workspace_role`]).
+    /// Logged in the activity log.
     pub async fn revoke_workspace_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        workspace: &str,
+        who: &str,
+        role: &str,
+    ) -> Result<AccessEntry> {
+        let draft = self.draft_grant(account_id, org_id, workspace, who, role, false);
+        self.logged(draft, self.revoke_workspace_role_now(account_id, org_id, workspace, who, role)).await
+    }
+
+    async fn revoke_workspace_role_now(
         &self,
         account_id: &str,
         org_id: Uuid,

@@ -20,6 +20,8 @@
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
+//! - [`activity`]: the local log of every change made, read with [`Core::activity`] and reversed with
+//!   [`Core::undo`]; each write method logs itself.
 //! - [`doctor`]: how well the app and a server get along ([`Core::doctor`], for `zpro doctor` and the
 //!   Diagnostics page).
 //! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
@@ -38,6 +40,7 @@
 
 pub mod access;
 pub mod access_review;
+pub mod activity;
 pub mod cache;
 pub mod csv;
 pub mod doctor;
@@ -63,9 +66,11 @@ pub use access::{HeldRole, MemberAccess};
 pub use access_review::{
     AccessReview, Finding, ReviewOrg, ReviewQuery, ReviewSection, SectionCount, DEFAULT_STALE_DAYS,
 };
+pub use activity::UndoOutcome;
 pub use cache::{
-    account_id, AccountRecord, AuthMethod, Cache, CacheError, CacheNotice, Entity, Fetched, ListRead,
-    MemberKind, MemberPage, MemberQuery, OrgSnapshot, SyncOutcome, SyncStateRecord, UserField,
+    account_id, AccountRecord, ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, AuthMethod, Cache,
+    CacheError, CacheNotice, Entity, Fetched, ListRead, MemberKind, MemberPage, MemberQuery, OrgSnapshot,
+    SyncOutcome, SyncStateRecord, UserField,
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};

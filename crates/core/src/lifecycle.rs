@@ -81,8 +81,20 @@ impl Core {
     }
 
     /// Asks for a workspace's state: `Available` (activate) or `Deactivated`. Returns the workspace as
-    /// the server answered (usually `pending`); follow it with [`Core::follow_workspace`].
+    /// the server answered (usually `pending`); follow it with [`Core::follow_workspace`]. Logged in
+    /// the activity log.
     pub async fn set_workspace_state(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        workspace: &str,
+        desired: WorkspaceStatus,
+    ) -> Result<Workspace> {
+        let draft = self.draft_workspace_state(account_id, org_id, workspace, desired);
+        self.logged(draft, self.set_workspace_state_now(account_id, org_id, workspace, desired)).await
+    }
+
+    async fn set_workspace_state_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -100,8 +112,26 @@ impl Core {
         self.patch_workspace(account_id, org_id, ws.id, update).await
     }
 
-    /// Renames a workspace and/or changes its description.
+    /// Renames a workspace and/or changes its description. Logged in the activity log.
     pub async fn update_workspace(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        workspace: &str,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Workspace> {
+        let draft = self.draft_workspace_update(
+            account_id,
+            org_id,
+            workspace,
+            name.as_deref(),
+            description.as_deref(),
+        );
+        self.logged(draft, self.update_workspace_now(account_id, org_id, workspace, name, description)).await
+    }
+
+    async fn update_workspace_now(
         &self,
         account_id: &str,
         org_id: Uuid,

@@ -230,7 +230,20 @@ impl Core {
 
     /// Creates a team, then adds its initial members (users or pending invitations, by email). The
     /// name (not empty, not a cached team's name) and every email are checked before any request.
+    /// Logged in the activity log.
     pub async fn create_team(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        name: &str,
+        description: Option<String>,
+        member_emails: &[String],
+    ) -> Result<TeamCreated> {
+        let draft = self.draft_team_create(account_id, org_id, name, member_emails);
+        self.logged(draft, self.create_team_now(account_id, org_id, name, description, member_emails)).await
+    }
+
+    async fn create_team_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -294,7 +307,20 @@ impl Core {
     }
 
     /// Renames a team and/or changes its description (`PATCH /teams/{id}` with only those fields).
+    /// Logged in the activity log.
     pub async fn update_team(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        team: &str,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Team> {
+        let draft = self.draft_team_update(account_id, org_id, team, name.as_deref(), description.as_deref());
+        self.logged(draft, self.update_team_now(account_id, org_id, team, name, description)).await
+    }
+
+    async fn update_team_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -338,8 +364,14 @@ impl Core {
     }
 
     /// Deletes a team; its members lose what it granted. The cache forgets the team at once, then the
-    /// organization is re-fetched so its members' rows lose the team's roles.
+    /// organization is re-fetched so its members' rows lose the team's roles. Logged in the activity
+    /// log.
     pub async fn delete_team(&self, account_id: &str, org_id: Uuid, team: &str) -> Result<Team> {
+        let draft = self.draft_team_delete(account_id, org_id, team);
+        self.logged(draft, self.delete_team_now(account_id, org_id, team)).await
+    }
+
+    async fn delete_team_now(&self, account_id: &str, org_id: Uuid, team: &str) -> Result<Team> {
         let found = self.find_team(account_id, org_id, team)?;
         let id = found.id;
         self.authed(account_id, |c, t| async move { c.delete_team(&t, id).await }).await?;
@@ -385,7 +417,20 @@ impl Core {
         self.change_team_members(account_id, org_id, team, emails, false).await
     }
 
+    /// Each email is logged in the activity log.
     async fn change_team_members(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        team: &str,
+        emails: &[String],
+        add: bool,
+    ) -> Result<Vec<TeamMemberOutcome>> {
+        let draft = self.draft_team_members(account_id, org_id, team, emails, add);
+        self.logged(draft, self.change_team_members_now(account_id, org_id, team, emails, add)).await
+    }
+
+    async fn change_team_members_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -407,8 +452,19 @@ impl Core {
 
     /// Gives a team an organization role (by id or name, see [`Core::org_role`]): assigns the new
     /// role, then revokes the team's other organization roles, as a member's role change does.
-    /// Returns the team's organization roles now.
+    /// Returns the team's organization roles now. Logged in the activity log.
     pub async fn set_team_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        team: &str,
+        role: &str,
+    ) -> Result<Vec<MemberRole>> {
+        let draft = self.draft_team_role(account_id, org_id, team, role);
+        self.logged(draft, self.set_team_role_now(account_id, org_id, team, role)).await
+    }
+
+    async fn set_team_role_now(
         &self,
         account_id: &str,
         org_id: Uuid,

@@ -91,8 +91,18 @@ impl Core {
             .ok_or_else(|| CoreError::not_found(format!("no invitation {needle:?} in this organization")))
     }
 
-    /// Revokes an invitation (by id or email).
+    /// Revokes an invitation (by id or email). Logged in the activity log.
     pub async fn revoke_invitation(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        id_or_email: &str,
+    ) -> Result<Invitation> {
+        let draft = self.draft_revoke(account_id, org_id, id_or_email);
+        self.logged(draft, self.revoke_invitation_now(account_id, org_id, id_or_email)).await
+    }
+
+    async fn revoke_invitation_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -108,8 +118,19 @@ impl Core {
 
     /// Changes a member's organization role (named by id or by name, see [`Core::org_role`]): assigns
     /// the new role first, then revokes the old ones, so a failure never leaves the member without a
-    /// role.
+    /// role. Logged in the activity log.
     pub async fn set_member_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        who: &str,
+        role: &str,
+    ) -> Result<Vec<MemberRole>> {
+        let draft = self.draft_role_change(account_id, org_id, who, role);
+        self.logged(draft, self.set_member_role_now(account_id, org_id, who, role)).await
+    }
+
+    async fn set_member_role_now(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -182,8 +203,14 @@ impl Core {
         Ok(roles)
     }
 
-    /// Removes a member from the organization (all their organization roles).
+    /// Removes a member from the organization (all their organization roles). Logged in the
+    /// activity log.
     pub async fn remove_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
+        let draft = self.draft_removal(account_id, org_id, who);
+        self.logged(draft, self.remove_member_now(account_id, org_id, who)).await
+    }
+
+    async fn remove_member_now(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
         let row = self.find_member(account_id, org_id, who)?;
         let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
         self.authed(account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await }).await?;
@@ -191,8 +218,19 @@ impl Core {
         Ok(())
     }
 
-    /// Renames the organization and/or changes its description.
+    /// Renames the organization and/or changes its description. Logged in the activity log.
     pub async fn update_organization(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Organization> {
+        let draft = self.draft_org_update(account_id, org_id, name.as_deref(), description.as_deref());
+        self.logged(draft, self.update_organization_now(account_id, org_id, name, description)).await
+    }
+
+    async fn update_organization_now(
         &self,
         account_id: &str,
         org_id: Uuid,

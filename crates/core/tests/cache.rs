@@ -183,12 +183,12 @@ fn migrates_a_fresh_file() {
     drop(cache);
     let raw = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4, "schema 4: members.person_lc");
+    assert_eq!(version, 5, "schema 5: the activity log");
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let tables: i64 =
         raw.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0)).unwrap();
-    assert_eq!(tables, 10);
+    assert_eq!(tables, 11);
 }
 
 /// Reopening keeps accounts, settings, snapshots and the active organization.

@@ -15,10 +15,13 @@
 //! [`Cache::check_integrity`], run in the background after open, with [`Cache::rebuild`] on damage.
 //!
 //! One module per table, each with its reads and writes: accounts, the active organization, settings, organizations, members, invitations, workspaces, teams, roles and the sync
-//! state; `people` reads the people of every organization at once; `home` counts what the home page shows of each; `snapshot` writes a whole organization at once; `schema` holds the migrations.
+//! state; `people` reads the people of every organization at once; `home` counts what the home page shows of each; `snapshot` writes a whole organization at once;
+//! `activity` is the local log of changes made (with what each replaced and whether it was undone); `schema` holds the migrations.
 
 mod accounts;
 mod active_org;
+mod activity;
+mod activity_types;
 pub mod entity;
 mod home;
 mod invitations;
@@ -45,6 +48,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use accounts::{account_id, AccountRecord, AuthMethod};
+pub use activity::{
+    ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, NewActivity, PriorRole, PriorTeam, Replaced,
+};
 pub use entity::Entity;
 pub use home::OrgTally;
 pub use members::{MemberKind, MemberPage, MemberQuery, UserField};

@@ -147,6 +147,39 @@ ALTER TABLE sync_state ADD COLUMN notes TEXT;
     Migration::Rust(v3),
     // 4: people across organizations. See `v4`.
     Migration::Rust(v4),
+    // 5: the activity log: every change this app made, what it replaced and whether it was undone
+    // (no secret: ids, emails, names, error codes and messages). `target_lc` holds the target's label
+    // and id lower-cased for the text search; `org_name_lc` the organization's name for its filter.
+    // Not tied to `accounts`: the log outlives signing out. `IF NOT EXISTS`, as a file may have it
+    // already (a copy whose version was set back).
+    Migration::Sql(
+        r#"
+CREATE TABLE IF NOT EXISTS activity (
+    id            INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    account_id    TEXT NOT NULL,
+    account_label TEXT NOT NULL,
+    org_id        TEXT NOT NULL,
+    org_name      TEXT NOT NULL,
+    org_name_lc   TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    target_id     TEXT,
+    target_label  TEXT NOT NULL,
+    target_lc     TEXT NOT NULL,
+    detail        TEXT,
+    replaced      TEXT,
+    ok            INTEGER NOT NULL,
+    error_code    TEXT,
+    error_message TEXT,
+    undo_of       INTEGER,
+    undone_at     TEXT,
+    undone_by     INTEGER
+);
+CREATE INDEX IF NOT EXISTS activity_by_org ON activity (org_id, id);
+CREATE INDEX IF NOT EXISTS activity_by_kind ON activity (kind, id);
+CREATE INDEX IF NOT EXISTS activity_by_undo_of ON activity (undo_of) WHERE undo_of IS NOT NULL;
+"#,
+    ),
 ];
 
 /// 3: `sync_state.code` keeps the failure's `ErrorCode` beside its message (NULL for a success, and for
@@ -298,6 +331,43 @@ mod tests {
             .unwrap();
         let state = cache.sync_state("acc", None, Entity::Organizations).unwrap().unwrap();
         assert_eq!(state.error_code, Some(ErrorCode::Offline));
+    }
+
+    /// A file of schema 4 upgrades to 5 keeping its data, and gains an empty activity log that works.
+    #[test]
+    fn a_schema_4_file_upgrades_to_the_activity_log_keeping_its_data() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for step in &MIGRATIONS[..4] {
+            match step {
+                Migration::Sql(sql) => conn.execute_batch(sql).unwrap(),
+                Migration::Rust(run) => run(&conn).unwrap(),
+            }
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        let user = Uuid::from_u128(7);
+        conn.execute_batch(&format!(
+            "INSERT INTO settings (key, value) VALUES ('client_id', 'kept');
+             INSERT INTO accounts (id, base_url, user_id, auth_method, created_at, last_used_at)
+                 VALUES ('acc', 'https://x.example', '{user}', 'key', '2024-01-01T00:00:00.000000Z',
+                         '2024-01-01T00:00:00.000000Z');"
+        ))
+        .unwrap();
+        migrate(&conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!((version, latest_version()), (5, 5));
+        let cache = Cache { conn, path: None, member_totals: Default::default() };
+        assert_eq!(cache.setting("client_id").unwrap().as_deref(), Some("kept"));
+        assert_eq!(cache.account("acc").unwrap().unwrap().user_id, user);
+        let log = cache.activity(&crate::cache::ActivityQuery::default()).unwrap();
+        assert_eq!(log.total, 0);
+        let entry = crate::cache::NewActivity {
+            account_id: "acc".into(),
+            kind: Some(crate::cache::ActivityKind::OrgRename),
+            ..Default::default()
+        };
+        let id = cache.record_activity(&entry, chrono::Utc::now()).unwrap();
+        assert_eq!(cache.activity_entry(id).unwrap().unwrap().account_id, "acc");
     }
 
     /// The single-row lookups read through indexes, never by scanning an organization's rows.

@@ -232,8 +232,19 @@ impl Core {
     /// request (`invalid_input` otherwise). Then each email is invited and, once its invitation
     /// exists, given each workspace role and team; the outcome of each email says what took. A failure
     /// of the first request that no other email could escape (offline, unauthorized, forbidden) is
-    /// returned as the error.
+    /// returned as the error. Each email is logged in the activity log.
     pub async fn invite_with(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        emails: &[String],
+        spec: &InviteSpec,
+    ) -> Result<Vec<InviteOutcome>> {
+        let draft = self.draft_invite(account_id, org_id, emails, spec);
+        self.logged(draft, self.invite_with_now(account_id, org_id, emails, spec)).await
+    }
+
+    async fn invite_with_now(
         &self,
         account_id: &str,
         org_id: Uuid,

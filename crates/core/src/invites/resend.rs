@@ -41,13 +41,18 @@ impl Core {
 
     /// Sends an invitation again: revokes it if still pending, then invites the same email with the
     /// same organization role and attaches its other roles and teams to the new one. The outcome says
-    /// which of those took.
+    /// which of those took. Logged in the activity log.
     pub async fn resend_invitation_with_outcome(
         &self,
         account_id: &str,
         org_id: Uuid,
         id_or_email: &str,
     ) -> Result<InviteOutcome> {
+        let draft = self.draft_resend(account_id, org_id, id_or_email);
+        self.logged(draft, self.resend_now(account_id, org_id, id_or_email)).await
+    }
+
+    async fn resend_now(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<InviteOutcome> {
         let old = self.find_invitation(account_id, org_id, id_or_email)?;
         let role = old.role.clone().ok_or_else(|| {
             CoreError::invalid(
