@@ -1,7 +1,7 @@
 //! The command line's grammar (clap derive). Parsing only: every command is carried out in
 //! `commands`.
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// Shown at the end of `zpro --help`; kept in step with the constants in the crate root.
 pub const EXIT_CODES_HELP: &str = "\
@@ -22,6 +22,8 @@ Examples:
   zpro --org orbit-labs invitations --all
   zpro people ana --json                       everyone named or mailed \"ana\", in every organization
   zpro person ana@example.com                  one person's organizations, roles and invitations
+  zpro offboard ana@example.com --dry-run      what removing them everywhere would do (--yes does it)
+  zpro invite ana@example.com --org acme --org orbit --role \"Organization Member\"
   zpro doctor                                  when something looks wrong: what differs, and where
 
 Environment:
@@ -48,9 +50,10 @@ pub struct Cli {
     /// Act as this account (its id, or the email it signed in with) instead of the active one.
     #[arg(long, global = true, value_name = "ID|EMAIL", help_heading = "Global options")]
     pub account: Option<String>,
-    /// Act on this organization (its id or name) instead of the active one.
-    #[arg(long, global = true, value_name = "ID|NAME", help_heading = "Global options")]
-    pub org: Option<String>,
+    /// Act on this organization (its id or name) instead of the active one. `offboard` and `invite`
+    /// take it several times, for several organizations; the other commands take one.
+    #[arg(long, global = true, value_name = "ID|NAME", help_heading = "Global options", action = ArgAction::Append)]
+    pub org: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -99,7 +102,9 @@ pub enum Command {
         #[command(flatten)]
         json: JsonFlag,
     },
-    /// Invite people to the organization.
+    /// Invite people to the organization; with `--org A --org B`, to each of several organizations,
+    /// one step per organization and email, each result printed as it completes, then what remains
+    /// (a role, workspace or team missing in one organization fails that organization only).
     Invite {
         /// One or more email addresses.
         #[arg(value_name = "EMAIL", required = true)]
@@ -115,6 +120,13 @@ pub enum Command {
         #[arg(long = "team", value_name = "TEAM")]
         teams: Vec<String>,
     },
+    /// Remove a person from every cached organization of every signed-in account (or those named with
+    /// `--org`, repeatable): each membership removed and each pending invitation revoked, organization by
+    /// organization. `--dry-run` prints the plan and what cannot be done; `--yes` carries it out, printing
+    /// each step's result and then exactly what remains. A failed step is not retried and stops the rest
+    /// of its organization; the other organizations carry on. Exit 0 when every step succeeded, else the
+    /// code of the first failure.
+    Offboard(OffboardArgs),
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
         /// Include accepted, declined, revoked and expired invitations.
@@ -177,6 +189,30 @@ pub enum Command {
         #[command(flatten)]
         json: JsonFlag,
     },
+}
+
+impl Command {
+    /// Whether the command takes `--org` more than once.
+    pub fn takes_many_orgs(&self) -> bool {
+        matches!(self, Command::Offboard(_) | Command::Invite { .. })
+    }
+}
+
+/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`.
+#[derive(Debug, Args)]
+pub struct OffboardArgs {
+    /// The person's email address.
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+    /// Print the plan only; nothing is changed and no request is sent.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Carry the plan out without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print JSON: the plan (with --dry-run) or the report of the run.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--json` on a listing.
