@@ -22,6 +22,15 @@ fn json(value: &impl serde::Serialize) -> Result<String, CoreError> {
     serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))
 }
 
+/// "1 step", "2 steps".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn roles_text(roles: &[String]) -> String {
     if roles.is_empty() {
         "-".to_owned()
@@ -38,8 +47,8 @@ fn print_plan(out: &mut dyn Write, plan: &OffboardPlan) {
     let orgs: std::collections::BTreeSet<_> = plan.steps.iter().map(|s| s.org_id).collect();
     say!(
         out,
-        "Offboarding {who}: {} steps in {} of {} organizations looked at.",
-        plan.steps.len(),
+        "Offboarding {who}: {} in {} of {} organizations looked at.",
+        count(plan.steps.len(), "step"),
         orgs.len(),
         plan.organizations
     );
@@ -158,8 +167,9 @@ fn summary(out: &mut dyn Write, report: &StepReport) -> i32 {
     let total = report.results.len();
     say!(
         out,
-        "Done {} of {total} steps; {} failed, {} not attempted.",
+        "Done {} of {}; {} failed, {} not attempted.",
         report.done,
+        count(total, "step"),
         report.failed,
         report.not_attempted
     );
@@ -221,7 +231,7 @@ pub(crate) async fn offboard(ctx: &mut Ctx<'_>, args: OffboardArgs) -> Res {
             return Err(not_a_terminal());
         }
         print_plan(ctx.out, &plan);
-        if !confirm(ctx, &format!("Carry out these {} steps?", plan.steps.len())) {
+        if !confirm(ctx, &format!("Carry out {}?", count(plan.steps.len(), "step"))) {
             say!(ctx.err, "Nothing was changed.");
             return Err(CoreError::cancelled());
         }
@@ -255,7 +265,7 @@ pub(crate) async fn invite_many(
     let account = if ctx.account.is_some() { Some(ctx.account()?.id) } else { None };
     let plan = ctx.core.invite_plan(account.as_deref(), emails, &ctx.orgs, &spec)?;
     let orgs: std::collections::BTreeSet<_> = plan.steps.iter().map(|s| s.org_id).collect();
-    say!(ctx.out, "Inviting to {} organizations: {} steps.", orgs.len(), plan.steps.len());
+    say!(ctx.out, "Inviting to {} organizations: {}.", orgs.len(), count(plan.steps.len(), "step"));
     let (progress, rx) = channel();
     let cancel = CancellationToken::new();
     let work = ctx.core.invite_run(&plan, &spec, progress, cancel.clone());
