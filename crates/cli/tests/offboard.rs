@@ -320,3 +320,40 @@ async fn bad_input_exits_2_with_a_clear_message() {
     let err = String::from_utf8_lossy(&bin.stderr);
     assert!(err.contains("--dry-run") && err.contains("--yes"), "{err}");
 }
+
+/// What the cache cannot tell is said per organization: a member list not visible to the role is
+/// "cannot", not "nothing to do"; an organization named where the person is not is named as such.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_member_lists_and_absent_organizations_are_said() {
+    for dialect in Dialect::ALL {
+        let h = Harness::with(EmulatorConfig { port: 0, dialect, ..Default::default() }).await;
+        h.login_and_sync("multi_org").await;
+        let orbit = org_id(&h, DEMO, "orbit-labs").await;
+        let path = format!("/organizations/{orbit}/members");
+        h.fault(json!({"kind": "status", "status": 403, "path_prefix": path, "method": "GET"})).await;
+        h.run(&["sync"]).await.ok();
+        let plan = h.run(&["offboard", DEMO, "--dry-run", "--json"]).await.ok().json();
+        assert_eq!(steps_of(&plan), [("acme-ml".into(), DEMO.into(), "remove_member".into(), "user".into())]);
+        assert!(plan["steps"][0]["note"].as_str().unwrap().contains("own user"), "{dialect}: {plan}");
+        let blocked: Vec<(&str, &str)> = plan["blocked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| (b["org_name"].as_str().unwrap(), b["reason"].as_str().unwrap()))
+            .collect();
+        assert_eq!(blocked.len(), 2, "{dialect}: {plan}");
+        assert_eq!(blocked[0].0, "orbit-labs");
+        assert!(blocked[0].1.contains("not visible to your role"), "{dialect}: {plan}");
+        assert_eq!(blocked[1].0, "tiny-startup");
+
+        let hire = ["offboard", "new-hire@acme-ml.example", "--org", "acme-ml", "--org", "tiny-startup"];
+        let plan = h.run(&[&hire[..], &["--dry-run", "--json"]].concat()).await.ok().json();
+        assert_eq!(plan["not_there"], json!(["tiny-startup"]), "{dialect}: {plan}");
+        assert_eq!(
+            steps_of(&plan),
+            [("acme-ml".into(), DEMO.into(), "revoke_invitation".into(), "invitation".into())]
+        );
+        let table = h.run(&[&hire[..], &["--dry-run"]].concat()).await.ok();
+        assert!(table.out.contains("Neither a member nor invited (as cached): tiny-startup."), "{table:?}");
+    }
+}

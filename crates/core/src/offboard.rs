@@ -6,7 +6,8 @@
 //! one whose cached roles are not known to lack the right (see [`known_to_lack`]), preferably not the
 //! person's own account, then by the account's email. What cannot be done is said per organization:
 //! every account there known to lack the right, a member list not visible or never fetched, roles
-//! held only through a team (removing the membership would not take them away), accounts signed out.
+//! held only through a team (removing the membership would not take them away). As for
+//! [`Core::person`], the caches of signed-out accounts are not looked at.
 //!
 //! Runs follow `steps`: organizations are independent, so a failure in one does not stop the others,
 //! but it stops the rest of its own organization (its later steps are listed as remaining, not
