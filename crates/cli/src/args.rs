@@ -126,7 +126,7 @@ pub enum Command {
     /// each step's result and then exactly what remains. A failed step is not retried and stops the rest
     /// of its organization; the other organizations carry on. Exit 0 when every step succeeded, else the
     /// code of the first failure.
-    Offboard(OffboardArgs),
+    Offboard(crate::offboard_args::OffboardArgs),
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
         /// Include accepted, declined, revoked and expired invitations.
@@ -196,23 +196,6 @@ impl Command {
     pub fn takes_many_orgs(&self) -> bool {
         matches!(self, Command::Offboard(_) | Command::Invite { .. })
     }
-}
-
-/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`.
-#[derive(Debug, Args)]
-pub struct OffboardArgs {
-    /// The person's email address.
-    #[arg(value_name = "EMAIL")]
-    pub email: String,
-    /// Print the plan only; nothing is changed and no request is sent.
-    #[arg(long, conflicts_with = "yes")]
-    pub dry_run: bool,
-    /// Carry the plan out without asking.
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Print JSON: the plan (with --dry-run) or the report of the run.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `--json` on a listing.

@@ -21,6 +21,7 @@
 pub mod args;
 mod commands;
 mod grants;
+pub mod offboard_args;
 pub mod output;
 pub mod team_args;
 

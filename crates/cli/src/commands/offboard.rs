@@ -14,7 +14,7 @@ use zenml_pro_core::{
 };
 
 use super::{Ctx, Res};
-use crate::args::OffboardArgs;
+use crate::offboard_args::OffboardArgs;
 use crate::output::{clean, local_time};
 use crate::{exit_code, EXIT_FAILURE, EXIT_OK};
 
