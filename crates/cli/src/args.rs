@@ -102,9 +102,12 @@ pub enum Command {
         #[command(flatten)]
         json: JsonFlag,
     },
-    /// Invite people to the organization; with `--org A --org B`, to each of several organizations,
-    /// one step per organization and email, each result printed as it completes, then what remains
-    /// (a role, workspace or team missing in one organization fails that organization only).
+    /// Invite people to the organization, or with `--org A --org B` to each of several.
+    ///
+    /// To several organizations: one step per organization and email, each result printed as it
+    /// completes, then what remains. A role, workspace or team missing in one organization fails that
+    /// organization only; the others go ahead. Exit 0 when every step succeeded, else the code of the
+    /// first failure.
     Invite {
         /// One or more email addresses.
         #[arg(value_name = "EMAIL", required = true)]
@@ -120,12 +123,14 @@ pub enum Command {
         #[arg(long = "team", value_name = "TEAM")]
         teams: Vec<String>,
     },
-    /// Remove a person from every cached organization of every signed-in account (or those named with
-    /// `--org`, repeatable): each membership removed and each pending invitation revoked, organization by
-    /// organization. `--dry-run` prints the plan and what cannot be done; `--yes` carries it out, printing
-    /// each step's result and then exactly what remains. A failed step is not retried and stops the rest
-    /// of its organization; the other organizations carry on. Exit 0 when every step succeeded, else the
-    /// code of the first failure.
+    /// Remove a person from every organization: each membership and pending invitation of theirs.
+    ///
+    /// Looks at every cached organization of every signed-in account (or those named with `--org`,
+    /// repeatable; `--account` does not narrow it) and acts on each through the account best placed to.
+    /// `--dry-run` prints the plan and what cannot be done; `--yes` carries it out, printing each step's
+    /// result and then exactly what remains. A failed step is not retried and stops the rest of its
+    /// organization; the other organizations carry on. Exit 0 when every step succeeded, else the code
+    /// of the first failure.
     Offboard(crate::offboard_args::OffboardArgs),
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
