@@ -1,7 +1,7 @@
 //! The command line's grammar (clap derive). Parsing only: every command is carried out in
 //! `commands`.
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// Shown at the end of `zpro --help`; kept in step with the constants in the crate root.
 pub const EXIT_CODES_HELP: &str = "\
@@ -24,6 +24,8 @@ Examples:
   zpro person ana@example.com                  one person's organizations, roles and invitations
   zpro access-review --group acme-ml --group orbit-labs    admins, stale invitations, ... everywhere
   zpro export members --format csv --all-orgs -o members.csv
+  zpro offboard ana@example.com --dry-run      what removing them everywhere would do (--yes does it)
+  zpro invite ana@example.com --org acme --org orbit --role \"Organization Member\"
   zpro doctor                                  when something looks wrong: what differs, and where
   zpro log --failed                            the changes made from here that failed; `zpro undo ID`
 
@@ -51,9 +53,10 @@ pub struct Cli {
     /// Act as this account (its id, or the email it signed in with) instead of the active one.
     #[arg(long, global = true, value_name = "ID|EMAIL", help_heading = "Global options")]
     pub account: Option<String>,
-    /// Act on this organization (its id or name) instead of the active one.
-    #[arg(long, global = true, value_name = "ID|NAME", help_heading = "Global options")]
-    pub org: Option<String>,
+    /// Act on this organization (its id or name) instead of the active one. `offboard` and `invite`
+    /// take it several times, for several organizations; the other commands take one.
+    #[arg(long, global = true, value_name = "ID|NAME", help_heading = "Global options", action = ArgAction::Append)]
+    pub org: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -109,7 +112,12 @@ pub enum Command {
     /// Export members, invitations, people or the access review as CSV or JSON, from the cache; every
     /// file says when its data was fetched.
     Export(crate::review_args::ExportArgs),
-    /// Invite people to the organization.
+    /// Invite people to the organization, or with `--org A --org B` to each of several.
+    ///
+    /// To several organizations: one step per organization and email, each result printed as it
+    /// completes, then what remains. A role, workspace or team missing in one organization fails that
+    /// organization only; the others go ahead. Exit 0 when every step succeeded, else the code of the
+    /// first failure.
     Invite {
         /// One or more email addresses.
         #[arg(value_name = "EMAIL", required = true)]
@@ -125,6 +133,15 @@ pub enum Command {
         #[arg(long = "team", value_name = "TEAM")]
         teams: Vec<String>,
     },
+    /// Remove a person from every organization: each membership and pending invitation of theirs.
+    ///
+    /// Looks at every cached organization of every signed-in account (or those named with `--org`,
+    /// repeatable; `--account` does not narrow it) and acts on each through the account best placed to.
+    /// `--dry-run` prints the plan and what cannot be done; `--yes` carries it out, printing each step's
+    /// result and then exactly what remains. A failed step is not retried and stops the rest of its
+    /// organization; the other organizations carry on. Exit 0 when every step succeeded, else the code
+    /// of the first failure.
+    Offboard(crate::offboard_args::OffboardArgs),
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
         /// Include accepted, declined, revoked and expired invitations.
@@ -197,6 +214,13 @@ pub enum Command {
         #[command(flatten)]
         json: JsonFlag,
     },
+}
+
+impl Command {
+    /// Whether the command takes `--org` more than once.
+    pub fn takes_many_orgs(&self) -> bool {
+        matches!(self, Command::Offboard(_) | Command::Invite { .. })
+    }
 }
 
 /// `--json` on a listing.

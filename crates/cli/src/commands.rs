@@ -25,6 +25,7 @@ type Res = Result<i32, CoreError>;
 
 mod activity;
 pub(crate) mod invitations;
+mod offboard;
 pub(crate) mod people;
 mod review;
 mod teams;
@@ -43,8 +44,10 @@ pub(crate) struct Ctx<'a> {
     pub env: &'a CliEnv,
     /// `--account`.
     pub account: Option<String>,
-    /// `--org`.
+    /// `--org` (the first one given).
     pub org: Option<String>,
+    /// Every `--org` given (only `offboard` and `invite` take several).
+    pub orgs: Vec<String>,
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
 }
@@ -63,9 +66,13 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Person { email, json } => people::person(ctx, &email, json.json),
         Command::AccessReview(args) => review::access_review(ctx, args),
         Command::Export(args) => review::export(ctx, args),
+        Command::Invite { emails, role, workspace_roles, teams } if ctx.orgs.len() > 1 => {
+            offboard::invite_many(ctx, &emails, role, &workspace_roles, teams).await
+        }
         Command::Invite { emails, role, workspace_roles, teams } => {
             invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
         }
+        Command::Offboard(args) => offboard::offboard(ctx, args).await,
         Command::Invitations { all, json } => invitations::invitations(ctx, all, json),
         Command::Revoke { invitation } => revoke(ctx, &invitation).await,
         Command::Resend { invitation } => invitations::resend(ctx, &invitation).await,

@@ -22,6 +22,7 @@ pub mod activity_args;
 pub mod args;
 mod commands;
 mod grants;
+pub mod offboard_args;
 pub mod output;
 pub mod review_args;
 pub mod team_args;
@@ -94,6 +95,15 @@ pub async fn run(
             return e.exit_code();
         }
     };
+    if cli.org.len() > 1 && !cli.command.takes_many_orgs() {
+        let _ = writeln!(
+            err,
+            "error: --org was given {} times, but this command acts on one organization: give one \
+             (only offboard and invite take several)",
+            cli.org.len()
+        );
+        return EXIT_INVALID_INPUT;
+    }
     let (core, notice) = match Core::open(CoreOptions {
         data_dir: env.data_dir.clone(),
         secrets: env.secrets.clone(),
@@ -105,7 +115,8 @@ pub async fn run(
     if let Some(notice) = notice {
         let _ = writeln!(err, "notice: {notice}");
     }
-    let mut ctx = commands::Ctx { core, env: &env, account: cli.account, org: cli.org, out, err };
+    let org = cli.org.first().cloned();
+    let mut ctx = commands::Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
     match commands::dispatch(&mut ctx, cli.command).await {
         Ok(code) => code,
         Err(e) => report(ctx.err, &e),

@@ -18,6 +18,8 @@
 //! - [`access_review`]: who holds power and what was left behind, across those organizations, offline.
 //! - [`export`]: members, invitations, people and the access review as CSV ([`csv`]) or JSON files.
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
+//! - [`offboard`] and [`steps`]: offboarding a person from every organization, and inviting to
+//!   several, planned from the cache and carried out one step at a time with what remains said.
 //! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
 //!   request.
 //! - [`activity`]: the local log of every change made, read with [`Core::activity`] and reversed with
@@ -53,10 +55,12 @@ pub mod keyring;
 pub mod lifecycle;
 pub mod logging;
 pub mod model;
+pub mod offboard;
 pub mod paths;
 pub mod people;
 pub mod reads;
 pub mod service;
+pub mod steps;
 pub mod sync;
 pub mod teams;
 pub mod validate;
@@ -77,7 +81,7 @@ pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope};
 pub use grants::{AccessEntry, Grantee};
 pub use home::{Home, HomeOrg};
-pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InviteSpec};
+pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InvitePlan, InviteSpec};
 pub use keyring::{KeyringError, MemoryKeyring, OsKeyring, SecretKind, SecretStore};
 pub use lifecycle::{check_workspace_name, FollowOptions};
 pub use model::{
@@ -85,12 +89,14 @@ pub use model::{
     invitation_team_labels, inviter_label, member_email, member_id, member_key, member_kind, member_label,
     name_and_email, user_label, user_name,
 };
+pub use offboard::{OffboardPlan, OffboardReport};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use people::{
     Membership, PeoplePage, PeopleQuery, Person, PersonInvitation, PersonOrg, PersonSummary, NOT_CACHED,
 };
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
+pub use steps::{Blocked, Remaining, Step, StepAction, StepProgress, StepReport, StepResult, StepStatus};
 pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};
 pub use teams::{ServiceAccounts, TeamCreated, TeamMemberOutcome, TeamMembers};
 pub use tokio_util::sync::CancellationToken;

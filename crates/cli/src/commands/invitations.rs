@@ -106,7 +106,7 @@ impl InvitationItem {
 }
 
 /// `WS=ROLE` pairs; one without `=` or with an empty side is invalid input.
-fn workspace_roles(raw: &[String]) -> Result<Vec<(String, String)>, CoreError> {
+pub(super) fn workspace_roles(raw: &[String]) -> Result<Vec<(String, String)>, CoreError> {
     raw.iter()
         .map(|pair| match pair.split_once('=') {
             Some((ws, role)) if !ws.trim().is_empty() && !role.trim().is_empty() => {

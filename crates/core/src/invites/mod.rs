@@ -19,7 +19,10 @@ use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::service::Core;
 use crate::validate::check_email;
 
+mod many;
 mod resend;
+
+pub use many::InvitePlan;
 
 /// What to invite people with: an organization role, and any workspace roles and teams, each named
 /// by id or by name.

@@ -1,0 +1,20 @@
+//! The grammar of `zpro offboard` (clap derive); carried out in `commands::offboard`.
+
+use clap::Args;
+
+/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`.
+#[derive(Debug, Args)]
+pub struct OffboardArgs {
+    /// The person's email address.
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+    /// Print the plan only; nothing is changed and no request is sent.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Carry the plan out without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print JSON: the plan (with --dry-run) or the report of the run.
+    #[arg(long)]
+    pub json: bool,
+}
