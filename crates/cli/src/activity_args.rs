@@ -31,7 +31,7 @@ pub struct LogArgs {
     /// Only changes whose target (email, name or id) contains this (case-insensitive).
     #[arg(long, value_name = "S")]
     pub search: Option<String>,
-    /// At most this many entries [default: 50].
+    /// At most this many entries.
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub limit: usize,
     /// Skip this many entries first (with --limit, for the next page).

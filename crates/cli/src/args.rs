@@ -194,15 +194,18 @@ pub enum Command {
     },
     /// List the organization's service accounts (read from the server now; read-only).
     ServiceAccounts(JsonFlag),
-    /// The activity log: every change made from this computer (by `zpro` or the window), newest first,
-    /// with its account, organization, target, result and what it replaced. Local: works offline;
-    /// `--account` and `--org` narrow it.
+    /// The activity log of every change made from this computer, newest first.
+    ///
+    /// Every change made by `zpro` or the window, with its account, organization, target, result and
+    /// what it replaced. Local: works offline; `--account` and `--org` narrow it.
     #[command(after_help = crate::activity_args::LOG_HELP)]
     Log(crate::activity_args::LogArgs),
-    /// Undo a logged change (see `zpro log`): a role change restores the previous role, a revocation
-    /// invites again with the same roles and teams, a removal gives back the previous roles (or invites
-    /// with them), a rename restores the name. Refused (exit 2, or 1 for a conflict) when the entry
-    /// failed, cannot be undone, was undone already, or its target changed since.
+    /// Undo a logged change by its id (see `zpro log`).
+    ///
+    /// A role change restores the previous role, a revocation invites again with the same roles and
+    /// teams, a removal gives back the previous roles (or invites with them), a rename restores the
+    /// name. Refused (exit 2, or 1 for a conflict) when the entry failed, cannot be undone, was undone
+    /// already, or its target changed since.
     Undo(crate::activity_args::UndoArgs),
     /// Check how well this app and the server get along: connection, clock, sign-in, one small read of
     /// each list, how the last sync read, and the server's published schema. Only reads. Exit 0 when all
