@@ -224,6 +224,8 @@ async fn one_invitation_to_several_organizations() {
             r.out.contains("[4/4] orbit-labs: invite intern-b@acme-ml.example: done (invitation "),
             "{r:?}"
         );
+        let planned = "  acme-ml (as demo@zenml-pro.example): 2 emails: Organization Member\n";
+        assert!(r.out.contains(planned), "{r:?}");
         h.run(&["sync"]).await.ok();
         for org in ["acme-ml", "orbit-labs"] {
             let inv = h.run(&["--org", org, "invitations", "--json"]).await.ok().json();
@@ -241,6 +243,7 @@ async fn one_invitation_to_several_organizations() {
             "{r:?}"
         );
         assert!(r.out.contains("[2/2] orbit-labs: invite intern-c@acme-ml.example: done"), "{r:?}");
+        assert!(r.out.contains("  acme-ml (as demo@zenml-pro.example): 1 email: will fail: "), "{r:?}");
         assert!(
             r.out.contains("Remaining (1):\n  acme-ml: invite intern-c@acme-ml.example: failed"),
             "{r:?}"

@@ -266,6 +266,16 @@ pub(crate) async fn invite_many(
     let plan = ctx.core.invite_plan(account.as_deref(), emails, &ctx.orgs, &spec)?;
     let orgs: std::collections::BTreeSet<_> = plan.steps.iter().map(|s| s.org_id).collect();
     say!(ctx.out, "Inviting to {} organizations: {}.", orgs.len(), count(plan.steps.len(), "step"));
+    // The plan, one line per organization.
+    let mut seen = std::collections::HashSet::new();
+    for s in plan.steps.iter().filter(|s| seen.insert(s.org_id)) {
+        let n = plan.steps.iter().filter(|x| x.org_id == s.org_id).count();
+        let what = match &s.refused {
+            Some(e) => format!("will fail: {}", clean(&e.message)),
+            None => roles_text(&s.roles),
+        };
+        say!(ctx.out, "  {} (as {}): {}: {what}", clean(&s.org_name), clean(&s.account), count(n, "email"));
+    }
     let (progress, rx) = channel();
     let cancel = CancellationToken::new();
     let work = ctx.core.invite_run(&plan, &spec, progress, cancel.clone());
