@@ -127,3 +127,91 @@ async fn one_card_per_cached_organization_of_every_account() {
         );
     }
 }
+
+/// On a cache filled by hand: an organization fetched an hour ago is stale and says so (and so does
+/// the page), a pending invitation without a status counts, teams and other invitations do not, and
+/// workspaces are counted by status.
+#[test]
+fn freshness_and_counts_on_a_cache_filled_by_hand() {
+    use chrono::{Duration, Utc};
+    use serde_json::json;
+    use uuid::Uuid;
+    use zenml_pro_core::{account_id, cache_path, AccountRecord, AuthMethod, Cache, OrgSnapshot};
+
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let user = Uuid::from_u128(1);
+    let id = account_id("https://home.example.test", user);
+    {
+        let (cache, _) = Cache::open(&cache_path(dir.path())).unwrap();
+        cache
+            .upsert_account(&AccountRecord {
+                id: id.clone(),
+                base_url: "https://home.example.test".into(),
+                user_id: user,
+                user_email: Some("admin@home.example.test".into()),
+                user_name: None,
+                auth_method: AuthMethod::Key,
+                device_id: None,
+                token_expires_at: None,
+                created_at: now,
+                last_used_at: now,
+                signed_in: true,
+            })
+            .unwrap();
+        let snapshot = |oid: u128, name: &str, statuses: &[&str]| {
+            let organization =
+                serde_json::from_value(json!({"id": Uuid::from_u128(oid), "name": name})).unwrap();
+            let workspaces = statuses
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    serde_json::from_value(
+                        json!({"id": Uuid::from_u128(oid * 100 + i as u128), "name": format!("ws{i}"), "status": s}),
+                    )
+                    .unwrap()
+                })
+                .collect();
+            let invitation = |n: u128, status: Option<&str>| {
+                serde_json::from_value(
+                    json!({"id": Uuid::from_u128(oid * 1000 + n), "email": format!("i{n}@home.example.test"), "status": status}),
+                )
+                .unwrap()
+            };
+            let members = vec![
+                serde_json::from_value(json!({"user": {"id": Uuid::from_u128(oid * 10), "email": "a@home.example.test"}, "roles": []})).unwrap(),
+                serde_json::from_value(json!({"user": {"id": Uuid::from_u128(oid * 10 + 1), "username": "bot", "is_service_account": true}, "roles": []})).unwrap(),
+                serde_json::from_value(json!({"team": {"id": Uuid::from_u128(oid * 10 + 2), "name": "core"}, "roles": []})).unwrap(),
+            ];
+            OrgSnapshot {
+                organization,
+                workspaces,
+                members,
+                invitations: vec![
+                    invitation(1, None),
+                    invitation(2, Some("pending")),
+                    invitation(3, Some("revoked")),
+                ],
+                roles: vec![],
+                teams: vec![],
+                reads: Default::default(),
+            }
+        };
+        cache
+            .replace_org_snapshot(&id, &snapshot(10, "fresh", &["available", "available", "failed"]), now)
+            .unwrap();
+        cache.replace_org_snapshot(&id, &snapshot(20, "old", &[]), now - Duration::hours(1)).unwrap();
+    }
+    let core = open_core(dir.path(), std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new()));
+    let home = core.home().unwrap();
+    let names: Vec<&str> = home.organizations.iter().map(|o| o.organization.name.as_str()).collect();
+    assert_eq!(names, ["fresh", "old"]);
+    let (fresh, old) = (&home.organizations[0], &home.organizations[1]);
+    assert_eq!((fresh.members, fresh.pending_invitations), (Some(2), Some(2)), "{fresh:?}");
+    assert_eq!(fresh.workspaces, Some(vec![("available".to_owned(), 2), ("failed".to_owned(), 1)]));
+    assert_eq!(old.workspaces, Some(vec![]), "none is not unknown");
+    assert!(!fresh.stale && old.stale, "an hour old is stale");
+    assert!(old.fetched_at < fresh.fetched_at);
+    assert!(home.stale && home.fetched_at == Some(old.fetched_at), "the page is as old as its oldest card");
+    assert_eq!(fresh.account, "admin@home.example.test");
+}

@@ -96,6 +96,19 @@ describe('Home', { timeout: 30_000 }, () => {
     await waitFor(() => expect(callsOf('home').length).toBe(before + 1));
   });
 
+  it('choosing an organization on the side opens its overview', async () => {
+    await renderApp();
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    const nav = screen.getByRole('navigation', { name: 'Organizations' });
+    // The active one too: from Home it opens.
+    await fireEvent.click(within(nav).getByRole('button', { name: /alpha Inc/ }));
+    expect(await screen.findByTestId('ov-name')).toHaveTextContent('alpha');
+    await open('Home');
+    await fireEvent.click(within(nav).getByRole('button', { name: /beta Inc/ }));
+    await waitFor(() => expect(callsOf('switch_organization')).toEqual([{ org: 'o2' }]));
+    expect(await screen.findByTestId('ov-name')).toHaveTextContent('beta');
+  });
+
   it('Ctrl+Shift+P opens People and Ctrl+Shift+H Home', async () => {
     await renderApp();
     await fireEvent.keyDown(window, { key: 'P', ctrlKey: true, shiftKey: true });
