@@ -49,7 +49,10 @@ impl Tray {
 /// Whether an event changes what the tray shows.
 pub fn affects_tray(event: &AppEvent) -> bool {
     match event {
-        AppEvent::SyncProgress { .. } | AppEvent::Notification { .. } | AppEvent::Notice { .. } => false,
+        AppEvent::SyncProgress { .. }
+        | AppEvent::OffboardProgress { .. }
+        | AppEvent::Notification { .. }
+        | AppEvent::Notice { .. } => false,
         // The tray lists organizations by name: a sync, or a rename.
         AppEvent::DataChanged { org_id, entities, .. } => {
             org_id.is_none() || entities.contains(&zenml_pro_app::Entity::Organizations)

@@ -122,6 +122,8 @@ pub struct App {
     pub(crate) follow_interval_ms: AtomicU64,
     /// The parent of every workspace being followed: cancelled (and replaced) on sign-out and quit.
     pub(crate) follows: Mutex<CancellationToken>,
+    /// Stops the offboarding that is running (before its next step).
+    pub(crate) offboard: Mutex<Option<CancellationToken>>,
 }
 
 impl App {
@@ -165,6 +167,7 @@ impl App {
             painted: AtomicBool::new(false),
             follow_interval_ms: AtomicU64::new(FOLLOW_INTERVAL.as_millis() as u64),
             follows: Mutex::new(CancellationToken::new()),
+            offboard: Mutex::new(None),
         })
     }
 

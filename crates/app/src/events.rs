@@ -40,6 +40,12 @@ pub enum AppEvent {
     SyncFinished {
         report: SyncReportView,
     },
+    /// One step of an offboarding is done, failed or was not attempted (1-based `index` of `total`).
+    OffboardProgress {
+        index: u32,
+        total: u32,
+        result: crate::views::StepResultView,
+    },
     /// Cached data changed (after a write or a sync): read again what is shown of `entities`.
     /// `org_id` null: every organization of the account (a sync).
     DataChanged {

@@ -6,6 +6,7 @@
 // (`app.changes`), and each screen's resource (`orgResource`) reads again only when a counter of an
 // entity it shows moved. A sync announces all entities, so whatever is on screen is read once.
 import { listen } from '@tauri-apps/api/event';
+import { offboardProgress } from './offboard';
 import {
   APP_EVENT,
   commands,
@@ -343,6 +344,9 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       break;
     case 'notification':
       // Shown natively by the app; the window has nothing to add.
+      break;
+    case 'offboard_progress':
+      offboardProgress(ev);
       break;
   }
 }

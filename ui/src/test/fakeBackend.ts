@@ -26,6 +26,7 @@ import type {
 } from '../lib/api';
 
 import * as cross from './fakeCross';
+import { FakeOffboard } from './fakeOffboard';
 
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -149,6 +150,8 @@ export class FakeBackend {
   logDir: string | null = '/tmp/app-logs';
   /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
   otherOrgs = new Map<string, OrgView[]>();
+  /** Offboarding's faults and pace (see `fakeOffboard`). */
+  offboard = new FakeOffboard();
   desktop!: DesktopSettings;
   /** Organizations (by id) whose cache is stale, on the pages across organizations. */
   staleOrgs = new Set<string>();
@@ -173,6 +176,7 @@ export class FakeBackend {
       default_api_url: 'https://cloud.example.com',
     };
     this.orgs = [org('o1', 'alpha', true), org('o2', 'beta'), org('o3', 'gamma')];
+    this.offboard = new FakeOffboard();
     this.members = makeMembers(250);
     this.invitations = [
       { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', roles: ['Organization Member'], teams: [], inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
@@ -630,6 +634,9 @@ export class FakeBackend {
     people: ({ query }) => cross.people(this, query),
     person: ({ email }) => cross.person(this, email),
     home: () => cross.home(this),
+    offboard_plan: ({ email, orgs }) => this.offboard.plan(this, email, orgs),
+    offboard_run: ({ email, orgs }) => this.offboard.run(this, email, orgs),
+    cancel_offboard: () => this.offboard.cancel(),
     open_organization: ({ accountId, org }) => {
       if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
       return this.handlers.switch_organization({ org });

@@ -20,6 +20,8 @@ import type {
   MemberPageView,
   MemberQueryView,
   MemberView,
+  OffboardPlanView,
+  OffboardReportView,
   OrgListView,
   OrgView,
   OverviewView,
@@ -96,6 +98,9 @@ export type Commands = {
   role_holders: { args: { org: string | null; role: string }; result: RoleHoldersView };
   list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
+  offboard_plan: { args: { email: string; orgs: Array<string> }; result: OffboardPlanView };
+  offboard_run: { args: { email: string; orgs: Array<string> }; result: OffboardReportView };
+  cancel_offboard: { args: Record<string, never>; result: boolean };
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
   person: { args: { email: string }; result: PersonView };
   home: { args: Record<string, never>; result: HomeView };
@@ -345,6 +350,21 @@ export function listServiceAccounts(org: string | null = null): Promise<ServiceA
 /** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
 export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
   return invoke<string>("open_in_dashboard", { org, workspace });
+}
+
+/** What offboarding the person would do, from the cache: every membership to remove and every pending invitation to revoke, and what cannot be done and why. `orgs` (ids or names) narrows it; empty: every cached organization. */
+export function offboardPlan(email: string, orgs: Array<string>): Promise<OffboardPlanView> {
+  return invoke<OffboardPlanView>("offboard_plan", { email, orgs });
+}
+
+/** Plans again and carries it out, one step at a time; each step's result arrives as an `offboard_progress` event, then the report (nothing is retried). One run at a time. */
+export function offboardRun(email: string, orgs: Array<string>): Promise<OffboardReportView> {
+  return invoke<OffboardReportView>("offboard_run", { email, orgs });
+}
+
+/** Stops the running offboarding before its next step (the rest is reported not attempted); false when none is running. */
+export function cancelOffboard(): Promise<boolean> {
+  return invoke<boolean>("cancel_offboard");
 }
 
 /** A page of people (users, service accounts, pending invitations) across every cached organization of every signed-in account, searched by name, email or username. */

@@ -1,0 +1,36 @@
+//! The rows of the IPC table for offboarding a person from the window, kept beside the table in
+//! [`crate::ipc`]: [`ipc_offboard_commands!`] takes the callback and the table's own rows, appends
+//! these, and hands them on to [`ipc_people_commands!`](crate::ipc_people_commands) (which appends its
+//! own and calls the callback). The rows follow the table's form (see [`crate::ipc`]).
+
+/// Calls `ipc_people_commands! { $callback { $rows <the rows below> } }`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! ipc_offboard_commands {
+    ($callback:ident { $($rows:tt)* }) => {
+        $crate::ipc_people_commands! { $callback {
+            $($rows)*
+
+            // ----- offboarding a person (across organizations and signed-in accounts) -----
+
+            /// What offboarding the person would do, from the cache: every membership to remove and
+            /// every pending invitation to revoke, and what cannot be done and why. `orgs` (ids or
+            /// names) narrows it; empty: every cached organization.
+            async fn offboard_plan(&self, email: String, orgs: Vec<String>) -> $crate::views::OffboardPlanView {
+                $crate::offboard::plan(self, email, orgs)
+            }
+
+            /// Plans again and carries it out, one step at a time; each step's result arrives as an
+            /// `offboard_progress` event, then the report (nothing is retried). One run at a time.
+            async fn offboard_run(&self, email: String, orgs: Vec<String>) -> $crate::views::OffboardReportView {
+                $crate::offboard::run(self, email, orgs).await
+            }
+
+            /// Stops the running offboarding before its next step (the rest is reported not
+            /// attempted); false when none is running.
+            async fn cancel_offboard(&self) -> bool {
+                $crate::offboard::cancel(self)
+            }
+        } }
+    };
+}

@@ -1,0 +1,77 @@
+//! Offboarding a person from the window: core plans it from the cache and carries it out one step at a
+//! time (`Core::offboard_plan`, `Core::offboard_run`, each step logged in the activity log by core's
+//! writes); here each result becomes an `offboard_progress` event as it completes, the run can be
+//! cancelled before its next step, and afterwards the window is told once per organization acted on
+//! which lists changed.
+
+use std::collections::BTreeSet;
+
+use zenml_pro_core::steps::StepStatus;
+use zenml_pro_core::{CancellationToken, Entity};
+
+use crate::app::{lock, App};
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::events::AppEvent;
+use crate::views::{OffboardPlanView, OffboardReportView, StepResultView};
+
+fn orgs_given(orgs: Vec<String>) -> Vec<String> {
+    orgs.into_iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()
+}
+
+pub(crate) fn plan(app: &App, email: String, orgs: Vec<String>) -> IpcResult<OffboardPlanView> {
+    Ok(OffboardPlanView::from(&app.core().offboard_plan(&email, &orgs_given(orgs))?))
+}
+
+/// Clears the running offboarding's token when the run ends, however it ends.
+struct Running<'a>(&'a App);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        *lock(&self.0.offboard) = None;
+    }
+}
+
+pub(crate) async fn run(app: &App, email: String, orgs: Vec<String>) -> IpcResult<OffboardReportView> {
+    let plan = app.core().offboard_plan(&email, &orgs_given(orgs))?;
+    let cancel = CancellationToken::new();
+    {
+        let mut slot = lock(&app.offboard);
+        if slot.is_some() {
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                "an offboarding is already running: wait for it to finish or cancel it",
+            ));
+        }
+        *slot = Some(cancel.clone());
+    }
+    let _running = Running(app);
+    let events = app.shared.events.clone();
+    let progress = move |p: zenml_pro_core::steps::StepProgress| {
+        events.emit(AppEvent::OffboardProgress {
+            index: u32::try_from(p.index).unwrap_or(u32::MAX),
+            total: u32::try_from(p.total).unwrap_or(u32::MAX),
+            result: StepResultView::from(&p.result),
+        });
+    };
+    let report = app.core().offboard_run(&plan, progress, cancel).await;
+    // One change per organization acted on (the writes updated the cache of every signed-in account
+    // that has it; the refresh afterwards went through the step's account).
+    let tried: BTreeSet<(String, uuid::Uuid)> = report
+        .results
+        .iter()
+        .filter(|r| r.status != StepStatus::NotAttempted)
+        .map(|r| (r.step.account_id.clone(), r.step.org_id))
+        .collect();
+    for (account_id, org_id) in tried {
+        app.changed(&account_id, Some(org_id), &[Entity::Members, Entity::Invitations]);
+    }
+    Ok(OffboardReportView::from(&report))
+}
+
+pub(crate) fn cancel(app: &App) -> IpcResult<bool> {
+    let slot = lock(&app.offboard);
+    if let Some(token) = slot.as_ref() {
+        token.cancel();
+    }
+    Ok(slot.is_some())
+}

@@ -1,0 +1,183 @@
+//! Offboarding from the window against the emulator in both dialects: the plan across three signed-in
+//! accounts (what each organization takes away, what cannot be done there), a run narrowed to one
+//! organization, a fault on one organization leaving exactly it remaining (each step's result as an
+//! event, nothing retried, the window told once per organization), and Cancel before the next step.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{env, Env};
+use serde_json::{json, Value};
+use zenml_pro_app::views::{OffboardReportView, StepActionView, StepStatusView};
+use zenml_pro_app::{AppEvent, Entity, ErrorCode};
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+
+const DEMO: &str = "demo@zenml-pro.example";
+
+/// The demo user's accounts: the acme-ml admin, orbit-labs' admin service account, and the demo user
+/// themselves (the only one who sees tiny-startup, as an Organization Viewer).
+async fn three_accounts(dialect: Dialect) -> (Env, RunningEmulator) {
+    let e = env();
+    let emu = start(EmulatorConfig { port: 0, dialect, ..Default::default() }).await.unwrap();
+    let c = emu.credentials().clone();
+    for key in [&c.multi_org.key, &c.admin.key, &c.service_account.key] {
+        e.app.login_with_key(emu.base_url(), key.clone()).await.unwrap();
+        e.app.sync_now().await.unwrap();
+    }
+    (e, emu)
+}
+
+async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let mut req = reqwest::Client::new()
+        .request(method, emu.control_url(path))
+        .header(CONTROL_HEADER, emu.control_token());
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
+/// The DELETE requests the emulator logged since the last reset.
+async fn deletes(emu: &RunningEmulator) -> Vec<String> {
+    let log = control(emu, reqwest::Method::GET, "requests", None).await;
+    log.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "DELETE")
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn progress(e: &Env, from: usize) -> Vec<(u32, u32, String, StepStatusView)> {
+    e.rec.events()[from..]
+        .iter()
+        .filter_map(|ev| match ev {
+            AppEvent::OffboardProgress { index, total, result } => {
+                Some((*index, *total, result.step.org_name.clone(), result.status))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn remaining(r: &OffboardReportView) -> Vec<(String, String)> {
+    r.remaining
+        .iter()
+        .map(|x| (x.org_name.clone(), x.why.split(':').next().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_narrowed_run_and_a_fault_on_one_organization() {
+    for dialect in Dialect::ALL {
+        let (e, emu) = three_accounts(dialect).await;
+
+        // The plan: acme-ml and orbit-labs each take away the demo user's roles; tiny-startup cannot.
+        let plan = e.app.offboard_plan(format!("  {DEMO} "), Vec::new()).await.unwrap();
+        assert_eq!(plan.email, DEMO, "{dialect}");
+        let steps: Vec<(&str, StepActionView)> =
+            plan.steps.iter().map(|s| (s.org_name.as_str(), s.action)).collect();
+        assert_eq!(
+            steps,
+            [("acme-ml", StepActionView::RemoveMember), ("orbit-labs", StepActionView::RemoveMember)],
+            "{dialect}: {plan:?}"
+        );
+        assert!(plan.steps.iter().all(|s| !s.roles.is_empty() && s.label == DEMO), "{dialect}: {plan:?}");
+        let blocked: Vec<&str> = plan.blocked.iter().map(|b| b.org_name.as_str()).collect();
+        assert_eq!(blocked, ["tiny-startup"], "{dialect}: {plan:?}");
+        assert!(plan.blocked[0].reason.contains("does not allow"), "{dialect}: {:?}", plan.blocked);
+        let orbit = plan.steps[1].org_id.clone();
+
+        // Narrowed to acme-ml: only it is planned and acted on.
+        let narrow = e.app.offboard_plan(DEMO.into(), vec!["acme-ml".into()]).await.unwrap();
+        assert_eq!(narrow.steps.len(), 1, "{dialect}: {narrow:?}");
+        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        let before = e.rec.events().len();
+        let report = e.app.offboard_run(DEMO.into(), vec!["acme-ml".into()]).await.unwrap();
+        assert_eq!((report.done, report.failed, report.results.len()), (1, 0, 1), "{dialect}: {report:?}");
+        assert!(report.remaining.is_empty(), "{dialect}: {report:?}");
+        assert_eq!(progress(&e, before), [(1, 1, "acme-ml".into(), StepStatusView::Done)], "{dialect}");
+        let acme_deletes = deletes(&emu).await;
+        assert_eq!(acme_deletes.len(), 1, "{dialect}: {acme_deletes:?}");
+        assert!(!acme_deletes[0].contains(&orbit), "{dialect}: {acme_deletes:?}");
+
+        // A fault on orbit-labs: it fails with the server's words, tiny-startup still cannot, and
+        // acme-ml is not offered again.
+        let path = format!("/organizations/{orbit}/members");
+        let rule = json!({"kind": "status", "status": 500, "path_prefix": path, "method": "DELETE"});
+        control(&emu, reqwest::Method::POST, "faults", Some(rule)).await;
+        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        let before = e.rec.events().len();
+        let report = e.app.offboard_run(DEMO.into(), Vec::new()).await.unwrap();
+        assert_eq!((report.done, report.failed, report.not_attempted), (0, 1, 0), "{dialect}: {report:?}");
+        assert_eq!(
+            remaining(&report),
+            [("orbit-labs".into(), "failed".into()), ("tiny-startup".into(), "cannot".into())],
+            "{dialect}: {report:?}"
+        );
+        assert!(report.remaining[0].why.contains("500"), "{dialect}: {:?}", report.remaining);
+        let err = report.results[0].error.as_ref().expect("the failure's error");
+        assert!(!err.message.is_empty() && err.code != ErrorCode::Internal, "{dialect}: {err:?}");
+        assert_eq!(progress(&e, before), [(1, 1, "orbit-labs".into(), StepStatusView::Failed)], "{dialect}");
+        let sent = deletes(&emu).await;
+        assert_eq!(
+            sent.iter().filter(|p| p.starts_with(&path)).count(),
+            1,
+            "{dialect}: not retried: {sent:?}"
+        );
+        assert_eq!(sent.len(), 1, "{dialect}: {sent:?}");
+        // The window is told once, for orbit-labs, that its members and invitations changed.
+        let changed: Vec<(Option<String>, Vec<Entity>)> = e.rec.events()[before..]
+            .iter()
+            .filter_map(|ev| match ev {
+                AppEvent::DataChanged { org_id, entities, .. } => Some((org_id.clone(), entities.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(changed, [(Some(orbit.clone()), vec![Entity::Members, Entity::Invitations])], "{dialect}");
+
+        // Bad input in plain words.
+        let err = e.app.offboard_plan("not an email".into(), Vec::new()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {err:?}");
+        let err = e.app.offboard_run(DEMO.into(), vec!["no-such-org".into()]).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {err:?}");
+        assert!(!e.app.cancel_offboard().await.unwrap(), "{dialect}: nothing is running");
+        emu.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_stops_before_the_next_step() {
+    for dialect in Dialect::ALL {
+        let (e, emu) = three_accounts(dialect).await;
+        let plan = e.app.offboard_plan(DEMO.into(), Vec::new()).await.unwrap();
+        assert_eq!(plan.steps.len(), 2, "{dialect}: {plan:?}");
+        // Every DELETE is slow, so that the cancel lands while the run is under way.
+        let rule = json!({"kind": "latency", "ms": 800, "method": "DELETE"});
+        control(&emu, reqwest::Method::POST, "faults", Some(rule)).await;
+        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        let app = Arc::clone(&e.app);
+        let run = tokio::spawn(async move { app.offboard_run(DEMO.into(), Vec::new()).await });
+        // Cancel as soon as the run has started (it answers false until then).
+        let mut tries = 0;
+        while !e.app.cancel_offboard().await.unwrap() {
+            tries += 1;
+            assert!(tries < 2500, "{dialect}: the run never started");
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        let report = run.await.unwrap().unwrap();
+        assert_eq!(report.failed, 0, "{dialect}: {report:?}");
+        assert!(report.not_attempted >= 1, "{dialect}: {report:?}");
+        assert_eq!(report.done + report.not_attempted, 2, "{dialect}: {report:?}");
+        let last = report.results.last().unwrap();
+        assert_eq!(last.status, StepStatusView::NotAttempted, "{dialect}");
+        assert_eq!(last.detail.as_deref(), Some("cancelled before it started"), "{dialect}");
+        // Only the steps done reached the server.
+        assert_eq!(deletes(&emu).await.len(), report.done as usize, "{dialect}");
+        assert!(!e.app.cancel_offboard().await.unwrap(), "{dialect}: the run is over");
+        emu.shutdown().await;
+    }
+}

@@ -1,0 +1,29 @@
+// Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
+// `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { MemberKind } from "./MemberKind";
+import type { StepActionView } from "./StepActionView";
+
+/**
+ * One write in one organization, through one account.
+ */
+export type StepView = { account_id: string, 
+/**
+ * The account's email (else name, else server).
+ */
+account: string, org_id: string, org_name: string, action: StepActionView, 
+/**
+ * `user` or `service_account` being removed, or an `invitation`.
+ */
+kind: MemberKind, 
+/**
+ * Who, in words: their email (else name, else id).
+ */
+label: string, 
+/**
+ * The roles it takes away.
+ */
+roles: Array<string>, 
+/**
+ * Something worth knowing before it runs ("keeps Organization Viewer through a team").
+ */
+note: string | null, };
