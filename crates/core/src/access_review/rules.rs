@@ -31,6 +31,11 @@ pub(crate) fn review_org(
     }
 }
 
+/// A custom role of the organization (not one of the server's own, nor a workspace role).
+pub(super) fn is_custom_role(r: &Role) -> bool {
+    r.system_managed == Some(false) && r.level.is_none_or(|l| l == RoleLevel::Organization)
+}
+
 /// A role's label as a finding shows it.
 fn role_text(name: &str, via_team: bool) -> String {
     if via_team {
@@ -56,11 +61,7 @@ pub(super) fn review(
     for (key, r) in &data.roles {
         roles.insert((*key, r.id), r);
     }
-    let is_custom = |key: i64, id: Uuid| {
-        roles.get(&(key, id)).is_some_and(|r| {
-            r.system_managed == Some(false) && r.level.is_none_or(|l| l == RoleLevel::Organization)
-        })
-    };
+    let is_custom = |key: i64, id: Uuid| roles.get(&(key, id)).is_some_and(|r| is_custom_role(r));
     let mut findings: Vec<Finding> = Vec::new();
     let base = |org: &ReviewOrg, at: DateTime<Utc>, section: ReviewSection| Finding {
         section,
@@ -148,7 +149,7 @@ pub(super) fn review(
                 "every organization role comes through a team (which team is not cached)".to_owned(),
             ));
         }
-        if group.iter().any(|(g, _)| *g == org.org_id) {
+        if m.only_in_group {
             let all: Vec<(String, bool)> =
                 m.row.roles.iter().map(|r| (name_of(r.role_id, &r.name), r.via_team)).collect();
             group_rows.push(with(ReviewSection::OnlyInOne, all, String::new()));
