@@ -31,6 +31,7 @@ use crate::cache::{MemberKind, ReviewOrgRow};
 use crate::error::{CoreError, FieldMessage, Result};
 use crate::model::account_label;
 use crate::service::Core;
+use crate::writes::MANAGING_ROLES;
 
 /// How old a pending invitation may be before the review lists it, by default.
 pub const DEFAULT_STALE_DAYS: u32 = 14;
@@ -184,12 +185,14 @@ impl Core {
     /// docs. A group naming an organization that is not cached, or fewer than two organizations, is
     /// `invalid_input`. Offline, from the cache.
     pub fn access_review(&self, q: &ReviewQuery) -> Result<AccessReview> {
-        let data = self.with_cache(|c| c.review_data())?;
+        let orgs = self.with_cache(|c| c.review_orgs())?;
+        let group = resolve_group(&orgs, &q.group)?;
+        let ids: Vec<Uuid> = group.iter().map(|(id, _)| *id).collect();
+        let data = self.with_cache(|c| c.review_data(orgs, &MANAGING_ROLES, &rules::is_custom_role, &ids))?;
         let accounts = self.accounts()?;
         let labels: HashMap<String, String> =
             accounts.iter().map(|a| (a.id.clone(), account_label(a))).collect();
         let signed_in = accounts.iter().filter(|a| a.signed_in).count();
-        let group = resolve_group(&data.orgs, &q.group)?;
         Ok(rules::review(&data, &labels, signed_in, q.stale_days, &group, Utc::now()))
     }
 }

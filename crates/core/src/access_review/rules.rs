@@ -31,6 +31,11 @@ pub(crate) fn review_org(
     }
 }
 
+/// A custom role of the organization (not one of the server's own, nor a workspace role).
+pub(super) fn is_custom_role(r: &Role) -> bool {
+    r.system_managed == Some(false) && r.level.is_none_or(|l| l == RoleLevel::Organization)
+}
+
 /// A role's label as a finding shows it.
 fn role_text(name: &str, via_team: bool) -> String {
     if via_team {
@@ -56,11 +61,7 @@ pub(super) fn review(
     for (key, r) in &data.roles {
         roles.insert((*key, r.id), r);
     }
-    let is_custom = |key: i64, id: Uuid| {
-        roles.get(&(key, id)).is_some_and(|r| {
-            r.system_managed == Some(false) && r.level.is_none_or(|l| l == RoleLevel::Organization)
-        })
-    };
+    let is_custom = |key: i64, id: Uuid| roles.get(&(key, id)).is_some_and(|r| is_custom_role(r));
     let mut findings: Vec<Finding> = Vec::new();
     let base = |org: &ReviewOrg, at: DateTime<Utc>, section: ReviewSection| Finding {
         section,
@@ -148,7 +149,7 @@ pub(super) fn review(
                 "every organization role comes through a team (which team is not cached)".to_owned(),
             ));
         }
-        if group.iter().any(|(g, _)| *g == org.org_id) {
+        if m.only_in_group && !group.is_empty() {
             let all: Vec<(String, bool)> =
                 m.row.roles.iter().map(|r| (name_of(r.role_id, &r.name), r.via_team)).collect();
             group_rows.push(with(ReviewSection::OnlyInOne, all, String::new()));
@@ -248,5 +249,129 @@ pub(super) fn review(
         last_error: organizations.iter().find_map(|o| o.last_error.clone()),
         organizations,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::ReviewMember;
+    use serde_json::json;
+
+    const KEY: i64 = 1;
+
+    fn org(now: DateTime<Utc>) -> ReviewOrgRow {
+        ReviewOrgRow {
+            key: KEY,
+            account_id: "acc".into(),
+            org_id: Uuid::from_u128(1),
+            org_name: "acme".into(),
+            members_at: now,
+            invitations_at: now - Duration::minutes(5),
+            failure: None,
+            members_hidden: false,
+        }
+    }
+
+    fn member(v: serde_json::Value, only_in_group: bool) -> ReviewMember {
+        let row: zenml_cloud_api::MemberRow = serde_json::from_value(v).unwrap();
+        let person = row.user.as_ref().and_then(|u| u.email.clone());
+        ReviewMember { org_key: KEY, person, row, only_in_group }
+    }
+
+    fn sections(r: &AccessReview) -> Vec<(ReviewSection, String)> {
+        r.findings.iter().map(|f| (f.section, f.person.clone())).collect()
+    }
+
+    /// Roles named only by id are named from the organization's roles; a custom role is found by
+    /// its roles-table entry; a member with one direct role is not "only through a team"; an
+    /// invitation without a sending time is never stale, one past its expiry is expired; each
+    /// finding is stamped with its own list's time, and the report with the oldest.
+    #[test]
+    fn the_rules_read_what_the_cache_can_tell() {
+        let now = Utc::now();
+        let (admin, custom, member_role) = (Uuid::from_u128(10), Uuid::from_u128(11), Uuid::from_u128(12));
+        let roles = vec![
+            (
+                KEY,
+                serde_json::from_value(
+                    json!({"id": admin, "name": "Organization Admin", "system_managed": true}),
+                )
+                .unwrap(),
+            ),
+            (
+                KEY,
+                serde_json::from_value(json!({"id": custom, "name": "Auditor", "system_managed": false}))
+                    .unwrap(),
+            ),
+            (
+                KEY,
+                serde_json::from_value(
+                    json!({"id": member_role, "name": "Organization Member", "system_managed": true}),
+                )
+                .unwrap(),
+            ),
+        ];
+        let user = |n: u128, email: &str| json!({"id": Uuid::from_u128(n), "email": email});
+        let members = vec![
+            member(json!({"user": user(20, "a@x.example"), "roles": [{"role_id": admin}]}), false),
+            member(
+                json!({"user": user(21, "b@x.example"), "roles": [{"role_id": custom, "name": "Auditor"}]}),
+                false,
+            ),
+            member(
+                json!({"user": user(22, "c@x.example"), "roles": [
+                {"role_id": member_role, "via_team": true}, {"role_id": member_role}]}),
+                false,
+            ),
+            member(
+                json!({"user": user(23, "d@x.example"), "roles": [{"role_id": admin, "via_team": true}]}),
+                true,
+            ),
+        ];
+        let inv = |n: u128, email: &str, created: Option<DateTime<Utc>>, expires: DateTime<Utc>| {
+            (
+                KEY,
+                serde_json::from_value(json!({"id": Uuid::from_u128(n), "email": email, "created": created,
+                "expires": expires, "status": "pending"}))
+                .unwrap(),
+            )
+        };
+        let invitations = vec![
+            inv(30, "old@x.example", Some(now - Duration::days(20)), now + Duration::days(5)),
+            inv(31, "new@x.example", Some(now - Duration::days(2)), now + Duration::days(5)),
+            inv(32, "when@x.example", None, now + Duration::days(5)),
+            inv(33, "lapsed@x.example", Some(now - Duration::days(1)), now - Duration::minutes(1)),
+        ];
+        let data = ReviewData { orgs: vec![org(now)], members, invitations, roles };
+        let labels = HashMap::from([("acc".to_owned(), "me@x.example".to_owned())]);
+        let group = [(Uuid::from_u128(1), "acme".to_owned()), (Uuid::from_u128(2), "orbit".to_owned())];
+        let r = review(&data, &labels, 1, 14, &group, now);
+        assert_eq!(
+            sections(&r),
+            [
+                (ReviewSection::Admin, "a@x.example".to_owned()),
+                (ReviewSection::Admin, "d@x.example".to_owned()),
+                (ReviewSection::CustomRole, "b@x.example".to_owned()),
+                (ReviewSection::TeamOnly, "d@x.example".to_owned()),
+                (ReviewSection::StaleInvitation, "old@x.example".to_owned()),
+                (ReviewSection::ExpiredInvitation, "lapsed@x.example".to_owned()),
+                (ReviewSection::OnlyInOne, "d@x.example".to_owned()),
+            ]
+        );
+        let d = &r.findings[1];
+        assert!(d.via_team && d.roles == ["Organization Admin (via a team)"], "{d:?}");
+        assert!(d.detail.ends_with("through a team"), "{d:?}");
+        assert_eq!(r.findings[6].detail, "in acme only; not in orbit");
+        assert_eq!((r.findings[0].fetched_at, r.findings[4].fetched_at), (now, now - Duration::minutes(5)));
+        assert_eq!((r.fetched_at, r.stale, r.accounts), (Some(now - Duration::minutes(5)), false, 1));
+        assert_eq!(r.findings[0].account, "me@x.example");
+        let counts: Vec<usize> = r.sections.iter().map(|s| s.count).collect();
+        assert_eq!(counts, [2, 0, 1, 1, 1, 1, 1]);
+        // A longer patience leaves no stale invitation; no group, no group section.
+        let r = review(&data, &labels, 30, 30, &[], now);
+        assert!(!r.findings.iter().any(|f| f.section == ReviewSection::StaleInvitation));
+        assert!(r.sections.iter().all(|s| s.section != ReviewSection::OnlyInOne));
+        assert!(!r.findings.iter().any(|f| f.section == ReviewSection::OnlyInOne));
     }
 }

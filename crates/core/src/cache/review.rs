@@ -38,6 +38,8 @@ pub struct ReviewMember {
     pub org_key: i64,
     pub person: Option<String>,
     pub row: MemberRow,
+    /// They are in this organization and in no other of the group asked for.
+    pub only_in_group: bool,
 }
 
 /// Everything an access review looks at.
@@ -70,11 +72,13 @@ impl Cache {
         let tx = self.read_tx()?;
         let sql = format!(
             "SELECT o.key, o.account_id, o.id, o.name, {members}, {invitations},
-                (SELECT COALESCE(f.error, 'the last refresh failed') FROM sync_state f
-                  WHERE f.account_id = o.account_id AND f.outcome = 'error'
-                    AND ((f.org_id = o.id AND f.entity IN ('members', 'invitations'))
-                         OR (f.org_id = '' AND f.entity = 'organizations'))
-                  ORDER BY f.attempted_at DESC LIMIT 1),
+                COALESCE(
+                  (SELECT COALESCE(f.error, 'the last refresh failed') FROM sync_state f
+                    WHERE f.account_id = o.account_id AND f.org_id = o.id
+                      AND f.entity IN ('members', 'invitations') AND f.outcome = 'error' LIMIT 1),
+                  (SELECT COALESCE(f.error, 'the last refresh failed') FROM sync_state f
+                    WHERE f.account_id = o.account_id AND f.org_id = '' AND f.entity = 'organizations'
+                      AND f.outcome = 'error')),
                 EXISTS (SELECT 1 FROM sync_state h WHERE h.account_id = o.account_id AND h.org_id = o.id
                           AND h.entity = 'members' AND h.hidden = 1)
                FROM organizations o JOIN accounts a ON a.id = o.account_id
@@ -106,22 +110,71 @@ impl Cache {
             .collect()
     }
 
-    /// What an access review reads, in one read transaction. A row whose record does not parse is
-    /// left out (it is read again after the next sync).
-    pub fn review_data(&self) -> Result<ReviewData> {
-        let orgs = self.review_orgs()?;
+    /// What an access review reads of `orgs` (as [`Cache::review_orgs`] gave them), in one read
+    /// transaction. Only the member rows it may report
+    /// are read whole (the rest are passed over in SQL): service accounts, rows holding a role through
+    /// a team, rows whose roles name one of `always` or a role of an organization that `watch` picks
+    /// (role names, compared lower-cased), and the rows
+    /// of people in only one organization of `group` (ids; an organization seen by several accounts
+    /// counts once). A row whose record does not parse is left out (it is read again after the next
+    /// sync).
+    pub fn review_data(
+        &self,
+        orgs: Vec<ReviewOrgRow>,
+        always: &[&str],
+        watch: &dyn Fn(&Role) -> bool,
+        group: &[Uuid],
+    ) -> Result<ReviewData> {
         let tx = self.read_tx()?;
+        let roles: Vec<(i64, Role)> = keyed_json(
+            &tx,
+            &format!(
+                "SELECT org_key, json FROM roles WHERE org_key IN ({SIGNED_IN_KEYS}) ORDER BY org_key, name"
+            ),
+        )?;
+        let mut watched: Vec<String> = always
+            .iter()
+            .copied()
+            .chain(roles.iter().filter(|(_, r)| watch(r)).map(|(_, r)| r.name.as_str()))
+            .map(|name| format!("\n{}\n", name.trim().to_lowercase()))
+            .collect();
+        watched.sort_unstable();
+        watched.dedup();
+        let group: Vec<String> = group.iter().map(Uuid::to_string).collect();
         let mut members = Vec::new();
         {
+            // One `instr` per watched name: a handful, known before the query.
+            let watched_sql: String =
+                (0..watched.len()).map(|i| format!(" OR instr(m.roles_lc, ?{}) > 0", i + 2)).collect();
             let mut stmt = tx.prepare(&format!(
-                "SELECT org_key, person_lc, json FROM members
-                  WHERE org_key IN ({SIGNED_IN_KEYS}) AND kind IN ('user', 'service_account')"
+                "WITH grp AS (SELECT o.key FROM organizations o JOIN accounts a ON a.id = o.account_id
+                               WHERE a.signed_in = 1 AND o.id IN (SELECT value FROM json_each(?1))),
+                      only AS (SELECT m.person_lc FROM members m JOIN organizations o ON o.key = m.org_key
+                                WHERE m.org_key IN (SELECT key FROM grp) AND m.person_lc IS NOT NULL
+                                  AND m.kind IN ('user', 'service_account')
+                                GROUP BY m.person_lc HAVING COUNT(DISTINCT o.id) = 1)
+                 SELECT m.org_key, m.person_lc, m.json,
+                        m.org_key IN (SELECT key FROM grp) AND m.person_lc IN (SELECT person_lc FROM only)
+                   FROM members m
+                  WHERE m.org_key IN ({SIGNED_IN_KEYS}) AND m.kind IN ('user', 'service_account')
+                    AND (m.kind = 'service_account'{watched_sql}
+                         OR instr(m.json, '\"via_team\":true') > 0
+                         OR (m.org_key IN (SELECT key FROM grp)
+                             AND m.person_lc IN (SELECT person_lc FROM only)))"
             ))?;
-            let mut rows = stmt.query([])?;
+            let group = serde_json::to_string(&group)?;
+            let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&group];
+            bound.extend(watched.iter().map(|w| w as &dyn rusqlite::ToSql));
+            let mut rows = stmt.query(bound.as_slice())?;
             while let Some(r) = rows.next()? {
                 let json = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
                 if let Ok(row) = serde_json::from_str::<MemberRow>(json) {
-                    members.push(ReviewMember { org_key: r.get(0)?, person: r.get(1)?, row });
+                    members.push(ReviewMember {
+                        org_key: r.get(0)?,
+                        person: r.get(1)?,
+                        row,
+                        only_in_group: r.get(3)?,
+                    });
                 }
             }
         }
@@ -130,12 +183,6 @@ impl Cache {
             &format!(
                 "SELECT org_key, json FROM invitations WHERE org_key IN ({SIGNED_IN_KEYS})
                    AND (status IS NULL OR status IN ('pending', 'expired')) ORDER BY org_key, email, id"
-            ),
-        )?;
-        let roles = keyed_json(
-            &tx,
-            &format!(
-                "SELECT org_key, json FROM roles WHERE org_key IN ({SIGNED_IN_KEYS}) ORDER BY org_key, name"
             ),
         )?;
         tx.commit()?;
