@@ -20,8 +20,8 @@
 #[macro_export]
 macro_rules! ipc_commands {
     ($callback:ident) => {
-        // The rows of `ipc_people` (People, a person, Home) are appended to these.
-        $crate::ipc_people_commands! { $callback {
+        // The rows of `ipc_review` and then `ipc_people` are appended to these.
+        $crate::ipc_review_commands! { $callback {
             // ----- this computer -----
 
             /// The desktop settings of this computer.
