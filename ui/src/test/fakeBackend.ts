@@ -26,6 +26,7 @@ import type {
 } from '../lib/api';
 
 import * as cross from './fakeCross';
+import { FakeReview } from './fakeReview';
 
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -152,6 +153,8 @@ export class FakeBackend {
   desktop!: DesktopSettings;
   /** Organizations (by id) whose cache is stale, on the pages across organizations. */
   staleOrgs = new Set<string>();
+  /** The access review, the activity log and the saved exports. */
+  review = new FakeReview();
   /** Commands that never answer until `resolveDevice()` (the device flow wait). */
   deviceResolve: (() => void) | null = null;
   deviceReject: ((e: unknown) => void) | null = null;
@@ -228,6 +231,7 @@ export class FakeBackend {
     this.logDir = '/tmp/app-logs';
     this.otherOrgs.clear();
     this.staleOrgs.clear();
+    this.review.reset();
     this.deviceResolve = null;
     this.deviceReject = null;
   }
@@ -630,6 +634,15 @@ export class FakeBackend {
     people: ({ query }) => cross.people(this, query),
     person: ({ email }) => cross.person(this, email),
     home: () => cross.home(this),
+    access_review: ({ query }) => this.review.review(this, query),
+    activity: ({ query }) => this.review.activity(query),
+    undo: ({ entryId }) => {
+      const outcome = this.review.undo(entryId);
+      this.changed(outcome.undone.org_id, ['organization', 'members', 'invitations', 'teams', 'workspaces']);
+      return outcome;
+    },
+    export_default_path: ({ choice }) => this.review.defaultPath(this, choice),
+    save_export: ({ choice, path, replace }) => this.review.save(choice, path, replace),
     open_organization: ({ accountId, org }) => {
       if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
       return this.handlers.switch_organization({ org });
