@@ -20,7 +20,7 @@
 #[macro_export]
 macro_rules! ipc_commands {
     ($callback:ident) => {
-        // The rows of `ipc_offboard` and `ipc_people` (People, a person, Home) are appended to these.
+        // The rows of `ipc_offboard`, `ipc_review` and `ipc_people` (People, a person, Home) are appended to these.
         $crate::ipc_offboard_commands! { $callback {
             // ----- this computer -----
 

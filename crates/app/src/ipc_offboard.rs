@@ -1,14 +1,14 @@
 //! The rows of the IPC table for offboarding a person from the window, kept beside the table in
 //! [`crate::ipc`]: [`ipc_offboard_commands!`] takes the callback and the table's own rows, appends
-//! these, and hands them on to [`ipc_people_commands!`](crate::ipc_people_commands) (which appends its
+//! these, and hands them on to [`ipc_review_commands!`](crate::ipc_review_commands) (which appends its
 //! own and calls the callback). The rows follow the table's form (see [`crate::ipc`]).
 
-/// Calls `ipc_people_commands! { $callback { $rows <the rows below> } }`.
+/// Calls `ipc_review_commands! { $callback { $rows <the rows below> } }`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! ipc_offboard_commands {
     ($callback:ident { $($rows:tt)* }) => {
-        $crate::ipc_people_commands! { $callback {
+        $crate::ipc_review_commands! { $callback {
             $($rows)*
 
             // ----- offboarding a person (across organizations and signed-in accounts) -----

@@ -9,6 +9,8 @@
 //!   (what it opens outside itself), `desktop` (settings, tray, deep links) and `secrets`.
 //! - `people` and `ipc_people`: the pages across organizations (People, a person, Home) and their rows
 //!   of the command table.
+//! - [`review`] and `ipc_review`: the access review, the activity log with undo, and exports written
+//!   from the window (the default path, a whole-file save), and their rows of the command table.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
 //!   (RFC 3339 dates, string ids, never a secret).
 //! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`; `data_changed` names the entities a
@@ -35,12 +37,14 @@ pub mod events;
 pub mod ipc;
 mod ipc_offboard;
 mod ipc_people;
+mod ipc_review;
 mod links;
 pub mod notify;
 mod offboard;
 mod people;
 mod reads;
 mod refresh;
+pub mod review;
 mod secrets;
 mod session;
 pub mod settings;

@@ -22,6 +22,8 @@ export type Page =
   | 'home'
   | 'people'
   | 'person'
+  | 'access-review'
+  | 'activity'
   | 'overview'
   | 'settings'
   | 'members'
@@ -36,10 +38,12 @@ export type Page =
 export const CROSS_PAGES: { id: Page; label: string; shortcut: string }[] = [
   { id: 'home', label: 'Home', shortcut: 'H' },
   { id: 'people', label: 'People', shortcut: 'P' },
+  { id: 'access-review', label: 'Access review', shortcut: 'R' },
+  { id: 'activity', label: 'Activity', shortcut: 'L' },
 ];
 
 export function isCrossPage(page: Page): boolean {
-  return page === 'home' || page === 'people' || page === 'person';
+  return page === 'home' || page === 'people' || page === 'person' || page === 'access-review' || page === 'activity';
 }
 
 export const PAGES: { id: Page; label: string }[] = [

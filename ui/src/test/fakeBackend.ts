@@ -27,6 +27,7 @@ import type {
 
 import * as cross from './fakeCross';
 import { FakeOffboard } from './fakeOffboard';
+import { FakeReview } from './fakeReview';
 
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -155,6 +156,8 @@ export class FakeBackend {
   desktop!: DesktopSettings;
   /** Organizations (by id) whose cache is stale, on the pages across organizations. */
   staleOrgs = new Set<string>();
+  /** The access review, the activity log and the saved exports. */
+  review = new FakeReview();
   /** Commands that never answer until `resolveDevice()` (the device flow wait). */
   deviceResolve: (() => void) | null = null;
   deviceReject: ((e: unknown) => void) | null = null;
@@ -232,6 +235,7 @@ export class FakeBackend {
     this.logDir = '/tmp/app-logs';
     this.otherOrgs.clear();
     this.staleOrgs.clear();
+    this.review.reset();
     this.deviceResolve = null;
     this.deviceReject = null;
   }
@@ -637,6 +641,15 @@ export class FakeBackend {
     offboard_plan: ({ email, orgs }) => this.offboard.plan(this, email, orgs),
     offboard_run: ({ email, orgs }) => this.offboard.run(this, email, orgs),
     cancel_offboard: () => this.offboard.cancel(),
+    access_review: ({ query }) => this.review.review(this, query),
+    activity: ({ query }) => this.review.activity(query),
+    undo: ({ entryId }) => {
+      const outcome = this.review.undo(entryId);
+      this.changed(outcome.undone.org_id, ['organization', 'members', 'invitations', 'teams', 'workspaces']);
+      return outcome;
+    },
+    export_default_path: ({ choice }) => this.review.defaultPath(this, choice),
+    save_export: ({ choice, path, replace }) => this.review.save(choice, path, replace),
     open_organization: ({ accountId, org }) => {
       if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
       return this.handlers.switch_organization({ org });

@@ -5,11 +5,12 @@
 //!
 //! One module per part of the window: [`session`] (accounts and sign-in), [`org`] (organizations and
 //! what the user may do in one), [`members`] (members and invitations), [`lists`] (workspaces, teams,
-//! roles), [`admin`] (team members, scoped roles, service accounts: read live), [`reports`] (sync reports, invitation outcomes, diagnostics), [`people`] (people across organizations, a person), [`home`] (the home page's cards).
+//! roles), [`admin`] (team members, scoped roles, service accounts: read live), [`reports`] (sync reports, invitation outcomes, diagnostics), [`people`] (people across organizations, a person), [`home`] (the home page's cards), [`review`] (access review, activity, undo), [`export`].
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
 mod admin;
+mod export;
 mod home;
 mod lists;
 mod members;
@@ -17,9 +18,11 @@ mod offboard;
 mod org;
 mod people;
 mod reports;
+mod review;
 mod session;
 
 pub use admin::*;
+pub use export::*;
 pub use home::*;
 pub use lists::*;
 pub use members::*;
@@ -27,6 +30,7 @@ pub use offboard::*;
 pub use org::*;
 pub use people::*;
 pub use reports::*;
+pub use review::*;
 pub use session::*;
 
 /// An RFC 3339 timestamp in UTC, to the second.

@@ -6,12 +6,18 @@ import { invoke } from "@tauri-apps/api/core";
 
 import type {
   AccessEntryView,
+  AccessReviewView,
   AccessView,
   AccountView,
+  ActivityPageView,
+  ActivityQueryView,
   AppStateView,
   DesktopSettings,
   DeviceLoginView,
   DiagnosticsView,
+  ExportChoiceView,
+  ExportPathView,
+  ExportSavedView,
   HomeView,
   InvitationListView,
   InvitationView,
@@ -28,6 +34,7 @@ import type {
   PeoplePageView,
   PeopleQueryView,
   PersonView,
+  ReviewQueryView,
   RoleHoldersView,
   RoleListView,
   ServiceAccountsView,
@@ -37,6 +44,7 @@ import type {
   TeamListView,
   TeamMembersView,
   TeamView,
+  UndoOutcomeView,
   WorkspaceAccessView,
   WorkspaceListView,
   WorkspaceRoleSpecView,
@@ -101,6 +109,11 @@ export type Commands = {
   offboard_plan: { args: { email: string; orgs: Array<string> }; result: OffboardPlanView };
   offboard_run: { args: { email: string; orgs: Array<string> }; result: OffboardReportView };
   cancel_offboard: { args: Record<string, never>; result: boolean };
+  access_review: { args: { query: ReviewQueryView }; result: AccessReviewView };
+  activity: { args: { query: ActivityQueryView }; result: ActivityPageView };
+  undo: { args: { entryId: number }; result: UndoOutcomeView };
+  export_default_path: { args: { choice: ExportChoiceView }; result: ExportPathView };
+  save_export: { args: { choice: ExportChoiceView; path: string; replace: boolean }; result: ExportSavedView };
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
   person: { args: { email: string }; result: PersonView };
   home: { args: Record<string, never>; result: HomeView };
@@ -365,6 +378,29 @@ export function offboardRun(email: string, orgs: Array<string>): Promise<Offboar
 /** Stops the running offboarding before its next step (the rest is reported not attempted); false when none is running. */
 export function cancelOffboard(): Promise<boolean> {
   return invoke<boolean>("cancel_offboard");
+/** The access review of every cached organization of every signed-in account, from the cache; a group of one organization, or one not cached, is `invalid_input`. */
+export function accessReview(query: ReviewQueryView): Promise<AccessReviewView> {
+  return invoke<AccessReviewView>("access_review", { query });
+}
+
+/** A page of the activity log, newest first. */
+export function activity(query: ActivityQueryView): Promise<ActivityPageView> {
+  return invoke<ActivityPageView>("activity", { query });
+}
+
+/** Undoes a logged change (the entry is then marked undone); refused with `conflict` or `invalid_input` when it cannot be, saying why. */
+export function undo(entryId: number): Promise<UndoOutcomeView> {
+  return invoke<UndoOutcomeView>("undo", { entryId });
+}
+
+/** Where an export goes by default (the Downloads folder, else home) and its file name. */
+export function exportDefaultPath(choice: ExportChoiceView): Promise<ExportPathView> {
+  return invoke<ExportPathView>("export_default_path", { choice });
+}
+
+/** Writes an export to `path` whole (never a partial file); a file there is replaced only with `replace` (the user confirmed), else `conflict`. */
+export function saveExport(choice: ExportChoiceView, path: string, replace: boolean): Promise<ExportSavedView> {
+  return invoke<ExportSavedView>("save_export", { choice, path, replace });
 }
 
 /** A page of people (users, service accounts, pending invitations) across every cached organization of every signed-in account, searched by name, email or username. */

@@ -1,0 +1,195 @@
+// The access review (sections with counts, filters sent as the query, the "as of" and stale marker),
+// the activity log (filters, Undo that asks, then undoes and reads the list again once; a failed undo
+// in plain words) and the Export dialog (default path, chosen format and path, replace only once
+// confirmed), each rendered from the typed fake and checked with axe.
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../test/axe';
+import { backend, callsOf } from '../test/fakeBackend';
+import { openPage, renderApp } from '../test/render';
+
+const fewMembers = () => void backend.members.splice(10, 240);
+
+function section(name: RegExp) {
+  return screen.getByRole('region', { name });
+}
+
+describe('Access review', { timeout: 30_000 }, () => {
+  it('shows each section with its count and table, as of when it was fetched', async () => {
+    await renderApp({ setup: () => backend.staleOrgs.add('o2') });
+    await openPage('Access review');
+    expect(await screen.findByRole('heading', { name: 'Access review', level: 1 })).toBeInTheDocument();
+    const admins = await waitFor(() => section(/^admin \(2\)$/));
+    const rows = within(admins).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[1].textContent)).toEqual(['alpha', 'beta']);
+    expect(rows[0]).toHaveTextContent('me@example.com');
+    expect(rows[0]).toHaveTextContent('Organization Admin');
+    expect(rows[1]).toHaveTextContent('(stale)');
+    expect(section(/^stale invitation \(1\)$/)).toHaveTextContent('pending for 40 days');
+    expect(section(/^custom role \(0\)$/)).toHaveTextContent('None.');
+    expect(screen.queryByRole('region', { name: /only in one/ })).toBeNull();
+    expect(screen.getByTestId('review-scope')).toHaveTextContent(/3 organizations of 1 account, as of .*, stale/);
+    expect(callsOf('access_review')).toEqual([{ query: { stale_days: 14, group: null } }]);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('sends the stale days and a group of two; filters by section and text on the page', async () => {
+    await renderApp();
+    await openPage('Access review');
+    await waitFor(() => section(/^admin \(2\)$/));
+    await fireEvent.input(screen.getByLabelText('Stale after (days)'), { target: { value: '60' } });
+    await waitFor(() => expect(callsOf('access_review').at(-1)).toEqual({ query: { stale_days: 60, group: null } }));
+    await waitFor(() => expect(section(/^stale invitation \(0\)$/)).toBeInTheDocument());
+    const groupBox = screen.getByRole('group', { name: /Group of organizations/ });
+    await fireEvent.click(within(groupBox).getByLabelText('alpha'));
+    expect(screen.getByText('Choose one more to compare.')).toBeInTheDocument();
+    // One organization alone is not sent.
+    expect(callsOf('access_review').at(-1)).toEqual({ query: { stale_days: 60, group: null } });
+    await fireEvent.click(within(groupBox).getByLabelText('gamma'));
+    await waitFor(() => expect(callsOf('access_review').at(-1)).toEqual({ query: { stale_days: 60, group: ['alpha', 'gamma'] } }));
+    expect(await screen.findByRole('region', { name: /^only in one \(1\)$/ })).toHaveTextContent('user9@example.com');
+    // Section and text filter what is shown without asking again.
+    const asked = callsOf('access_review').length;
+    await fireEvent.change(screen.getByLabelText('Section'), { target: { value: 'admin' } });
+    expect(screen.queryByRole('region', { name: /only in one/ })).toBeNull();
+    await fireEvent.input(screen.getByLabelText('Filter'), { target: { value: 'beta' } });
+    expect(within(section(/^admin \(2\)$/)).getAllByRole('row')).toHaveLength(2);
+    expect(callsOf('access_review')).toHaveLength(asked);
+  });
+
+  it('exports the review with its filters, in the format and to the path chosen', async () => {
+    await renderApp();
+    await openPage('Access review');
+    await waitFor(() => section(/^admin \(2\)$/));
+    await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the access review' });
+    const file = within(dialog).getByLabelText('File');
+    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/all-organizations-access-review-2026-12-03.csv'));
+    await fireEvent.click(within(dialog).getByLabelText('JSON'));
+    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/all-organizations-access-review-2026-12-03.json'));
+    await fireEvent.input(file, { target: { value: '/tmp/review.json' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Saved 7 rows to /tmp/review.json');
+    expect(callsOf('save_export')).toEqual([
+      {
+        choice: { kind: 'access-review', format: 'json', all_orgs: true, org: null, stale_days: 14, group: null },
+        path: '/tmp/review.json',
+        replace: false,
+      },
+    ]);
+    expect(backend.review.files.get('/tmp/review.json')).toBe('access-review.json');
+    expect(await axeViolations()).toEqual([]);
+  });
+});
+
+describe('Export dialog', { timeout: 30_000 }, () => {
+  it('on Members: this organization by default; an existing file is replaced only once confirmed', async () => {
+    await renderApp({ setup: fewMembers });
+    await openPage('Members');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the members' });
+    expect(within(dialog).getByLabelText('This organization')).toBeChecked();
+    const file = within(dialog).getByLabelText('File');
+    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/alpha-members-2026-12-03.csv'));
+    expect(callsOf('export_default_path')[0]).toEqual({ choice: { kind: 'members', format: 'csv', all_orgs: false, org: null, stale_days: null, group: null } });
+    await fireEvent.input(file, { target: { value: '/home/me/Downloads/taken.csv' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const ask = await within(dialog).findByRole('alert');
+    expect(ask).toHaveTextContent('/home/me/Downloads/taken.csv exists already. Replace it?');
+    expect(backend.review.files.get('/home/me/Downloads/taken.csv')).toBe('old');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Replace' }));
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Saved 7 rows to /home/me/Downloads/taken.csv');
+    expect(callsOf('save_export').map((c) => c.replace)).toEqual([false, true]);
+    expect(backend.review.files.get('/home/me/Downloads/taken.csv')).toBe('members.csv');
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('on People: every organization by default', async () => {
+    await renderApp();
+    await openPage('People');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the people' });
+    expect(within(dialog).getByLabelText('All organizations')).toBeChecked();
+    await waitFor(() => expect(within(dialog).getByLabelText('File')).toHaveValue('/home/me/Downloads/all-organizations-people-2026-12-03.csv'));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(callsOf('save_export')).toEqual([]);
+  });
+
+  it('on Invitations: the scope chosen is sent; a failure is said in plain words', async () => {
+    await renderApp();
+    await openPage('Invitations');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the invitations' });
+    await fireEvent.click(within(dialog).getByLabelText('All organizations'));
+    await waitFor(() => expect(within(dialog).getByLabelText('File')).toHaveValue('/home/me/Downloads/all-organizations-invitations-2026-12-03.csv'));
+    backend.fail('save_export', 'internal', 'could not write: disk full');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Something went wrong inside the app');
+    expect(callsOf('save_export')[0]).toMatchObject({ choice: { kind: 'invitations', all_orgs: true } });
+    expect(within(dialog).queryByRole('status')).toBeNull();
+  });
+});
+
+describe('Activity', { timeout: 30_000 }, () => {
+  async function openLog() {
+    await renderApp();
+    await openPage('Activity');
+    return await screen.findByRole('table', { name: 'Activity log' });
+  }
+
+  it('lists the log newest first with results, what was replaced and Undo where it applies', async () => {
+    const table = await openLog();
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.dataset.testid)).toEqual(['entry-4', 'entry-3', 'entry-2', 'entry-1']);
+    expect(rows[1]).toHaveTextContent('Failed: Your role does not allow changing roles here');
+    expect(rows[2]).toHaveTextContent('roles: Organization Member');
+    expect(rows.map((r) => within(r).queryByRole('button', { name: /^Undo/ }) !== null)).toEqual([true, false, true, false]);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('sends the filters as the query', async () => {
+    await openLog();
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'role_change' } });
+    await waitFor(() => expect(callsOf('activity').at(-1)).toMatchObject({ query: { kind: 'role_change', offset: 0 } }));
+    await fireEvent.click(screen.getByLabelText('Failed only'));
+    await waitFor(() => expect(callsOf('activity').at(-1)).toMatchObject({ query: { kind: 'role_change', failed_only: true } }));
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Activity log' })).getAllByRole('row')).toHaveLength(2));
+    await fireEvent.change(screen.getByLabelText('Organization'), { target: { value: 'alpha' } });
+    await waitFor(() => expect(callsOf('activity').at(-1)).toMatchObject({ query: { org: 'alpha' } }));
+    await fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'nobody' } });
+    await waitFor(() => expect(callsOf('activity').at(-1)).toMatchObject({ query: { search: 'nobody' } }));
+    expect(await screen.findByText('No entry matches.')).toBeInTheDocument();
+  });
+
+  it('Undo asks what it will do, then undoes, shows the result and reads the list again once', async () => {
+    const table = await openLog();
+    const before = callsOf('activity').length;
+    await fireEvent.click(within(table).getByRole('button', { name: 'Undo role change of user2@example.com' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Undo this change?' });
+    expect(dialog).toHaveTextContent('Give user2@example.com back their previous roles: Organization Member in alpha.');
+    expect(callsOf('undo')).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByTestId('undo-outcome')).toHaveTextContent('Undone: put back roles: Organization Member for user2@example.com');
+    expect(callsOf('undo')).toEqual([{ entryId: 2 }]);
+    await waitFor(() => expect(screen.getByTestId('entry-2')).toHaveTextContent('Done, undone'));
+    expect(within(screen.getByTestId('entry-2')).queryByRole('button')).toBeNull();
+    expect(screen.getByTestId('entry-5')).toHaveTextContent('(undoes #2)');
+    expect(callsOf('activity')).toHaveLength(before + 1);
+  });
+
+  it('a failed undo is said in plain words and the list stays', async () => {
+    const table = await openLog();
+    backend.review.undoFailure = { code: 'conflict', message: 'user2@example.com holds another role since' };
+    const before = callsOf('activity').length;
+    await fireEvent.click(within(table).getByRole('button', { name: 'Undo role change of user2@example.com' }));
+    await fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Undo' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('This clashes with something that already exists or changed meanwhile');
+    expect(alert).toHaveTextContent('user2@example.com holds another role since');
+    expect(screen.getByRole('table', { name: 'Activity log' })).toBeInTheDocument();
+    expect(within(screen.getByTestId('entry-2')).getByRole('button', { name: /^Undo/ })).toBeInTheDocument();
+    expect(callsOf('activity')).toHaveLength(before);
+  });
+});
