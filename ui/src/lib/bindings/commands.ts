@@ -378,6 +378,8 @@ export function offboardRun(email: string, orgs: Array<string>): Promise<Offboar
 /** Stops the running offboarding before its next step (the rest is reported not attempted); false when none is running. */
 export function cancelOffboard(): Promise<boolean> {
   return invoke<boolean>("cancel_offboard");
+}
+
 /** The access review of every cached organization of every signed-in account, from the cache; a group of one organization, or one not cached, is `invalid_input`. */
 export function accessReview(query: ReviewQueryView): Promise<AccessReviewView> {
   return invoke<AccessReviewView>("access_review", { query });
