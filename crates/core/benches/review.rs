@@ -73,9 +73,17 @@ async fn main() {
     );
 
     let plain = ReviewQuery::default();
-    let grouped =
-        ReviewQuery { group: vec!["scale-org-0001".into(), "acme-ml".into()], ..ReviewQuery::default() };
-    for (label, q) in [("access review (default)", &plain), ("access review with a group of two", &grouped)] {
+    let group = |orgs: [&str; 2]| ReviewQuery {
+        group: orgs.iter().map(|o| (*o).to_owned()).collect(),
+        ..ReviewQuery::default()
+    };
+    let small = group(["acme-ml", "orbit-labs"]);
+    let big = group(["scale-org-0001", "acme-ml"]);
+    for (label, q) in [
+        ("access review (default)", &plain),
+        ("access review, group acme-ml + orbit-labs", &small),
+        ("access review, group scale-org-0001 + acme-ml", &big),
+    ] {
         let mut findings = 0;
         let d = median(runs, || findings = core.access_review(q).expect("review").findings.len());
         line(label, d, &format!("{findings} findings"));
