@@ -269,9 +269,10 @@ macro_rules! ipc_commands {
             }
 
             /// What a member or pending invitation (by email) holds: organization roles, teams, and
-            /// workspace roles directly or through a team (read from the server).
-            async fn member_access(&self, org: Option<String>, member: String) -> $crate::views::MemberAccessView {
-                $crate::teams::member_access(self, org, member).await
+            /// workspace roles directly or through a team (read from the server), as `account` (a
+            /// person's page: any signed-in account) or the active one.
+            async fn member_access(&self, org: Option<String>, member: String, account: Option<String>) -> $crate::views::MemberAccessView {
+                $crate::teams::member_access(self, org, member, account).await
             }
 
             /// Who holds a role (id or name), and where; read from the server.

@@ -131,7 +131,19 @@ pub(crate) async fn member_access(
     app: &App,
     org: Option<String>,
     member: String,
+    account: Option<String>,
 ) -> IpcResult<MemberAccessView> {
-    let (account, org_id) = app.account_and_org(org.as_deref())?;
-    Ok(MemberAccessView::from(&app.core().member_access(&account.id, org_id, &member).await?))
+    let (account_id, org_id) = match account {
+        // A person's page reads as the account that sees the organization, active or not.
+        Some(id) => {
+            let account = app.core().account(&id)?;
+            let org_id = app.core().resolve_org(&account.id, org.as_deref())?;
+            (account.id, org_id)
+        }
+        None => {
+            let (account, org_id) = app.account_and_org(org.as_deref())?;
+            (account.id, org_id)
+        }
+    };
+    Ok(MemberAccessView::from(&app.core().member_access(&account_id, org_id, &member).await?))
 }

@@ -231,7 +231,7 @@ async fn a_viewer_is_refused_by_the_server() {
 #[tokio::test]
 async fn a_members_access_lists_their_teams_and_workspace_roles_through_them() {
     let (e, _emu) = signed_in(true, 0).await;
-    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into(), None).await.unwrap();
     assert_eq!(a.kind, "user");
     assert_eq!(a.teams, ["data-science"]);
     assert!(a.org_roles.iter().any(|r| r.name == "Organization Member" && r.via_team), "{:?}", a.org_roles);
@@ -251,13 +251,28 @@ async fn a_members_access_lists_their_teams_and_workspace_roles_through_them() {
         )
         .await
         .unwrap();
-    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    let a = e.app.member_access(None, "data-scientist@acme-ml.example".into(), None).await.unwrap();
     assert!(a.workspace_roles.iter().any(|h| h.role == "Workspace Viewer"
         && h.workspace.as_deref() == Some("acme-prod")
         && h.via_team.is_none()));
 
-    let err = e.app.member_access(None, "nobody@example.com".into()).await.unwrap_err();
+    let err = e.app.member_access(None, "nobody@example.com".into(), None).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
+
+    // As a person's page asks: an organization by name and the account that sees it, named.
+    let account = e.app.app_state().await.unwrap().active_account.expect("signed in");
+    let named = e
+        .app
+        .member_access(Some("acme-ml".into()), "data-scientist@acme-ml.example".into(), Some(account))
+        .await
+        .unwrap();
+    assert_eq!((named.teams, named.workspace_roles.len()), (a.teams, a.workspace_roles.len()));
+    let err = e
+        .app
+        .member_access(None, "data-scientist@acme-ml.example".into(), Some("no-such-account".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound, "{err}");
 }
 
 #[tokio::test]
@@ -345,7 +360,7 @@ async fn the_admin_commands_work_against_the_variant_dialect() {
         "{:?}",
         access.entries
     );
-    let who = e.app.member_access(None, "data-scientist@acme-ml.example".into()).await.unwrap();
+    let who = e.app.member_access(None, "data-scientist@acme-ml.example".into(), None).await.unwrap();
     assert!(who
         .workspace_roles
         .iter()

@@ -236,6 +236,17 @@ describe('a person', { timeout: 30_000 }, () => {
     expect(screen.getByRole('searchbox', { name: /Search/ })).toHaveValue('user1@example.com');
   });
 
+  it('reads teams and workspace roles of one organization from the server, as the account that sees it', async () => {
+    await renderApp({ setup: fewMembers });
+    await openPersonPage('User 1');
+    const gamma = await screen.findByRole('region', { name: 'gamma' });
+    await fireEvent.click(within(gamma).getByRole('button', { name: 'Teams and workspace roles in gamma' }));
+    await waitFor(() => expect(callsOf('member_access')).toEqual([{ org: 'o3', member: 'user1@example.com', account: 'acc1' }]));
+    const dialog = await screen.findByRole('dialog', { name: /Access of User 1 in gamma/ });
+    expect(await within(dialog).findByRole('heading', { name: 'Teams' })).toBeInTheDocument();
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('an email the cache does not know is said so', async () => {
     await renderApp({ setup: () => (fewMembers(), backend.fail('person', 'not_found', 'no one with the email user1@example.com')) });
     await openPersonPage('User 1');

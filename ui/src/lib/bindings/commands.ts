@@ -102,7 +102,7 @@ export type Commands = {
   workspace_access: { args: { org: string | null; workspace: string }; result: WorkspaceAccessView };
   grant_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
   revoke_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
-  member_access: { args: { org: string | null; member: string }; result: MemberAccessView };
+  member_access: { args: { org: string | null; member: string; account: string | null }; result: MemberAccessView };
   role_holders: { args: { org: string | null; role: string }; result: RoleHoldersView };
   list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
@@ -345,9 +345,9 @@ export function revokeWorkspaceRole(org: string | null, workspace: string, who: 
   return invoke<AccessEntryView>("revoke_workspace_role", { org, workspace, who, role });
 }
 
-/** What a member or pending invitation (by email) holds: organization roles, teams, and workspace roles directly or through a team (read from the server). */
-export function memberAccess(org: string | null, member: string): Promise<MemberAccessView> {
-  return invoke<MemberAccessView>("member_access", { org, member });
+/** What a member or pending invitation (by email) holds: organization roles, teams, and workspace roles directly or through a team (read from the server), as `account` (a person's page: any signed-in account) or the active one. */
+export function memberAccess(org: string | null, member: string, account: string | null = null): Promise<MemberAccessView> {
+  return invoke<MemberAccessView>("member_access", { org, member, account });
 }
 
 /** Who holds a role (id or name), and where; read from the server. */
