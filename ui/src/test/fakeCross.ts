@@ -19,8 +19,8 @@ import type { FakeBackend } from './fakeBackend';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
 
 export const NOT_CACHED = [
-  'Teams: which teams a member is in is read from the server and not kept offline, so a role held through a team is marked "through a team" without the team\'s name.',
-  "Workspace roles: read from the server only. Open an organization's Members page and choose the person's name to see them.",
+  'Teams: which teams a member is in is read from the server and not kept offline, so a role held through a team is marked "through a team" without the team\'s name here; "Teams and workspace roles" on an organization reads them.',
+  "Workspace roles: read from the server only, with \"Teams and workspace roles\" on an organization.",
 ];
 
 function accountLabel(b: FakeBackend, id: string): string {

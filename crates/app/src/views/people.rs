@@ -210,12 +210,13 @@ const WINDOW_NOTES: [(&str, &str); 2] = [
     (
         "teams:",
         "Teams: which teams a member is in is read from the server and not kept offline, so a role held \
-         through a team is marked \"through a team\" without the team's name.",
+         through a team is marked \"through a team\" without the team's name here; \"Teams and workspace \
+         roles\" on an organization reads them.",
     ),
     (
         "workspace grants:",
-        "Workspace roles: read from the server only. Open an organization's Members page and choose \
-         the person's name to see them.",
+        "Workspace roles: read from the server only, with \"Teams and workspace roles\" on an \
+         organization.",
     ),
 ];
 
