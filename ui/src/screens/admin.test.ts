@@ -155,7 +155,7 @@ describe('a member\'s access', { timeout: 30_000 }, () => {
     const dialog = await screen.findByRole('dialog', { name: 'Access of User 1' });
     await waitFor(() => expect(within(dialog).getByTestId('member-workspace-roles')).toHaveTextContent('Workspace Admin on ws-available through Platform'));
     expect(within(dialog).getByText('Platform')).toBeInTheDocument();
-    expect(callsOf('member_access')).toEqual([{ org: 'o1', member: 'user1@example.com' }]);
+    expect(callsOf('member_access')).toEqual([{ org: 'o1', member: 'user1@example.com', account: null }]);
     expect(await axeViolations()).toEqual([]);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).toBeNull();
