@@ -142,31 +142,16 @@ pub(crate) fn save_export(
     };
     let records = zenml_pro_core::csv::parse(&csv).map_err(IpcError::internal)?;
     let rows = records.len().saturating_sub(1);
-    write_whole(&path, &text)?;
+    // The window says a missing folder as a mistake in the path, before writing.
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(IpcError::invalid(format!("the folder {} does not exist", dir.display())));
+    }
+    zenml_pro_core::export::write_file(&path, &text)?;
     Ok(ExportSavedView {
         path: path.display().to_string(),
         rows: to_u32(rows),
         bytes: to_u32(text.len()),
         replaced: existed,
     })
-}
-
-/// Writes the file whole or not at all: a temporary file beside it, then renamed over it.
-fn write_whole(path: &Path, text: &str) -> IpcResult<()> {
-    let shown = path.display().to_string();
-    let name = path
-        .file_name()
-        .ok_or_else(|| IpcError::invalid(format!("{shown} is not a file name to write to")))?;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(IpcError::invalid(format!("the folder {} does not exist", dir.display())));
-    }
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let fail =
-        |e: std::io::Error| IpcError::internal(format!("could not write {shown}: {e}; nothing was written"));
-    if let Err(e) = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
 }

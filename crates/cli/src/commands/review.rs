@@ -2,9 +2,6 @@
 //! every signed-in account (`--account` and `--org` do not narrow it), and exports of one
 //! organization (`--org`, else the active one) or of all (`--all-orgs`), from the cache.
 
-use std::io::Write as _;
-use std::path::Path;
-
 use chrono::Utc;
 use zenml_pro_core::export::export_review;
 use zenml_pro_core::{
@@ -122,7 +119,7 @@ pub(crate) fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Res {
             let _ = write!(ctx.out, "{text}");
         }
         Some(path) => {
-            write_whole(path, &text)?;
+            zenml_pro_core::export::write_file(path, &text)?;
             say!(
                 ctx.err,
                 "Wrote the {} export to {} ({} bytes).",
@@ -133,28 +130,4 @@ pub(crate) fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Res {
         }
     }
     Ok(EXIT_OK)
-}
-
-/// Writes the file whole or not at all: to a temporary file beside it, then renamed over it.
-fn write_whole(path: &Path, text: &str) -> Result<(), CoreError> {
-    let shown = clean(&path.display().to_string());
-    let fail =
-        |e: std::io::Error| CoreError::internal(format!("could not write {shown}: {e}; nothing was written"));
-    let name = path
-        .file_name()
-        .ok_or_else(|| CoreError::invalid(format!("{shown} is not a file name to write to"), Vec::new()))?;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if path.is_dir() {
-        return Err(CoreError::invalid(format!("{shown} is a directory: give a file name"), Vec::new()));
-    }
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
 }

@@ -18,7 +18,9 @@ use crate::model::account_label;
 use crate::service::Core;
 
 mod files;
+mod write;
 pub use files::{export_review, REVIEW_CSV_HEADER};
+pub use write::write_file;
 
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
