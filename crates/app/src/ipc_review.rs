@@ -40,6 +40,18 @@ macro_rules! ipc_review_commands {
             async fn save_export(&self, choice: $crate::views::ExportChoiceView, path: String, replace: bool) -> $crate::views::ExportSavedView {
                 $crate::review::save_export(self, choice, path, replace)
             }
+
+            /// Opens the folder that holds a saved export (`path`, the file) in the file manager;
+            /// resolves to the folder. Only a folder that exists is opened.
+            async fn open_export_folder(&self, path: String) -> String {
+                let dir = std::path::Path::new(path.trim()).parent().filter(|d| d.is_dir()).ok_or_else(|| {
+                    $crate::error::IpcError::invalid(format!("{path} is not in a folder of this computer"))
+                })?;
+                self.opener.open_path(dir).map_err(|e| {
+                    $crate::error::IpcError::internal(format!("could not open the folder: {e}"))
+                })?;
+                Ok(dir.display().to_string())
+            }
         } }
     };
 }

@@ -650,6 +650,11 @@ export class FakeBackend {
     },
     export_default_path: ({ choice }) => this.review.defaultPath(this, choice),
     save_export: ({ choice, path, replace }) => this.review.save(choice, path, replace),
+    open_export_folder: ({ path }) => {
+      const cut = path.trim().lastIndexOf('/');
+      if (cut < 0) throw { code: 'invalid_input', message: `${path} is not in a folder of this computer`, fields: [] };
+      return path.trim().slice(0, cut) || '/';
+    },
     open_organization: ({ accountId, org }) => {
       if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
       return this.handlers.switch_organization({ org });

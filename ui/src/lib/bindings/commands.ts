@@ -114,6 +114,7 @@ export type Commands = {
   undo: { args: { entryId: number }; result: UndoOutcomeView };
   export_default_path: { args: { choice: ExportChoiceView }; result: ExportPathView };
   save_export: { args: { choice: ExportChoiceView; path: string; replace: boolean }; result: ExportSavedView };
+  open_export_folder: { args: { path: string }; result: string };
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
   person: { args: { email: string }; result: PersonView };
   home: { args: Record<string, never>; result: HomeView };
@@ -403,6 +404,11 @@ export function exportDefaultPath(choice: ExportChoiceView): Promise<ExportPathV
 /** Writes an export to `path` whole (never a partial file); a file there is replaced only with `replace` (the user confirmed), else `conflict`. */
 export function saveExport(choice: ExportChoiceView, path: string, replace: boolean): Promise<ExportSavedView> {
   return invoke<ExportSavedView>("save_export", { choice, path, replace });
+}
+
+/** Opens the folder that holds a saved export (`path`, the file) in the file manager; resolves to the folder. Only a folder that exists is opened. */
+export function openExportFolder(path: string): Promise<string> {
+  return invoke<string>("open_export_folder", { path });
 }
 
 /** A page of people (users, service accounts, pending invitations) across every cached organization of every signed-in account, searched by name, email or username. */
