@@ -266,6 +266,20 @@ impl App {
     }
 }
 
+/// A stand-in for the desktop's opener (`xdg-open` first on the PATH) that writes down what it was
+/// asked to open, one line each, in `<dir>/opened`.
+pub fn stand_in_opener(dir: &Path) -> Result<(String, PathBuf)> {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin)?;
+    let log = dir.join("opened");
+    let script = bin.join("xdg-open");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()))?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    Ok((path, log))
+}
+
 /// An XPath string literal for any text (XPath 1.0 has no escapes).
 pub fn xpath_literal(s: &str) -> String {
     if !s.contains('\'') {

@@ -2,7 +2,7 @@
 //! a display, WebKitWebDriver and a D-Bus session); `scripts/e2e.sh` runs them.
 
 use anyhow::Result;
-use zenml_pro_e2e::App;
+use zenml_pro_e2e::{stand_in_opener, App};
 use zenml_pro_emulator::{start, EmulatorConfig};
 
 /// How the demo's organizations are labelled in the window: by display name where the server sends
@@ -36,20 +36,6 @@ const VARIANT_DIALECT: Labels = Labels {
     shots: "variant-",
     unreadable_row: true,
 };
-
-/// A stand-in for the desktop's opener (`xdg-open` first on the PATH) that writes down what it was
-/// asked to open, one line each, in `<dir>/opened`.
-fn stand_in_opener(dir: &std::path::Path) -> Result<(String, std::path::PathBuf)> {
-    use std::os::unix::fs::PermissionsExt;
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin)?;
-    let log = dir.join("opened");
-    let script = bin.join("xdg-open");
-    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()))?;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    Ok((path, log))
-}
 
 /// Demo sign-in; switch organization; invite a member and see it pending; an error from the server in
 /// plain words; revoke; change a role; the Diagnostics page (check again, copy the report, open the

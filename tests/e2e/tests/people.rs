@@ -1,7 +1,7 @@
 //! Across organizations in the real window: a person who is in three organizations is found on
 //! People and opened; offboarded from two of them (the third left out of the plan); one removal is
 //! undone from Activity and checked on the server; the members of one organization are exported to
-//! CSV and the file read back. Ignored in a plain `cargo test`; `scripts/e2e.sh` runs it.
+//! CSV, the file read back and its folder opened. Ignored in a plain `cargo test`; `scripts/e2e.sh` runs it.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use zenml_pro_core::api::{ApiKey, RetryPolicy};
 use zenml_pro_core::{ClientSettings, Core, CoreOptions, MemoryKeyring, SyncOptions};
-use zenml_pro_e2e::{xpath_literal, App};
+use zenml_pro_e2e::{stand_in_opener, xpath_literal, App};
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 const TRAVELER: &str = "traveler@example.com";
@@ -20,8 +20,10 @@ const ORGS: [&str; 3] = ["acme-ml", "orbit-labs", "scale-org-0001"];
 async fn a_person_in_three_organizations_offboarded_from_two_undone_once_and_exported() -> Result<()> {
     let emu = start(EmulatorConfig { port: 0, scale: Some(1), ..Default::default() }).await?;
     member_of_three(&emu).await?;
-    let app = App::launch(&[]).await?;
-    let result = walk_through(&app, &emu).await;
+    let opener = tempfile::tempdir()?;
+    let (path, opened) = stand_in_opener(opener.path())?;
+    let app = App::launch(&[("PATH", &path)]).await?;
+    let result = walk_through(&app, &emu, &opened).await;
     app.close().await?;
     emu.shutdown().await;
     result
@@ -91,7 +93,7 @@ async fn nav(app: &App, label: &str) -> Result<()> {
     Ok(())
 }
 
-async fn walk_through(app: &App, emu: &RunningEmulator) -> Result<()> {
+async fn walk_through(app: &App, emu: &RunningEmulator, opened: &std::path::Path) -> Result<()> {
     app.click_button("Self-hosted control plane").await?;
     app.fill("API URL", &emu.base_url()).await?;
     app.fill("Or sign in with an API key or token", &emu.credentials().multi_org.key).await?;
@@ -164,5 +166,13 @@ async fn walk_through(app: &App, emu: &RunningEmulator) -> Result<()> {
     ensure!(csv.contains("viewer@acme-ml.example"), "the CSV holds the members: {csv}");
     ensure!(csv.contains("\r\n"), "RFC 4180 line ends");
     app.screenshot("export").await?;
+    // Show in folder hands the file's folder to the desktop's opener.
+    app.click_button("Show in folder").await?;
+    let folder = dir.path().display().to_string();
+    app.wait_until("the export's folder to be opened", || async {
+        let asked = std::fs::read_to_string(opened).unwrap_or_default();
+        Ok(asked.lines().any(|l| l == folder))
+    })
+    .await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 // The access review (sections with counts, filters sent as the query, the "as of" and stale marker),
 // the activity log (filters, Undo that asks, then undoes and reads the list again once; a failed undo
 // in plain words) and the Export dialog (default path, chosen format and path, replace only once
-// confirmed), each rendered from the typed fake and checked with axe.
+// confirmed, Show in folder), each rendered from the typed fake and checked with axe.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from '../test/axe';
@@ -79,6 +79,13 @@ describe('Access review', { timeout: 30_000 }, () => {
     ]);
     expect(backend.review.files.get('/tmp/review.json')).toBe('access-review.json');
     expect(await axeViolations()).toEqual([]);
+    // Show in folder asks the app to open the saved file's folder; a refusal is said in the dialog.
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Show in folder' }));
+    await waitFor(() => expect(callsOf('open_export_folder')).toEqual([{ path: '/tmp/review.json' }]));
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    backend.fail('open_export_folder', 'invalid_input', '/tmp/review.json is not in a folder of this computer');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Show in folder' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('is not in a folder of this computer');
   });
 });
 
