@@ -118,6 +118,26 @@ describe('members', () => {
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
   });
 
+  it('a new page shows the rows on screen first, then the rest of its rows in a later frame', async () => {
+    await renderApp();
+    await open('Members');
+    const rows = () => document.querySelectorAll('table.members tbody tr').length;
+    await waitFor(() => expect(rows()).toBe(100));
+    // Each change of the table, counted as it happens (before any later frame).
+    const seen: number[] = [];
+    const observer = new MutationObserver(() => seen.push(rows()));
+    observer.observe(document.body, { childList: true, subtree: true });
+    await fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(screen.getByTestId('paging')).toHaveTextContent('Showing 101–200 of 252'));
+    await waitFor(() => expect(rows()).toBe(100));
+    observer.disconnect();
+    const first = seen.find((n) => n !== 100) ?? 100;
+    expect(first).toBeGreaterThanOrEqual(20);
+    expect(first).toBeLessThan(100);
+    expect(screen.getByText('user101@example.com')).toBeInTheDocument();
+    expect(screen.getByText('user200@example.com')).toBeInTheDocument();
+  });
+
   it('searches (debounced) and filters by role and kind through list_members', async () => {
     await renderApp();
     await open('Members');
