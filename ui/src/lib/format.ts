@@ -1,17 +1,30 @@
-// Dates and times for people: ISO strings from the Rust side, shown in the local time zone.
+// Dates and times for people: ISO strings from the Rust side, shown in the local time zone; numbers
+// with thousands separators. Each formatter is made once: `toLocaleString` with arguments builds a new
+// one (and its ICU data, outside the JavaScript heap) at every call, so a page of 200 cards made
+// hundreds of them.
+
+const DATE = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const NUMBER = new Intl.NumberFormat('en-US');
+
+/** 20105 → "20,105". */
+export function formatNumber(n: number): string {
+  return NUMBER.format(n);
+}
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return DATE.format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return DATE_TIME.format(d);
 }
 
 /** "just now", "5 minutes ago", "3 days ago", "in 2 days"; "never" without a time. */
@@ -31,10 +44,9 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
   ];
   let unit: [Intl.RelativeTimeFormatUnit, number] = units[0];
   for (const u of units) if (abs >= u[1]) unit = u;
-  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  return rtf.format(Math.round(diff / unit[1]), unit[0]);
+  return RELATIVE.format(Math.round(diff / unit[1]), unit[0]);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }

@@ -38,6 +38,24 @@ describe('Home', { timeout: 30_000 }, () => {
     expect(await axeViolations()).toEqual([]);
   });
 
+  it('shows the first 30 cards and the rest when asked, focus on the first card added', async () => {
+    await renderApp({
+      setup: () => {
+        for (let n = 4; n <= 40; n++) {
+          const name = `org-${String(n).padStart(2, '0')}`;
+          backend.orgs.push({ ...structuredClone(backend.orgs[1]), id: `o${n}`, name, display_name: name });
+        }
+      },
+    });
+    await waitFor(() => expect(cards()).toHaveLength(30));
+    expect(screen.getByText('40 organizations')).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole('button', { name: 'Show 10 more organizations' }));
+    await waitFor(() => expect(cards()).toHaveLength(40));
+    expect(screen.queryByRole('button', { name: /^Show .* more/ })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(cards()[30]));
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('marks stale organizations and lists the role may not read', async () => {
     await renderApp({
       setup: () => {

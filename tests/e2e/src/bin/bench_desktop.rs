@@ -36,7 +36,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 use zenml_pro_e2e::{app_binary, App};
 
@@ -225,6 +225,8 @@ struct Switches {
     organizations: u64,
     first_sync: Duration,
     members_shown: String,
+    /// Home's cards at first and after "Show more".
+    home_cards: (u64, u64),
 }
 
 struct Switch {
@@ -302,6 +304,14 @@ async fn sign_in_and_switch(app: &App, emu: &Emulator, switches: usize) -> Resul
         .await?
         .as_u64()
         .unwrap_or(0);
+    // Home shows the first cards; "Show N more organizations" shows the rest.
+    let cards =
+        "return document.querySelectorAll('ul[aria-label=\"Your organizations\"] button.card').length;";
+    let first_cards = app.client.execute(cards, vec![]).await?.as_u64().unwrap_or(0);
+    app.click_button_containing("more organizations").await?;
+    let all_cards = app.client.execute(cards, vec![]).await?.as_u64().unwrap_or(0);
+    ensure!(all_cards == organizations, "Home shows {all_cards} cards after Show more, of {organizations}");
+    let home_cards = (first_cards, all_cards);
 
     app.click_button("Members").await?;
     let (big, small) =
@@ -320,6 +330,7 @@ async fn sign_in_and_switch(app: &App, emu: &Emulator, switches: usize) -> Resul
         organizations,
         first_sync,
         members_shown: String::new(),
+        home_cards,
     };
     for i in 0..switches {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -608,6 +619,10 @@ async fn main() -> Result<()> {
         sw.organizations
     );
     println!("      first full sync after sign-in (not a benchmark): {:.1} s", sw.first_sync.as_secs_f64());
+    println!(
+        "      Home showed {} cards, then {} after \"Show more organizations\"",
+        sw.home_cards.0, sw.home_cards.1
+    );
     println!(
         "machine: {} CPUs; load average (1, 5, 15 min) before the cold starts {load_before}, at the end {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
