@@ -651,7 +651,7 @@ async fn main() -> Result<()> {
         "    sum of PSS (/proc/<pid>/smaps_rollup) of the app and all its descendants, {} s after its",
         IDLE.as_secs()
     );
-    println!("    background sync finished, on its Overview screen; one reading per cold start");
+    println!("    background sync finished, on its Home screen; one reading per cold start");
     println!("    runs (MB): {}", list(&mem, 1));
     println!("    best {b:.1} MB, median {m:.1} MB — {}", verdict(m, 200.0));
     let (_, pm) = best_median(&app_private);
