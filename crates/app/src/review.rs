@@ -134,24 +134,17 @@ pub(crate) fn save_export(
             format!("{} exists already: confirm to replace it", path.display()),
         ));
     }
-    let text = app.core().export(&r)?;
-    // The rows: a CSV file's records after its header; for JSON, those of the same export as CSV.
-    let csv = match r.format {
-        ExportFormat::Csv => text.clone(),
-        ExportFormat::Json => app.core().export(&ExportRequest { format: ExportFormat::Csv, ..r.clone() })?,
-    };
-    let records = zenml_pro_core::csv::parse(&csv).map_err(IpcError::internal)?;
-    let rows = records.len().saturating_sub(1);
+    let exported = app.core().export_counted(&r)?;
     // The window says a missing folder as a mistake in the path, before writing.
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
         return Err(IpcError::invalid(format!("the folder {} does not exist", dir.display())));
     }
-    zenml_pro_core::export::write_file(&path, &text)?;
+    zenml_pro_core::export::write_file(&path, &exported.text)?;
     Ok(ExportSavedView {
         path: path.display().to_string(),
-        rows: to_u32(rows),
-        bytes: to_u32(text.len()),
+        rows: to_u32(exported.rows),
+        bytes: to_u32(exported.text.len()),
         replaced: existed,
     })
 }

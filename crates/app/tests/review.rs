@@ -80,6 +80,16 @@ async fn review_export_and_undo_through_the_app() {
         assert!(v["fetched_at"].as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()));
         let leftovers = std::fs::read_dir(e.dir.path()).unwrap().flatten();
         assert!(!leftovers.into_iter().any(|f| f.file_name().to_string_lossy().ends_with(".tmp")));
+        // Every kind, all organizations: the rows said are the CSV file's records, in both formats.
+        for kind in ["members", "invitations", "people", "access-review"] {
+            let file = e.dir.path().join(format!("all-{kind}.csv")).display().to_string();
+            let csv = e.app.save_export(choice(kind, "csv", true), file.clone(), false).await.unwrap();
+            let records = zenml_pro_core::csv::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            assert_eq!(csv.rows as usize, records.len() - 1, "{dialect}: {kind}");
+            let file = e.dir.path().join(format!("all-{kind}.json")).display().to_string();
+            let json = e.app.save_export(choice(kind, "json", true), file, false).await.unwrap();
+            assert_eq!(json.rows, csv.rows, "{dialect}: {kind}");
+        }
         // Bad input in plain words, nothing written.
         let bad = e.app.save_export(choice("members", "xml", false), p.clone(), true).await.unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput, "{dialect}");

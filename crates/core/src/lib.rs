@@ -78,7 +78,7 @@ pub use cache::{
 };
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
-pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope};
+pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope, Exported};
 pub use grants::{AccessEntry, Grantee};
 pub use home::{Home, HomeOrg};
 pub use invites::{ExtraOutcome, InviteExtra, InviteOutcome, InvitePlan, InviteSpec};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use zenml_pro_core::api::{ApiKey, RetryPolicy};
-use zenml_pro_core::{ClientSettings, Core, CoreOptions, MemoryKeyring, SyncOptions};
+use zenml_pro_core::{AccountRecord, ClientSettings, Core, CoreOptions, MemoryKeyring, SyncOptions};
 use zenml_pro_e2e::{stand_in_opener, xpath_literal, App};
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
@@ -29,9 +29,9 @@ async fn a_person_in_three_organizations_offboarded_from_two_undone_once_and_exp
     result
 }
 
-/// Makes the traveler a member of the three organizations, as the demo user (an admin of acme-ml and
-/// scale-org-0001, a manager of orbit-labs) inviting them and the emulator accepting for them.
-async fn member_of_three(emu: &RunningEmulator) -> Result<()> {
+/// A core of its own (in a temporary folder, the directory returned to keep it) signed in as the demo
+/// user and synced.
+async fn demo_user(emu: &RunningEmulator) -> Result<(tempfile::TempDir, Core, AccountRecord)> {
     let dir = tempfile::tempdir()?;
     let (core, _) = Core::open(CoreOptions {
         data_dir: dir.path().to_owned(),
@@ -41,6 +41,13 @@ async fn member_of_three(emu: &RunningEmulator) -> Result<()> {
     let key = ApiKey::new(emu.credentials().multi_org.key.clone());
     let account = core.login_with_key(&emu.base_url(), key).await?;
     core.sync(&account.id, &SyncOptions::default(), &|_| {}, &Default::default()).await?;
+    Ok((dir, core, account))
+}
+
+/// Makes the traveler a member of the three organizations, as the demo user (an admin of acme-ml and
+/// scale-org-0001, a manager of orbit-labs) inviting them and the emulator accepting for them.
+async fn member_of_three(emu: &RunningEmulator) -> Result<()> {
+    let (_dir, core, account) = demo_user(emu).await?;
     for org in ORGS {
         let org_id = core.resolve_org(&account.id, Some(org))?;
         core.invite(&account.id, org_id, &[TRAVELER.to_owned()], "Organization Member").await?;
@@ -67,15 +74,7 @@ async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Result<Value
 
 /// The organizations the server lists the traveler in, as a member, with their roles.
 async fn traveler_on_server(emu: &RunningEmulator) -> Result<Vec<String>> {
-    let dir = tempfile::tempdir()?;
-    let (core, _) = Core::open(CoreOptions {
-        data_dir: dir.path().to_owned(),
-        secrets: Arc::new(MemoryKeyring::new()),
-        client: ClientSettings { retry: RetryPolicy::none(), ..Default::default() },
-    })?;
-    let key = ApiKey::new(emu.credentials().multi_org.key.clone());
-    let account = core.login_with_key(&emu.base_url(), key).await?;
-    core.sync(&account.id, &SyncOptions::default(), &|_| {}, &Default::default()).await?;
+    let (_dir, core, _) = demo_user(emu).await?;
     let person = core.person(TRAVELER)?;
     Ok(person
         .organizations

@@ -5,7 +5,8 @@ use serde::Serialize;
 use zenml_cloud_api::{InvitationStatus, MemberRole, MemberRow};
 
 use super::{
-    ExportFormat, ExportInvitation, ExportKind, ExportMember, ExportOrg, ExportRole, ExportScope, JsonFile,
+    ExportFormat, ExportInvitation, ExportKind, ExportMember, ExportOrg, ExportRole, ExportScope, Exported,
+    JsonFile,
 };
 use crate::access_review::{AccessReview, ReviewOrg};
 use crate::cache::MemberQuery;
@@ -58,7 +59,7 @@ fn roles_cell(roles: &[ExportRole]) -> String {
 }
 
 impl Core {
-    pub(super) fn export_members(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<String> {
+    pub(super) fn export_members(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<Exported> {
         let mut out: Vec<ExportOrg<ExportMember>> = Vec::new();
         for o in orgs {
             let cached = self.members(&o.account_id, o.org_id, &MemberQuery::default())?;
@@ -75,8 +76,9 @@ impl Core {
             });
         }
         let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
-        match format {
-            ExportFormat::Json => json(ExportKind::Members, at, is_stale, &Orgs { organizations: &out }),
+        let rows = out.iter().map(|o| o.items.len()).sum();
+        let text = match format {
+            ExportFormat::Json => json(ExportKind::Members, at, is_stale, &Orgs { organizations: &out })?,
             ExportFormat::Csv => {
                 let header = [
                     "account",
@@ -110,12 +112,13 @@ impl Core {
                         ]
                     })
                     .collect();
-                Ok(crate::csv::write(&header, &rows))
+                crate::csv::write(&header, &rows)
             }
-        }
+        };
+        Ok(Exported { text, rows })
     }
 
-    pub(super) fn export_invitations(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<String> {
+    pub(super) fn export_invitations(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<Exported> {
         let now = Utc::now();
         let mut out: Vec<ExportOrg<ExportInvitation>> = Vec::new();
         for o in orgs {
@@ -151,8 +154,9 @@ impl Core {
             });
         }
         let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
-        match format {
-            ExportFormat::Json => json(ExportKind::Invitations, at, is_stale, &Orgs { organizations: &out }),
+        let rows = out.iter().map(|o| o.items.len()).sum();
+        let text = match format {
+            ExportFormat::Json => json(ExportKind::Invitations, at, is_stale, &Orgs { organizations: &out })?,
             ExportFormat::Csv => {
                 let header = [
                     "account",
@@ -192,9 +196,10 @@ impl Core {
                         ]
                     })
                     .collect();
-                Ok(crate::csv::write(&header, &rows))
+                crate::csv::write(&header, &rows)
             }
-        }
+        };
+        Ok(Exported { text, rows })
     }
 
     pub(super) fn export_people(
@@ -202,7 +207,7 @@ impl Core {
         format: ExportFormat,
         scope: &ExportScope,
         orgs: &[ReviewOrg],
-    ) -> Result<String> {
+    ) -> Result<Exported> {
         let mut page = self.people(&PeopleQuery::default())?;
         if let ExportScope::Org { account_id, org_id } = scope {
             for p in &mut page.people {
@@ -211,14 +216,15 @@ impl Core {
             page.people.retain(|p| !p.memberships.is_empty());
         }
         let (at, is_stale) = overall(orgs.iter().map(|o| (o.fetched_at, o.stale)));
-        match format {
+        let rows = page.people.iter().map(|p| p.memberships.len()).sum();
+        let text = match format {
             ExportFormat::Json => {
                 #[derive(Serialize)]
                 struct People<'a> {
                     organizations: &'a [ReviewOrg],
                     people: &'a [crate::people::PersonSummary],
                 }
-                json(ExportKind::People, at, is_stale, &People { organizations: orgs, people: &page.people })
+                json(ExportKind::People, at, is_stale, &People { organizations: orgs, people: &page.people })?
             }
             ExportFormat::Csv => {
                 let header = [
@@ -261,9 +267,10 @@ impl Core {
                         ]);
                     }
                 }
-                Ok(crate::csv::write(&header, &rows))
+                crate::csv::write(&header, &rows)
             }
-        }
+        };
+        Ok(Exported { text, rows })
     }
 }
 

@@ -147,6 +147,14 @@ pub struct ExportOrg<T> {
     pub items: Vec<T>,
 }
 
+/// An export's file content and how many rows it holds: the CSV records after the header (for JSON,
+/// the records the same export has as CSV).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    pub text: String,
+    pub rows: usize,
+}
+
 /// A JSON export.
 #[derive(Serialize)]
 struct JsonFile<'a, T: Serialize> {
@@ -162,6 +170,11 @@ impl Core {
     /// The export's file content: see the module's docs. An organization of the scope that is not
     /// cached is `not_found`. Offline, from the cache.
     pub fn export(&self, r: &ExportRequest) -> Result<String> {
+        Ok(self.export_counted(r)?.text)
+    }
+
+    /// [`Core::export`] with the number of rows it holds.
+    pub fn export_counted(&self, r: &ExportRequest) -> Result<Exported> {
         let orgs = self.export_orgs(&r.scope)?;
         match r.kind {
             ExportKind::Members => self.export_members(r.format, &orgs),
@@ -178,7 +191,7 @@ impl Core {
                         s.count = review.findings.iter().filter(|f| f.section == s.section).count();
                     }
                 }
-                export_review(r.format, &review)
+                Ok(Exported { text: export_review(r.format, &review)?, rows: review.findings.len() })
             }
         }
     }
