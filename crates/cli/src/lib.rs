@@ -104,11 +104,14 @@ pub async fn run(
         );
         return EXIT_INVALID_INPUT;
     }
-    let (core, notice) = match Core::open(CoreOptions {
+    let options = CoreOptions {
         data_dir: env.data_dir.clone(),
         secrets: env.secrets.clone(),
         client: env.client.clone(),
-    }) {
+    };
+    // A listing never waits on a writer (the window, a sync) in another process.
+    let opened = if reads_only(&cli.command) { Core::open_read_only(options) } else { Core::open(options) };
+    let (core, notice) = match opened {
         Ok(opened) => opened,
         Err(e) => return report(err, &e),
     };
@@ -121,6 +124,27 @@ pub async fn run(
         Ok(code) => code,
         Err(e) => report(ctx.err, &e),
     }
+}
+
+/// Whether a command only reads the cache (listings, the log, the access review, an export), so the
+/// cache is opened read-only, without the write lock.
+fn reads_only(command: &args::Command) -> bool {
+    use args::Command as C;
+    matches!(
+        command,
+        C::Accounts(_)
+            | C::Orgs(_)
+            | C::Members(_)
+            | C::People(_)
+            | C::Person { .. }
+            | C::AccessReview(_)
+            | C::Export(_)
+            | C::Invitations { .. }
+            | C::Workspaces(_)
+            | C::Teams(_)
+            | C::Roles(args::RolesArgs { command: None, .. })
+            | C::Log(_)
+    )
 }
 
 /// Prints an error as one line `error: <message>`, its field messages indented below, and returns

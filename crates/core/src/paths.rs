@@ -13,6 +13,9 @@ pub const DATA_DIR_ENV: &str = "ZENML_PRO_DESKTOP_DATA_DIR";
 /// The cache file's name inside the data directory.
 pub const CACHE_FILE: &str = "cache.sqlite3";
 
+/// The activity journal's file name, beside the cache (see `cache/journal.rs`).
+pub const JOURNAL_FILE: &str = "journal.sqlite3";
+
 /// Why the data directory could not be found.
 #[derive(Debug, thiserror::Error)]
 pub enum PathsError {
@@ -34,6 +37,11 @@ pub fn data_dir() -> Result<PathBuf, PathsError> {
 /// The SQLite cache inside a data directory: `<data_dir>/cache.sqlite3`.
 pub fn cache_path(data_dir: &Path) -> PathBuf {
     data_dir.join(CACHE_FILE)
+}
+
+/// The activity journal inside a data directory: `<data_dir>/journal.sqlite3`. It outlives the cache.
+pub fn journal_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(JOURNAL_FILE)
 }
 
 #[cfg(test)]

@@ -140,10 +140,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Core {
-    /// Opens the cache under `data_dir` (rebuilding it if it is corrupt; the notice says so).
+    /// Opens the cache under `data_dir` (rebuilding it if it is corrupt; the notice says so), and the
+    /// activity journal beside it.
     pub fn open(options: CoreOptions) -> Result<(Self, Option<CacheNotice>)> {
+        Self::open_with(options, false)
+    }
+
+    /// Opens for a command that only reads (a listing, the log, an export): the cache is opened without
+    /// the write lock ([`Cache::open_read_only`]), so it never waits on a writer in another process.
+    /// Anything that writes the cache then fails; a file that needs migrating is opened read-write.
+    pub fn open_read_only(options: CoreOptions) -> Result<(Self, Option<CacheNotice>)> {
+        Self::open_with(options, true)
+    }
+
+    fn open_with(options: CoreOptions, read_only: bool) -> Result<(Self, Option<CacheNotice>)> {
         let path = crate::paths::cache_path(&options.data_dir);
-        let (cache, notice) = Cache::open(&path)?;
+        let (cache, notice) = if read_only { Cache::open_read_only(&path)? } else { Cache::open(&path)? };
         if let Some(n) = &notice {
             tracing::warn!(notice = %n, "cache rebuilt");
         }
@@ -205,6 +217,13 @@ impl Core {
                     }
                     Err(e) => Err(e.into()),
                 }
+            }
+            Err(CacheError::JournalCorrupt(reason)) if cache.journal_path().is_some() => {
+                // The journal alone is damaged: it is moved aside and a new one opened; the cache stays.
+                let notice = cache.heal_journal(&reason);
+                tracing::warn!(%notice, "activity journal moved aside after damage found while using it");
+                *lock(&self.healed) = Some(notice.clone());
+                Err(CoreError::internal(notice.to_string()))
             }
             Err(e) => Err(e.into()),
         }
@@ -430,8 +449,8 @@ impl Core {
         self.keyring(move |s| s.delete(&account, kind)).await
     }
 
-    /// Signs out: deletes the account's keyring entries; with `purge_cache` also its cached data
-    /// (otherwise the data stays viewable, marked signed out).
+    /// Signs out: deletes the account's keyring entries; with `purge_cache` also its cached data and its
+    /// entries in the activity journal (otherwise the data stays viewable, marked signed out).
     pub async fn logout(&self, account_id: &str, purge_cache: bool) -> Result<()> {
         self.account(account_id)?;
         self.secret_delete(account_id, SecretKind::AccessToken).await?;
@@ -439,6 +458,8 @@ impl Core {
         lock(&self.sessions).remove(account_id);
         self.with_cache(|c| {
             if purge_cache {
+                // Its activity entries go too (they outlive the cache otherwise).
+                c.forget_activity(account_id)?;
                 c.delete_account(account_id, true)
             } else {
                 c.set_signed_in(account_id, false)

@@ -293,35 +293,45 @@ fn full_check_finds_damage_in_large_tables_and_rebuilds() {
     assert!(matches!(err, CacheError::Corrupt(_)), "{err}");
     drop(cache);
     let (cache, notice) = Cache::rebuild(&path, &err.to_string()).unwrap();
-    let CacheNotice::Rebuilt { moved_to, .. } = notice;
+    let CacheNotice::Rebuilt { moved_to, .. } = notice else { panic!("expected a rebuild: {notice:?}") };
     assert!(moved_to.exists());
     assert!(cache.accounts().unwrap().is_empty());
     cache.check_integrity().unwrap();
 }
 
-/// A cache written by a newer build (higher schema version) is moved aside, not misread.
+/// A cache written by a newer build (higher schema version) is not damage: it is read as it is,
+/// read-only, never moved aside or changed, and the notice says so.
 #[test]
-fn newer_schema_is_moved_aside() {
+fn newer_schema_is_read_not_moved_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = cache_path(dir.path());
+    let a = account(id(1));
+    {
+        let cache = open(&path);
+        cache.upsert_account(&a).unwrap();
+    }
     {
         let raw = rusqlite::Connection::open(&path).unwrap();
-        raw.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE future (x); PRAGMA user_version = 99;")
-            .unwrap();
+        raw.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
     }
     let (cache, notice) = Cache::open(&path).unwrap();
-    let Some(CacheNotice::Rebuilt { moved_to, reason }) = notice else {
-        panic!("expected a rebuilt notice");
+    let Some(CacheNotice::NewerSchema { version, known }) = notice.clone() else {
+        panic!("expected a newer-schema notice, got {notice:?}");
     };
-    assert!(
-        moved_to.file_name().unwrap().to_string_lossy().starts_with("cache.sqlite3.newer-"),
-        "{moved_to:?}"
-    );
-    assert!(reason.contains("newer version"), "{reason}");
-    let raw = rusqlite::Connection::open(&moved_to).unwrap();
+    assert_eq!((version, known), (99, 5));
+    assert!(notice.unwrap().to_string().contains("newer version"));
+    assert!(cache.is_read_only());
+    assert_eq!(cache.accounts().unwrap(), vec![a.clone()], "read as it is");
+    assert!(cache.set_setting("client_id", "x").is_err(), "and never changed");
+    drop(cache);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".newer-") || n.contains(".corrupt-")), "{names:?}");
+    let raw = rusqlite::Connection::open(&path).unwrap();
     let v: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 99, "the newer file is kept intact");
-    assert!(cache.accounts().unwrap().is_empty());
 }
 
 /// A snapshot replaces the organization's data: records missing from the new one disappear, and every

@@ -79,7 +79,7 @@ fn the_background_check_finds_damage_and_rebuilds() {
     damage_the_end(&cache_path(dir.path()));
     let core = common::open_core(dir.path(), Arc::new(MemoryKeyring::new()));
     let notice = core.verify_cache().unwrap().expect("damage found");
-    let CacheNotice::Rebuilt { moved_to, .. } = &notice;
+    let CacheNotice::Rebuilt { moved_to, .. } = &notice else { panic!("expected a rebuild: {notice:?}") };
     assert!(moved_to.exists());
     assert_eq!(core.take_cache_notice(), Some(notice));
     assert_eq!(core.take_cache_notice(), None, "told once");

@@ -1,15 +1,20 @@
-//! The `activity` table: the local log of every change this app made on a server, with what each one
+//! The `activity` table of the journal (`journal.sqlite3`, a file of its own beside the cache: see
+//! `journal`): the local log of every change this app made on a server, with what each one
 //! replaced and whether it was undone. It holds no secret: who (an account's id and email or name),
 //! where (an organization's id and name), what, the target (an id and an email or name), the result
 //! (the error's code and plain message) and what was there before (role, name and team ids and names).
 //!
-//! Entries are appended and never rewritten, except to mark one undone (once: the first undo wins).
+//! Entries are appended and never rewritten, except to mark one undone (once: the first undo wins) and
+//! to claim one for an undo in progress ([`Cache::claim_undo`]: one claimant at a time, enforced by
+//! the database, so two processes undoing one entry cannot both proceed). Old entries are pruned (see
+//! `journal`).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 pub use super::activity_types::{ActivityKind, PriorRole, PriorTeam, Replaced};
+use super::journal::{in_journal, UNDO_CLAIM_TTL};
 use super::{parse_ts, ts, Cache, CacheError, Result};
 
 /// An entry to append.
@@ -141,6 +146,10 @@ fn finish(row: RawRow) -> Result<Option<ActivityEntry>> {
 impl Cache {
     /// Appends an entry; returns its id.
     pub fn record_activity(&self, a: &NewActivity, at: DateTime<Utc>) -> Result<i64> {
+        in_journal(self.record_activity_inner(a, at))
+    }
+
+    fn record_activity_inner(&self, a: &NewActivity, at: DateTime<Utc>) -> Result<i64> {
         let kind = a.kind.ok_or_else(|| CacheError::Corrupt("an activity entry without a kind".into()))?;
         let replaced = if a.replaced.is_empty() { None } else { Some(serde_json::to_string(&a.replaced)?) };
         let (code, message) = match &a.error {
@@ -152,7 +161,8 @@ impl Cache {
             a.target_label.to_lowercase(),
             a.target_id.as_deref().unwrap_or_default().to_lowercase()
         );
-        self.conn.execute(
+        let conn = &self.journal.conn;
+        conn.execute(
             "INSERT INTO activity (at, account_id, account_label, org_id, org_name, org_name_lc, kind,
                  target_id, target_label, target_lc, detail, replaced, ok, error_code, error_message, undo_of)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
@@ -175,23 +185,35 @@ impl Cache {
                 a.undo_of,
             ],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        let id = conn.last_insert_rowid();
+        // Kept bounded: what is older than the retention goes (an indexed delete, usually of nothing).
+        if let Err(e) = self.journal.prune(Utc::now()) {
+            tracing::warn!(error = %e, "could not prune the activity journal");
+        }
+        Ok(id)
     }
 
     /// One entry by id.
     pub fn activity_entry(&self, id: i64) -> Result<Option<ActivityEntry>> {
-        let row = self
-            .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM activity WHERE id = ?1"), [id], entry)
-            .optional()?;
-        match row {
-            Some(row) => finish(row),
-            None => Ok(None),
-        }
+        in_journal((|| {
+            let row = self
+                .journal
+                .conn
+                .query_row(&format!("SELECT {COLUMNS} FROM activity WHERE id = ?1"), [id], entry)
+                .optional()?;
+            match row {
+                Some(row) => finish(row),
+                None => Ok(None),
+            }
+        })())
     }
 
     /// The entries a query matches, newest first, with how many match in all.
     pub fn activity(&self, q: &ActivityQuery) -> Result<ActivityPage> {
+        in_journal(self.activity_inner(q))
+    }
+
+    fn activity_inner(&self, q: &ActivityQuery) -> Result<ActivityPage> {
         let mut clauses: Vec<&str> = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(a) = &q.account_id {
@@ -218,16 +240,17 @@ impl Cache {
         }
         let filter =
             if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-        let tx = self.read_tx()?;
+        // One read transaction: the count and the page see the same entries.
+        let tx = Transaction::new_unchecked(&self.journal.conn, TransactionBehavior::Deferred)?;
         let total: i64 = tx.query_row(
             &format!("SELECT count(*) FROM activity {filter}"),
             rusqlite::params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
-        let limit = q.limit.map_or(-1, |l| l as i64);
+        let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let mut page_args = args.clone();
         page_args.push(limit.into());
-        page_args.push((q.offset as i64).into());
+        page_args.push(i64::try_from(q.offset).unwrap_or(i64::MAX).into());
         let mut stmt = tx
             .prepare(&format!("SELECT {COLUMNS} FROM activity {filter} ORDER BY id DESC LIMIT ? OFFSET ?"))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(page_args.iter()), entry)?;
@@ -240,17 +263,50 @@ impl Cache {
         Ok(ActivityPage { entries, total: total as usize })
     }
 
-    /// Marks an entry undone by the newest successful entry that undoes it. `false` when it was
-    /// undone already, or when no successful entry undoes it.
+    /// Marks an entry undone by the newest successful entry that undoes it, and clears its undo
+    /// claim. `false` when it was undone already, or when no successful entry undoes it.
     pub fn mark_undone(&self, id: i64, at: DateTime<Utc>) -> Result<bool> {
-        let changed = self.conn.execute(
-            "UPDATE activity SET undone_at = ?2,
+        let changed = in_journal(
+            self.journal
+                .conn
+                .execute(
+                    "UPDATE activity SET undone_at = ?2, claimed_by = NULL, claimed_at = NULL,
                  undone_by = (SELECT max(id) FROM activity WHERE undo_of = ?1 AND ok = 1)
              WHERE id = ?1 AND undone_by IS NULL
                AND EXISTS (SELECT 1 FROM activity WHERE undo_of = ?1 AND ok = 1)",
-            params![id, ts(at)],
+                    params![id, ts(at)],
+                )
+                .map_err(CacheError::from),
         )?;
         Ok(changed == 1)
+    }
+
+    /// Claims an entry for an undo by `claimant` (one id per process or attempt). `true` only for the
+    /// one claimant that wins: the entry exists, is not undone, and is unclaimed or its claim is older
+    /// than [`UNDO_CLAIM_TTL`] (its claimant is taken to have died). One UPDATE, so of two processes
+    /// claiming at once exactly one wins. Release it with [`Cache::release_undo`] when the undo fails;
+    /// [`Cache::mark_undone`] clears it when it succeeds.
+    pub fn claim_undo(&self, entry_id: i64, claimant: &str, now: DateTime<Utc>) -> Result<bool> {
+        let changed = in_journal(
+            self.journal
+                .conn
+                .execute(
+                    "UPDATE activity SET claimed_by = ?2, claimed_at = ?3
+             WHERE id = ?1 AND undone_by IS NULL AND (claimed_by IS NULL OR claimed_at < ?4)",
+                    params![entry_id, claimant, ts(now), ts(now - UNDO_CLAIM_TTL)],
+                )
+                .map_err(CacheError::from),
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Gives up `claimant`'s claim on an entry (nothing when the claim is no longer theirs).
+    pub fn release_undo(&self, entry_id: i64, claimant: &str) -> Result<()> {
+        in_journal(self.journal.conn.execute(
+            "UPDATE activity SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1 AND claimed_by = ?2",
+            params![entry_id, claimant],
+        ).map_err(CacheError::from))?;
+        Ok(())
     }
 }
 
@@ -357,12 +413,60 @@ mod tests {
         assert!(cache.activity_entry(9999).unwrap().is_none());
     }
 
+    /// Two connections to one journal file race for one entry's undo claim: exactly one wins, every
+    /// time. The loser wins after a release, or once the claim is older than its time to live; an
+    /// entry marked undone is claimed by no one, and marking it clears the claim.
+    #[test]
+    fn two_processes_racing_for_one_undo_claim_one_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = crate::paths::cache_path(dir.path());
+        let (first, _) = Cache::open(&path).unwrap();
+        let (second, _) = Cache::open(&path).unwrap();
+        let now = Utc::now();
+        for round in 0..20 {
+            let id = first
+                .record_activity(&change(ActivityKind::RoleChange, "o", &format!("t{round}"), None), now)
+                .unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            let (a, b) = std::thread::scope(|s| {
+                let race = |cache: &Cache, me: &str| {
+                    barrier.wait();
+                    cache.claim_undo(id, me, now).unwrap()
+                };
+                let a = s.spawn(|| race(&first, "process-a"));
+                let b = s.spawn(|| race(&second, "process-b"));
+                (a.join().unwrap(), b.join().unwrap())
+            });
+            assert!(a ^ b, "round {round}: exactly one wins ({a}, {b})");
+        }
+        let id = first.record_activity(&change(ActivityKind::RoleChange, "o", "t", None), now).unwrap();
+        assert!(first.claim_undo(id, "a", now).unwrap());
+        assert!(!second.claim_undo(id, "b", now + chrono::Duration::minutes(9)).unwrap(), "still held");
+        second.release_undo(id, "b").unwrap();
+        assert!(!second.claim_undo(id, "b", now).unwrap(), "only its claimant releases it");
+        first.release_undo(id, "a").unwrap();
+        assert!(second.claim_undo(id, "b", now).unwrap(), "released");
+        assert!(first.claim_undo(id, "a", now + chrono::Duration::minutes(11)).unwrap(), "lapsed");
+        let mut undo = change(ActivityKind::RoleChange, "o", "t", None);
+        undo.undo_of = Some(id);
+        first.record_activity(&undo, now).unwrap();
+        assert!(first.mark_undone(id, now).unwrap());
+        let claimed: Option<String> = first
+            .journal
+            .conn
+            .query_row("SELECT claimed_by FROM activity WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(claimed, None, "marking it undone clears the claim");
+        assert!(!second.claim_undo(id, "b", now + chrono::Duration::hours(1)).unwrap(), "undone");
+        assert!(!second.claim_undo(9999, "b", now).unwrap(), "no such entry");
+    }
+
     /// A row of a kind this build does not know is skipped, not a failure of the list.
     #[test]
     fn an_unknown_kind_is_skipped() {
         let cache = Cache::open_in_memory().unwrap();
         let a = cache.record_activity(&change(ActivityKind::Invite, "o", "t", None), Utc::now()).unwrap();
-        cache.conn.execute("UPDATE activity SET kind = 'teleport' WHERE id = ?1", [a]).unwrap();
+        cache.journal.conn.execute("UPDATE activity SET kind = 'teleport' WHERE id = ?1", [a]).unwrap();
         cache.record_activity(&change(ActivityKind::Invite, "o", "u", None), Utc::now()).unwrap();
         let page = cache.activity(&ActivityQuery::default()).unwrap();
         assert_eq!(page.entries.len(), 1);

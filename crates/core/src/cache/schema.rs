@@ -2,7 +2,11 @@
 //!
 //! `PRAGMA user_version` holds how many migrations a file has had. To change the schema, append a new
 //! entry to [`MIGRATIONS`]; never edit one that has shipped. A file whose version is higher than
-//! `MIGRATIONS.len()` was written by a newer build and is moved aside rather than misread.
+//! `MIGRATIONS.len()` was written by a newer build: it is opened read-only and read as far as this build
+//! can, never migrated or moved aside (see `Cache::open`).
+//!
+//! The activity log's table (`activity`, migration 5) stays in old files, but entries now live in the
+//! journal, a file of its own with its own migrations (`journal.rs`); rows found here are moved there.
 //!
 //! No table holds a secret: tokens and keys live in the OS keyring only. `json` columns hold the whole
 //! wire record (serde_json of the cloud-api model), so fields this build does not query are kept; the
@@ -17,7 +21,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{CacheError, Result};
+use super::Result;
 
 /// One step of the schema.
 pub(crate) enum Migration {
@@ -240,12 +244,21 @@ pub(crate) fn latest_version() -> i64 {
 
 /// Runs the migrations a connection's file has not had yet, all in one write transaction (which also
 /// keeps two processes opening a new cache at once from migrating it twice).
+///
+/// A file already at this build's version is left alone without taking the write lock (the version is
+/// read again inside the transaction, so a file another process migrates meanwhile is not migrated
+/// twice).
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == latest_version() {
+        return Ok(());
+    }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let latest = latest_version();
     if version > latest {
-        return Err(CacheError::Corrupt(format!("cache schema {version} is newer than this version knows")));
+        // A newer build migrated it meanwhile: not this build's to change (the caller reads it as it is).
+        return Ok(());
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         match step {
@@ -302,7 +315,7 @@ mod tests {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, latest_version());
 
-        let cache = Cache { conn, path: None, member_totals: Default::default() };
+        let cache = Cache::in_memory_with(conn).unwrap();
         let org = Uuid::from_u128(100);
         for (field, value) in [
             (UserField::Email, "ada@example.COM"),
@@ -356,7 +369,7 @@ mod tests {
         migrate(&conn).unwrap();
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!((version, latest_version()), (5, 5));
-        let cache = Cache { conn, path: None, member_totals: Default::default() };
+        let cache = Cache::in_memory_with(conn).unwrap();
         assert_eq!(cache.setting("client_id").unwrap().as_deref(), Some("kept"));
         assert_eq!(cache.account("acc").unwrap().unwrap().user_id, user);
         let log = cache.activity(&crate::cache::ActivityQuery::default()).unwrap();
