@@ -1,7 +1,8 @@
 //! The access review, the activity log with undo, and exports written from the window, all through
-//! core (`access_review`, `activity`, `undo`, `export`). An export is written whole or not at all (a
-//! temporary file beside it, then renamed over it), and an existing file is replaced only when the
-//! caller says the user confirmed it.
+//! core (`access_review`, `activity`, `undo`, `export`). An export's file is chosen in the shell's
+//! native save dialog (asked through [`crate::SaveDialog`]; the window never sends a path) and written
+//! whole or not at all through core's `export::write_file`; Show in folder opens only the folder of a
+//! file saved so in this run.
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +12,9 @@ use zenml_pro_core::{
     DEFAULT_STALE_DAYS,
 };
 
-use crate::app::App;
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::app::{lock, App};
+use crate::error::{IpcError, IpcResult};
+use crate::events::SaveDialogRequest;
 use crate::views::*;
 use crate::Entity;
 
@@ -52,8 +54,18 @@ pub(crate) fn activity(app: &App, q: ActivityQueryView) -> IpcResult<ActivityPag
     Ok(ActivityPageView::new(&app.core().activity(&query)?, offset))
 }
 
-pub(crate) async fn undo(app: &App, entry_id: u32) -> IpcResult<UndoOutcomeView> {
-    let outcome = app.core().undo(i64::from(entry_id)).await?;
+pub(crate) async fn undo_preview(app: &App, entry_id: u32) -> IpcResult<UndoPreviewView> {
+    let preview = app.core().undo_preview(i64::from(entry_id)).await?;
+    let org = uuid::Uuid::parse_str(&preview.entry.org_id).ok();
+    // The organization was refreshed from the server to check the undo: screens showing it reload.
+    let touched =
+        [Entity::Organization, Entity::Members, Entity::Invitations, Entity::Teams, Entity::Workspaces];
+    app.changed(&preview.entry.account_id, org, &touched);
+    Ok(UndoPreviewView::from(&preview))
+}
+
+pub(crate) async fn undo(app: &App, entry_id: u32, force: bool) -> IpcResult<UndoOutcomeView> {
+    let outcome = app.core().undo(i64::from(entry_id), force).await?;
     let org = uuid::Uuid::parse_str(&outcome.undone.org_id).ok();
     let touched =
         [Entity::Organization, Entity::Members, Entity::Invitations, Entity::Teams, Entity::Workspaces];
@@ -73,7 +85,8 @@ fn request(app: &App, c: &ExportChoiceView) -> IpcResult<(ExportRequest, String)
         (ExportScope::Org { account_id: account.id, org_id }, name)
     };
     let review = review_query(c.stale_days, c.group.clone());
-    Ok((ExportRequest { kind, format, scope, review }, label))
+    // The window's files are opened in spreadsheets: formula-like cells are always neutralised.
+    Ok((ExportRequest { kind, format, scope, review, raw: false }, label))
 }
 
 /// `acme-ml-members-2026-12-03.csv`: the organization (or `all-organizations`), what, the day, the
@@ -100,51 +113,94 @@ fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
 }
 
-pub(crate) fn export_default_path(app: &App, c: ExportChoiceView) -> IpcResult<ExportPathView> {
-    let (r, label) = request(app, &c)?;
-    let ext = match r.format {
-        ExportFormat::Csv => "csv",
-        ExportFormat::Json => "json",
+/// What the save dialog of an export suggests: the Downloads folder (else home), a file name like
+/// `acme-ml-members-2026-12-03.csv`, and the format's one kind of file.
+pub fn export_dialog_request(
+    r: &ExportRequest,
+    label: &str,
+    day: &str,
+    home: Option<&Path>,
+) -> SaveDialogRequest {
+    let (filter_name, extension) = match r.format {
+        ExportFormat::Csv => ("CSV", "csv"),
+        ExportFormat::Json => ("JSON", "json"),
     };
-    let day = Utc::now().format("%Y-%m-%d").to_string();
-    let file_name = export_file_name(&label, r.kind.as_str(), ext, &day);
-    let path = export_folder(home_dir().as_deref()).join(&file_name);
-    Ok(ExportPathView { exists: path.exists(), path: path.display().to_string(), file_name })
+    let kind = r.kind.as_str();
+    SaveDialogRequest {
+        title: format!("Save the {} export", kind.replace('-', " ")),
+        folder: export_folder(home),
+        file_name: export_file_name(label, kind, extension, day),
+        filter_name: filter_name.to_owned(),
+        extension: extension.to_owned(),
+    }
 }
 
-/// Runs the export and writes it to `path`; `replace`: the user confirmed replacing a file there.
-pub(crate) fn save_export(
-    app: &App,
-    c: ExportChoiceView,
-    path: String,
-    replace: bool,
-) -> IpcResult<ExportSavedView> {
-    let (r, _) = request(app, &c)?;
-    let path = PathBuf::from(path.trim());
+/// Asks the shell's save dialog where to save the export, then writes it there whole. The path comes
+/// from the dialog only (the window never sends one); a cancelled dialog writes nothing and is an
+/// outcome, not an error. The file saved is remembered for Show in folder.
+pub(crate) async fn save_export(app: &App, c: ExportChoiceView) -> IpcResult<ExportOutcomeView> {
+    let (r, label) = request(app, &c)?;
+    let dialog = app
+        .save_dialog
+        .clone()
+        .ok_or_else(|| IpcError::internal("this app has no save dialog to ask where to save the export"))?;
+    let day = Utc::now().format("%Y-%m-%d").to_string();
+    let ask = export_dialog_request(&r, &label, &day, home_dir().as_deref());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    dialog.ask_save_path(
+        ask,
+        Box::new(move |path| {
+            let _ = tx.send(path);
+        }),
+    );
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(ExportOutcomeView { saved: None });
+    };
+    let saved = write_export(app, &r, &path)?;
+    let mut remembered = lock(&app.saved_exports);
+    if !remembered.contains(&path) {
+        remembered.push(path);
+    }
+    Ok(ExportOutcomeView { saved: Some(saved) })
+}
+
+/// Runs the export and writes it to `path` (chosen in the save dialog, which asked before replacing a
+/// file there).
+fn write_export(app: &App, r: &ExportRequest, path: &Path) -> IpcResult<ExportSavedView> {
     if path.as_os_str().is_empty() {
         return Err(IpcError::invalid("give a file to save the export to"));
     }
     if path.is_dir() {
         return Err(IpcError::invalid(format!("{} is a folder: give a file name", path.display())));
     }
-    let existed = path.exists();
-    if existed && !replace {
-        return Err(IpcError::new(
-            ErrorCode::Conflict,
-            format!("{} exists already: confirm to replace it", path.display()),
-        ));
-    }
-    let exported = app.core().export_counted(&r)?;
-    // The window says a missing folder as a mistake in the path, before writing.
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.is_dir() {
         return Err(IpcError::invalid(format!("the folder {} does not exist", dir.display())));
     }
-    zenml_pro_core::export::write_file(&path, &exported.text)?;
+    let existed = path.exists();
+    let exported = app.core().export_counted(r)?;
+    zenml_pro_core::export::write_file(path, &exported.text)?;
     Ok(ExportSavedView {
         path: path.display().to_string(),
         rows: to_u32(exported.rows),
         bytes: to_u32(exported.text.len()),
         replaced: existed,
     })
+}
+
+/// Opens the folder of `path` in the file manager, only when `path` is a file an export was saved to
+/// in this run of the app; resolves to the folder.
+pub(crate) fn open_export_folder(app: &App, path: &str) -> IpcResult<String> {
+    let file = PathBuf::from(path.trim());
+    if !lock(&app.saved_exports).contains(&file) {
+        return Err(IpcError::invalid(format!(
+            "{path} is not a file this app saved an export to: only the folder of an export saved since the app started is opened"
+        )));
+    }
+    let dir = file
+        .parent()
+        .filter(|d| d.is_dir())
+        .ok_or_else(|| IpcError::invalid(format!("the folder of {path} is no longer there")))?;
+    app.opener.open_path(dir).map_err(|e| IpcError::internal(format!("could not open the folder: {e}")))?;
+    Ok(dir.display().to_string())
 }

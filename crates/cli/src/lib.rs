@@ -22,6 +22,7 @@ pub mod activity_args;
 pub mod args;
 mod commands;
 mod grants;
+pub mod numbers;
 pub mod offboard_args;
 pub mod output;
 pub mod review_args;
@@ -47,6 +48,9 @@ pub const EXIT_OFFLINE: i32 = 3;
 pub const EXIT_UNAUTHORIZED: i32 = 4;
 /// The account's role does not allow it.
 pub const EXIT_FORBIDDEN: i32 = 5;
+/// A conflict: the target changed on the server since it was read (an undo after someone else's
+/// change, a plan the server no longer matches), or it already exists.
+pub const EXIT_CONFLICT: i32 = 6;
 
 /// The exit code of a core error.
 pub fn exit_code(code: ErrorCode) -> i32 {
@@ -55,8 +59,8 @@ pub fn exit_code(code: ErrorCode) -> i32 {
         ErrorCode::Offline => EXIT_OFFLINE,
         ErrorCode::Unauthorized => EXIT_UNAUTHORIZED,
         ErrorCode::Forbidden => EXIT_FORBIDDEN,
+        ErrorCode::Conflict => EXIT_CONFLICT,
         ErrorCode::NotFound
-        | ErrorCode::Conflict
         | ErrorCode::RateLimited
         | ErrorCode::PlanLimit
         | ErrorCode::KeyringUnavailable
@@ -75,6 +79,8 @@ pub struct CliEnv {
     /// The base URL `login` uses without `--url`.
     pub default_url: String,
     pub client: ClientSettings,
+    /// Whether standard output is a terminal: CSV printed there loses its control characters.
+    pub out_is_terminal: bool,
 }
 
 /// Runs `zpro` with these arguments (the first is the program name) and returns its exit code. Output

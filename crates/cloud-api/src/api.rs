@@ -20,7 +20,7 @@ pub enum Assignee {
 }
 
 impl Assignee {
-    fn query(self) -> (&'static str, String) {
+    pub(crate) fn query(self) -> (&'static str, String) {
         match self {
             Self::User(id) => ("user_id", id.to_string()),
             Self::Invitation(id) => ("invitation_id", id.to_string()),

@@ -77,6 +77,24 @@ impl Wire for RoleAssignment {
     }
 }
 
+impl RoleAssignment {
+    /// Whether `who` is this assignment's holder.
+    pub fn held_by(&self, who: crate::api::Assignee) -> bool {
+        use crate::api::Assignee as A;
+        match (&self.holder, who) {
+            (Holder::User(u), A::User(id)) => u.id == id,
+            (Holder::Team(t), A::Team(id)) => t.id == id,
+            (Holder::Invitation(i), A::Invitation(id)) => i.id == id,
+            _ => false,
+        }
+    }
+
+    /// Whether it applies to the whole organization (no workspace, no project).
+    pub fn org_wide(&self) -> bool {
+        self.workspace_id.is_none() && self.project_id.is_none()
+    }
+}
+
 impl ApiClient {
     /// `GET /workspaces/{id}/assignments`, every page: the roles held on a workspace.
     pub async fn all_workspace_assignments(
@@ -89,6 +107,28 @@ impl ApiClient {
             Call::new(reqwest::Method::GET, &["workspaces", &ws, "assignments"]).token(token).page(p)
         })
         .await
+    }
+
+    /// `GET /roles/{id}/assignments?user_id=|team_id=|invitation_id=`, every page: where one holder holds
+    /// a role, read right before a write acts on it. The holder filter is this project's [P]: a server
+    /// that ignores it sends every holder, so the rows are filtered here as well.
+    pub async fn holder_assignments(
+        &self,
+        token: &AccessToken,
+        role_id: Uuid,
+        who: crate::api::Assignee,
+    ) -> Result<Vec<RoleAssignment>> {
+        let role = role_id.to_string();
+        let (key, value) = who.query();
+        let listing: Listing<RoleAssignment> = self
+            .all(|p| {
+                Call::new(reqwest::Method::GET, &["roles", &role, "assignments"])
+                    .token(token)
+                    .query(key, value.clone())
+                    .page(p)
+            })
+            .await?;
+        Ok(listing.items.into_iter().filter(|a| a.held_by(who)).collect())
     }
 
     /// `GET /roles/{id}/assignments[?workspace_id=]`, every page: who holds a role, and where.

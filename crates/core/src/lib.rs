@@ -58,7 +58,9 @@ pub mod model;
 pub mod offboard;
 pub mod paths;
 pub mod people;
+pub(crate) mod pipeline;
 pub mod reads;
+pub mod resolve;
 pub mod service;
 pub mod steps;
 pub mod sync;
@@ -70,7 +72,7 @@ pub use access::{HeldRole, MemberAccess};
 pub use access_review::{
     AccessReview, Finding, ReviewOrg, ReviewQuery, ReviewSection, SectionCount, DEFAULT_STALE_DAYS,
 };
-pub use activity::UndoOutcome;
+pub use activity::{UndoOutcome, UndoPreview, UNDO_FORCE_AFTER_DAYS};
 pub use cache::{
     account_id, AccountRecord, ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, AuthMethod, Cache,
     CacheError, CacheNotice, Entity, Fetched, ListRead, MemberKind, MemberPage, MemberQuery, OrgSnapshot,

@@ -261,7 +261,9 @@ impl Core {
         let exec = |s: Step| async move {
             let target = s.target_id.map(|id| id.to_string()).unwrap_or_default();
             match s.action {
-                StepAction::RemoveMember => self.remove_member(&s.account_id, s.org_id, &target).await?,
+                StepAction::RemoveMember => {
+                    self.remove_member(&s.account_id, s.org_id, &target).await?;
+                }
                 StepAction::RevokeInvitation => {
                     self.revoke_invitation(&s.account_id, s.org_id, &target).await?;
                 }

@@ -5,12 +5,12 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::{Invitation, MemberRow, Organization, Role, Team, Workspace};
+use zenml_cloud_api::{Invitation, Organization, Role, Team, Workspace};
 
 use crate::cache::{
-    Entity, Fetched, MemberKind, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord, UserField,
+    Entity, Fetched, MemberKind, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord,
 };
-use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 
 /// Cached data older than this is reported stale.
@@ -200,53 +200,6 @@ impl Core {
     pub fn my_roles(&self, account_id: &str, org_id: Uuid) -> Result<Vec<String>> {
         let account = self.account(account_id)?;
         self.with_cache(|c| c.my_roles(account_id, org_id, account.user_id))
-    }
-
-    /// The one user (or service account) `who` names in the organization: a user id; else the one
-    /// member with that email; else the one with that username; else the one with that name (each
-    /// compared without regard to case). A tier that matches several members refuses with the
-    /// candidates listed (`invalid_input`), so a display name that happens to equal a colleague's email
-    /// or id never stands for the colleague: email and id are looked at first, and only exact, unique
-    /// matches count.
-    ///
-    /// Each tier is one indexed read of the matching rows (see [`crate::Cache::user_members_by`]): the
-    /// member list is not read.
-    pub fn find_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<MemberRow> {
-        let needle = who.trim();
-        if let Ok(id) = Uuid::parse_str(needle) {
-            if let Some(row) = self.with_cache(|c| c.user_member(account_id, org_id, id))? {
-                return Ok(row);
-            }
-        }
-        let tiers = [
-            ("email address", UserField::Email),
-            ("username", UserField::Username),
-            ("name", UserField::Name),
-        ];
-        for (what, field) in tiers {
-            let mut found = self.with_cache(|c| c.user_members_by(account_id, org_id, field, needle))?;
-            match found.len() {
-                0 => continue,
-                1 => return Ok(found.remove(0)),
-                n => {
-                    let candidates: Vec<String> = found
-                        .iter()
-                        .filter_map(|r| r.user.as_ref())
-                        .map(|u| {
-                            u.email.clone().map_or_else(|| u.id.to_string(), |e| format!("{e} ({})", u.id))
-                        })
-                        .collect();
-                    return Err(CoreError::invalid(
-                        format!(
-                            "{n} members have the {what} {needle:?}: {}; say which by email or id",
-                            candidates.join(", ")
-                        ),
-                        vec![FieldMessage { field: "member".into(), message: "ambiguous".into() }],
-                    ));
-                }
-            }
-        }
-        Err(CoreError::not_found(format!("no member {who:?} in this organization")))
     }
 }
 

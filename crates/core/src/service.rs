@@ -107,6 +107,8 @@ pub struct Core {
     pub(crate) switch_lock: tokio::sync::Mutex<()>,
     /// A cache rebuilt while running, not yet told to the user.
     healed: Mutex<Option<CacheNotice>>,
+    /// Notes of writes that took but could not update the cache (see `pipeline`).
+    pub(crate) write_notes: Mutex<Vec<String>>,
 }
 
 /// A device sign-in in progress: show `user_code`, open `verification_url`, then await
@@ -134,7 +136,7 @@ impl DeviceLogin {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves the data usable (every cache write is one transaction).
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -169,6 +171,7 @@ impl Core {
                 sessions: Mutex::new(HashMap::new()),
                 switch_lock: tokio::sync::Mutex::new(()),
                 healed: Mutex::new(None),
+                write_notes: Mutex::new(Vec::new()),
             },
             notice,
         ))

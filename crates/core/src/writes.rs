@@ -9,15 +9,13 @@
 //! ([`known_to_lack`]).
 
 use uuid::Uuid;
-use zenml_cloud_api::{
-    Assignee, Invitation, InvitationStatus, MemberRole, Organization, OrganizationUpdate, Role, RoleLevel,
-    RoleScope,
-};
+use zenml_cloud_api::{Invitation, MemberRole, Organization, Role, RoleLevel};
 
 use crate::cache::Entity;
-use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::error::{CoreError, FieldMessage, Result};
+pub use crate::pipeline::members::Removal;
+use crate::pipeline::members::{RemoveMember, RemoveTarget, RevokeInvitation, SetRole, UpdateOrg};
 use crate::service::Core;
-use crate::validate::check_org_name;
 
 /// Organization roles that may manage members, invitations and settings.
 pub const MANAGING_ROLES: [&str; 2] = ["Organization Admin", "Organization Manager"];
@@ -79,46 +77,21 @@ impl Core {
         ))
     }
 
-    /// Finds a cached invitation by id or email (the newest one for an email). Only the matching rows
-    /// are read (the invitations are indexed by id and by email).
-    pub fn find_invitation(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<Invitation> {
-        let needle = id_or_email.trim();
-        let mut found = self.with_cache(|c| c.invitations_matching(account_id, org_id, needle))?;
-        found.sort_by_key(|i| std::cmp::Reverse(i.created));
-        found
-            .into_iter()
-            .next()
-            .ok_or_else(|| CoreError::not_found(format!("no invitation {needle:?} in this organization")))
-    }
-
-    /// Revokes an invitation (by id or email). Logged in the activity log.
+    /// Revokes an invitation (by id or email), once the server says it is still pending. Through the
+    /// write pipeline (`pipeline`), so journaled.
     pub async fn revoke_invitation(
         &self,
         account_id: &str,
         org_id: Uuid,
         id_or_email: &str,
     ) -> Result<Invitation> {
-        let draft = self.draft_revoke(account_id, org_id, id_or_email);
-        self.logged(draft, self.revoke_invitation_now(account_id, org_id, id_or_email)).await
+        self.run(account_id, org_id, &RevokeInvitation { id_or_email }).await
     }
 
-    async fn revoke_invitation_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        id_or_email: &str,
-    ) -> Result<Invitation> {
-        let mut invitation = self.find_invitation(account_id, org_id, id_or_email)?;
-        let id = invitation.id;
-        self.authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await }).await?;
-        invitation.status = Some(InvitationStatus::Revoked);
-        self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
-        Ok(invitation)
-    }
-
-    /// Changes a member's organization role (named by id or by name, see [`Core::org_role`]): assigns
-    /// the new role first, then revokes the old ones, so a failure never leaves the member without a
-    /// role. Logged in the activity log.
+    /// Makes `role` (by id or by name, see [`Core::org_role`]) the member's one direct organization
+    /// role: the roles they hold on the server now are read first, the new one assigned, then every
+    /// other direct organization role revoked, so a failure never leaves the member without a role.
+    /// Roles held through a team stay, and the answer names them. Journaled.
     pub async fn set_member_role(
         &self,
         account_id: &str,
@@ -126,99 +99,16 @@ impl Core {
         who: &str,
         role: &str,
     ) -> Result<Vec<MemberRole>> {
-        let draft = self.draft_role_change(account_id, org_id, who, role);
-        self.logged(draft, self.set_member_role_now(account_id, org_id, who, role)).await
+        self.run(account_id, org_id, &SetRole { who, role }).await
     }
 
-    async fn set_member_role_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        who: &str,
-        role: &str,
-    ) -> Result<Vec<MemberRole>> {
-        let row = self.find_member(account_id, org_id, who)?;
-        let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
-        let role = self.org_role(account_id, org_id, role)?;
-        let scope = RoleScope::default();
-        let new_id = role.id;
-        match self
-            .authed(account_id, |c, t| async move {
-                c.assign_role(&t, new_id, Assignee::User(user_id), scope).await
-            })
-            .await
-        {
-            Ok(()) => {}
-            Err(e) if e.code == ErrorCode::Conflict => {} // already held
-            Err(e) => return Err(e),
-        }
-        let mut roles: Vec<MemberRole> = Vec::new();
-        for old in &row.roles {
-            let direct_org_role = !old.via_team && old.level.is_none_or(|l| l == RoleLevel::Organization);
-            if !direct_org_role || old.role_id == new_id {
-                if old.role_id != new_id {
-                    roles.push(old.clone());
-                }
-                continue;
-            }
-            let old_id = old.role_id;
-            let revoked = self
-                .authed(account_id, |c, t| async move {
-                    c.revoke_role(&t, old_id, Assignee::User(user_id), scope).await
-                })
-                .await;
-            match revoked {
-                Ok(()) => {}
-                Err(e) if e.code == ErrorCode::NotFound => {}
-                Err(e) => {
-                    // The new role is held; keep the cache truthful about both and report it.
-                    roles.push(old.clone());
-                    roles.push(MemberRole {
-                        role_id: new_id,
-                        name: Some(role.name.clone()),
-                        level: Some(RoleLevel::Organization),
-                        via_team: false,
-                    });
-                    self.with_cache(|c| c.set_member_roles(account_id, org_id, user_id, &roles))?;
-                    return Err(CoreError {
-                        message: format!(
-                            "{} now holds {}, but removing {} failed: {}",
-                            who,
-                            role.name,
-                            old.label(),
-                            e.message
-                        ),
-                        ..e
-                    });
-                }
-            }
-        }
-        roles.push(MemberRole {
-            role_id: new_id,
-            name: Some(role.name.clone()),
-            level: Some(RoleLevel::Organization),
-            via_team: false,
-        });
-        self.with_cache(|c| c.set_member_roles(account_id, org_id, user_id, &roles))?;
-        Ok(roles)
+    /// Removes a member from the organization (all their organization roles), once the server says
+    /// they still are one: a member already gone is [`Removal::AlreadyGone`], not a failure. Journaled.
+    pub async fn remove_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<Removal> {
+        self.run(account_id, org_id, &RemoveMember { target: RemoveTarget::Named(who.to_owned()) }).await
     }
 
-    /// Removes a member from the organization (all their organization roles). Logged in the
-    /// activity log.
-    pub async fn remove_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
-        let draft = self.draft_removal(account_id, org_id, who);
-        self.logged(draft, self.remove_member_now(account_id, org_id, who)).await
-    }
-
-    async fn remove_member_now(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<()> {
-        let row = self.find_member(account_id, org_id, who)?;
-        let user_id = row.user.as_ref().map(|u| u.id).ok_or_else(|| CoreError::not_found("not a user"))?;
-        self.authed(account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await }).await?;
-        self.with_cache(|c| c.remove_member(account_id, org_id, user_id))?;
-        Ok(())
-    }
-
-    /// Renames the organization and/or changes its description. Logged in the activity log.
+    /// Renames the organization and/or changes its description. Journaled.
     pub async fn update_organization(
         &self,
         account_id: &str,
@@ -226,34 +116,6 @@ impl Core {
         name: Option<String>,
         description: Option<String>,
     ) -> Result<Organization> {
-        let draft = self.draft_org_update(account_id, org_id, name.as_deref(), description.as_deref());
-        self.logged(draft, self.update_organization_now(account_id, org_id, name, description)).await
-    }
-
-    async fn update_organization_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        name: Option<String>,
-        description: Option<String>,
-    ) -> Result<Organization> {
-        if let Some(n) = &name {
-            check_org_name(n).map_err(|m| {
-                CoreError::invalid(m.clone(), vec![FieldMessage { field: "name".into(), message: m }])
-            })?;
-        }
-        if name.is_none() && description.is_none() {
-            return Err(CoreError::invalid("nothing to change", Vec::new()));
-        }
-        let update =
-            OrganizationUpdate { name: name.map(|n| n.trim().to_owned()), description, ..Default::default() };
-        let org = self
-            .authed(account_id, |c, t| {
-                let update = update.clone();
-                async move { c.update_organization(&t, org_id, &update).await }
-            })
-            .await?;
-        self.with_cache(|c| c.put_organization(account_id, &org))?;
-        Ok(org)
+        self.run(account_id, org_id, &UpdateOrg { name, description }).await
     }
 }

@@ -125,7 +125,8 @@ pub async fn workspace_assignments(
     paged(items, &params)
 }
 
-/// `GET /roles/{role_id}/assignments[?workspace_id=]`.
+/// `GET /roles/{role_id}/assignments[?workspace_id=][&user_id=|team_id=|invitation_id=]`: the holder
+/// filters are this project's [P], so a write can read one holder's assignments before acting.
 pub async fn role_assignments(
     State(st): State<Arc<AppState>>,
     caller: Caller,
@@ -134,6 +135,12 @@ pub async fn role_assignments(
 ) -> ApiResult {
     let role_id = path_uuid(&id, "role_id")?;
     let workspace = params.uuid("workspace_id")?;
+    let holder = match (params.uuid("user_id")?, params.uuid("team_id")?, params.uuid("invitation_id")?) {
+        (Some(u), _, _) => Some(Subject::User(u)),
+        (None, Some(t), _) => Some(Subject::Team(t)),
+        (None, None, Some(i)) => Some(Subject::Invitation(i)),
+        (None, None, None) => None,
+    };
     params.page()?;
     let d = st.config.dialect;
     let db = st.db.lock().expect("db lock");
@@ -145,7 +152,7 @@ pub async fn role_assignments(
     let org = &db.orgs[&role.organization_id];
     let now = Utc::now();
     let mut items = Vec::new();
-    for (subject, grants) in &org.grants {
+    for (subject, grants) in org.grants.iter().filter(|(s, _)| holder.is_none_or(|h| h == **s)) {
         for g in grants.iter().filter(|g| g.role_id == role_id) {
             if workspace.is_some_and(|w| g.workspace_id != Some(w)) {
                 continue;

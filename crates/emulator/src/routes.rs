@@ -380,7 +380,16 @@ pub fn table() -> Vec<Route> {
         .list("Assignment"),
         route(M::GET, "/roles/{role_id}/assignments", "list_role_assignments", grants::role_assignments)
             .summary("Who holds a role, and where")
-            .query(const { &[opt("workspace_id", Ty::Uuid, "Only assignments on this workspace")] })
+            .query(
+                const {
+                    &[
+                        opt("workspace_id", Ty::Uuid, "Only assignments on this workspace"),
+                        opt("user_id", Ty::Uuid, "Only this user's assignments"),
+                        opt("team_id", Ty::Uuid, "Only this team's assignments"),
+                        opt("invitation_id", Ty::Uuid, "Only this invitation's assignments"),
+                    ]
+                },
+            )
             .list("Assignment"),
         route(M::GET, "/openapi.json", "openapi", openapi::serve)
             .summary("This document")

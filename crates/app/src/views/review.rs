@@ -298,6 +298,29 @@ pub struct UndoOutcomeView {
     pub message: String,
 }
 
+/// What an undo would do (`undo_preview`), checked against the server.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct UndoPreviewView {
+    pub entry: ActivityEntryView,
+    /// In words: what will change.
+    pub will: String,
+    /// Older than 7 days: the window asks again before undoing it (`undo` with `force`).
+    pub needs_force: bool,
+    pub age_days: i32,
+}
+
+impl From<&zenml_pro_core::UndoPreview> for UndoPreviewView {
+    fn from(p: &zenml_pro_core::UndoPreview) -> Self {
+        Self {
+            entry: ActivityEntryView::from(&p.entry),
+            will: p.will.clone(),
+            needs_force: p.needs_force,
+            age_days: i32::try_from(p.age_days).unwrap_or(i32::MAX),
+        }
+    }
+}
+
 impl From<&UndoOutcome> for UndoOutcomeView {
     fn from(u: &UndoOutcome) -> Self {
         Self {

@@ -100,7 +100,21 @@ pub(crate) fn log(ctx: &mut Ctx<'_>, args: LogArgs) -> Res {
 }
 
 pub(crate) async fn undo(ctx: &mut Ctx<'_>, args: UndoArgs) -> Res {
-    let outcome = ctx.core.undo(args.id).await?;
+    if args.dry_run {
+        let preview = ctx.core.undo_preview(args.id).await?;
+        if args.json {
+            let text = serde_json::to_string_pretty(&preview)
+                .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;
+            say!(ctx.out, "{text}");
+            return Ok(EXIT_OK);
+        }
+        say!(ctx.out, "{}", clean(&preview.will));
+        if preview.needs_force {
+            say!(ctx.out, "Entry #{} is {} days old: undoing it needs --force.", args.id, preview.age_days);
+        }
+        return Ok(EXIT_OK);
+    }
+    let outcome = ctx.core.undo(args.id, args.force).await?;
     if args.json {
         let text = serde_json::to_string_pretty(&outcome)
             .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;

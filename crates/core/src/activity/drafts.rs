@@ -43,33 +43,8 @@ fn carried(inv: &Invitation) -> Replaced {
 }
 
 impl Core {
-    /// A member's draft: the user's id and email (else name), and their direct organization roles.
-    fn member_draft(&self, kind: K, account_id: &str, org_id: Uuid, who: &str) -> Draft {
-        let mut d = Draft::new(kind, account_id, org_id, who.trim());
-        if let Ok(row) = self.find_member(account_id, org_id, who) {
-            if let Some(u) = &row.user {
-                d.target_id = Some(u.id.to_string());
-                d.target =
-                    u.email.clone().or_else(|| u.name.clone()).unwrap_or_else(|| who.trim().to_owned());
-            }
-            d.replaced.roles = direct_org_roles(&row);
-        }
-        d
-    }
-
-    pub(crate) fn draft_role_change(&self, account_id: &str, org_id: Uuid, who: &str, role: &str) -> Draft {
-        let mut d = self.member_draft(K::RoleChange, account_id, org_id, who);
-        d.detail =
-            Some(self.org_role(account_id, org_id, role).map_or_else(|_| role.trim().to_owned(), |r| r.name));
-        d
-    }
-
-    pub(crate) fn draft_removal(&self, account_id: &str, org_id: Uuid, who: &str) -> Draft {
-        self.member_draft(K::MemberRemoval, account_id, org_id, who)
-    }
-
-    fn invitation_draft(&self, kind: K, account_id: &str, org_id: Uuid, id_or_email: &str) -> Draft {
-        let mut d = Draft::new(kind, account_id, org_id, id_or_email.trim());
+    pub(crate) fn draft_resend(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Draft {
+        let mut d = Draft::new(K::Resend, account_id, org_id, id_or_email.trim());
         if let Ok(inv) = self.find_invitation(account_id, org_id, id_or_email) {
             d.target_id = Some(inv.id.to_string());
             d.target = inv.email.clone();
@@ -77,14 +52,6 @@ impl Core {
             d.detail = d.replaced.roles.first().map(|r| r.name.clone().unwrap_or_else(|| r.id.clone()));
         }
         d
-    }
-
-    pub(crate) fn draft_revoke(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Draft {
-        self.invitation_draft(K::Revoke, account_id, org_id, id_or_email)
-    }
-
-    pub(crate) fn draft_resend(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Draft {
-        self.invitation_draft(K::Resend, account_id, org_id, id_or_email)
     }
 
     pub(crate) fn draft_invite(
@@ -116,26 +83,6 @@ impl Core {
             parts.push(format!("team {team}"));
         }
         parts.join(", ")
-    }
-
-    pub(crate) fn draft_org_update(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        name: Option<&str>,
-        description: Option<&str>,
-    ) -> Draft {
-        let kind = if name.is_some() { K::OrgRename } else { K::OrgDescription };
-        let mut d = Draft::new(kind, account_id, org_id, org_id.to_string());
-        d.target_id = Some(org_id.to_string());
-        if let Ok(org) = self.organization(account_id, &org_id.to_string()) {
-            let org = org.value;
-            d.target = org.name.clone();
-            d.replaced.name = name.map(|_| org.name.clone());
-            d.replaced.description = description.map(|_| org.description.clone().unwrap_or_default());
-        }
-        d.detail = name.map(|n| n.trim().to_owned()).or_else(|| description.map(str::to_owned));
-        d
     }
 
     fn team_draft(&self, kind: K, account_id: &str, org_id: Uuid, team: &str) -> Draft {

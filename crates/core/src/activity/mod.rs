@@ -28,12 +28,9 @@ use crate::teams::{TeamCreated, TeamMemberOutcome};
 mod drafts;
 mod undo;
 
-pub use undo::UndoOutcome;
+pub use undo::{UndoOutcome, UndoPreview, UNDO_FORCE_AFTER_DAYS};
 
-tokio::task_local! {
-    /// The entry an undo in progress reverses: the entries its writes log say so.
-    static UNDO_OF: i64;
-}
+use crate::pipeline::UNDO_OF;
 
 /// An entry in the making: known before the write, from the cache.
 #[derive(Clone, Debug)]

@@ -87,6 +87,7 @@ impl ActivityKind {
         matches!(
             self,
             Self::RoleChange
+                | Self::Invite
                 | Self::Revoke
                 | Self::MemberRemoval
                 | Self::OrgRename
