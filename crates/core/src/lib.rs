@@ -4,10 +4,15 @@
 //!   trait, with an in-memory store for tests. No secret is ever written anywhere else.
 //! - [`cache`]: the SQLite offline cache — accounts (no secrets), organizations and their workspaces,
 //!   members, invitations, roles and teams, the active organization per account and the sync state. Every
-//!   read is stamped with when its data was fetched.
+//!   read is stamped with when its data was fetched. Readers never wait on writers: a command that only
+//!   reads opens it read-only, without the write lock ([`Core::open_read_only`], [`Cache::open_read_only`]).
+//!   The activity log is its own file beside it (`journal.sqlite3`, mode 0600, own schema version), so it
+//!   outlives a rebuilt cache; entries are kept 180 days by default, undos are claimed in the database
+//!   ([`Cache::claim_undo`]).
 //! - [`logging`]: stderr and a rotating log file in the platform's log directory (no secret in it).
 //! - [`paths`]: where the data lives. **`ZENML_PRO_DESKTOP_DATA_DIR`** moves the data directory (and so
-//!   the cache, `<dir>/cache.sqlite3`); by default it is the platform's app-data directory.
+//!   the cache, `<dir>/cache.sqlite3`, and the activity journal, `<dir>/journal.sqlite3`); by default it
+//!   is the platform's app-data directory.
 //!
 //! - [`service`]: [`Core`], the one object the shells hold: accounts and sign-in (device flow, keys,
 //!   passwords), sessions kept fresh (a stored key is exchanged again on expiry and once on a 401).
@@ -37,8 +42,9 @@
 //! [`Entity`]), and add a test on an in-memory or temp-dir cache. To add a cached list: an `Entity`
 //! variant, its table's migration and module, its fetch in [`sync`] and a read in [`reads`]
 //! (`docs/architecture.md` has the steps through to the window). A
-//! cache that this build cannot use (damaged, or written by a newer build) is moved aside and rebuilt from
-//! the server, never a reason to fail.
+//! damaged cache is moved aside and rebuilt from the server, never a reason to fail; one written by a
+//! newer build is not damage (that build may have it open): it is read as it is, read-only, and never
+//! moved aside.
 
 pub mod access;
 pub mod access_review;

@@ -8,11 +8,11 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
 use uuid::Uuid;
-use zenml_pro_core::cache::{NewActivity, Replaced};
+use zenml_pro_core::cache::{NewActivity, Replaced, DEFAULT_RETENTION_DAYS};
 use zenml_pro_core::paths::journal_path;
 use zenml_pro_core::{
     account_id, cache_path, AccountRecord, ActivityKind, ActivityQuery, AuthMethod, Cache, CacheNotice, Core,
-    CoreOptions, MemoryKeyring, DEFAULT_RETENTION_DAYS,
+    CoreOptions, MemoryKeyring,
 };
 
 const BASE: &str = "https://cloudapi.example.test";
@@ -44,7 +44,8 @@ fn targets(cache: &Cache) -> Vec<String> {
 }
 
 fn account(user: Uuid) -> AccountRecord {
-    let now = Utc::now();
+    // Whole seconds: the cache keeps microseconds.
+    let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
     AccountRecord {
         id: account_id(BASE, user),
         base_url: BASE.into(),

@@ -423,20 +423,32 @@ mod tests {
         let (first, _) = Cache::open(&path).unwrap();
         let (second, _) = Cache::open(&path).unwrap();
         let now = Utc::now();
-        for round in 0..20 {
-            let id = first
-                .record_activity(&change(ActivityKind::RoleChange, "o", &format!("t{round}"), None), now)
-                .unwrap();
-            let barrier = std::sync::Barrier::new(2);
-            let (a, b) = std::thread::scope(|s| {
-                let race = |cache: &Cache, me: &str| {
-                    barrier.wait();
-                    cache.claim_undo(id, me, now).unwrap()
-                };
-                let a = s.spawn(|| race(&first, "process-a"));
-                let b = s.spawn(|| race(&second, "process-b"));
-                (a.join().unwrap(), b.join().unwrap())
-            });
+        let ids: Vec<i64> = (0..20)
+            .map(|i| {
+                first
+                    .record_activity(&change(ActivityKind::RoleChange, "o", &format!("t{i}"), None), now)
+                    .unwrap()
+            })
+            .collect();
+        // Each connection on a thread of its own (a `Cache` is not `Sync`), meeting at a barrier before
+        // every claim.
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let racer = |cache: Cache, me: &'static str| {
+            let (barrier, ids) = (barrier.clone(), ids.clone());
+            std::thread::spawn(move || {
+                let won: Vec<bool> = ids
+                    .iter()
+                    .map(|&id| {
+                        barrier.wait();
+                        cache.claim_undo(id, me, now).unwrap()
+                    })
+                    .collect();
+                (cache, won)
+            })
+        };
+        let (a, b) = (racer(first, "process-a"), racer(second, "process-b"));
+        let ((first, a), (second, b)) = (a.join().unwrap(), b.join().unwrap());
+        for (round, (a, b)) in a.iter().zip(&b).enumerate() {
             assert!(a ^ b, "round {round}: exactly one wins ({a}, {b})");
         }
         let id = first.record_activity(&change(ActivityKind::RoleChange, "o", "t", None), now).unwrap();
