@@ -20,10 +20,13 @@ macro_rules! ipc_offboard_commands {
                 $crate::offboard::plan(self, email, orgs)
             }
 
-            /// Plans again and carries it out, one step at a time; each step's result arrives as an
-            /// `offboard_progress` event, then the report (nothing is retried). One run at a time.
-            async fn offboard_run(&self, email: String, orgs: Vec<String>) -> $crate::views::OffboardReportView {
-                $crate::offboard::run(self, email, orgs).await
+            /// Carries out exactly the steps the window showed and the user kept (by id, never "all"),
+            /// one at a time; a step the plan no longer has is refused as a `conflict` before anything
+            /// is sent. Each step's result arrives as an `offboard_progress` event, then the report
+            /// (nothing is retried). One run at a time. `overrides`: what the user confirmed on
+            /// purpose (removing their own account's user, an organization's last admin).
+            async fn offboard_run(&self, email: String, steps: Vec<$crate::views::StepRefView>, overrides: $crate::views::OverridesView) -> $crate::views::OffboardReportView {
+                $crate::offboard::run(self, email, steps, overrides).await
             }
 
             /// Stops the running offboarding before its next step (the rest is reported not

@@ -24,33 +24,32 @@ macro_rules! ipc_review_commands {
                 $crate::review::activity(self, query)
             }
 
+            /// What undoing a logged change would do, against its organization refreshed from the
+            /// server now (nothing is sent); `conflict` when the target changed since the entry.
+            async fn undo_preview(&self, entry_id: u32) -> $crate::views::UndoPreviewView {
+                $crate::review::undo_preview(self, entry_id).await
+            }
+
             /// Undoes a logged change (the entry is then marked undone); refused with `conflict` or
-            /// `invalid_input` when it cannot be, saying why.
-            async fn undo(&self, entry_id: u32) -> $crate::views::UndoOutcomeView {
-                $crate::review::undo(self, entry_id).await
+            /// `invalid_input` when it cannot be, saying why. `force`: the user confirmed undoing an
+            /// entry older than 7 days.
+            async fn undo(&self, entry_id: u32, force: bool) -> $crate::views::UndoOutcomeView {
+                $crate::review::undo(self, entry_id, force).await
             }
 
-            /// Where an export goes by default (the Downloads folder, else home) and its file name.
-            async fn export_default_path(&self, choice: $crate::views::ExportChoiceView) -> $crate::views::ExportPathView {
-                $crate::review::export_default_path(self, choice)
+            /// Asks where to save an export in the desktop's native save dialog (opened by the app,
+            /// suggesting the Downloads folder and a name like `acme-ml-members-2026-12-03.csv`; it asks
+            /// before replacing a file), then writes the export there whole. The window never sends a
+            /// path. A cancelled dialog resolves with `saved` null.
+            async fn save_export(&self, choice: $crate::views::ExportChoiceView) -> $crate::views::ExportOutcomeView {
+                $crate::review::save_export(self, choice).await
             }
 
-            /// Writes an export to `path` whole (never a partial file); a file there is replaced only
-            /// with `replace` (the user confirmed), else `conflict`.
-            async fn save_export(&self, choice: $crate::views::ExportChoiceView, path: String, replace: bool) -> $crate::views::ExportSavedView {
-                $crate::review::save_export(self, choice, path, replace)
-            }
-
-            /// Opens the folder that holds a saved export (`path`, the file) in the file manager;
-            /// resolves to the folder. Only a folder that exists is opened.
+            /// Opens the folder of a saved export (`path`, the file) in the file manager; resolves to
+            /// the folder. Only a file an export was saved to in this run is accepted, else
+            /// `invalid_input`.
             async fn open_export_folder(&self, path: String) -> String {
-                let dir = std::path::Path::new(path.trim()).parent().filter(|d| d.is_dir()).ok_or_else(|| {
-                    $crate::error::IpcError::invalid(format!("{path} is not in a folder of this computer"))
-                })?;
-                self.opener.open_path(dir).map_err(|e| {
-                    $crate::error::IpcError::internal(format!("could not open the folder: {e}"))
-                })?;
-                Ok(dir.display().to_string())
+                $crate::review::open_export_folder(self, &path)
             }
         } }
     };

@@ -1,5 +1,5 @@
-//! Offboarding a person from the window: core plans it from the cache and carries it out one step at a
-//! time (`Core::offboard_plan`, `Core::offboard_run`, each step logged in the activity log by core's
+//! Offboarding a person from the window: core plans it from the cache, the window sends back exactly
+//! the steps it showed (by id), and core carries out those and no others, one step at a time (`Core::offboard_plan`, `Core::offboard_run`, each step logged in the activity log by core's
 //! writes); here each result becomes an `offboard_progress` event as it completes, the run can be
 //! cancelled before its next step, and afterwards the window is told once per organization acted on
 //! which lists changed.
@@ -7,12 +7,12 @@
 use std::collections::BTreeSet;
 
 use zenml_pro_core::steps::StepStatus;
-use zenml_pro_core::{CancellationToken, Entity};
+use zenml_pro_core::{CancellationToken, Entity, Overrides, StepRef};
 
 use crate::app::{lock, App};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::events::AppEvent;
-use crate::views::{OffboardPlanView, OffboardReportView, StepResultView};
+use crate::views::{OffboardPlanView, OffboardReportView, OverridesView, StepRefView, StepResultView};
 
 fn orgs_given(orgs: Vec<String>) -> Vec<String> {
     orgs.into_iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()
@@ -31,8 +31,33 @@ impl Drop for Running<'_> {
     }
 }
 
-pub(crate) async fn run(app: &App, email: String, orgs: Vec<String>) -> IpcResult<OffboardReportView> {
-    let plan = app.core().offboard_plan(&email, &orgs_given(orgs))?;
+/// The steps the window sent, as core names them; an id that is not one is invalid input.
+fn chosen(steps: &[StepRefView]) -> IpcResult<Vec<StepRef>> {
+    steps
+        .iter()
+        .map(|s| {
+            let id = |v: &str| {
+                uuid::Uuid::parse_str(v.trim())
+                    .map_err(|_| IpcError::new(ErrorCode::InvalidInput, format!("{v:?} is not an id")))
+            };
+            Ok(StepRef { org_id: id(&s.org_id)?, action: s.action.into(), target_id: id(&s.target_id)? })
+        })
+        .collect()
+}
+
+pub(crate) async fn run(
+    app: &App,
+    email: String,
+    steps: Vec<StepRefView>,
+    overrides: OverridesView,
+) -> IpcResult<OffboardReportView> {
+    let chosen = chosen(&steps)?;
+    // Planned again from the cache over exactly the organizations shown, then narrowed to exactly the
+    // steps shown: a step that is no longer there is refused, and nothing else is added.
+    let mut orgs: Vec<String> = chosen.iter().map(|s| s.org_id.to_string()).collect();
+    orgs.dedup();
+    let plan = app.core().offboard_plan(&email, &orgs)?.only(&chosen)?;
+    let overrides = Overrides { remove_self: overrides.remove_self, last_admin: overrides.last_admin };
     let cancel = CancellationToken::new();
     {
         let mut slot = lock(&app.offboard);
@@ -53,7 +78,7 @@ pub(crate) async fn run(app: &App, email: String, orgs: Vec<String>) -> IpcResul
             result: StepResultView::from(&p.result),
         });
     };
-    let report = app.core().offboard_run(&plan, progress, cancel).await;
+    let report = app.core().offboard_run(&plan, overrides, progress, cancel).await;
     // One change per organization acted on (the writes updated the cache of every signed-in account
     // that has it; the refresh afterwards went through the step's account).
     let tried: BTreeSet<(String, uuid::Uuid)> = report

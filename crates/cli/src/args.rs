@@ -7,11 +7,13 @@ use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum};
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
-  1  other failure (server error, not found, conflict, cancelled, keyring unavailable, ...)
+  1  other failure (server error, not found, cancelled, keyring unavailable, ...)
   2  invalid input (bad arguments or values; checked before any request)
   3  offline: the server could not be reached and nothing was changed
   4  unauthorized: not signed in, or the session expired and could not be renewed
   5  forbidden: your role does not allow it
+  6  conflict: the target changed on the server since it was read (an undo after someone else's
+     change, an offboarding plan the server no longer matches), or it exists already
 
 Examples:
   zpro login --key-stdin < key.txt             sign in with a key (or no flag: in the browser)
@@ -300,8 +302,8 @@ pub struct MembersArgs {
     /// Only rows of this kind.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// At most this many rows.
-    #[arg(long, value_name = "N")]
+    /// At most this many rows (1 to 1000000).
+    #[arg(long, value_name = "N", value_parser = crate::numbers::limit, allow_negative_numbers = true)]
     pub limit: Option<usize>,
     #[command(flatten)]
     pub json: JsonFlag,
@@ -312,11 +314,17 @@ pub struct PeopleArgs {
     /// Only people whose name, email or username contains this (case-insensitive); none: everyone.
     #[arg(value_name = "QUERY")]
     pub query: Option<String>,
-    /// At most this many people.
-    #[arg(long, value_name = "N")]
+    /// At most this many people (1 to 1000000).
+    #[arg(long, value_name = "N", value_parser = crate::numbers::limit, allow_negative_numbers = true)]
     pub limit: Option<usize>,
-    /// Skip this many people first (with --limit, for the next page).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Skip this many people first (with --limit, for the next page; 0 to 1000000000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = crate::numbers::offset,
+        allow_negative_numbers = true
+    )]
     pub offset: usize,
     #[command(flatten)]
     pub json: JsonFlag,

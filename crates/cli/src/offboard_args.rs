@@ -14,6 +14,14 @@ pub struct OffboardArgs {
     /// Carry the plan out without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Also remove the account you act as, where the person is that account's own user (refused
+    /// without it: you would lose your access there).
+    #[arg(long)]
+    pub allow_self: bool,
+    /// Also remove an organization's last Organization Admin (checked on the server as the step
+    /// runs; refused without it).
+    #[arg(long)]
+    pub allow_last_admin: bool,
     /// Print JSON: the plan (with --dry-run) or the report of the run.
     #[arg(long)]
     pub json: bool,

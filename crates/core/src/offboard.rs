@@ -17,13 +17,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use zenml_cloud_api::{InvitationStatus, MemberRole, RoleLevel};
 
 use crate::cache::{AccountRecord, Entity, MemberKind};
-use crate::error::Result;
+use crate::error::{CoreError, ErrorCode, Result};
+use crate::pipeline::members::{Removal, RemoveMember, RemoveTarget, RevokeInvitation};
 use crate::model::account_label;
 use crate::people::PersonOrg;
 use crate::service::Core;
@@ -51,6 +52,58 @@ pub struct OffboardPlan {
 
 /// The report of an offboarding run.
 pub type OffboardReport = StepReport;
+
+/// A step's detail when the server had already done it.
+pub const ALREADY_GONE: &str = "already gone";
+
+/// What the user allowed on purpose, beyond what a run does by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Remove the acting account's own user.
+    pub remove_self: bool,
+    /// Remove the last holder of Organization Admin of an organization.
+    pub last_admin: bool,
+}
+
+/// One step of a plan as the window showed it: what it acts on, by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRef {
+    pub org_id: Uuid,
+    pub action: StepAction,
+    pub target_id: Uuid,
+}
+
+impl OffboardPlan {
+    /// The plan narrowed to exactly these steps, in the plan's order: what the user saw and chose. A
+    /// step the plan (made again from the cache now) no longer has is refused as a `conflict` naming
+    /// it, and so is an empty choice: nothing is run that was not shown.
+    pub fn only(mut self, chosen: &[StepRef]) -> Result<OffboardPlan> {
+        if chosen.is_empty() {
+            return Err(CoreError::invalid("no step chosen: nothing to do", Vec::new()));
+        }
+        let is = |s: &Step, r: &StepRef| {
+            s.org_id == r.org_id && s.action == r.action && s.target_id == Some(r.target_id)
+        };
+        let missing: Vec<String> = chosen
+            .iter()
+            .filter(|r| !self.steps.iter().any(|s| is(s, r)))
+            .map(|r| format!("{} {} in organization {}", r.action.as_words(), r.target_id, r.org_id))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CoreError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "the plan changed since it was shown: {} is no longer in it; look at the plan again",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        self.steps.retain(|s| chosen.iter().any(|r| is(s, r)));
+        let orgs: Vec<Uuid> = chosen.iter().map(|r| r.org_id).collect();
+        self.blocked.retain(|b| orgs.contains(&b.org_id));
+        Ok(self)
+    }
+}
 
 /// A role held directly at the organization's level (what removing a member takes away).
 fn direct(r: &MemberRole) -> bool {
@@ -250,31 +303,78 @@ impl Core {
         Ok(())
     }
 
-    /// Carries out an offboarding plan, one step at a time, reporting each result through `progress`
-    /// as it completes: see the module's docs. Stops starting steps once `cancel` fires.
+    /// Carries out exactly the steps of an offboarding plan, one at a time, reporting each result
+    /// through `progress` as it completes: see the module's docs. Stops starting steps once `cancel`
+    /// fires. Each step goes through the write pipeline, so it reads its target from the server first:
+    /// a member already gone is "already gone" (done, and the organization's invitation steps still
+    /// run). Removing the account's own user, or the last holder of Organization Admin (as the server
+    /// says right then), fails that step unless `overrides` allows it, and stops its organization.
     pub async fn offboard_run(
         &self,
         plan: &OffboardPlan,
+        overrides: Overrides,
         progress: impl Fn(StepProgress),
         cancel: CancellationToken,
     ) -> OffboardReport {
         let exec = |s: Step| async move {
-            let target = s.target_id.map(|id| id.to_string()).unwrap_or_default();
-            match s.action {
+            let target = s.target_id.ok_or_else(|| CoreError::internal("a step without a target"))?;
+            let detail = match s.action {
                 StepAction::RemoveMember => {
-                    self.remove_member(&s.account_id, s.org_id, &target).await?;
+                    self.check_overrides(&s, target, overrides).await?;
+                    let write = RemoveMember { target: RemoveTarget::Id { user_id: target, label: s.label.clone() } };
+                    match self.run(&s.account_id, s.org_id, &write).await? {
+                        Removal::Removed => None,
+                        Removal::AlreadyGone => Some(ALREADY_GONE.to_owned()),
+                    }
                 }
                 StepAction::RevokeInvitation => {
-                    self.revoke_invitation(&s.account_id, s.org_id, &target).await?;
+                    let id = target.to_string();
+                    match self.run(&s.account_id, s.org_id, &RevokeInvitation { id_or_email: &id }).await {
+                        Ok(_) => None,
+                        Err(e) if e.code == ErrorCode::NotFound => Some(ALREADY_GONE.to_owned()),
+                        Err(e) => return Err(e),
+                    }
                 }
                 StepAction::Invite => return Ok(None),
-            }
+            };
             self.mirror(&s);
-            Ok::<_, crate::error::CoreError>(None)
+            Ok::<_, CoreError>(detail)
         };
         let mut report = run_steps(&plan.steps, &plan.blocked, progress, &cancel, |_| true, exec).await;
         report.refresh_failures = self.refresh_after(&report).await;
         report
+    }
+
+    /// Refuses removing the acting account's own user, or the organization's last Organization Admin
+    /// (read from the server now), unless the user said so.
+    async fn check_overrides(&self, s: &Step, user_id: Uuid, o: Overrides) -> Result<()> {
+        let account = self.account(&s.account_id)?;
+        if account.user_id == user_id && !o.remove_self {
+            return Err(CoreError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} is the account you act as in {}: removing it takes away your own access there. \
+                     Confirm it on purpose (zpro: --allow-self; the window: the checkbox)",
+                    s.label, s.org_name
+                ),
+            ));
+        }
+        if !o.last_admin {
+            if let Some(admins) = self.server_admins(&s.account_id, s.org_id).await? {
+                if admins == [user_id] {
+                    return Err(CoreError::new(
+                        ErrorCode::Conflict,
+                        format!(
+                            "{} is the last Organization Admin of {} on the server: removing them leaves no \
+                             one to manage it. Confirm it on purpose (zpro: --allow-last-admin; the window: \
+                             the checkbox)",
+                            s.label, s.org_name
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A step done through one account, written into the cache of every other signed-in account that

@@ -20,6 +20,7 @@ use crate::model::{
     account_label, invitation_role_labels, invitation_team_labels, inviter_label, member_kind,
 };
 use crate::reads::stale;
+use crate::resolve::same_email;
 use crate::service::Core;
 
 /// What [`Core::person`] cannot say offline, in words.
@@ -203,9 +204,18 @@ impl Core {
         let key = email.to_lowercase();
         let (rows, invitations) =
             self.with_cache(|c| Ok((c.person_rows(std::slice::from_ref(&key))?, c.invitations_to(email)?)))?;
-        // NOCASE compares ASCII only; the person's key is Rust's lower-casing.
+        // The person is exactly the rows and invitations whose email is this one after ASCII case
+        // folding (the cache's key folds Unicode too, which would make `\u{212A}` a `k`).
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|r| {
+                let mail = r.row.user.as_ref().and_then(|u| u.email.as_deref());
+                let mail = mail.or(r.row.invitation.as_ref().map(|i| i.email.as_str()));
+                mail.is_some_and(|m| same_email(m, email))
+            })
+            .collect();
         let invitations: Vec<(PersonSource, Invitation)> =
-            invitations.into_iter().filter(|(_, i)| i.email.trim().to_lowercase() == key).collect();
+            invitations.into_iter().filter(|(_, i)| same_email(&i.email, email)).collect();
         if rows.is_empty() && invitations.is_empty() {
             return Err(CoreError::not_found(format!(
                 "no one with the email {email} in the cached organizations of the signed-in accounts: \

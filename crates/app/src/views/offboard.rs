@@ -1,7 +1,7 @@
 //! Offboarding a person from the window (from core's `offboard` and `steps`): the plan, each step's
 //! result as it completes, and the report at the end.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 use zenml_pro_core::steps::{Blocked, Remaining, Step, StepAction, StepReport, StepResult, StepStatus};
@@ -11,13 +11,42 @@ use super::*;
 use crate::error::IpcError;
 
 /// What one step does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StepActionView {
     RemoveMember,
     RevokeInvitation,
     Invite,
+}
+
+impl From<StepActionView> for StepAction {
+    fn from(a: StepActionView) -> Self {
+        match a {
+            StepActionView::RemoveMember => Self::RemoveMember,
+            StepActionView::RevokeInvitation => Self::RevokeInvitation,
+            StepActionView::Invite => Self::Invite,
+        }
+    }
+}
+
+/// A step of the plan the window showed, as the window sends it back to run: what it acts on, by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StepRefView {
+    pub org_id: String,
+    pub action: StepActionView,
+    pub target_id: String,
+}
+
+/// What the user confirmed on purpose before an offboarding runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct OverridesView {
+    /// Remove the account's own user too.
+    pub remove_self: bool,
+    /// Remove an organization's last Organization Admin too.
+    pub last_admin: bool,
 }
 
 impl From<StepAction> for StepActionView {
@@ -61,6 +90,8 @@ pub struct StepView {
     pub org_id: String,
     pub org_name: String,
     pub action: StepActionView,
+    /// The member's or invitation's id: what the window sends back to run exactly this step.
+    pub target_id: Option<String>,
     /// `user` or `service_account` being removed, or an `invitation`.
     pub kind: MemberKind,
     /// Who, in words: their email (else name, else id).
@@ -79,6 +110,7 @@ impl From<&Step> for StepView {
             org_id: s.org_id.to_string(),
             org_name: s.org_name.clone(),
             action: s.action.into(),
+            target_id: s.target_id.map(|t| t.to_string()),
             kind: s.kind,
             label: s.label.clone(),
             roles: s.roles.clone(),

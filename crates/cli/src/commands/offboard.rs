@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use chrono::Utc;
 use zenml_pro_core::{
+    Overrides,
     Blocked, CancellationToken, CoreError, InviteSpec, OffboardPlan, Step, StepProgress, StepReport,
     StepStatus,
 };
@@ -242,7 +243,9 @@ pub(crate) async fn offboard(ctx: &mut Ctx<'_>, args: OffboardArgs) -> Res {
     let (progress, rx) = channel();
     let cancel = CancellationToken::new();
     let sink: &mut dyn Write = if args.json { &mut *ctx.err } else { &mut *ctx.out };
-    let report = drive(sink, rx, ctx.core.offboard_run(&plan, progress, cancel.clone()), cancel).await;
+    let overrides = Overrides { remove_self: args.allow_self, last_admin: args.allow_last_admin };
+    let work = ctx.core.offboard_run(&plan, overrides, progress, cancel.clone());
+    let report = drive(sink, rx, work, cancel).await;
     if args.json {
         say!(ctx.out, "{}", json(&report)?);
         return Ok(code(&report));

@@ -23,7 +23,7 @@ use crate::error::{CoreError, Result};
 mod targets;
 
 /// What one step does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepAction {
     /// Remove a user or service account from the organization (all their organization roles).
