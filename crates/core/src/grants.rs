@@ -1,18 +1,20 @@
 //! Scoped roles: give a user (by email), a team (by name) or a pending invitation (by email) a
 //! workspace role, take it back, and read who holds what on a workspace or who holds a role.
 //!
-//! Every write is checked before any request: a valid email that names a member or a pending
-//! invitation, a team the cache knows, a workspace the cache knows, and a role of the workspace level
-//! (an organization or project role is `invalid_input`). The server's 403 decides whether the user may.
-//! Role assignments are read live from the server (they are not a cached list), so a grant or revoke
-//! leaves nothing stale behind.
+//! Every write goes through the write pipeline (`pipeline::grants`) and is checked before any request:
+//! a valid email that names exactly one member or pending invitation, a team the cache knows, a
+//! workspace the cache knows, and a role of the workspace level (an organization or project role is
+//! `invalid_input`). What the holder holds is then read from the server right before acting. The
+//! server's 403 decides whether the user may. Role assignments are read live from the server (they are
+//! not a cached list), so a grant or revoke leaves nothing stale behind.
 
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::{Assignee, Holder, Role, RoleAssignment, RoleLevel, RoleScope, Workspace};
+use zenml_cloud_api::{Assignee, Holder, Role, RoleAssignment, RoleLevel, TeamMember, Workspace};
 
-use crate::cache::{Entity, UserField};
-use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::cache::Entity;
+use crate::error::{CoreError, FieldMessage, Result};
+use crate::pipeline::grants::{GrantRole, Named, RevokeGrant};
 use crate::service::Core;
 use crate::validate::check_email;
 
@@ -27,7 +29,7 @@ pub struct Grantee {
 }
 
 impl Grantee {
-    fn assignee(&self) -> Assignee {
+    pub(crate) fn assignee(&self) -> Assignee {
         match self.kind {
             "team" => Assignee::Team(self.id),
             "invitation" => Assignee::Invitation(self.id),
@@ -108,25 +110,20 @@ impl Core {
         }
     }
 
-    /// Who `who` names: an email of a member (user) or else of a pending invitation; anything without
-    /// an `@` is a team's name.
+    /// Who `who` names: an email names its one user member, else its one pending invitation (exact
+    /// after ASCII case folding only, never the first of several: see `resolve`); anything without an
+    /// `@` is a team, by id or its unique name.
     pub fn find_grantee(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<Grantee> {
         let needle = who.trim();
         if needle.contains('@') {
             check_email(needle).map_err(|m| bad("email", format!("{needle}: {m}")))?;
-            let users =
-                self.with_cache(|c| c.user_members_by(account_id, org_id, UserField::Email, needle))?;
-            if let Some(u) = users.iter().filter_map(|r| r.user.as_ref()).next() {
-                return Ok(Grantee { kind: "user", id: u.id, label: u.email.clone().unwrap_or_default() });
-            }
-            let invitations = self.with_cache(|c| c.invitations_matching(account_id, org_id, needle))?;
-            if let Some(i) = invitations
-                .iter()
-                .find(|i| matches!(i.status, None | Some(zenml_cloud_api::InvitationStatus::Pending)))
-            {
-                return Ok(Grantee { kind: "invitation", id: i.id, label: i.email.clone() });
-            }
-            return Err(bad("who", format!("{needle} is neither a member nor invited to this organization")));
+            return match self.member_or_invitation(account_id, org_id, needle)? {
+                Some((TeamMember::User(id), label)) => Ok(Grantee { kind: "user", id, label }),
+                Some((TeamMember::Invitation(id), label)) => Ok(Grantee { kind: "invitation", id, label }),
+                None => {
+                    Err(bad("who", format!("{needle} is neither a member nor invited to this organization")))
+                }
+            };
         }
         // A team: by id or its unique name, as every team command resolves one.
         let t = self.find_team(account_id, org_id, needle)?;
@@ -134,7 +131,8 @@ impl Core {
     }
 
     /// Gives `who` (a member's email, a pending invitation's email, or a team's name) a workspace role
-    /// on a workspace. Already holding it is not an error. Logged in the activity log.
+    /// on a workspace. What `who` holds there is read from the server first: already holding it is not
+    /// an error, and nothing is sent. Journaled.
     pub async fn grant_workspace_role(
         &self,
         account_id: &str,
@@ -143,35 +141,11 @@ impl Core {
         who: &str,
         role: &str,
     ) -> Result<AccessEntry> {
-        let draft = self.draft_grant(account_id, org_id, workspace, who, role, true);
-        self.logged(draft, self.grant_workspace_role_now(account_id, org_id, workspace, who, role)).await
+        self.run(account_id, org_id, &GrantRole(Named { workspace, who, role })).await
     }
 
-    async fn grant_workspace_role_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        workspace: &str,
-        who: &str,
-        role: &str,
-    ) -> Result<AccessEntry> {
-        let (ws, grantee, role) = self.scoped_parts(account_id, org_id, workspace, who, role)?;
-        let (role_id, assignee, scope) =
-            (role.id, grantee.assignee(), RoleScope { workspace_id: Some(ws.id), project_id: None });
-        match self
-            .authed(account_id, |c, t| async move { c.assign_role(&t, role_id, assignee, scope).await })
-            .await
-        {
-            Ok(()) => {}
-            Err(e) if e.code == ErrorCode::Conflict => {}
-            Err(e) => return Err(e),
-        }
-        tracing::info!(org = %org_id, workspace = %ws.id, role = %role.id, "workspace role granted");
-        Ok(entry_for(&ws, &grantee, &role))
-    }
-
-    /// Takes a workspace role on a workspace back from `who` (see [`Core::grant_workspace_role`]).
-    /// Logged in the activity log.
+    /// Takes a workspace role on a workspace back from `who` (see [`Core::grant_workspace_role`]). Not
+    /// holding it on the server now is `not_found`, and says so. Journaled.
     pub async fn revoke_workspace_role(
         &self,
         account_id: &str,
@@ -180,39 +154,7 @@ impl Core {
         who: &str,
         role: &str,
     ) -> Result<AccessEntry> {
-        let draft = self.draft_grant(account_id, org_id, workspace, who, role, false);
-        self.logged(draft, self.revoke_workspace_role_now(account_id, org_id, workspace, who, role)).await
-    }
-
-    async fn revoke_workspace_role_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        workspace: &str,
-        who: &str,
-        role: &str,
-    ) -> Result<AccessEntry> {
-        let (ws, grantee, role) = self.scoped_parts(account_id, org_id, workspace, who, role)?;
-        let (role_id, assignee, scope) =
-            (role.id, grantee.assignee(), RoleScope { workspace_id: Some(ws.id), project_id: None });
-        self.authed(account_id, |c, t| async move { c.revoke_role(&t, role_id, assignee, scope).await })
-            .await?;
-        tracing::info!(org = %org_id, workspace = %ws.id, role = %role.id, "workspace role revoked");
-        Ok(entry_for(&ws, &grantee, &role))
-    }
-
-    fn scoped_parts(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        workspace: &str,
-        who: &str,
-        role: &str,
-    ) -> Result<(Workspace, Grantee, Role)> {
-        let ws = self.find_workspace(account_id, org_id, workspace)?;
-        let grantee = self.find_grantee(account_id, org_id, who)?;
-        let role = self.workspace_role(account_id, org_id, role)?;
-        Ok((ws, grantee, role))
+        self.run(account_id, org_id, &RevokeGrant(Named { workspace, who, role })).await
     }
 
     /// Who holds which role on a workspace (read from the server), by holder then role.
@@ -299,7 +241,7 @@ impl Core {
     }
 }
 
-fn entry_for(ws: &Workspace, grantee: &Grantee, role: &Role) -> AccessEntry {
+pub(crate) fn entry_for(ws: &Workspace, grantee: &Grantee, role: &Role) -> AccessEntry {
     AccessEntry {
         role_id: role.id,
         role: role.name.clone(),

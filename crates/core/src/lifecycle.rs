@@ -1,17 +1,20 @@
 //! A workspace's lifecycle: ask for a state (`available` or `deactivated`), rename or re-describe it,
 //! and follow a change until the workspace leaves `pending`.
 //!
-//! Every write is checked before any request (a workspace the cache knows, a state a client may ask
-//! for, a valid name) and written through to the cache on success; each poll while following is too.
+//! Every write goes through the write pipeline (`pipeline::workspaces`): checked before any request (a
+//! workspace the cache knows, a state a client may ask for, a valid name), the workspace read from the
+//! server right before acting, written through to the cache on success and journaled; each poll while
+//! following is written to the cache too.
 //! Whether the user may change a workspace is the server's to say (a 403 is `forbidden`).
 
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
-use zenml_cloud_api::{Workspace, WorkspaceStatus, WorkspaceUpdate};
+use zenml_cloud_api::{Workspace, WorkspaceStatus};
 
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::pipeline::workspaces::{SetWorkspaceState, UpdateWorkspace};
 use crate::service::Core;
 
 /// How [`Core::follow_workspace`] polls.
@@ -80,9 +83,9 @@ impl Core {
         ))
     }
 
-    /// Asks for a workspace's state: `Available` (activate) or `Deactivated`. Returns the workspace as
-    /// the server answered (usually `pending`); follow it with [`Core::follow_workspace`]. Logged in
-    /// the activity log.
+    /// Asks for a workspace's state: `Available` (activate) or `Deactivated`, once the server says the
+    /// workspace still exists. Returns the workspace as the server answered (usually `pending`); follow
+    /// it with [`Core::follow_workspace`]. Journaled, with the state the server had before.
     pub async fn set_workspace_state(
         &self,
         account_id: &str,
@@ -90,29 +93,11 @@ impl Core {
         workspace: &str,
         desired: WorkspaceStatus,
     ) -> Result<Workspace> {
-        let draft = self.draft_workspace_state(account_id, org_id, workspace, desired);
-        self.logged(draft, self.set_workspace_state_now(account_id, org_id, workspace, desired)).await
+        self.run(account_id, org_id, &SetWorkspaceState { workspace, desired }).await
     }
 
-    async fn set_workspace_state_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        workspace: &str,
-        desired: WorkspaceStatus,
-    ) -> Result<Workspace> {
-        if !matches!(desired, WorkspaceStatus::Available | WorkspaceStatus::Deactivated) {
-            return Err(CoreError::invalid(
-                format!("a workspace can be asked to be available or deactivated, not {}", desired.as_str()),
-                vec![FieldMessage { field: "desired_state".into(), message: "not allowed".into() }],
-            ));
-        }
-        let ws = self.find_workspace(account_id, org_id, workspace)?;
-        let update = WorkspaceUpdate { desired_state: Some(desired), ..Default::default() };
-        self.patch_workspace(account_id, org_id, ws.id, update).await
-    }
-
-    /// Renames a workspace and/or changes its description. Logged in the activity log.
+    /// Renames a workspace and/or changes its description, once the server says it still exists.
+    /// Journaled, with the name or description the server had before.
     pub async fn update_workspace(
         &self,
         account_id: &str,
@@ -121,54 +106,7 @@ impl Core {
         name: Option<String>,
         description: Option<String>,
     ) -> Result<Workspace> {
-        let draft = self.draft_workspace_update(
-            account_id,
-            org_id,
-            workspace,
-            name.as_deref(),
-            description.as_deref(),
-        );
-        self.logged(draft, self.update_workspace_now(account_id, org_id, workspace, name, description)).await
-    }
-
-    async fn update_workspace_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        workspace: &str,
-        name: Option<String>,
-        description: Option<String>,
-    ) -> Result<Workspace> {
-        let name = name.map(|n| n.trim().to_owned());
-        if let Some(n) = &name {
-            check_workspace_name(n).map_err(|m| {
-                CoreError::invalid(m.clone(), vec![FieldMessage { field: "name".into(), message: m }])
-            })?;
-        }
-        if name.is_none() && description.is_none() {
-            return Err(CoreError::invalid("nothing to change", Vec::new()));
-        }
-        let ws = self.find_workspace(account_id, org_id, workspace)?;
-        let update = WorkspaceUpdate { name, description, ..Default::default() };
-        self.patch_workspace(account_id, org_id, ws.id, update).await
-    }
-
-    async fn patch_workspace(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        id: Uuid,
-        update: WorkspaceUpdate,
-    ) -> Result<Workspace> {
-        let ws = self
-            .authed(account_id, |c, t| {
-                let update = update.clone();
-                async move { c.update_workspace(&t, id, &update).await }
-            })
-            .await?;
-        self.with_cache(|c| c.put_workspace(account_id, org_id, &ws))?;
-        tracing::info!(org = %org_id, workspace = %id, status = ws.status.as_str(), "workspace changed");
-        Ok(ws)
+        self.run(account_id, org_id, &UpdateWorkspace { workspace, name, description }).await
     }
 
     /// Polls `GET /workspaces/{id}` until its status is no longer `pending`, calling `progress` with

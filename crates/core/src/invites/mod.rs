@@ -16,6 +16,7 @@ use zenml_cloud_api::{
 };
 
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::pipeline::invites::Invite;
 use crate::service::Core;
 use crate::validate::check_email;
 
@@ -102,7 +103,7 @@ fn bad(field: &str, message: String) -> CoreError {
 
 /// Trims, checks and de-duplicates emails (without regard to case); an invalid one is `invalid_input`
 /// naming every invalid one.
-fn checked_emails(emails: &[String]) -> Result<Vec<String>> {
+pub(crate) fn checked_emails(emails: &[String]) -> Result<Vec<String>> {
     let mut cleaned: Vec<String> = Vec::new();
     let mut wrong = Vec::new();
     for raw in emails {
@@ -190,7 +191,12 @@ fn with_extras(mut inv: Invitation, role: &RoleRef, attached: &[ExtraOutcome]) -
 impl Core {
     /// Checks an invitation's workspace roles and teams against the cache (nothing is sent): each
     /// workspace known, each role of the workspace level, each team known. Repeats are dropped.
-    fn invite_extras(&self, account_id: &str, org_id: Uuid, spec: &InviteSpec) -> Result<Vec<InviteExtra>> {
+    pub(crate) fn invite_extras(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        spec: &InviteSpec,
+    ) -> Result<Vec<InviteExtra>> {
         let mut extras: Vec<InviteExtra> = Vec::new();
         for (workspace, role) in &spec.workspace_roles {
             if workspace.trim().is_empty() || role.trim().is_empty() {
@@ -231,11 +237,12 @@ impl Core {
     }
 
     /// Invites one or several emails with an organization role, any workspace roles and any teams.
-    /// Every email, the role, each workspace and workspace role and each team are checked before any
-    /// request (`invalid_input` otherwise). Then each email is invited and, once its invitation
-    /// exists, given each workspace role and team; the outcome of each email says what took. A failure
-    /// of the first request that no other email could escape (offline, unauthorized, forbidden) is
-    /// returned as the error. Each email is logged in the activity log.
+    /// Every email, the role, each workspace and workspace role and each team are checked against the
+    /// cache before any request (`invalid_input` otherwise), then read from the server (one that no
+    /// longer exists there is `not_found`, and nothing is sent). Then each email is invited and, once
+    /// its invitation exists, given each workspace role and team; the outcome of each email says what
+    /// took. A failure of the first invitation that no other email could escape (offline,
+    /// unauthorized, forbidden) is returned as the error. One journal entry per email.
     pub async fn invite_with(
         &self,
         account_id: &str,
@@ -243,41 +250,13 @@ impl Core {
         emails: &[String],
         spec: &InviteSpec,
     ) -> Result<Vec<InviteOutcome>> {
-        let draft = self.draft_invite(account_id, org_id, emails, spec);
-        self.logged(draft, self.invite_with_now(account_id, org_id, emails, spec)).await
+        self.run(account_id, org_id, &Invite { emails, spec }).await
     }
 
-    async fn invite_with_now(
-        &self,
-        account_id: &str,
-        org_id: Uuid,
-        emails: &[String],
-        spec: &InviteSpec,
-    ) -> Result<Vec<InviteOutcome>> {
-        let emails = checked_emails(emails)?;
-        let role = self.org_role(account_id, org_id, &spec.role)?;
-        let extras = self.invite_extras(account_id, org_id, spec)?;
-        let role_ref = RoleRef { id: role.id, name: Some(role.name.clone()) };
-
-        let mut outcomes = Vec::with_capacity(emails.len());
-        for (i, email) in emails.into_iter().enumerate() {
-            match self.send_invitation(account_id, org_id, &email, &role_ref, &extras).await {
-                Ok(outcome) => outcomes.push(outcome),
-                Err(e) if i == 0 && e.ends_a_batch() => return Err(e),
-                Err(e) => outcomes.push(InviteOutcome {
-                    email,
-                    invitation: None,
-                    error: Some(e),
-                    attached: Vec::new(),
-                }),
-            }
-        }
-        Ok(outcomes)
-    }
-
-    /// Creates one invitation, attaches the extras to it and caches it as it now stands. `Err` only
-    /// when the invitation itself could not be created.
-    async fn send_invitation(
+    /// Creates one invitation and attaches the extras to it; the outcome has the invitation as it now
+    /// stands (the write's `cache` step stores it). `Err` only when the invitation itself could not be
+    /// created.
+    pub(crate) async fn send_invitation(
         &self,
         account_id: &str,
         org_id: Uuid,
@@ -295,7 +274,6 @@ impl Core {
         tracing::info!(org = %org_id, invitation = %created.id, "invitation sent");
         let attached = self.attach(account_id, created.id, extras).await;
         let invitation = with_extras(created, role, &attached);
-        self.with_cache(|c| c.put_invitation(account_id, org_id, &invitation))?;
         Ok(InviteOutcome { email: email.to_owned(), invitation: Some(invitation), error: None, attached })
     }
 

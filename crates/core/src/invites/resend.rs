@@ -2,16 +2,22 @@
 //! its teams, attached again to the new invitation.
 
 use uuid::Uuid;
-use zenml_cloud_api::{Invitation, InvitationStatus, RoleRef};
+use zenml_cloud_api::Invitation;
 
 use super::{InviteExtra, InviteOutcome};
-use crate::error::{CoreError, ErrorCode, Result};
+use crate::error::{CoreError, Result};
+use crate::pipeline::invites::Resend;
 use crate::service::Core;
 
 impl Core {
     /// What an invitation carries beyond its organization role, as extras to attach again, named from
     /// the invitation, else the cache, else by id.
-    fn extras_of(&self, account_id: &str, org_id: Uuid, inv: &Invitation) -> Result<Vec<InviteExtra>> {
+    pub(crate) fn extras_of(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        inv: &Invitation,
+    ) -> Result<Vec<InviteExtra>> {
         let roles = self.roles(account_id, org_id)?.value;
         let workspaces = self.workspaces(account_id, org_id)?.value;
         let teams = self.teams(account_id, org_id)?.value;
@@ -39,52 +45,16 @@ impl Core {
         Ok(extras)
     }
 
-    /// Sends an invitation again: revokes it if still pending, then invites the same email with the
-    /// same organization role and attaches its other roles and teams to the new one. The outcome says
-    /// which of those took. Logged in the activity log.
+    /// Sends an invitation again, once the server says it is still pending: revokes it, then invites
+    /// the same email with the organization role it carries on the server and attaches its other
+    /// roles and teams to the new one. The outcome says which of those took. Journaled.
     pub async fn resend_invitation_with_outcome(
         &self,
         account_id: &str,
         org_id: Uuid,
         id_or_email: &str,
     ) -> Result<InviteOutcome> {
-        let draft = self.draft_resend(account_id, org_id, id_or_email);
-        self.logged(draft, self.resend_now(account_id, org_id, id_or_email)).await
-    }
-
-    async fn resend_now(&self, account_id: &str, org_id: Uuid, id_or_email: &str) -> Result<InviteOutcome> {
-        let old = self.find_invitation(account_id, org_id, id_or_email)?;
-        let role = old.role.clone().ok_or_else(|| {
-            CoreError::invalid(
-                "this invitation carries no role, so it cannot be sent again as it was",
-                Vec::new(),
-            )
-        })?;
-        let role = RoleRef {
-            name: role.name.clone().or_else(|| {
-                self.with_cache(|c| c.role_by_id(account_id, org_id, role.id)).ok().flatten().map(|r| r.name)
-            }),
-            ..role
-        };
-        let extras = self.extras_of(account_id, org_id, &old)?;
-        if old.status == Some(InvitationStatus::Pending) {
-            let id = old.id;
-            match self
-                .authed(account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
-                .await
-            {
-                Ok(()) => {}
-                Err(e) if e.code == ErrorCode::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            let mut revoked = old.clone();
-            revoked.status = Some(InvitationStatus::Revoked);
-            self.with_cache(|c| c.put_invitation(account_id, org_id, &revoked))?;
-        }
-        self.send_invitation(account_id, org_id, &old.email, &role, &extras).await.map_err(|e| CoreError {
-            message: format!("the old invitation was revoked but sending the new one failed: {}", e.message),
-            ..e
-        })
+        self.run(account_id, org_id, &Resend { id_or_email }).await
     }
 
     /// Sends an invitation again (see [`Core::resend_invitation_with_outcome`]) and returns the new

@@ -25,8 +25,12 @@ use crate::cache::{ActivityKind, NewActivity, Replaced};
 use crate::error::{CoreError, Result};
 use crate::service::Core;
 
+pub(crate) mod grants;
+pub(crate) mod invites;
 pub(crate) mod members;
 pub(crate) mod server;
+pub(crate) mod teams;
+pub(crate) mod workspaces;
 
 tokio::task_local! {
     /// The entry an undo in progress reverses: the entries its writes journal say so.
