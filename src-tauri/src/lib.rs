@@ -1,11 +1,13 @@
-//! ZenML Pro Desktop's Tauri shell. It only wires: the window, the `opener` plugin, the commands (each
+//! ZenML Pro Desktop's Tauri shell. It only wires: the window, the `opener` and `dialog` plugins (used
+//! from Rust only: links and folders opened, the save dialog of an export), the commands (each
 //! an adapter to `zenml_pro_app::App`, generated in [`commands`] from the app's command table), the
 //! `"app-event"` event and the capabilities. All logic lives in `crates/app` and `crates/core`, tested without a window.
 //!
 //! - [`builder`] / [`configure`]: the builder, generic over the runtime so tests drive the commands
 //!   through `tauri::test::mock_builder()`.
 //! - [`install`]: manages the [`App`] on the built app (its events emitted through the `AppHandle`, its
-//!   links opened by the opener plugin) and resumes it (the demo, or the background refresh).
+//!   links opened by the opener plugin, its exports' files asked in the dialog plugin's native save
+//!   dialog) and resumes it (the demo, or the background refresh).
 //! - [`tray`]: the tray icon over `zenml_pro_app::tray` (menu rebuilt on every state-changing event),
 //!   and the window hidden to it on close when the close-to-tray setting is on.
 //! - [`run`]: the program: flags, logging, configuration, one instance (a second launch focuses the
@@ -31,10 +33,12 @@ pub mod tray;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use zenml_pro_app::settings::HIDDEN_FLAG;
 use zenml_pro_app::{
-    deeplink, App, AppConfig, AppEvent, EventSink, TrayAction, TrayOutcome, UrlOpener, EVENT_NAME,
+    deeplink, App, AppConfig, AppEvent, EventSink, SaveDialog, SaveDialogReply, SaveDialogRequest,
+    TrayAction, TrayOutcome, UrlOpener, EVENT_NAME,
 };
 
 /// Delivers [`AppEvent`]s to every window as `"app-event"`, and has the tray menu rebuilt after those
@@ -81,11 +85,43 @@ impl<R: Runtime> UrlOpener for TauriOpener<R> {
     }
 }
 
+/// Shows the desktop's native save dialog from Rust, over the main window (the webview has no dialog
+/// permission: the path comes from the dialog, never from the webview). The dialog plugin opens it on
+/// the main thread and answers from a thread of its own.
+pub struct TauriSaveDialog<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> SaveDialog for TauriSaveDialog<R> {
+    fn ask_save_path(&self, request: SaveDialogRequest, reply: SaveDialogReply) {
+        let mut dialog = self
+            .0
+            .dialog()
+            .file()
+            .set_title(request.title)
+            .set_directory(request.folder)
+            .set_file_name(request.file_name)
+            .add_filter(request.filter_name, &[request.extension.as_str()]);
+        if let Some(window) = self.0.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.save_file(move |chosen| {
+            let path = chosen.and_then(|p| match p.into_path() {
+                Ok(path) => Some(path),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the save dialog answered something that is not a file");
+                    None
+                }
+            });
+            reply(path);
+        });
+    }
+}
+
 /// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .on_window_event(tray::on_window_event)
         .invoke_handler(commands::handler())
 }
@@ -145,7 +181,8 @@ fn tray_action_arg(args: impl IntoIterator<Item = String>) -> Option<Result<Tray
 pub fn install<R: Runtime>(app: &tauri::App<R>, config: AppConfig) -> Result<(), zenml_pro_app::IpcError> {
     let handle = app.handle().clone();
     let services =
-        App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?;
+        App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?
+            .with_save_dialog(Arc::new(TauriSaveDialog(handle.clone())));
     app.manage(services);
     tauri::async_runtime::spawn(async move {
         if let Err(e) = handle.state::<App>().resume().await {

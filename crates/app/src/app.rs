@@ -16,7 +16,7 @@ use zenml_pro_core::{
 
 use crate::demo::Demo;
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::events::{AppEvent, EventSink, UrlOpener};
+use crate::events::{AppEvent, EventSink, SaveDialog, UrlOpener};
 use crate::links::{dashboard_page, web_page};
 use crate::refresh::Shared;
 use crate::secrets::SecretRouter;
@@ -124,6 +124,10 @@ pub struct App {
     pub(crate) follows: Mutex<CancellationToken>,
     /// Stops the offboarding that is running (before its next step).
     pub(crate) offboard: Mutex<Option<CancellationToken>>,
+    /// Where an export asks for its file (the shell's native save dialog); none: exports are refused.
+    pub(crate) save_dialog: Option<Arc<dyn SaveDialog>>,
+    /// The files exports were saved to in this run: Show in folder opens only their folders.
+    pub(crate) saved_exports: Mutex<Vec<PathBuf>>,
 }
 
 impl App {
@@ -168,7 +172,15 @@ impl App {
             follow_interval_ms: AtomicU64::new(FOLLOW_INTERVAL.as_millis() as u64),
             follows: Mutex::new(CancellationToken::new()),
             offboard: Mutex::new(None),
+            save_dialog: None,
+            saved_exports: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The save dialog exports ask for their file (the shell's native one; a stand-in in tests).
+    pub fn with_save_dialog(mut self, dialog: Arc<dyn SaveDialog>) -> Self {
+        self.save_dialog = Some(dialog);
+        self
     }
 
     /// How often a workspace being changed is polled until it lands (tests poll faster).

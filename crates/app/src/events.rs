@@ -96,6 +96,59 @@ pub trait UrlOpener: Send + Sync + 'static {
     fn open_path(&self, path: &std::path::Path) -> Result<(), String>;
 }
 
+/// What the save dialog is opened with: its title, the folder and file name it suggests, and the one
+/// kind of file it offers (a filter's name and its extension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveDialogRequest {
+    pub title: String,
+    pub folder: std::path::PathBuf,
+    pub file_name: String,
+    pub filter_name: String,
+    pub extension: String,
+}
+
+/// The answer of a save dialog: the file chosen, or `None` when it was cancelled.
+pub type SaveDialogReply = Box<dyn FnOnce(Option<std::path::PathBuf>) + Send + 'static>;
+
+/// Asks the user where to save a file: the shell shows the desktop's native save dialog, from Rust
+/// (the webview has no dialog permission and never sends a path). Returns at once; `reply` is called
+/// once, from any thread, when the dialog closes (a reply dropped uncalled counts as cancelled).
+pub trait SaveDialog: Send + Sync + 'static {
+    fn ask_save_path(&self, request: SaveDialogRequest, reply: SaveDialogReply);
+}
+
+/// A [`SaveDialog`] for tests and headless runs: answers each request with the next answer queued
+/// ([`StandInSaveDialog::answer`]), or as cancelled when none is, and keeps the requests.
+#[derive(Default)]
+pub struct StandInSaveDialog {
+    answers: Mutex<std::collections::VecDeque<Option<std::path::PathBuf>>>,
+    requests: Mutex<Vec<SaveDialogRequest>>,
+}
+
+impl StandInSaveDialog {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues the answer of a later dialog: a file, or `None` for a cancelled dialog.
+    pub fn answer(&self, path: Option<std::path::PathBuf>) {
+        self.answers.lock().unwrap_or_else(|p| p.into_inner()).push_back(path);
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<SaveDialogRequest> {
+        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl SaveDialog for StandInSaveDialog {
+    fn ask_save_path(&self, request: SaveDialogRequest, reply: SaveDialogReply) {
+        self.requests.lock().unwrap_or_else(|p| p.into_inner()).push(request);
+        let answer = self.answers.lock().unwrap_or_else(|p| p.into_inner()).pop_front().flatten();
+        reply(answer);
+    }
+}
+
 /// An [`EventSink`] and [`UrlOpener`] that records what it is given (for tests, and for running the
 /// service layer headless).
 #[derive(Default)]

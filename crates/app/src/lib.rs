@@ -10,11 +10,12 @@
 //! - `people` and `ipc_people`: the pages across organizations (People, a person, Home) and their rows
 //!   of the command table.
 //! - [`review`] and `ipc_review`: the access review, the activity log with undo, and exports written
-//!   from the window (the default path, a whole-file save), and their rows of the command table.
+//!   from the window (the native save dialog asked through [`SaveDialog`], a whole-file save, Show in
+//!   folder only for what was saved), and their rows of the command table.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
 //!   (RFC 3339 dates, string ids, never a secret).
 //! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`; `data_changed` names the entities a
-//!   change touched), and the [`EventSink`] and [`UrlOpener`] traits the shell implements.
+//!   change touched), and the [`EventSink`], [`UrlOpener`] and [`SaveDialog`] traits the shell implements.
 //! - [`tray`]: the tray menu as a pure function of [`App::tray_state`], its typed actions (run by
 //!   [`App::tray_action`]) and the close-to-tray setting.
 //! - [`settings`], [`notify`], [`deeplink`], [`error`] ([`IpcError`] `{code, message, fields}` with core's
@@ -60,7 +61,10 @@ pub use app::{
 };
 pub use demo::DEMO_DIALECT_ENV;
 pub use error::{ErrorCode, FieldMessage, IpcError, IpcResult};
-pub use events::{AppEvent, EventSink, Recorder, SyncStage, UrlOpener, EVENT_NAME};
+pub use events::{
+    AppEvent, EventSink, Recorder, SaveDialog, SaveDialogReply, SaveDialogRequest, StandInSaveDialog,
+    SyncStage, UrlOpener, EVENT_NAME,
+};
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
 pub use zenml_pro_core::{logging, Entity};

@@ -1,18 +1,20 @@
 //! Helpers of the app's tests: an [`App`] on a temp-dir data directory, an in-memory keyring and a
-//! recorder for its events and opened URLs.
+//! recorder for its events and opened URLs, and a stand-in save dialog.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tempfile::TempDir;
-use zenml_pro_app::{App, AppConfig, Recorder};
+use zenml_pro_app::{App, AppConfig, Recorder, StandInSaveDialog};
 use zenml_pro_core::api::RetryPolicy;
 use zenml_pro_core::{ClientSettings, MemoryKeyring};
 
 pub struct Env {
     pub app: Arc<App>,
     pub rec: Arc<Recorder>,
+    /// The save dialog exports ask: queue its answers with `answer`.
+    pub dialog: Arc<StandInSaveDialog>,
     pub keyring: Arc<MemoryKeyring>,
     pub dir: TempDir,
 }
@@ -44,9 +46,11 @@ pub fn env_with_refresh(refresh: Duration) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let keyring = Arc::new(MemoryKeyring::new());
     let rec = Arc::new(Recorder::new());
-    let app =
-        App::new(config(dir.path(), keyring.clone(), refresh), rec.clone(), rec.clone()).expect("app opens");
-    Env { app: Arc::new(app), rec, keyring, dir }
+    let dialog = Arc::new(StandInSaveDialog::new());
+    let app = App::new(config(dir.path(), keyring.clone(), refresh), rec.clone(), rec.clone())
+        .expect("app opens")
+        .with_save_dialog(dialog.clone());
+    Env { app: Arc::new(app), rec, dialog, keyring, dir }
 }
 
 pub fn env() -> Env {

@@ -1,7 +1,8 @@
 //! The access review, the activity log with undo, and exports written from the window, against the
-//! emulator in both dialects: the review's sections and filters, an export that parses back with its
-//! fetched-at stamp (and an existing file kept until replacing it is confirmed), and a rename undone
-//! through the app, refused the second time.
+//! emulator in both dialects: the review's sections and filters, an export saved where the (stand-in)
+//! save dialog answered that parses back with its fetched-at stamp, a cancelled dialog that writes
+//! nothing, Show in folder only for a file saved in this run, and a rename undone through the app,
+//! refused the second time.
 
 mod common;
 
@@ -48,18 +49,18 @@ async fn review_export_and_undo_through_the_app() {
         let err = e.app.access_review(one).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}");
 
-        // The default path: the organization's name, what, the day and the format.
-        let d = e.app.export_default_path(choice("members", "csv", false)).await.unwrap();
-        let active = orgs.iter().find(|o| o.active).unwrap();
-        assert!(d.file_name.starts_with(&format!("{}-members-", active.name)), "{dialect}: {d:?}");
-        assert!(d.file_name.ends_with(".csv") && d.path.ends_with(&d.file_name), "{dialect}: {d:?}");
-        let all = e.app.export_default_path(choice("people", "json", true)).await.unwrap();
-        assert!(all.file_name.starts_with("all-organizations-people-"), "{dialect}: {all:?}");
-
-        // Members as CSV: every row stamped with when it was fetched, the count said.
+        // Save: the app asks its save dialog (the organization's name, what, the day, the format),
+        // writes where the dialog answered, every row stamped with when it was fetched, the count said.
         let path = e.dir.path().join("members.csv");
-        let p = path.display().to_string();
-        let saved = e.app.save_export(choice("members", "csv", false), p.clone(), false).await.unwrap();
+        e.dialog.answer(Some(path.clone()));
+        let saved = e.app.save_export(choice("members", "csv", false)).await.unwrap().saved.unwrap();
+        let asked = e.dialog.requests().pop().unwrap();
+        let active = orgs.iter().find(|o| o.active).unwrap();
+        assert_eq!(asked.title, "Save the members export", "{dialect}");
+        assert!(asked.file_name.starts_with(&format!("{}-members-", active.name)), "{dialect}: {asked:?}");
+        assert!(asked.file_name.ends_with(".csv") && asked.extension == "csv", "{dialect}: {asked:?}");
+        assert_eq!(asked.filter_name, "CSV", "{dialect}");
+        assert_eq!(saved.path, path.display().to_string(), "{dialect}");
         let text = std::fs::read_to_string(&path).unwrap();
         let records = zenml_pro_core::csv::parse(&text).unwrap();
         assert_eq!(saved.rows as usize, records.len() - 1, "{dialect}");
@@ -69,33 +70,68 @@ async fn review_export_and_undo_through_the_app() {
             records[1..].iter().all(|r| chrono::DateTime::parse_from_rfc3339(&r[at]).is_ok()),
             "{dialect}"
         );
-        // Saving there again is refused until replacing is confirmed; the file is untouched.
+        // The people of every organization: the dialog suggests their name for it.
+        e.dialog.answer(None);
+        let all = e.app.save_export(choice("people", "json", true)).await.unwrap();
+        assert!(all.saved.is_none(), "{dialect}: a cancelled dialog writes nothing");
+        let asked = e.dialog.requests().pop().unwrap();
+        assert!(asked.file_name.starts_with("all-organizations-people-"), "{dialect}: {asked:?}");
+        assert_eq!((asked.filter_name.as_str(), asked.extension.as_str()), ("JSON", "json"), "{dialect}");
+        // Saving there again (the dialog asked before replacing): replaced, the same rows.
         let json = choice("members", "json", false);
-        let err = e.app.save_export(json.clone(), p.clone(), false).await.unwrap_err();
-        assert_eq!(err.code, ErrorCode::Conflict, "{dialect}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{dialect}");
-        let again = e.app.save_export(json, p.clone(), true).await.unwrap();
+        e.dialog.answer(Some(path.clone()));
+        let again = e.app.save_export(json).await.unwrap().saved.unwrap();
         assert!(again.replaced && again.rows == saved.rows, "{dialect}");
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert!(v["fetched_at"].as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()));
         let leftovers = std::fs::read_dir(e.dir.path()).unwrap().flatten();
         assert!(!leftovers.into_iter().any(|f| f.file_name().to_string_lossy().ends_with(".tmp")));
+        // A cancelled dialog: nothing written, nothing to show in a folder.
+        let cancelled = e.dir.path().join("cancelled.csv");
+        e.dialog.answer(None);
+        assert!(e.app.save_export(choice("members", "csv", false)).await.unwrap().saved.is_none());
+        assert!(!cancelled.exists(), "{dialect}");
         // Every kind, all organizations: the rows said are the CSV file's records, in both formats.
         for kind in ["members", "invitations", "people", "access-review"] {
-            let file = e.dir.path().join(format!("all-{kind}.csv")).display().to_string();
-            let csv = e.app.save_export(choice(kind, "csv", true), file.clone(), false).await.unwrap();
+            let file = e.dir.path().join(format!("all-{kind}.csv"));
+            e.dialog.answer(Some(file.clone()));
+            let csv = e.app.save_export(choice(kind, "csv", true)).await.unwrap().saved.unwrap();
             let records = zenml_pro_core::csv::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
             assert_eq!(csv.rows as usize, records.len() - 1, "{dialect}: {kind}");
-            let file = e.dir.path().join(format!("all-{kind}.json")).display().to_string();
-            let json = e.app.save_export(choice(kind, "json", true), file, false).await.unwrap();
+            e.dialog.answer(Some(e.dir.path().join(format!("all-{kind}.json"))));
+            let json = e.app.save_export(choice(kind, "json", true)).await.unwrap().saved.unwrap();
             assert_eq!(json.rows, csv.rows, "{dialect}: {kind}");
         }
-        // Bad input in plain words, nothing written.
-        let bad = e.app.save_export(choice("members", "xml", false), p.clone(), true).await.unwrap_err();
+        // Bad input in plain words, nothing written; a bad choice never opens the dialog.
+        let before = e.dialog.requests().len();
+        let bad = e.app.save_export(choice("members", "xml", false)).await.unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput, "{dialect}");
-        let nowhere = e.dir.path().join("no-such-folder").join("x.csv").display().to_string();
-        let err = e.app.save_export(choice("members", "csv", false), nowhere, false).await.unwrap_err();
+        assert_eq!(e.dialog.requests().len(), before, "{dialect}");
+        let nowhere = e.dir.path().join("no-such-folder").join("x.csv");
+        e.dialog.answer(Some(nowhere.clone()));
+        let err = e.app.save_export(choice("members", "csv", false)).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {}", err.message);
+        e.dialog.answer(Some(e.dir.path().to_path_buf()));
+        let err = e.app.save_export(choice("members", "csv", false)).await.unwrap_err();
+        assert!(err.code == ErrorCode::InvalidInput && err.message.contains("is a folder"), "{err:?}");
+
+        // Show in folder: only the folder of a file saved in this run.
+        let folder = e.app.open_export_folder(saved.path.clone()).await.unwrap();
+        assert_eq!(folder, e.dir.path().display().to_string(), "{dialect}");
+        assert!(e.rec.urls().contains(&format!("file://{folder}")), "{dialect}");
+        let opened = e.rec.urls().len();
+        for other in [
+            cancelled.display().to_string(),
+            nowhere.display().to_string(),
+            e.dir.path().display().to_string(),
+            "/etc/passwd".to_owned(),
+            String::new(),
+        ] {
+            let err = e.app.open_export_folder(other.clone()).await.unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {other}");
+            assert!(err.message.contains("not a file this app saved an export to"), "{}", err.message);
+        }
+        assert_eq!(e.rec.urls().len(), opened, "{dialect}: nothing else opened");
 
         // A rename, logged, then undone through the app: the entry marked, the name back.
         let renamed = format!("{}-renamed", active.name);
@@ -109,13 +145,13 @@ async fn review_export_and_undo_through_the_app() {
             "{entry:?}"
         );
         let before = e.rec.events().len();
-        let out = e.app.undo(entry.id).await.unwrap();
+        let out = e.app.undo(entry.id, false).await.unwrap();
         assert!(out.undone.undone_by.is_some() && !out.undone.undoable, "{dialect}: {out:?}");
         assert!(!out.message.is_empty(), "{dialect}");
         assert!(e.rec.events()[before..].iter().any(|ev| matches!(ev, AppEvent::DataChanged { .. })));
         let overview = e.app.organization_overview(None).await.unwrap();
         assert_eq!(overview.org.name, active.name, "{dialect}");
-        let err = e.app.undo(entry.id).await.unwrap_err();
+        let err = e.app.undo(entry.id, false).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Conflict, "{dialect}: {}", err.message);
         // The log, newest first, filtered by text and by failures.
         let all = e.app.activity(ActivityQueryView::default()).await.unwrap();
@@ -128,6 +164,19 @@ async fn review_export_and_undo_through_the_app() {
         let kind = ActivityQueryView { kind: Some("nonsense".into()), ..Default::default() };
         assert_eq!(e.app.activity(kind).await.unwrap_err().code, ErrorCode::InvalidInput);
     }
+}
+
+/// Without a save dialog (a headless app), an export is refused, never written somewhere unasked.
+#[tokio::test]
+async fn without_a_save_dialog_an_export_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = std::sync::Arc::new(zenml_pro_app::Recorder::new());
+    let keyring = std::sync::Arc::new(zenml_pro_core::MemoryKeyring::new());
+    let config = common::config(dir.path(), keyring, std::time::Duration::from_secs(3600));
+    let app = zenml_pro_app::App::new(config, rec.clone(), rec).unwrap();
+    let err = app.save_export(choice("people", "csv", true)).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Internal, "{}", err.message);
+    assert!(err.message.contains("no save dialog"), "{}", err.message);
 }
 
 #[test]

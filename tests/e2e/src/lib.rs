@@ -266,6 +266,53 @@ impl App {
     }
 }
 
+/// Runs `xdotool` (on the test's display) with `args`; its output, trimmed.
+pub fn xdotool(args: &[&str]) -> Result<String> {
+    let out =
+        Command::new("xdotool").args(args).output().context("xdotool runs (scripts/lib.sh installs it)")?;
+    if !out.status.success() {
+        bail!("xdotool {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The X window of a native dialog the app opened (a GTK file chooser, say) whose title is `title`,
+/// waiting for it to be shown.
+pub async fn native_window(title: &str) -> Result<String> {
+    let started = Instant::now();
+    let name = format!("^{title}$");
+    loop {
+        if let Ok(found) = xdotool(&["search", "--onlyvisible", "--name", &name]) {
+            if let Some(id) = found.lines().next().filter(|l| !l.is_empty()) {
+                return Ok(id.to_owned());
+            }
+        }
+        if started.elapsed() > STEP_TIMEOUT {
+            bail!("no window {title:?} was shown");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Whether a native window `title` is still shown.
+pub fn native_window_shown(title: &str) -> bool {
+    xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]).is_ok_and(|f| !f.is_empty())
+}
+
+/// Saves the whole screen (native dialogs included, which WebDriver's screenshots of the page do not
+/// show) as `name.png` into `ZENML_PRO_E2E_SCREENSHOTS` when that is set.
+pub fn screenshot_screen(name: &str) -> Result<()> {
+    let Ok(dir) = std::env::var("ZENML_PRO_E2E_SCREENSHOTS") else { return Ok(()) };
+    std::fs::create_dir_all(&dir)?;
+    let file = Path::new(&dir).join(format!("{name}.png"));
+    let status =
+        Command::new("import").args(["-window", "root"]).arg(&file).status().context("import runs")?;
+    if !status.success() {
+        bail!("import -window root {}: {status}", file.display());
+    }
+    Ok(())
+}
+
 /// A stand-in for the desktop's opener (`xdg-open` first on the PATH) that writes down what it was
 /// asked to open, one line each, in `<dir>/opened`.
 pub fn stand_in_opener(dir: &Path) -> Result<(String, PathBuf)> {

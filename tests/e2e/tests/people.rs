@@ -1,7 +1,9 @@
 //! Across organizations in the real window: a person who is in three organizations is found on
 //! People and opened; offboarded from two of them (the third left out of the plan); one removal is
 //! undone from Activity and checked on the server; the members of one organization are exported to
-//! CSV, the file read back and its folder opened. Ignored in a plain `cargo test`; `scripts/e2e.sh` runs it.
+//! CSV through the desktop's native save dialog (typed into with xdotool), the file read back (0600,
+//! the rows the window said, no formula cell) and its folder opened; a second save is cancelled in the
+//! dialog and writes nothing. Ignored in a plain `cargo test`; `scripts/e2e.sh` runs it.
 
 use std::sync::Arc;
 
@@ -9,7 +11,9 @@ use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use zenml_pro_core::api::{ApiKey, RetryPolicy};
 use zenml_pro_core::{AccountRecord, ClientSettings, Core, CoreOptions, MemoryKeyring, SyncOptions};
-use zenml_pro_e2e::{stand_in_opener, xpath_literal, App};
+use zenml_pro_e2e::{
+    native_window, native_window_shown, screenshot_screen, stand_in_opener, xdotool, xpath_literal, App,
+};
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 const TRAVELER: &str = "traveler@example.com";
@@ -149,29 +153,76 @@ async fn walk_through(app: &App, emu: &RunningEmulator, opened: &std::path::Path
     app.wait_for_text("as of").await?;
     app.screenshot("access-review").await?;
 
-    // Export acme-ml's members to CSV and read the file back.
-    let dir = tempfile::tempdir()?;
-    let file = dir.path().join("acme-ml-members.csv");
+    // Export acme-ml's members to CSV: Save… opens the desktop's own save dialog (a GTK file chooser,
+    // over the window, in the Downloads folder); a file name is typed into it and Return pressed.
+    let downloads = app.home.path().join("Downloads");
+    std::fs::create_dir_all(&downloads)?;
+    let file = downloads.join("acme-ml-members-e2e.csv");
     app.click_button_containing("Acme ML").await?;
     app.click_button("Members").await?;
     app.wait_for_text("viewer@acme-ml.example").await?;
     app.click_button("Export…").await?;
-    app.fill("File", file.to_str().context("a UTF-8 path")?).await?;
-    app.click_button("Save").await?;
+    app.click_button("Save…").await?;
+    app.wait_for_text("Waiting for the save dialog").await?;
+    let chooser = native_window(SAVE_DIALOG).await?;
+    // The chooser paints its folder and suggested name a moment after it is mapped.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    screenshot_screen("export-save-dialog")?;
+    xdotool(&["windowfocus", "--sync", &chooser])?;
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
+    xdotool(&["type", "--delay", "20", "acme-ml-members-e2e.csv"])?;
+    xdotool(&["key", "--clearmodifiers", "Return"])?;
     app.wait_for_text("Saved").await?;
+    ensure!(!native_window_shown(SAVE_DIALOG), "the save dialog closed");
+    let shown = app.body_text().await?;
+    ensure!(shown.contains(&file.display().to_string()), "the window names the file saved: {shown}");
     let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-    let header = csv.lines().next().unwrap_or_default();
-    ensure!(header.contains("email") && header.contains("fetched_at"), "the CSV's header: {header}");
-    ensure!(csv.contains("viewer@acme-ml.example"), "the CSV holds the members: {csv}");
-    ensure!(csv.contains("\r\n"), "RFC 4180 line ends");
+    check_saved_csv(&file, &csv, &shown)?;
     app.screenshot("export").await?;
     // Show in folder hands the file's folder to the desktop's opener.
     app.click_button("Show in folder").await?;
-    let folder = dir.path().display().to_string();
+    let folder = downloads.display().to_string();
     app.wait_until("the export's folder to be opened", || async {
         let asked = std::fs::read_to_string(opened).unwrap_or_default();
         Ok(asked.lines().any(|l| l == folder))
     })
     .await?;
+
+    // Cancelled: Save… again, Escape in the chooser; nothing is written and the window says so.
+    app.click_button("Save…").await?;
+    let chooser = native_window(SAVE_DIALOG).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    xdotool(&["windowfocus", "--sync", &chooser])?;
+    xdotool(&["key", "--clearmodifiers", "Escape"])?;
+    app.wait_for_text("Cancelled: nothing was saved.").await?;
+    let files: Vec<_> = std::fs::read_dir(&downloads)?.flatten().map(|f| f.file_name()).collect();
+    ensure!(files.len() == 1, "only the saved export is in Downloads: {files:?}");
+    Ok(())
+}
+
+/// The title of the save dialog of a members export.
+const SAVE_DIALOG: &str = "Save the members export";
+
+/// The CSV saved through the dialog: only its owner may read it (0600), it holds the members with
+/// their fetched-at stamp, as many rows as the window said, and no cell a spreadsheet would run as a
+/// formula.
+fn check_saved_csv(file: &std::path::Path, csv: &str, shown: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file)?.permissions().mode() & 0o777;
+    ensure!(mode == 0o600, "the export is {mode:o}, not 600");
+    let header = csv.lines().next().unwrap_or_default();
+    ensure!(header.contains("email") && header.contains("fetched_at"), "the CSV's header: {header}");
+    ensure!(csv.contains("viewer@acme-ml.example"), "the CSV holds the members: {csv}");
+    ensure!(csv.contains("\r\n"), "RFC 4180 line ends");
+    let records = zenml_pro_core::csv::parse(csv).map_err(|e| anyhow::anyhow!("the CSV parses: {e}"))?;
+    let rows = records.len().saturating_sub(1);
+    let said = format!("Saved {rows} row");
+    ensure!(shown.contains(&said), "the window says {said:?}: {shown}");
+    const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+    for (i, record) in records.iter().enumerate() {
+        for cell in record {
+            ensure!(!cell.starts_with(TRIGGERS), "row {i}: a cell a spreadsheet would run: {cell:?}");
+        }
+    }
     Ok(())
 }

@@ -1,7 +1,8 @@
 // The access review (sections with counts, filters sent as the query, the "as of" and stale marker),
 // the activity log (filters, Undo that asks, then undoes and reads the list again once; a failed undo
-// in plain words) and the Export dialog (default path, chosen format and path, replace only once
-// confirmed, Show in folder), each rendered from the typed fake and checked with axe.
+// in plain words) and the Export dialog (no path field: Save… asks the Rust side, which opens the native
+// save dialog; rows and file said, or cancelled; Show in folder only for what was saved), each rendered
+// from the typed fake and checked with axe.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from '../test/axe';
@@ -57,70 +58,83 @@ describe('Access review', { timeout: 30_000 }, () => {
     expect(callsOf('access_review')).toHaveLength(asked);
   });
 
-  it('exports the review with its filters, in the format and to the path chosen', async () => {
+  it('exports the review with its filters, in the format chosen, where the save dialog answered', async () => {
     await renderApp();
     await openPage('Access review');
     await waitFor(() => section(/^admin \(2\)$/));
     await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export the access review' });
-    const file = within(dialog).getByLabelText('File');
-    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/all-organizations-access-review-2026-12-03.csv'));
+    // The window has no path to type: the file is chosen in the desktop's own dialog.
+    expect(within(dialog).queryByRole('textbox')).toBeNull();
+    expect(within(dialog).queryByLabelText('File')).toBeNull();
     await fireEvent.click(within(dialog).getByLabelText('JSON'));
-    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/all-organizations-access-review-2026-12-03.json'));
-    await fireEvent.input(file, { target: { value: '/tmp/review.json' } });
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    expect(await within(dialog).findByRole('status')).toHaveTextContent('Saved 7 rows to /tmp/review.json');
+    backend.review.dialogAnswers.push('/tmp/review.json');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save…' }));
+    expect(await within(dialog).findByTestId('export-saved')).toHaveTextContent('Saved 7 rows to /tmp/review.json');
     expect(callsOf('save_export')).toEqual([
-      {
-        choice: { kind: 'access-review', format: 'json', all_orgs: true, org: null, stale_days: 14, group: null },
-        path: '/tmp/review.json',
-        replace: false,
-      },
+      { choice: { kind: 'access-review', format: 'json', all_orgs: true, org: null, stale_days: 14, group: null } },
+    ]);
+    expect(backend.review.dialogs).toEqual([
+      { title: 'Save the access review export', folder: '/home/me/Downloads', file_name: 'all-organizations-access-review-2026-12-03.json' },
     ]);
     expect(backend.review.files.get('/tmp/review.json')).toBe('access-review.json');
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
     expect(await axeViolations()).toEqual([]);
     // Show in folder asks the app to open the saved file's folder; a refusal is said in the dialog.
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Show in folder' }));
     await waitFor(() => expect(callsOf('open_export_folder')).toEqual([{ path: '/tmp/review.json' }]));
     expect(within(dialog).queryByRole('alert')).toBeNull();
-    backend.fail('open_export_folder', 'invalid_input', '/tmp/review.json is not in a folder of this computer');
+    backend.fail('open_export_folder', 'invalid_input', '/tmp/review.json is not a file this app saved an export to');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Show in folder' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('is not in a folder of this computer');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('is not a file this app saved an export to');
   });
 });
 
 describe('Export dialog', { timeout: 30_000 }, () => {
-  it('on Members: this organization by default; an existing file is replaced only once confirmed', async () => {
+  it('on Members: this organization by default; waits for the save dialog, then says the rows and the file', async () => {
     await renderApp({ setup: fewMembers });
     await openPage('Members');
     await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export the members' });
     expect(within(dialog).getByLabelText('This organization')).toBeChecked();
-    const file = within(dialog).getByLabelText('File');
-    await waitFor(() => expect(file).toHaveValue('/home/me/Downloads/alpha-members-2026-12-03.csv'));
-    expect(callsOf('export_default_path')[0]).toEqual({ choice: { kind: 'members', format: 'csv', all_orgs: false, org: null, stale_days: null, group: null } });
-    await fireEvent.input(file, { target: { value: '/home/me/Downloads/taken.csv' } });
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    const ask = await within(dialog).findByRole('alert');
-    expect(ask).toHaveTextContent('/home/me/Downloads/taken.csv exists already. Replace it?');
-    expect(backend.review.files.get('/home/me/Downloads/taken.csv')).toBe('old');
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Replace' }));
-    expect(await within(dialog).findByRole('status')).toHaveTextContent('Saved 7 rows to /home/me/Downloads/taken.csv');
-    expect(callsOf('save_export').map((c) => c.replace)).toEqual([false, true]);
+    expect(within(dialog).getByLabelText('CSV')).toBeChecked();
+    backend.review.holdDialog = true;
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save…' }));
+    expect(await within(dialog).findByText('Waiting for the save dialog…')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Save…' })).toBeDisabled();
+    expect(callsOf('save_export')).toEqual([{ choice: { kind: 'members', format: 'csv', all_orgs: false, org: null, stale_days: null, group: null } }]);
+    expect(backend.review.dialogs.map((d) => d.file_name)).toEqual(['alpha-members-2026-12-03.csv']);
+    // The user picks a file that is there already; the native dialog asked before replacing it.
+    backend.review.answerDialog('/home/me/Downloads/taken.csv');
+    expect(await within(dialog).findByTestId('export-saved')).toHaveTextContent(
+      'Saved 7 rows to /home/me/Downloads/taken.csv (replaced the file there)',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Save…' })).toBeEnabled();
     expect(backend.review.files.get('/home/me/Downloads/taken.csv')).toBe('members.csv');
     expect(await axeViolations()).toEqual([]);
   });
 
-  it('on People: every organization by default', async () => {
+  it('a cancelled save dialog writes nothing and says so; Save… can be pressed again', async () => {
     await renderApp();
     await openPage('People');
     await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export the people' });
     expect(within(dialog).getByLabelText('All organizations')).toBeChecked();
-    await waitFor(() => expect(within(dialog).getByLabelText('File')).toHaveValue('/home/me/Downloads/all-organizations-people-2026-12-03.csv'));
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    backend.review.dialogAnswers.push(null);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save…' }));
+    expect(await within(dialog).findByText('Cancelled: nothing was saved.')).toBeInTheDocument();
+    expect(within(dialog).queryByTestId('export-saved')).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Show in folder' })).toBeNull();
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    expect(backend.review.saved.size).toBe(0);
+    // Again, this time saved where the dialog suggested.
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save…' }));
+    expect(await within(dialog).findByTestId('export-saved')).toHaveTextContent(
+      'Saved 7 rows to /home/me/Downloads/all-organizations-people-2026-12-03.csv',
+    );
+    expect(within(dialog).queryByText('Cancelled: nothing was saved.')).toBeNull();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(callsOf('save_export')).toEqual([]);
   });
 
   it('on Invitations: the scope chosen is sent; a failure is said in plain words', async () => {
@@ -129,12 +143,11 @@ describe('Export dialog', { timeout: 30_000 }, () => {
     await fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export the invitations' });
     await fireEvent.click(within(dialog).getByLabelText('All organizations'));
-    await waitFor(() => expect(within(dialog).getByLabelText('File')).toHaveValue('/home/me/Downloads/all-organizations-invitations-2026-12-03.csv'));
     backend.fail('save_export', 'internal', 'could not write: disk full');
-    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save…' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Something went wrong inside the app');
     expect(callsOf('save_export')[0]).toMatchObject({ choice: { kind: 'invitations', all_orgs: true } });
-    expect(within(dialog).queryByRole('status')).toBeNull();
+    expect(within(dialog).queryByTestId('export-saved')).toBeNull();
   });
 });
 

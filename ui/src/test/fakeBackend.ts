@@ -648,13 +648,8 @@ export class FakeBackend {
       this.changed(outcome.undone.org_id, ['organization', 'members', 'invitations', 'teams', 'workspaces']);
       return outcome;
     },
-    export_default_path: ({ choice }) => this.review.defaultPath(this, choice),
-    save_export: ({ choice, path, replace }) => this.review.save(choice, path, replace),
-    open_export_folder: ({ path }) => {
-      const cut = path.trim().lastIndexOf('/');
-      if (cut < 0) throw { code: 'invalid_input', message: `${path} is not in a folder of this computer`, fields: [] };
-      return path.trim().slice(0, cut) || '/';
-    },
+    save_export: ({ choice }) => this.review.save(this, choice),
+    open_export_folder: ({ path }) => this.review.openFolder(path),
     open_organization: ({ accountId, org }) => {
       if (accountId !== this.state.active_account) this.handlers.switch_account({ accountId });
       return this.handlers.switch_organization({ org });

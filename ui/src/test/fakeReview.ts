@@ -1,14 +1,15 @@
 // The fake Rust side's answers for the access review, the activity log (with undo) and exports from
 // the window: a small review made from the fake's own organizations, a log that undo marks, and saves
-// kept in memory (an existing path is refused until replacing it is confirmed).
+// kept in memory. A save asks the fake's stand-in for the native save dialog (recorded in `dialogs`),
+// which answers with the next of `dialogAnswers` (a path, or null: cancelled), else the file it
+// suggested; with `holdDialog` it waits for `answerDialog`. Show in folder opens only files saved.
 import type {
   AccessReviewView,
   ActivityEntryView,
   ActivityPageView,
   ActivityQueryView,
   ExportChoiceView,
-  ExportPathView,
-  ExportSavedView,
+  ExportOutcomeView,
   FindingView,
   ReviewQueryView,
   UndoOutcomeView,
@@ -44,8 +45,17 @@ function entry(id: number, kind: string, target: string, ok = true, replaced: st
 
 export class FakeReview {
   entries: ActivityEntryView[] = [];
-  /** Path → content of the files saved. */
+  /** Path → content of the files on the fake computer. */
   files = new Map<string, string>();
+  /** The files exports were saved to (Show in folder opens only their folders). */
+  saved = new Set<string>();
+  /** What each save dialog was opened with. */
+  dialogs: { title: string; folder: string; file_name: string }[] = [];
+  /** The answers of the next save dialogs: a path, or null for a cancelled one. */
+  dialogAnswers: (string | null)[] = [];
+  /** Save dialogs stay open until `answerDialog`. */
+  holdDialog = false;
+  private heldDialog: ((answer: string | null) => void) | null = null;
   /** The next undo fails with this. */
   undoFailure: { code: 'conflict'; message: string } | null = null;
 
@@ -61,6 +71,11 @@ export class FakeReview {
       entry(4, 'revoke', 'pending@example.com', true, ['roles: Organization Member']),
     ];
     this.files = new Map([['/home/me/Downloads/taken.csv', 'old']]);
+    this.saved = new Set();
+    this.dialogs = [];
+    this.dialogAnswers = [];
+    this.holdDialog = false;
+    this.heldDialog = null;
     this.undoFailure = null;
   }
 
@@ -125,18 +140,37 @@ export class FakeReview {
     return { undone: structuredClone(e), by: structuredClone(by), message: `put back ${e.replaced.join('; ') || 'what it replaced'} for ${e.target}` };
   }
 
-  defaultPath(b: FakeBackend, c: ExportChoiceView): ExportPathView {
-    const label = c.all_orgs ? 'all-organizations' : b.orgs.find((o) => o.active)!.name;
-    const file_name = `${label}-${c.kind}-2026-12-03.${c.format}`;
-    const path = `/home/me/Downloads/${file_name}`;
-    return { path, file_name, exists: this.files.has(path) };
+  /** Closes a held save dialog with `answer` (a path, or null: cancelled). */
+  answerDialog(answer: string | null) {
+    const held = this.heldDialog;
+    this.heldDialog = null;
+    held?.(answer);
   }
 
-  save(c: ExportChoiceView, path: string, replace: boolean): ExportSavedView {
-    if (!path.trim()) throw { code: 'invalid_input', message: 'give a file to save the export to', fields: [] };
-    const existed = this.files.has(path);
-    if (existed && !replace) throw { code: 'conflict', message: `${path} exists already: confirm to replace it`, fields: [] };
-    this.files.set(path, `${c.kind}.${c.format}`);
-    return { path, rows: 7, bytes: 321, replaced: existed };
+  async save(b: FakeBackend, c: ExportChoiceView): Promise<ExportOutcomeView> {
+    if (!['members', 'invitations', 'people', 'access-review'].includes(c.kind)) {
+      throw { code: 'invalid_input', message: `${c.kind} is not a kind of export`, fields: [] };
+    }
+    const label = c.all_orgs ? 'all-organizations' : b.orgs.find((o) => o.active)!.name;
+    const folder = '/home/me/Downloads';
+    const file_name = `${label}-${c.kind}-2026-12-03.${c.format}`;
+    this.dialogs.push({ title: `Save the ${c.kind.replace('-', ' ')} export`, folder, file_name });
+    const answer = this.holdDialog
+      ? await new Promise<string | null>((resolve) => (this.heldDialog = resolve))
+      : this.dialogAnswers.length
+        ? this.dialogAnswers.shift()!
+        : `${folder}/${file_name}`;
+    if (answer === null) return { saved: null };
+    const existed = this.files.has(answer);
+    this.files.set(answer, `${c.kind}.${c.format}`);
+    this.saved.add(answer);
+    return { saved: { path: answer, rows: 7, bytes: 321, replaced: existed } };
+  }
+
+  openFolder(path: string): string {
+    if (!this.saved.has(path.trim())) {
+      throw { code: 'invalid_input', message: `${path} is not a file this app saved an export to: only the folder of an export saved since the app started is opened`, fields: [] };
+    }
+    return path.trim().slice(0, path.trim().lastIndexOf('/')) || '/';
   }
 }

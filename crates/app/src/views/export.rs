@@ -1,4 +1,5 @@
-//! Exports from the window: what to export and where, and what was written.
+//! Exports from the window: what to export, and what was written where (the file is chosen in the
+//! desktop's native save dialog, opened from Rust: the window never sends a path).
 
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ts")]
@@ -25,18 +26,6 @@ pub struct ExportChoiceView {
     pub group: Option<Vec<String>>,
 }
 
-/// Where an export goes by default.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct ExportPathView {
-    /// The Downloads folder (else the home folder, else the working folder) joined with the name.
-    pub path: String,
-    /// Like `acme-ml-members-2026-12-03.csv`.
-    pub file_name: String,
-    /// A file is there already (saving replaces it only when confirmed).
-    pub exists: bool,
-}
-
 /// What a save wrote.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
@@ -47,4 +36,12 @@ pub struct ExportSavedView {
     pub bytes: u32,
     /// A file that was there was replaced.
     pub replaced: bool,
+}
+
+/// How a save ended: what was written, or nothing when the save dialog was cancelled.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ExportOutcomeView {
+    /// Null: the save dialog was cancelled and nothing was written.
+    pub saved: Option<ExportSavedView>,
 }

@@ -16,8 +16,7 @@ import type {
   DeviceLoginView,
   DiagnosticsView,
   ExportChoiceView,
-  ExportPathView,
-  ExportSavedView,
+  ExportOutcomeView,
   HomeView,
   InvitationListView,
   InvitationView,
@@ -112,8 +111,7 @@ export type Commands = {
   access_review: { args: { query: ReviewQueryView }; result: AccessReviewView };
   activity: { args: { query: ActivityQueryView }; result: ActivityPageView };
   undo: { args: { entryId: number }; result: UndoOutcomeView };
-  export_default_path: { args: { choice: ExportChoiceView }; result: ExportPathView };
-  save_export: { args: { choice: ExportChoiceView; path: string; replace: boolean }; result: ExportSavedView };
+  save_export: { args: { choice: ExportChoiceView }; result: ExportOutcomeView };
   open_export_folder: { args: { path: string }; result: string };
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
   person: { args: { email: string }; result: PersonView };
@@ -396,17 +394,12 @@ export function undo(entryId: number): Promise<UndoOutcomeView> {
   return invoke<UndoOutcomeView>("undo", { entryId });
 }
 
-/** Where an export goes by default (the Downloads folder, else home) and its file name. */
-export function exportDefaultPath(choice: ExportChoiceView): Promise<ExportPathView> {
-  return invoke<ExportPathView>("export_default_path", { choice });
+/** Asks where to save an export in the desktop's native save dialog (opened by the app, suggesting the Downloads folder and a name like `acme-ml-members-2026-12-03.csv`; it asks before replacing a file), then writes the export there whole. The window never sends a path. A cancelled dialog resolves with `saved` null. */
+export function saveExport(choice: ExportChoiceView): Promise<ExportOutcomeView> {
+  return invoke<ExportOutcomeView>("save_export", { choice });
 }
 
-/** Writes an export to `path` whole (never a partial file); a file there is replaced only with `replace` (the user confirmed), else `conflict`. */
-export function saveExport(choice: ExportChoiceView, path: string, replace: boolean): Promise<ExportSavedView> {
-  return invoke<ExportSavedView>("save_export", { choice, path, replace });
-}
-
-/** Opens the folder that holds a saved export (`path`, the file) in the file manager; resolves to the folder. Only a folder that exists is opened. */
+/** Opens the folder of a saved export (`path`, the file) in the file manager; resolves to the folder. Only a file an export was saved to in this run is accepted, else `invalid_input`. */
 export function openExportFolder(path: string): Promise<string> {
   return invoke<string>("open_export_folder", { path });
 }

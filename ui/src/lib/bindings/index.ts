@@ -19,7 +19,7 @@ export type { DiagnosticsView } from "./DiagnosticsView";
 export type { Entity } from "./Entity";
 export type { ErrorCode } from "./ErrorCode";
 export type { ExportChoiceView } from "./ExportChoiceView";
-export type { ExportPathView } from "./ExportPathView";
+export type { ExportOutcomeView } from "./ExportOutcomeView";
 export type { ExportSavedView } from "./ExportSavedView";
 export type { FieldMessage } from "./FieldMessage";
 export type { FindingView } from "./FindingView";
