@@ -22,7 +22,8 @@ fn main() {
         .filter(|u| !u.trim().is_empty())
         .unwrap_or(DEFAULT_BASE_URL.to_owned());
     let secrets = Arc::new(OsKeyring::for_data_dir(&data_dir));
-    let env = CliEnv { data_dir, secrets, default_url, client: ClientSettings::from_env() };
+    let out_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let env = CliEnv { data_dir, secrets, default_url, client: ClientSettings::from_env(), out_is_terminal };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

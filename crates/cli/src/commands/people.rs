@@ -237,11 +237,11 @@ pub(crate) fn people(ctx: &mut Ctx<'_>, args: PeopleArgs) -> Res {
         let _ = write!(ctx.out, "{}", table(&["NAME", "EMAIL", "KIND", "ORGANIZATIONS"], &rows));
     }
     if page.total > items.len() {
-        let first = page.offset + 1;
+        let first = page.offset.saturating_add(1);
         if items.is_empty() {
             say!(ctx.out, "{} match; none from {first} on", page.total);
         } else {
-            say!(ctx.out, "showing {first}-{} of {}", page.offset + items.len(), page.total);
+            say!(ctx.out, "showing {first}-{} of {}", page.offset.saturating_add(items.len()), page.total);
         }
     }
     say!(ctx.out, "searched {} organizations of {} signed-in accounts", page.organizations, page.accounts);

@@ -3,6 +3,7 @@
 //! organization (`--org`, else the active one) or of all (`--all-orgs`), from the cache.
 
 use chrono::Utc;
+use zenml_pro_core::csv::{for_terminal, Cells};
 use zenml_pro_core::export::export_review;
 use zenml_pro_core::{
     AccessReview, CoreError, ExportFormat, ExportRequest, ExportScope, ReviewQuery, DEFAULT_STALE_DAYS,
@@ -17,7 +18,8 @@ pub(crate) fn access_review(ctx: &mut Ctx<'_>, args: ReviewArgs) -> Res {
     let review = ctx.core.access_review(&ReviewQuery { stale_days: args.stale_days, group: args.group })?;
     if args.json || args.csv {
         let format = if args.json { ExportFormat::Json } else { ExportFormat::Csv };
-        let _ = write!(ctx.out, "{}", export_review(format, &review)?);
+        let text = export_review(format, &review)?;
+        let _ = write!(ctx.out, "{}", shown(ctx, format, text, Cells::Safe));
         return Ok(EXIT_OK);
     }
     print_review(ctx, &review);
@@ -112,10 +114,12 @@ pub(crate) fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Res {
         format: args.format.into(),
         scope,
         review: ReviewQuery { stale_days: args.stale_days.unwrap_or(DEFAULT_STALE_DAYS), group: args.group },
+        raw: args.raw,
     };
     let text = ctx.core.export(&request)?;
     match &args.output {
         None => {
+            let text = shown(ctx, request.format, text, Cells::raw_if(args.raw));
             let _ = write!(ctx.out, "{text}");
         }
         Some(path) => {
@@ -130,4 +134,15 @@ pub(crate) fn export(ctx: &mut Ctx<'_>, args: ExportArgs) -> Res {
         }
     }
     Ok(EXIT_OK)
+}
+
+/// A file's text as printed: CSV on a terminal loses its cells' control characters (as the tables do),
+/// so a name cannot move the cursor or forge a line; anywhere else, and JSON (which escapes them), as
+/// it is.
+fn shown(ctx: &Ctx<'_>, format: ExportFormat, text: String, cells: Cells) -> String {
+    if ctx.env.out_is_terminal && format == ExportFormat::Csv {
+        for_terminal(&text, cells)
+    } else {
+        text
+    }
 }

@@ -92,15 +92,26 @@ impl Harness {
             secrets: self.keyring.clone(),
             default_url: self.base.clone(),
             client,
+            out_is_terminal: false,
         }
     }
 
     /// Runs `zpro ARGS...` in-process.
     pub async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, false).await
+    }
+
+    /// Runs `zpro ARGS...` in-process as if its standard output were a terminal.
+    pub async fn run_on_terminal(&self, args: &[&str]) -> Output {
+        self.run_with(args, true).await
+    }
+
+    async fn run_with(&self, args: &[&str], out_is_terminal: bool) -> Output {
         let argv: Vec<OsString> =
             std::iter::once("zpro").chain(args.iter().copied()).map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(argv, self.env(), &mut out, &mut err).await;
+        let env = CliEnv { out_is_terminal, ..self.env() };
+        let code = run(argv, env, &mut out, &mut err).await;
         Output { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
     }
 

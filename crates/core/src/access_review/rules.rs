@@ -171,14 +171,15 @@ pub(super) fn review(
     }
 
     // Invitations: stale pending ones and expired ones.
-    let cutoff = now - Duration::days(i64::from(stale_days));
+    // So far back that it is before any date (or past what a date can hold): nothing is that stale.
+    let cutoff = Duration::try_days(i64::from(stale_days)).and_then(|d| now.checked_sub_signed(d));
     for (key, inv) in &data.invitations {
         let Some((row_org, org)) = orgs.get(key) else { continue };
         let pending = matches!(inv.status, None | Some(InvitationStatus::Pending));
         let lapsed = inv.expires.is_some_and(|e| e <= now);
         let section = if inv.status == Some(InvitationStatus::Expired) || (pending && lapsed) {
             ReviewSection::ExpiredInvitation
-        } else if pending && inv.created.is_some_and(|c| c < cutoff) {
+        } else if pending && inv.created.zip(cutoff).is_some_and(|(c, cutoff)| c < cutoff) {
             ReviewSection::StaleInvitation
         } else {
             continue;
@@ -373,5 +374,11 @@ mod tests {
         assert!(!r.findings.iter().any(|f| f.section == ReviewSection::StaleInvitation));
         assert!(r.sections.iter().all(|s| s.section != ReviewSection::OnlyInOne));
         assert!(!r.findings.iter().any(|f| f.section == ReviewSection::OnlyInOne));
+        // Patience past any date a calendar holds: nothing is that stale, and nothing panics.
+        for days in [1_000_000, 100_000_000, u32::MAX] {
+            let r = review(&data, &labels, 30, days, &[], now);
+            assert!(!r.findings.iter().any(|f| f.section == ReviewSection::StaleInvitation), "{days}");
+            assert!(r.findings.iter().any(|f| f.section == ReviewSection::ExpiredInvitation), "{days}");
+        }
     }
 }

@@ -109,7 +109,7 @@ impl Cache {
         // counted, or the count remembered since the last write is used.
         let short = q.limit.is_none_or(|l| rows.len() < l) && (!rows.is_empty() || q.offset == 0);
         let total = if short {
-            q.offset + rows.len()
+            q.offset.saturating_add(rows.len())
         } else {
             self.member_totals.get_or_count(&tx, (key, search.clone(), kind, role.clone()), || {
                 let n: i64 = tx

@@ -132,7 +132,7 @@ impl Cache {
         // A page that is not full, and not past the end, says the total itself.
         let short = limit < 0 || keys.len() < limit as usize;
         let total = if short && (!keys.is_empty() || offset == 0) {
-            offset + keys.len()
+            offset.saturating_add(keys.len())
         } else {
             let n: i64 = tx
                 .prepare_cached(&format!(

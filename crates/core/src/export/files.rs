@@ -10,6 +10,7 @@ use super::{
 };
 use crate::access_review::{AccessReview, ReviewOrg};
 use crate::cache::MemberQuery;
+use crate::csv::Cells;
 use crate::error::{CoreError, Result};
 use crate::model::{invitation_role_labels, invitation_team_labels, inviter_label, member_kind};
 use crate::people::PeopleQuery;
@@ -59,7 +60,12 @@ fn roles_cell(roles: &[ExportRole]) -> String {
 }
 
 impl Core {
-    pub(super) fn export_members(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<Exported> {
+    pub(super) fn export_members(
+        &self,
+        format: ExportFormat,
+        cells: Cells,
+        orgs: &[ReviewOrg],
+    ) -> Result<Exported> {
         let mut out: Vec<ExportOrg<ExportMember>> = Vec::new();
         for o in orgs {
             let cached = self.members(&o.account_id, o.org_id, &MemberQuery::default())?;
@@ -112,13 +118,18 @@ impl Core {
                         ]
                     })
                     .collect();
-                crate::csv::write(&header, &rows)
+                crate::csv::write_with(&header, &rows, cells)
             }
         };
         Ok(Exported { text, rows })
     }
 
-    pub(super) fn export_invitations(&self, format: ExportFormat, orgs: &[ReviewOrg]) -> Result<Exported> {
+    pub(super) fn export_invitations(
+        &self,
+        format: ExportFormat,
+        cells: Cells,
+        orgs: &[ReviewOrg],
+    ) -> Result<Exported> {
         let now = Utc::now();
         let mut out: Vec<ExportOrg<ExportInvitation>> = Vec::new();
         for o in orgs {
@@ -196,7 +207,7 @@ impl Core {
                         ]
                     })
                     .collect();
-                crate::csv::write(&header, &rows)
+                crate::csv::write_with(&header, &rows, cells)
             }
         };
         Ok(Exported { text, rows })
@@ -205,6 +216,7 @@ impl Core {
     pub(super) fn export_people(
         &self,
         format: ExportFormat,
+        cells: Cells,
         scope: &ExportScope,
         orgs: &[ReviewOrg],
     ) -> Result<Exported> {
@@ -267,7 +279,7 @@ impl Core {
                         ]);
                     }
                 }
-                crate::csv::write(&header, &rows)
+                crate::csv::write_with(&header, &rows, cells)
             }
         };
         Ok(Exported { text, rows })
@@ -295,8 +307,14 @@ pub const REVIEW_CSV_HEADER: [&str; 17] = [
     "section_title",
 ];
 
-/// The access review as a file: JSON as [`AccessReview`] serializes, or CSV one row per finding.
+/// The access review as a file: JSON as [`AccessReview`] serializes, or CSV one row per finding, its
+/// cells safe to open in a spreadsheet ([`Cells::Safe`]).
 pub fn export_review(format: ExportFormat, review: &AccessReview) -> Result<String> {
+    review_file(format, Cells::Safe, review)
+}
+
+/// [`export_review`] with its CSV cells written as `cells` says.
+pub(super) fn review_file(format: ExportFormat, cells: Cells, review: &AccessReview) -> Result<String> {
     match format {
         ExportFormat::Json => json(ExportKind::AccessReview, review.fetched_at, review.stale, review),
         ExportFormat::Csv => {
@@ -325,7 +343,7 @@ pub fn export_review(format: ExportFormat, review: &AccessReview) -> Result<Stri
                     ]
                 })
                 .collect();
-            Ok(crate::csv::write(&REVIEW_CSV_HEADER, &rows))
+            Ok(crate::csv::write_with(&REVIEW_CSV_HEADER, &rows, cells))
         }
     }
 }

@@ -3,7 +3,10 @@
 //! command line writes it and the window offers it to a save dialog.
 //!
 //! Every file says when its data was fetched: JSON has a top-level `fetched_at` and `stale` and each
-//! organization's own; CSV has a `fetched_at` column on every row. CSV is RFC 4180 (see [`crate::csv`]).
+//! organization's own; CSV has a `fetched_at` column on every row. CSV is RFC 4180 (see [`crate::csv`]),
+//! and safe to open in a spreadsheet unless the request says `raw`: a cell that would be read as a
+//! formula gets a `'` in front (see [`crate::csv::Cells`]). [`write_file`] writes the file 0600
+//! through a temporary file of its own, never through a symbolic link.
 
 use std::collections::HashMap;
 
@@ -19,6 +22,7 @@ use crate::service::Core;
 
 mod files;
 mod write;
+use files::review_file;
 pub use files::{export_review, REVIEW_CSV_HEADER};
 pub use write::write_file;
 
@@ -95,6 +99,9 @@ pub struct ExportRequest {
     pub scope: ExportScope,
     /// For the access review: its stale days and group.
     pub review: ReviewQuery,
+    /// CSV cells as they are, formulas and all (for machines). `false`, the safe default, puts a `'`
+    /// in front of a cell that a spreadsheet would read as a formula. JSON is the same either way.
+    pub raw: bool,
 }
 
 /// A role in an exported member row.
@@ -176,10 +183,11 @@ impl Core {
     /// [`Core::export`] with the number of rows it holds.
     pub fn export_counted(&self, r: &ExportRequest) -> Result<Exported> {
         let orgs = self.export_orgs(&r.scope)?;
+        let cells = crate::csv::Cells::raw_if(r.raw);
         match r.kind {
-            ExportKind::Members => self.export_members(r.format, &orgs),
-            ExportKind::Invitations => self.export_invitations(r.format, &orgs),
-            ExportKind::People => self.export_people(r.format, &r.scope, &orgs),
+            ExportKind::Members => self.export_members(r.format, cells, &orgs),
+            ExportKind::Invitations => self.export_invitations(r.format, cells, &orgs),
+            ExportKind::People => self.export_people(r.format, cells, &r.scope, &orgs),
             ExportKind::AccessReview => {
                 let mut review = self.access_review(&r.review)?;
                 if let ExportScope::Org { account_id, org_id } = &r.scope {
@@ -191,7 +199,7 @@ impl Core {
                         s.count = review.findings.iter().filter(|f| f.section == s.section).count();
                     }
                 }
-                Ok(Exported { text: export_review(r.format, &review)?, rows: review.findings.len() })
+                Ok(Exported { text: review_file(r.format, cells, &review)?, rows: review.findings.len() })
             }
         }
     }
