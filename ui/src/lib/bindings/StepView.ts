@@ -12,6 +12,10 @@ export type StepView = { account_id: string,
  */
 account: string, org_id: string, org_name: string, action: StepActionView, 
 /**
+ * The member's or invitation's id: what the window sends back to run exactly this step.
+ */
+target_id: string | null, 
+/**
  * `user` or `service_account` being removed, or an `invitation`.
  */
 kind: MemberKind, 

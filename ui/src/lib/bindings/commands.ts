@@ -29,6 +29,7 @@ import type {
   OffboardReportView,
   OrgListView,
   OrgView,
+  OverridesView,
   OverviewView,
   PeoplePageView,
   PeopleQueryView,
@@ -37,6 +38,7 @@ import type {
   RoleHoldersView,
   RoleListView,
   ServiceAccountsView,
+  StepRefView,
   SyncReportView,
   TeamChangeView,
   TeamCreatedView,
@@ -44,6 +46,7 @@ import type {
   TeamMembersView,
   TeamView,
   UndoOutcomeView,
+  UndoPreviewView,
   WorkspaceAccessView,
   WorkspaceListView,
   WorkspaceRoleSpecView,
@@ -106,11 +109,12 @@ export type Commands = {
   list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
   offboard_plan: { args: { email: string; orgs: Array<string> }; result: OffboardPlanView };
-  offboard_run: { args: { email: string; orgs: Array<string> }; result: OffboardReportView };
+  offboard_run: { args: { email: string; steps: Array<StepRefView>; overrides: OverridesView }; result: OffboardReportView };
   cancel_offboard: { args: Record<string, never>; result: boolean };
   access_review: { args: { query: ReviewQueryView }; result: AccessReviewView };
   activity: { args: { query: ActivityQueryView }; result: ActivityPageView };
-  undo: { args: { entryId: number }; result: UndoOutcomeView };
+  undo_preview: { args: { entryId: number }; result: UndoPreviewView };
+  undo: { args: { entryId: number; force: boolean }; result: UndoOutcomeView };
   save_export: { args: { choice: ExportChoiceView }; result: ExportOutcomeView };
   open_export_folder: { args: { path: string }; result: string };
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
@@ -369,9 +373,9 @@ export function offboardPlan(email: string, orgs: Array<string>): Promise<Offboa
   return invoke<OffboardPlanView>("offboard_plan", { email, orgs });
 }
 
-/** Plans again and carries it out, one step at a time; each step's result arrives as an `offboard_progress` event, then the report (nothing is retried). One run at a time. */
-export function offboardRun(email: string, orgs: Array<string>): Promise<OffboardReportView> {
-  return invoke<OffboardReportView>("offboard_run", { email, orgs });
+/** Carries out exactly the steps the window showed and the user kept (by id, never "all"), one at a time; a step the plan no longer has is refused as a `conflict` before anything is sent. Each step's result arrives as an `offboard_progress` event, then the report (nothing is retried). One run at a time. `overrides`: what the user confirmed on purpose (removing their own account's user, an organization's last admin). */
+export function offboardRun(email: string, steps: Array<StepRefView>, overrides: OverridesView): Promise<OffboardReportView> {
+  return invoke<OffboardReportView>("offboard_run", { email, steps, overrides });
 }
 
 /** Stops the running offboarding before its next step (the rest is reported not attempted); false when none is running. */
@@ -389,9 +393,14 @@ export function activity(query: ActivityQueryView): Promise<ActivityPageView> {
   return invoke<ActivityPageView>("activity", { query });
 }
 
-/** Undoes a logged change (the entry is then marked undone); refused with `conflict` or `invalid_input` when it cannot be, saying why. */
-export function undo(entryId: number): Promise<UndoOutcomeView> {
-  return invoke<UndoOutcomeView>("undo", { entryId });
+/** What undoing a logged change would do, against its organization refreshed from the server now (nothing is sent); `conflict` when the target changed since the entry. */
+export function undoPreview(entryId: number): Promise<UndoPreviewView> {
+  return invoke<UndoPreviewView>("undo_preview", { entryId });
+}
+
+/** Undoes a logged change (the entry is then marked undone); refused with `conflict` or `invalid_input` when it cannot be, saying why. `force`: the user confirmed undoing an entry older than 7 days. */
+export function undo(entryId: number, force: boolean): Promise<UndoOutcomeView> {
+  return invoke<UndoOutcomeView>("undo", { entryId, force });
 }
 
 /** Asks where to save an export in the desktop's native save dialog (opened by the app, suggesting the Downloads folder and a name like `acme-ml-members-2026-12-03.csv`; it asks before replacing a file), then writes the export there whole. The window never sends a path. A cancelled dialog resolves with `saved` null. */
