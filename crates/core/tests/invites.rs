@@ -36,7 +36,11 @@ async fn an_invitation_gets_its_workspace_roles_and_teams_and_the_cache_has_them
         let emails = vec!["one@acme-ml.example".to_owned(), "two@acme-ml.example".to_owned()];
         let before = requests(&e.emu).await;
         let out = e.core.invite_with(&a, org, &emails, &spec()).await.unwrap();
-        assert_eq!(requests(&e.emu).await, before + 2 * 4, "{dialect}: create, two roles, one team, each");
+        assert_eq!(
+            requests(&e.emu).await,
+            before + 4 + 2 * 4,
+            "{dialect}: the roles, two workspaces and the teams read first; then create, two roles, one team, each"
+        );
         for o in &out {
             assert!(o.error.is_none() && o.attached.len() == 3, "{dialect}: {o:?}");
             assert_eq!(o.failed().count(), 0, "{dialect}: {o:?}");

@@ -401,8 +401,8 @@ async fn invite_checks_input_and_role_before_any_request() {
     assert_eq!(again[0].error.as_ref().unwrap().code, ErrorCode::Conflict);
 }
 
-/// The server decides what a user may do: a Viewer's invite and rename reach the server (one request
-/// each) and its 403 comes back as `forbidden` in plain words, with the cache unchanged.
+/// The server decides what a user may do: a Viewer's invite and rename reach the server (each after
+/// reading its target) and its 403 comes back as `forbidden` in plain words, with the cache unchanged.
 #[tokio::test]
 async fn a_viewer_is_refused_by_the_server_in_plain_words() {
     let e = env().await;
@@ -416,10 +416,10 @@ async fn a_viewer_is_refused_by_the_server_in_plain_words() {
         e.core.invite(&viewer.id, acme, &["x@example.com".into()], "Organization Viewer").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
     assert!(err.message.contains("does not allow"), "{}", err.message);
-    assert_eq!(requests(&e.emu).await, before + 1, "the server was asked once");
+    assert_eq!(requests(&e.emu).await, before + 2, "the roles read, then the invitation refused");
     let err = e.core.update_organization(&viewer.id, acme, Some("renamed".into()), None).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    assert_eq!(requests(&e.emu).await, before + 2);
+    assert_eq!(requests(&e.emu).await, before + 4, "the organization read, then the rename refused");
     assert_eq!(e.core.invitations(&viewer.id, acme, true).unwrap().value.len(), pending_before);
     assert_eq!(e.core.organization(&viewer.id, "acme-ml").unwrap().value.name, "acme-ml");
     // The cached roles are only a hint for the window: a Viewer is known to lack the right.
