@@ -126,10 +126,15 @@ pub async fn run(
     }
     let org = cli.org.first().cloned();
     let mut ctx = commands::Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
-    match commands::dispatch(&mut ctx, cli.command).await {
+    let code = match commands::dispatch(&mut ctx, cli.command).await {
         Ok(code) => code,
         Err(e) => report(ctx.err, &e),
+    };
+    // A write the server took but the cache could not record: done, and said so.
+    for note in ctx.core.take_write_notes() {
+        let _ = writeln!(ctx.err, "note: {note}");
     }
+    code
 }
 
 /// Whether a command only reads the cache (listings, the log, the access review, an export), so the

@@ -329,3 +329,34 @@ async fn of_two_concurrent_undos_of_one_entry_exactly_one_goes_through() {
         e.emu.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_the_server_took_is_journaled_as_done_when_the_cache_is_busy() {
+    let (e, admin, acme) = setup(Dialect::Default).await;
+    let viewer = e.emu.credentials().viewer.user_email.clone();
+    // Another process holds the cache's write lock for longer than a write waits for it.
+    let path = zenml_pro_core::cache_path(e.dir.path());
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+        conn.execute_batch("ROLLBACK").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let done = e.core.set_member_role(&admin, acme, &viewer, "Organization Manager").await;
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let roles = done.expect("done on the server, so reported as done");
+    assert_eq!(roles[0].label(), "Organization Manager");
+    let notes = e.core.take_write_notes();
+    assert!(notes.len() == 1 && notes[0].contains("next sync"), "{notes:?}");
+    let entry = e.core.activity(&Default::default()).unwrap().entries[0].clone();
+    assert!(entry.ok && entry.kind.as_str() == "role_change", "{entry:?}");
+    // The cache was not updated; the next sync catches up.
+    assert_ne!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Manager"]);
+    sync(&e.core, &admin).await;
+    assert_eq!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Manager"]);
+}
