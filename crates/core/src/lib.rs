@@ -25,10 +25,15 @@
 //! - [`invites`]: invitations with their organization role, workspace roles and teams; resending.
 //! - [`offboard`] and [`steps`]: offboarding a person from every organization, and inviting to
 //!   several, planned from the cache and carried out one step at a time with what remains said.
-//! - [`writes`]: revoking invitations, roles, members and organization settings, checked before any
-//!   request.
-//! - [`activity`]: the local log of every change made, read with [`Core::activity`] and reversed with
-//!   [`Core::undo`]; each write method logs itself.
+//! - `pipeline`: the one write pipeline every change goes through (a `Write` type per kind): resolve
+//!   the target once, read its current state from the server, act, update the cache, journal the
+//!   entry. Reads come from the cache; writes never trust it.
+//! - [`resolve`]: the one identity resolver (ids only as ids, emails by ASCII case only, names only
+//!   when unique), shared by `zpro`, the window, deep links, grants and offboarding.
+//! - [`writes`]: revoking invitations, roles, members and organization settings, each one line over
+//!   the pipeline.
+//! - [`activity`]: the journal of every change made, read with [`Core::activity`]; [`Core::undo`]
+//!   reverses an entry after refreshing its organization, refusing a target changed since.
 //! - [`doctor`]: how well the app and a server get along ([`Core::doctor`], for `zpro doctor` and the
 //!   Diagnostics page).
 //! - [`error`]: [`CoreError`] with its closed set of [`ErrorCode`]s.
