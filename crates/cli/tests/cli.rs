@@ -260,7 +260,7 @@ async fn invite_as_viewer_is_refused_by_the_server() {
     assert!(r.err.starts_with("error: the server refused: "), "{r:?}");
     assert!(r.err.contains("does not allow"), "{r:?}");
     assert_eq!(r.err.lines().count(), 1, "{r:?}");
-    assert_eq!(h.requests().await, before + 1, "one request, refused");
+    assert_eq!(h.requests().await, before + 2, "the roles read, then one request, refused");
 }
 
 /// Invitations list pending ones (all with --all); revoke and resend take an email or an id.

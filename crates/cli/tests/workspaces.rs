@@ -113,7 +113,7 @@ async fn viewers_are_refused_by_the_server_with_exit_5() {
         let before = h.requests().await;
         let r = h.run(&args).await;
         assert_eq!(r.code, EXIT_FORBIDDEN, "{args:?}: {r:?}");
-        assert_eq!(h.requests().await, before + 1, "{args:?}: one request, refused");
+        assert_eq!(h.requests().await, before + 2, "{args:?}: the target read, then one request, refused");
     }
     // A viewer may read who holds what.
     let access = h.run(&["workspace", "access", "acme-prod", "--json"]).await.ok().json();

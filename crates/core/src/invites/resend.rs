@@ -45,9 +45,10 @@ impl Core {
         Ok(extras)
     }
 
-    /// Sends an invitation again, once the server says it is still pending: revokes it, then invites
-    /// the same email with the organization role it carries on the server and attaches its other
-    /// roles and teams to the new one. The outcome says which of those took. Journaled.
+    /// Sends an invitation again, as the server has it now: revokes it if still pending (one the
+    /// server no longer has, or that was accepted, is refused), then invites the same email with the
+    /// organization role it carries and attaches its other roles and teams to the new one. The
+    /// outcome says which of those took. Journaled.
     pub async fn resend_invitation_with_outcome(
         &self,
         account_id: &str,

@@ -1,18 +1,19 @@
 //! The writes that send invitations: a batch (one journal entry per email), and a resend. An
 //! invitation batch reads from the server what it is about to give (the organization role, the
-//! workspaces and their roles, the teams) right before sending; a resend reads the invitation, which
-//! must still be pending, and sends again what it carries on the server now.
+//! workspaces and their roles, the teams) right before sending; a resend reads the invitation (gone or
+//! accepted is refused), revokes it if it is still pending, and sends again what it carries on the
+//! server now.
 
 use std::collections::BTreeSet;
 
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, InvitationStatus, Role, RoleFilter, RoleRef};
 
-use super::members::{invitation_entry, pending_now};
+use super::members::invitation_entry;
 use super::{Ctx, Entry, Write};
 use crate::cache::ActivityKind as K;
 use crate::error::{CoreError, ErrorCode, Result};
-use crate::invites::{checked_emails, InviteExtra, InviteOutcome, InviteSpec};
+use crate::invites::{checked_emails, name_scopes, InviteExtra, InviteOutcome, InviteSpec};
 
 /// What an invitation batch gives, checked against the cache.
 pub(crate) struct Planned {
@@ -190,13 +191,13 @@ impl Write for Invite<'_> {
     }
 }
 
-/// An invitation sent again: the pending one revoked, then the same email invited with what it
+/// An invitation sent again: revoked if still pending, then the same email invited with what it
 /// carries on the server now (its organization role, its other roles and its teams).
 pub(crate) struct Resend<'a> {
     pub id_or_email: &'a str,
 }
 
-/// A pending invitation as the server has it now, and what to send again.
+/// The invitation as the server has it now, and what to send again.
 pub(crate) struct Again {
     pub now: Invitation,
     pub role: RoleRef,
@@ -220,8 +221,26 @@ impl Write for Resend<'_> {
         cx.core.find_invitation(cx.account_id, cx.org_id, self.id_or_email)
     }
 
+    /// The invitation as the server has it now: gone is `not_found`, accepted is `conflict` (the
+    /// person is a member now); pending, expired, declined or revoked, it is sent again.
     async fn read(&self, cx: Ctx<'_>, inv: &Invitation) -> Result<Again> {
-        let now = pending_now(cx, inv).await?;
+        let now = cx.core.server_invitation(cx.account_id, cx.org_id, inv.id, &inv.email).await?;
+        let Some(mut now) = now else {
+            return Err(CoreError::not_found(format!(
+                "the invitation to {} no longer exists on the server (already gone); nothing was sent",
+                inv.email
+            )));
+        };
+        if now.status == Some(InvitationStatus::Accepted) {
+            return Err(CoreError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} accepted the invitation since: they are a member now; nothing was sent",
+                    inv.email
+                ),
+            ));
+        }
+        name_from_cache(cx, &mut now)?;
         let role = now.role.clone().ok_or_else(|| {
             CoreError::invalid(
                 "this invitation carries no role, so it cannot be sent again as it was",
@@ -244,24 +263,32 @@ impl Write for Resend<'_> {
 
     async fn act(&self, cx: Ctx<'_>, _: &Invitation, again: &Again) -> Result<InviteOutcome> {
         let (org_id, id) = (cx.org_id, again.now.id);
-        match cx
-            .core
-            .authed(cx.account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
-            .await
-        {
-            Ok(()) => {}
-            Err(e) if e.code == ErrorCode::NotFound => {}
-            Err(e) => return Err(e),
+        let was_pending = pending(&again.now);
+        if was_pending {
+            let revoked_now = cx
+                .core
+                .authed(cx.account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
+                .await;
+            match revoked_now {
+                Ok(()) => {}
+                Err(e) if e.code == ErrorCode::NotFound => {}
+                Err(e) => return Err(e),
+            }
         }
         let sent = cx
             .core
             .send_invitation(cx.account_id, org_id, &again.now.email, &again.role, &again.extras)
             .await;
         sent.map_err(|e| {
+            if !was_pending {
+                return CoreError {
+                    message: format!("sending the invitation again failed: {}", e.message),
+                    ..e
+                };
+            }
             // The old one is revoked on the server whatever follows.
-            if let Err(err) =
-                cx.core.with_cache(|c| c.put_invitation(cx.account_id, org_id, &revoked(&again.now)))
-            {
+            let kept = cx.core.with_cache(|c| c.put_invitation(cx.account_id, org_id, &revoked(&again.now)));
+            if let Err(err) = kept {
                 tracing::warn!(code = err.code.as_str(), "a revoked invitation could not be cached");
             }
             CoreError {
@@ -275,7 +302,8 @@ impl Write for Resend<'_> {
     }
 
     fn cache(&self, cx: Ctx<'_>, _: &Invitation, again: &Again, outcome: &InviteOutcome) -> Result<()> {
-        cx.core.with_cache(|c| c.put_invitation(cx.account_id, cx.org_id, &revoked(&again.now)))?;
+        let old = if pending(&again.now) { revoked(&again.now) } else { again.now.clone() };
+        cx.core.with_cache(|c| c.put_invitation(cx.account_id, cx.org_id, &old))?;
         match &outcome.invitation {
             Some(new) => cx.core.with_cache(|c| c.put_invitation(cx.account_id, cx.org_id, new)),
             None => Ok(()),
@@ -294,6 +322,19 @@ impl Write for Resend<'_> {
         entry.error = outcome.error.clone();
         vec![entry]
     }
+}
+
+/// Names what an invitation read from the server carries by id only (its workspaces, its teams)
+/// from the cache, for its journal entry.
+pub(crate) fn name_from_cache(cx: Ctx<'_>, inv: &mut Invitation) -> Result<()> {
+    let workspaces = cx.core.workspaces(cx.account_id, cx.org_id)?.value;
+    let teams = cx.core.teams(cx.account_id, cx.org_id)?.value;
+    name_scopes(inv, &workspaces, &teams);
+    Ok(())
+}
+
+fn pending(inv: &Invitation) -> bool {
+    matches!(inv.status, None | Some(InvitationStatus::Pending))
 }
 
 fn revoked(inv: &Invitation) -> Invitation {
