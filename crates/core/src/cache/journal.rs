@@ -370,7 +370,12 @@ impl Journal {
         if days == 0 {
             return Ok(0);
         }
-        let cutoff = now - chrono::Duration::days(i64::from(days));
+        // A retention longer than the calendar reaches back keeps every entry (and never panics).
+        let Some(cutoff) =
+            chrono::Duration::try_days(i64::from(days)).and_then(|d| now.checked_sub_signed(d))
+        else {
+            return Ok(0);
+        };
         Ok(self.conn.execute("DELETE FROM activity WHERE at < ?1", [ts(cutoff)])?)
     }
 
@@ -498,5 +503,16 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(!names.iter().any(|n| n.contains(".corrupt-")), "{names:?}");
+    }
+
+    #[test]
+    fn a_retention_past_the_calendar_prunes_nothing_and_does_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, _) = Journal::open(&dir.path().join(crate::paths::JOURNAL_FILE), false, None);
+        for days in [u32::MAX, 100_000_000] {
+            journal.set_setting(RETENTION_KEY, &days.to_string()).unwrap();
+            assert_eq!(journal.retention_days().unwrap(), days);
+            assert_eq!(journal.prune(chrono::Utc::now()).unwrap(), 0, "{days}");
+        }
     }
 }
