@@ -62,7 +62,12 @@ pub(crate) fn member(cx: Ctx<'_>, who: &str) -> Result<Member> {
 }
 
 fn new_role(role: &Role) -> MemberRole {
-    MemberRole { role_id: role.id, name: Some(role.name.clone()), level: Some(RoleLevel::Organization), via_team: false }
+    MemberRole {
+        role_id: role.id,
+        name: Some(role.name.clone()),
+        level: Some(RoleLevel::Organization),
+        via_team: false,
+    }
 }
 
 /// A member's organization role becomes exactly `role`: every other direct organization role they
@@ -129,7 +134,9 @@ async fn exactly(cx: Ctx<'_>, m: &Member, wanted: &[MemberRole], held: &[MemberR
         let id = role.role_id;
         let assigned = cx
             .core
-            .authed(cx.account_id, |c, t| async move { c.assign_role(&t, id, Assignee::User(user_id), scope).await })
+            .authed(cx.account_id, |c, t| async move {
+                c.assign_role(&t, id, Assignee::User(user_id), scope).await
+            })
             .await;
         match assigned {
             Ok(()) => {}
@@ -141,7 +148,9 @@ async fn exactly(cx: Ctx<'_>, m: &Member, wanted: &[MemberRole], held: &[MemberR
         let id = old.role_id;
         let revoked = cx
             .core
-            .authed(cx.account_id, |c, t| async move { c.revoke_role(&t, id, Assignee::User(user_id), scope).await })
+            .authed(cx.account_id, |c, t| async move {
+                c.revoke_role(&t, id, Assignee::User(user_id), scope).await
+            })
             .await;
         match revoked {
             Ok(()) => {}
@@ -274,7 +283,11 @@ impl Write for RemoveMember {
             return Ok(Removal::AlreadyGone);
         }
         let (org_id, user_id) = (cx.org_id, m.user_id);
-        match cx.core.authed(cx.account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await }).await {
+        match cx
+            .core
+            .authed(cx.account_id, |c, t| async move { c.remove_member(&t, org_id, user_id).await })
+            .await
+        {
             Ok(()) => Ok(Removal::Removed),
             Err(e) if e.code == ErrorCode::NotFound => Ok(Removal::AlreadyGone),
             Err(e) => Err(e),
@@ -333,7 +346,9 @@ impl Write for RevokeInvitation<'_> {
 
     async fn act(&self, cx: Ctx<'_>, _: &Invitation, now: &Invitation) -> Result<Invitation> {
         let (org_id, id) = (cx.org_id, now.id);
-        cx.core.authed(cx.account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await }).await?;
+        cx.core
+            .authed(cx.account_id, |c, t| async move { c.revoke_invitation(&t, org_id, id).await })
+            .await?;
         Ok(Invitation { status: Some(InvitationStatus::Revoked), ..now.clone() })
     }
 
@@ -341,8 +356,35 @@ impl Write for RevokeInvitation<'_> {
         cx.core.with_cache(|c| c.put_invitation(cx.account_id, cx.org_id, revoked))
     }
 
-    fn entry(&self, _: Ctx<'_>, inv: &Invitation, now: Option<&Invitation>) -> Entry {
-        invitation_entry(K::Revoke, now.unwrap_or(inv))
+    fn entry(&self, cx: Ctx<'_>, inv: &Invitation, now: Option<&Invitation>) -> Entry {
+        let mut e = invitation_entry(K::Revoke, now.unwrap_or(inv));
+        // The server's copy may name a role or workspace only by id: name them as the cache does.
+        let cached = carried(inv);
+        for r in e.replaced.roles.iter_mut() {
+            let same = cached.roles.iter().find(|c| c.id == r.id && c.workspace_id == r.workspace_id);
+            if r.name.is_none() {
+                r.name = same.and_then(|c| c.name.clone()).or_else(|| {
+                    let id = uuid::Uuid::parse_str(&r.id).ok()?;
+                    cx.core
+                        .with_cache(|c| c.role_by_id(cx.account_id, cx.org_id, id))
+                        .ok()
+                        .flatten()
+                        .map(|x| x.name)
+                });
+            }
+            if let (None, Some(ws)) = (&r.workspace, r.workspace_id.clone()) {
+                r.workspace = same
+                    .and_then(|c| c.workspace.clone())
+                    .or_else(|| cx.core.find_workspace(cx.account_id, cx.org_id, &ws).ok().map(|w| w.name));
+            }
+        }
+        for t in e.replaced.teams.iter_mut().filter(|t| t.name.is_none()) {
+            t.name = cached.teams.iter().find(|c| c.id == t.id).and_then(|c| c.name.clone());
+        }
+        if e.detail.is_none() || e.replaced.roles.first().is_some_and(|r| r.name.is_some()) {
+            e.detail = e.replaced.roles.first().map(|r| r.name.clone().unwrap_or_else(|| r.id.clone()));
+        }
+        e
     }
 }
 
@@ -368,7 +410,10 @@ pub(crate) async fn pending_now(cx: Ctx<'_>, inv: &Invitation) -> Result<Invitat
         None | Some(InvitationStatus::Pending) => Ok(now),
         Some(InvitationStatus::Accepted) => Err(CoreError::new(
             ErrorCode::Conflict,
-            format!("{} accepted the invitation since: they are a member now; nothing was revoked", inv.email),
+            format!(
+                "{} accepted the invitation since: they are a member now; nothing was revoked",
+                inv.email
+            ),
         )),
         Some(other) => Err(CoreError::not_found(format!(
             "the invitation to {} is {} on the server now, not pending (already gone)",
@@ -447,7 +492,8 @@ impl Write for UpdateOrg {
             .id(cx.org_id);
         if let Some(org) = now {
             e.replaced.name = update.name.as_ref().map(|_| org.name.clone());
-            e.replaced.description = update.description.as_ref().map(|_| org.description.clone().unwrap_or_default());
+            e.replaced.description =
+                update.description.as_ref().map(|_| org.description.clone().unwrap_or_default());
         }
         e.detail = update.name.clone().or_else(|| update.description.clone());
         e
