@@ -217,8 +217,9 @@ async fn a_viewer_is_refused_by_the_server() {
             .grant_workspace_role(None, "acme-prod".into(), "platform".into(), "Workspace Viewer".into())
             .await
             .unwrap_err(),
+        // Someone not in the team yet (one already in is read as done, and nothing is sent).
         e.app
-            .add_to_team(None, "platform".into(), vec!["new-hire@acme-ml.example".into()])
+            .add_to_team(None, "platform".into(), vec!["contractor@partner.example".into()])
             .await
             .unwrap_err(),
     ] {
