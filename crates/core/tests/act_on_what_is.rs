@@ -360,3 +360,51 @@ async fn a_write_the_server_took_is_journaled_as_done_when_the_cache_is_busy() {
     sync(&e.core, &admin).await;
     assert_eq!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Manager"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_that_means_different_organizations_in_two_accounts_is_refused() {
+    // Two servers, each with its own organization named "shared-name", one account on each.
+    let e = env().await;
+    let second = zenml_pro_emulator::start(EmulatorConfig { port: 0, ..Default::default() }).await.unwrap();
+    let mut ids = Vec::new();
+    for emu in [&e.emu, &second] {
+        let account = login(&e.core, emu, &emu.credentials().admin.key).await;
+        let created: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/organizations", emu.base_url()))
+            .bearer_auth(api_token(emu).await)
+            .json(&json!({"name": "shared-name"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+        sync(&e.core, &account).await;
+    }
+    assert_ne!(ids[0], ids[1]);
+    let err = e.core.offboard_plan(MEMBER, &["shared-name".into()]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+    assert!(err.message.contains(&ids[0]) && err.message.contains(&ids[1]), "{err}");
+    // By id it is one organization.
+    let plan = e.core.offboard_plan(MEMBER, std::slice::from_ref(&ids[0])).unwrap();
+    assert_eq!(plan.organizations, 1, "{plan:?}");
+    second.shutdown().await;
+}
+
+/// A bearer token for the emulator's admin, through the key exchange.
+async fn api_token(emu: &RunningEmulator) -> String {
+    let v: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/auth/login", emu.base_url()))
+        .form(&[
+            ("grant_type", zenml_pro_core::api::API_KEY_GRANT),
+            ("password", emu.credentials().admin.key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["access_token"].as_str().expect("a token").to_owned()
+}
