@@ -136,6 +136,22 @@ fn capabilities_grant_no_shell_fs_http_or_opener() {
     assert_eq!(files, 1, "one capability file");
 }
 
+/// Guards the save dialog: the dialog plugin is registered for Rust's use only (the capability file
+/// grants no dialog permission, see above), so the webview can
+/// neither open a file dialog nor pick a path through it; an export's file comes from the dialog the
+/// app opens, never from the webview.
+#[test]
+fn the_webview_cannot_open_file_dialogs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = window(dir.path());
+    for cmd in
+        ["plugin:dialog|save", "plugin:dialog|open", "plugin:dialog|message", "plugin:fs|write_text_file"]
+    {
+        let err = call(&webview, cmd, json!({"options": {}})).expect_err(cmd).to_string();
+        assert!(err.contains("not allowed"), "{cmd}: {err}");
+    }
+}
+
 /// Guards the CSP: no remote origin anywhere, scripts only from the app, connections only to the IPC.
 #[test]
 fn the_csp_is_strict_and_has_no_remote_origin() {
