@@ -178,3 +178,57 @@ async fn the_values_that_used_to_panic_are_usage_errors() {
     assert!(missing.code == 1 || missing.code == 2, "{missing:?}");
     assert!(!missing.err.contains("expected a whole number"), "{missing:?}");
 }
+
+/// Every argument of `zpro` that takes a number is driven by the property above: a new one that is not
+/// added to [`NUMERIC`] fails here.
+#[test]
+fn the_property_covers_every_numeric_argument() {
+    use clap::CommandFactory;
+    use std::any::TypeId;
+    let numeric = [
+        TypeId::of::<u8>(),
+        TypeId::of::<u16>(),
+        TypeId::of::<u32>(),
+        TypeId::of::<u64>(),
+        TypeId::of::<u128>(),
+        TypeId::of::<usize>(),
+        TypeId::of::<i8>(),
+        TypeId::of::<i16>(),
+        TypeId::of::<i32>(),
+        TypeId::of::<i64>(),
+        TypeId::of::<i128>(),
+        TypeId::of::<isize>(),
+        TypeId::of::<f32>(),
+        TypeId::of::<f64>(),
+    ];
+    fn walk(
+        cmd: &clap::Command,
+        path: &[String],
+        numeric: &[TypeId],
+        found: &mut Vec<(Vec<String>, String)>,
+    ) {
+        for arg in cmd.get_arguments() {
+            let t = arg.get_value_parser().type_id();
+            if numeric.iter().any(|n| t == *n) {
+                let name = arg.get_long().map_or_else(|| "<positional>".to_owned(), |l| format!("--{l}"));
+                found.push((path.to_vec(), name));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let mut p = path.to_vec();
+            p.push(sub.get_name().to_owned());
+            walk(sub, &p, numeric, found);
+        }
+    }
+    let mut found = Vec::new();
+    walk(&zenml_pro_cli::args::Cli::command(), &[], &numeric, &mut found);
+    assert!(found.len() >= 7, "{found:?}");
+    for (path, name) in &found {
+        let covered = NUMERIC.iter().any(|n| {
+            let flag =
+                if n.positional { name == "<positional>" } else { n.args.last() == Some(&name.as_str()) };
+            flag && n.args.len() > path.len() && n.args[..path.len()] == path[..]
+        });
+        assert!(covered, "zpro {} {name} takes a number but the property does not drive it", path.join(" "));
+    }
+}
