@@ -182,7 +182,9 @@ async fn cancel_stops_before_the_next_step() {
         let app = Arc::clone(&e.app);
         let chosen = refs(&plan);
         let run =
-            tokio::spawn(async move { app.offboard_run(DEMO.into(), chosen, OverridesView::default()).await });
+            tokio::spawn(
+                async move { app.offboard_run(DEMO.into(), chosen, OverridesView::default()).await },
+            );
         // Cancel as soon as the run has started (it answers false until then).
         let mut tries = 0;
         while !e.app.cancel_offboard().await.unwrap() {

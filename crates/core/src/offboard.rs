@@ -24,9 +24,9 @@ use zenml_cloud_api::{InvitationStatus, MemberRole, RoleLevel};
 
 use crate::cache::{AccountRecord, Entity, MemberKind};
 use crate::error::{CoreError, ErrorCode, Result};
-use crate::pipeline::members::{Removal, RemoveMember, RemoveTarget, RevokeInvitation};
 use crate::model::account_label;
 use crate::people::PersonOrg;
+use crate::pipeline::members::{Removal, RemoveMember, RemoveTarget, RevokeInvitation};
 use crate::service::Core;
 use crate::steps::{run_steps, Blocked, Step, StepAction, StepProgress, StepReport};
 use crate::writes::known_to_lack;
@@ -321,7 +321,8 @@ impl Core {
             let detail = match s.action {
                 StepAction::RemoveMember => {
                     self.check_overrides(&s, target, overrides).await?;
-                    let write = RemoveMember { target: RemoveTarget::Id { user_id: target, label: s.label.clone() } };
+                    let write =
+                        RemoveMember { target: RemoveTarget::Id { user_id: target, label: s.label.clone() } };
                     match self.run(&s.account_id, s.org_id, &write).await? {
                         Removal::Removed => None,
                         Removal::AlreadyGone => Some(ALREADY_GONE.to_owned()),

@@ -7,9 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, Organization, Role, Team, Workspace};
 
-use crate::cache::{
-    Entity, Fetched, MemberKind, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord,
-};
+use crate::cache::{Entity, Fetched, MemberKind, MemberPage, MemberQuery, SyncOutcome, SyncStateRecord};
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::service::Core;
 

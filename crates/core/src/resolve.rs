@@ -27,11 +27,7 @@ pub fn same_email(a: &str, b: &str) -> bool {
 /// "Several match" as an error naming the candidates.
 fn ambiguous(what: &str, needle: &str, candidates: Vec<String>) -> CoreError {
     CoreError::invalid(
-        format!(
-            "{} match {what} {needle:?}: {}; say which by id",
-            candidates.len(),
-            candidates.join(", ")
-        ),
+        format!("{} match {what} {needle:?}: {}; say which by id", candidates.len(), candidates.join(", ")),
         vec![FieldMessage { field: "who".into(), message: "ambiguous".into() }],
     )
 }
@@ -54,7 +50,9 @@ impl Core {
         }
         if let Ok(id) = Uuid::parse_str(needle) {
             return self.with_cache(|c| c.user_member(account_id, org_id, id))?.ok_or_else(|| {
-                CoreError::not_found(format!("no member with the id {id} in this organization (as last synced)"))
+                CoreError::not_found(format!(
+                    "no member with the id {id} in this organization (as last synced)"
+                ))
             });
         }
         let exact_ascii = |field: UserField, r: &MemberRow| {
@@ -97,7 +95,9 @@ impl Core {
         let found = self.with_cache(|c| c.invitations_matching(account_id, org_id, needle))?;
         if let Ok(id) = Uuid::parse_str(needle) {
             return found.into_iter().find(|i| i.id == id).ok_or_else(|| {
-                CoreError::not_found(format!("no invitation with the id {id} in this organization (as last synced)"))
+                CoreError::not_found(format!(
+                    "no invitation with the id {id} in this organization (as last synced)"
+                ))
             });
         }
         let mut same: Vec<Invitation> = found.into_iter().filter(|i| same_email(&i.email, needle)).collect();

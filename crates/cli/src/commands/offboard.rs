@@ -9,9 +9,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use chrono::Utc;
 use zenml_pro_core::{
-    Overrides,
-    Blocked, CancellationToken, CoreError, InviteSpec, OffboardPlan, Step, StepProgress, StepReport,
-    StepStatus,
+    Blocked, CancellationToken, CoreError, InviteSpec, OffboardPlan, Overrides, Step, StepProgress,
+    StepReport, StepStatus,
 };
 
 use super::{Ctx, Res};

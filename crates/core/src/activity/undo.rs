@@ -59,16 +59,32 @@ pub struct UndoPreview {
 /// The reversal of one entry, against the fresh state.
 enum Reverse {
     /// A user's direct organization roles set to exactly these.
-    SetRoles { user_id: Uuid, roles: Vec<PriorRole> },
+    SetRoles {
+        user_id: Uuid,
+        roles: Vec<PriorRole>,
+    },
     /// A member removed (reverses giving them back their roles).
-    Remove { user_id: Uuid },
+    Remove {
+        user_id: Uuid,
+    },
     /// The same email invited again with what the revoked invitation carried.
-    InviteAgain { spec: InviteSpec, carried: Vec<String> },
+    InviteAgain {
+        spec: InviteSpec,
+        carried: Vec<String>,
+    },
     /// An invitation revoked.
-    Revoke { invitation_id: Uuid },
+    Revoke {
+        invitation_id: Uuid,
+    },
     RenameOrg(String),
-    RenameTeam { team_id: Uuid, name: String },
-    RenameWorkspace { workspace_id: Uuid, name: String },
+    RenameTeam {
+        team_id: Uuid,
+        name: String,
+    },
+    RenameWorkspace {
+        workspace_id: Uuid,
+        name: String,
+    },
 }
 
 fn conflict(message: String) -> CoreError {
@@ -227,7 +243,10 @@ impl Core {
         let account = e.account_id.as_str();
         let previous_name = || {
             e.replaced.name.clone().ok_or_else(|| {
-                CoreError::invalid(format!("entry #{} does not say what the name was before", e.id), Vec::new())
+                CoreError::invalid(
+                    format!("entry #{} does not say what the name was before", e.id),
+                    Vec::new(),
+                )
             })
         };
         let check_name = |what: &str, now: &str| match e.detail.as_deref() {
@@ -302,7 +321,10 @@ impl Core {
                 };
                 let mut carried: Vec<String> = roles.iter().map(role_label).collect();
                 carried.extend(
-                    e.replaced.teams.iter().map(|t| format!("team {}", t.name.clone().unwrap_or_else(|| t.id.clone()))),
+                    e.replaced
+                        .teams
+                        .iter()
+                        .map(|t| format!("team {}", t.name.clone().unwrap_or_else(|| t.id.clone()))),
                 );
                 Ok(Reverse::InviteAgain { spec, carried })
             }
@@ -358,9 +380,10 @@ impl Core {
         if member {
             return Err(conflict(format!("{email} is a member of this organization now; nothing to undo")));
         }
-        let pending = self.with_cache(|c| c.invitations_matching(account, org_id, email))?.into_iter().any(|i| {
-            same_email(&i.email, email) && matches!(i.status, None | Some(InvitationStatus::Pending))
-        });
+        let pending =
+            self.with_cache(|c| c.invitations_matching(account, org_id, email))?.into_iter().any(|i| {
+                same_email(&i.email, email) && matches!(i.status, None | Some(InvitationStatus::Pending))
+            });
         if pending {
             return Err(conflict(format!("{email} has a pending invitation again; nothing to undo")));
         }
@@ -376,7 +399,10 @@ impl Core {
                     .iter()
                     .map(|r| {
                         let role_id = Uuid::parse_str(&r.id).map_err(|_| {
-                            CoreError::invalid(format!("entry #{} names a role without an id", e.id), Vec::new())
+                            CoreError::invalid(
+                                format!("entry #{} names a role without an id", e.id),
+                                Vec::new(),
+                            )
                         })?;
                         Ok(MemberRole {
                             role_id,
@@ -415,9 +441,12 @@ impl Core {
                 Ok(format!("{} is no longer a member.", e.target))
             }
             Reverse::InviteAgain { spec, carried } => {
-                let outcome = self.invite_with(account, org_id, std::slice::from_ref(&e.target), &spec).await?;
                 let outcome =
-                    outcome.into_iter().next().ok_or_else(|| CoreError::internal("no outcome of the invitation"))?;
+                    self.invite_with(account, org_id, std::slice::from_ref(&e.target), &spec).await?;
+                let outcome = outcome
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| CoreError::internal("no outcome of the invitation"))?;
                 if let Some(err) = outcome.error.clone() {
                     return Err(err);
                 }

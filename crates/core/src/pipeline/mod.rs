@@ -117,8 +117,13 @@ pub(crate) trait Write: Sync {
     ) -> impl Future<Output = Result<Self::Answer>> + Send;
 
     /// Writes what the server answered into the cache.
-    fn cache(&self, cx: Ctx<'_>, target: &Self::Target, state: &Self::State, answer: &Self::Answer)
-        -> Result<()>;
+    fn cache(
+        &self,
+        cx: Ctx<'_>,
+        target: &Self::Target,
+        state: &Self::State,
+        answer: &Self::Answer,
+    ) -> Result<()>;
 
     /// The journal's entry for the target; `state` is `None` when it could not be read.
     fn entry(&self, cx: Ctx<'_>, target: &Self::Target, state: Option<&Self::State>) -> Entry;

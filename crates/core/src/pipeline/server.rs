@@ -16,7 +16,12 @@ fn org_level(r: &Role) -> bool {
 }
 
 fn held(role: &Role) -> MemberRole {
-    MemberRole { role_id: role.id, name: Some(role.name.clone()), level: Some(RoleLevel::Organization), via_team: false }
+    MemberRole {
+        role_id: role.id,
+        name: Some(role.name.clone()),
+        level: Some(RoleLevel::Organization),
+        via_team: false,
+    }
 }
 
 impl Core {
