@@ -137,9 +137,8 @@ fn capabilities_grant_no_shell_fs_http_or_opener() {
 }
 
 /// Guards the save dialog: the dialog plugin is registered for Rust's use only (the capability file
-/// grants no dialog permission, see above), so the webview can
-/// neither open a file dialog nor pick a path through it; an export's file comes from the dialog the
-/// app opens, never from the webview.
+/// grants no dialog permission, see above), so the webview can neither open a file dialog nor pick a
+/// path through it; an export's file comes from the dialog the app opens, never from the webview.
 #[test]
 fn the_webview_cannot_open_file_dialogs() {
     let dir = tempfile::tempdir().unwrap();
