@@ -77,9 +77,9 @@ pub struct ServiceAccounts {
 }
 
 impl Core {
-    /// A cached team of the organization by id or by name: a team id first, then the one team whose
-    /// name equals it (case-insensitive). Several teams of that name, or none, is `invalid_input`
-    /// naming the candidates or the teams there are. Reads the cache only.
+    /// A cached team of the organization by id or by name: an id only as an id, else the one team
+    /// whose name equals it (ASCII case-insensitive). Several teams of that name, or none, is
+    /// `invalid_input` naming the candidates or the teams there are. Reads the cache only.
     pub fn find_team(&self, account_id: &str, org_id: Uuid, id_or_name: &str) -> Result<Team> {
         let cached = self.teams(account_id, org_id)?;
         if cached.hidden {
@@ -90,10 +90,14 @@ impl Core {
         }
         let needle = id_or_name.trim();
         let teams = cached.value;
+        // An id matches only as an id (see `resolve`).
         if let Ok(id) = Uuid::parse_str(needle) {
-            if let Some(t) = teams.iter().find(|t| t.id == id) {
-                return Ok(t.clone());
-            }
+            return teams.into_iter().find(|t| t.id == id).ok_or_else(|| {
+                CoreError::invalid(
+                    format!("no team with the id {id} in this organization (as last synced)"),
+                    vec![FieldMessage { field: "team".into(), message: "unknown team".into() }],
+                )
+            });
         }
         let named: Vec<&Team> = teams.iter().filter(|t| t.name.trim().eq_ignore_ascii_case(needle)).collect();
         match named.len() {

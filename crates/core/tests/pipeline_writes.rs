@@ -112,6 +112,11 @@ async fn a_team_deleted_behind_the_cache_is_already_gone() {
         let e = newest(core, ActivityKind::TeamDelete);
         assert_eq!((e.ok, e.error_code.as_deref()), (false, Some("not_found")), "{dialect}: {e:?}");
         assert_eq!(e.target, "data-science");
+
+        // An id the cache does not know is not found as an id, never taken for a name.
+        let unknown = Uuid::new_v4().to_string();
+        let err = core.find_team(a, org, &unknown).unwrap_err();
+        assert!(err.message.starts_with("no team with the id"), "{dialect}: {err}");
     }
 }
 
