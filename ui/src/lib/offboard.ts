@@ -1,6 +1,6 @@
 // Where the `offboard_progress` events go: the offboarding dialog listens while it is open (one step's
 // result per event, as each completes).
-import type { AppEvent } from './api';
+import type { AppEvent, IpcError } from './api';
 
 export type OffboardProgress = Extract<AppEvent, { kind: 'offboard_progress' }>;
 
@@ -27,4 +27,22 @@ const ACTION_WORDS = { remove_member: 'remove member', revoke_invitation: 'revok
 export function stepWords(action: keyof typeof ACTION_WORDS | null, label: string | null): string {
   if (!action) return 'everything here';
   return label ? `${ACTION_WORDS[action]} ${label}` : ACTION_WORDS[action];
+}
+
+/** The override checkboxes, in the words the dialog shows them. */
+export const OVERRIDE_LABELS = {
+  remove_self: "Also remove my own account's access where it is the person's",
+  last_admin: "Also remove an organization's last Organization Admin",
+} as const;
+
+/**
+ * Which override a failed step stopped for, if any: core refuses removing the acting account's own
+ * user or an organization's last Organization Admin with a `conflict` naming the option that allows it
+ * (`--allow-self`, `--allow-last-admin`).
+ */
+export function neededOverride(error: IpcError | null): keyof typeof OVERRIDE_LABELS | null {
+  if (!error || error.code !== 'conflict') return null;
+  if (error.message.includes('--allow-self')) return 'remove_self';
+  if (error.message.includes('--allow-last-admin')) return 'last_admin';
+  return null;
 }

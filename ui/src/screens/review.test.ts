@@ -1,6 +1,7 @@
 // The access review (sections with counts, filters sent as the query, the "as of" and stale marker),
-// the activity log (filters, Undo that asks, then undoes and reads the list again once; a failed undo
-// in plain words) and the Export dialog (no path field: Save… asks the Rust side, which opens the native
+// the activity log (filters; Undo that first asks the server what it will change, shows it in a
+// confirmation — "Undo anyway" for a change older than a week — then undoes; a target changed since
+// refused before any confirmation; a failed undo in plain words) and the Export dialog (no path field: Save… asks the Rust side, which opens the native
 // save dialog; rows and file said, or cancelled; Show in folder only for what was saved), each rendered
 // from the typed fake and checked with axe.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
@@ -182,21 +183,76 @@ describe('Activity', { timeout: 30_000 }, () => {
     expect(await screen.findByText('No entry matches.')).toBeInTheDocument();
   });
 
-  it('Undo asks what it will do, then undoes, shows the result and reads the list again once', async () => {
+  it('Undo asks the server what it will change, shows it, then undoes, shows the result and reads the list again', async () => {
     const table = await openLog();
     const before = callsOf('activity').length;
     await fireEvent.click(within(table).getByRole('button', { name: 'Undo role change of user2@example.com' }));
     const dialog = await screen.findByRole('dialog', { name: 'Undo this change?' });
-    expect(dialog).toHaveTextContent('Give user2@example.com back their previous roles: Organization Member in alpha.');
+    expect(callsOf('undo_preview')).toEqual([{ entryId: 2 }]);
+    expect(within(dialog).getByTestId('undo-will')).toHaveTextContent('user2@example.com will hold roles: Organization Member instead of Organization Viewer.');
+    expect(within(dialog).queryByTestId('undo-old')).toBeNull();
     expect(callsOf('undo')).toEqual([]);
     expect(await axeViolations()).toEqual([]);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Undo' }));
-    expect(await screen.findByTestId('undo-outcome')).toHaveTextContent('Undone: put back roles: Organization Member for user2@example.com');
-    expect(callsOf('undo')).toEqual([{ entryId: 2 }]);
+    const outcome = await screen.findByTestId('undo-outcome');
+    expect(outcome).toHaveTextContent('Undone: put back roles: Organization Member for user2@example.com');
+    expect(callsOf('undo')).toEqual([{ entryId: 2, force: false }]);
     await waitFor(() => expect(screen.getByTestId('entry-2')).toHaveTextContent('Done, undone'));
     expect(within(screen.getByTestId('entry-2')).queryByRole('button')).toBeNull();
     expect(screen.getByTestId('entry-5')).toHaveTextContent('(undoes #2)');
-    expect(callsOf('activity')).toHaveLength(before + 1);
+    // Once for the preview (its organization was refreshed from the server), once for the undo.
+    expect(callsOf('activity')).toHaveLength(before + 2);
+    // The entry's Undo is gone: the focus is on what was done.
+    await waitFor(() => expect(outcome).toHaveFocus());
+  });
+
+  it('the confirmation takes the focus and gives it back; Esc and Cancel undo nothing', async () => {
+    const table = await openLog();
+    const button = within(table).getByRole('button', { name: 'Undo role change of user2@example.com' });
+    button.focus();
+    await fireEvent.click(button);
+    const dialog = await screen.findByRole('dialog', { name: 'Undo this change?' });
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(button).toHaveFocus();
+    await fireEvent.click(button);
+    await fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(button).toHaveFocus();
+    expect(callsOf('undo_preview')).toHaveLength(2);
+    expect(callsOf('undo')).toEqual([]);
+  });
+
+  it('a change older than a week says how old it is; "Undo anyway" forces the undo', async () => {
+    const table = await openLog();
+    backend.review.ageDays.set(4, 9);
+    await fireEvent.click(within(table).getByRole('button', { name: 'Undo revoke of pending@example.com' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Undo this change?' });
+    expect(dialog).toHaveTextContent('pending@example.com will be invited again with roles: Organization Member.');
+    expect(within(dialog).getByTestId('undo-old')).toHaveTextContent('This change is 9 days old');
+    expect(within(dialog).queryByRole('button', { name: 'Undo' })).toBeNull();
+    expect(await axeViolations()).toEqual([]);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Undo anyway' }));
+    expect(await screen.findByTestId('undo-outcome')).toHaveTextContent('Undone:');
+    expect(callsOf('undo')).toEqual([{ entryId: 4, force: true }]);
+  });
+
+  it('a target changed on the server since is said, and nothing is undone', async () => {
+    const table = await openLog();
+    backend.review.previewFailure = {
+      code: 'conflict',
+      message: 'user2@example.com now holds Organization Admin, not Organization Viewer as entry #2 left them; their role was changed since, so it was not changed back',
+    };
+    await fireEvent.click(within(table).getByRole('button', { name: 'Undo role change of user2@example.com' }));
+    const refused = await screen.findByTestId('undo-refused');
+    expect(refused).toHaveAttribute('role', 'alert');
+    expect(refused).toHaveTextContent('Not undone: role change of user2@example.com in alpha was changed on the server since. Nothing was sent.');
+    expect(refused).toHaveTextContent('now holds Organization Admin, not Organization Viewer');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(callsOf('undo')).toEqual([]);
+    expect(within(screen.getByTestId('entry-2')).getByRole('button', { name: /^Undo/ })).toBeInTheDocument();
+    expect(await axeViolations()).toEqual([]);
   });
 
   it('a failed undo is said in plain words and the list stays', async () => {
@@ -210,6 +266,7 @@ describe('Activity', { timeout: 30_000 }, () => {
     expect(alert).toHaveTextContent('user2@example.com holds another role since');
     expect(screen.getByRole('table', { name: 'Activity log' })).toBeInTheDocument();
     expect(within(screen.getByTestId('entry-2')).getByRole('button', { name: /^Undo/ })).toBeInTheDocument();
-    expect(callsOf('activity')).toHaveLength(before);
+    // Read again only for the preview's refresh of the organization: the failed undo changed nothing.
+    expect(callsOf('activity')).toHaveLength(before + 1);
   });
 });

@@ -639,12 +639,18 @@ export class FakeBackend {
     person: ({ email }) => cross.person(this, email),
     home: () => cross.home(this),
     offboard_plan: ({ email, orgs }) => this.offboard.plan(this, email, orgs),
-    offboard_run: ({ email, orgs }) => this.offboard.run(this, email, orgs),
+    offboard_run: ({ email, steps, overrides }) => this.offboard.run(this, email, steps, overrides),
     cancel_offboard: () => this.offboard.cancel(),
     access_review: ({ query }) => this.review.review(this, query),
     activity: ({ query }) => this.review.activity(query),
-    undo: ({ entryId }) => {
-      const outcome = this.review.undo(entryId);
+    undo_preview: ({ entryId }) => {
+      const preview = this.review.undoPreview(entryId);
+      // The entry's organization was refreshed from the server to check it.
+      this.changed(preview.entry.org_id, ['organization', 'members', 'invitations', 'teams', 'workspaces']);
+      return preview;
+    },
+    undo: ({ entryId, force }) => {
+      const outcome = this.review.undo(entryId, force);
       this.changed(outcome.undone.org_id, ['organization', 'members', 'invitations', 'teams', 'workspaces']);
       return outcome;
     },

@@ -1,10 +1,22 @@
 // The fake Rust side's offboarding, made from the fake's own person pages (`fakeCross`): a step per
-// membership (the roles held directly) and per pending invitation; organizations set `cannot` are
-// blocked with their reason, those set `failing` fail with the server's words (and their later steps
-// are not attempted), as core does. A run emits `offboard_progress` per step and `data_changed` per
-// organization acted on; with `hold`, each step waits for `release()` (a request under way), so a test
-// can cancel between steps.
-import type { BlockedView, OffboardPlanView, OffboardReportView, RemainingView, StepResultView, StepView } from '../lib/api';
+// membership (the roles held directly) and per pending invitation, each with its target's id;
+// organizations set `cannot` are blocked with their reason, those set `failing` fail with the server's
+// words (and their later steps are not attempted), as core does. A run carries out exactly the steps
+// the window sent back by id: one the plan (made again now) no longer has is a `conflict` before
+// anything runs. A membership in an organization set `gone` was removed on the server already (done,
+// "already gone"); a removal in one set `needs` stops for that override unless the run allows it. A run
+// emits `offboard_progress` per step and `data_changed` per organization acted on; with `hold`, each
+// step waits for `release()` (a request under way), so a test can cancel between steps.
+import type {
+  BlockedView,
+  OffboardPlanView,
+  OffboardReportView,
+  OverridesView,
+  RemainingView,
+  StepRefView,
+  StepResultView,
+  StepView,
+} from '../lib/api';
 import type { FakeBackend } from './fakeBackend';
 import { emit } from './fakeBackend';
 import * as cross from './fakeCross';
@@ -14,6 +26,10 @@ export class FakeOffboard {
   failing = new Map<string, string>();
   /** Organizations (by name) where nothing can be done, with why. */
   cannot = new Map<string, string>();
+  /** Organizations (by name) where the membership is already gone from the server. */
+  gone = new Set<string>();
+  /** Organizations (by name) where removing the person needs an override. */
+  needs = new Map<string, keyof OverridesView>();
   /** Each step waits for `release()` before it completes. */
   hold = false;
   private waiting: (() => void)[] = [];
@@ -45,13 +61,14 @@ export class FakeOffboard {
         mine.push({
           ...base,
           action: 'remove_member',
+          target_id: `user-${o.member_id}`,
           kind: o.kind,
           roles: o.roles.filter((r) => !r.via_team).map((r) => r.name),
           note: viaTeam.length ? `keeps ${viaTeam.join(', ')} through a team` : null,
         });
       }
       for (const inv of o.invitations.filter((i) => i.status === 'pending')) {
-        mine.push({ ...base, action: 'revoke_invitation', kind: 'invitation', roles: [...inv.roles], note: null });
+        mine.push({ ...base, action: 'revoke_invitation', target_id: inv.id, kind: 'invitation', roles: [...inv.roles], note: null });
       }
       const why = this.cannot.get(o.org_name);
       if (why) {
@@ -63,9 +80,17 @@ export class FakeOffboard {
     return { email: email.trim(), name: p.name, steps, blocked, not_there: [], organizations: picked.length, fetched_at: p.fetched_at, stale: p.stale };
   }
 
-  async run(b: FakeBackend, email: string, orgs: string[]): Promise<OffboardReportView> {
+  async run(b: FakeBackend, email: string, refs: StepRefView[], overrides: OverridesView): Promise<OffboardReportView> {
     if (this.running) throw { code: 'conflict', message: 'an offboarding is already running', fields: [] };
-    const plan = this.plan(b, email, orgs);
+    if (refs.length === 0) throw { code: 'invalid_input', message: 'no step chosen: nothing to do', fields: [] };
+    const plan = this.plan(b, email, [...new Set(refs.map((r) => r.org_id))]);
+    const is = (s: StepView, r: StepRefView) => s.org_id === r.org_id && s.action === r.action && s.target_id === r.target_id;
+    const missing = refs.filter((r) => !plan.steps.some((s) => is(s, r)));
+    if (missing.length) {
+      const words = missing.map((r) => `${r.action.replace('_', ' ')} ${r.target_id} in organization ${r.org_id}`).join(', ');
+      throw { code: 'conflict', message: `the plan changed since it was shown: ${words} is no longer in it; look at the plan again`, fields: [] };
+    }
+    plan.steps = plan.steps.filter((s) => refs.some((r) => is(s, r)));
     this.running = true;
     this.cancelled = false;
     const results: StepResultView[] = [];
@@ -80,10 +105,17 @@ export class FakeOffboard {
         } else {
           if (this.hold) await new Promise<void>((res) => this.waiting.push(res));
           const message = this.failing.get(step.org_name);
-          if (message) stopped.add(step.org_id);
-          r = message
-            ? { step, status: 'failed', error: { code: 'server', message, fields: [] }, detail: null }
-            : { step, status: 'done', error: null, detail: null };
+          const needs = step.action === 'remove_member' ? this.needs.get(step.org_name) : undefined;
+          if (message) {
+            r = { step, status: 'failed', error: { code: 'server', message, fields: [] }, detail: null };
+          } else if (needs && !overrides[needs]) {
+            r = { step, status: 'failed', error: { code: 'conflict', message: overrideMessage(needs, step), fields: [] }, detail: null };
+          } else if (step.action === 'remove_member' && this.gone.has(step.org_name)) {
+            r = { step, status: 'done', error: null, detail: 'already gone' };
+          } else {
+            r = { step, status: 'done', error: null, detail: null };
+          }
+          if (r.status === 'failed') stopped.add(step.org_id);
         }
         results.push(r);
         emit({ kind: 'offboard_progress', index: i + 1, total: plan.steps.length, result: structuredClone(r) });
@@ -112,4 +144,11 @@ export class FakeOffboard {
     if (this.running) this.cancelled = true;
     return this.running;
   }
+}
+
+/** Core's words when a removal stops for an override. */
+function overrideMessage(needs: keyof OverridesView, s: StepView): string {
+  return needs === 'remove_self'
+    ? `${s.label} is the account you act as in ${s.org_name}: removing it takes away your own access there. Confirm it on purpose (zpro: --allow-self; the window: the checkbox)`
+    : `${s.label} is the last Organization Admin of ${s.org_name} on the server: removing them leaves no one to manage it. Confirm it on purpose (zpro: --allow-last-admin; the window: the checkbox)`;
 }

@@ -13,6 +13,7 @@ import type {
   FindingView,
   ReviewQueryView,
   UndoOutcomeView,
+  UndoPreviewView,
 } from '../lib/api';
 import type { FakeBackend } from './fakeBackend';
 
@@ -58,6 +59,10 @@ export class FakeReview {
   private heldDialog: ((answer: string | null) => void) | null = null;
   /** The next undo fails with this. */
   undoFailure: { code: 'conflict'; message: string } | null = null;
+  /** The next undo preview fails with this (someone changed the target since). */
+  previewFailure: { code: 'conflict'; message: string } | null = null;
+  /** Entries' ages in days (else 0); from 7 days an undo needs `force`. */
+  ageDays = new Map<number, number>();
 
   constructor() {
     this.reset();
@@ -77,6 +82,8 @@ export class FakeReview {
     this.holdDialog = false;
     this.heldDialog = null;
     this.undoFailure = null;
+    this.previewFailure = null;
+    this.ageDays = new Map();
   }
 
   review(b: FakeBackend, q: ReviewQueryView): AccessReviewView {
@@ -129,11 +136,24 @@ export class FakeReview {
     return { entries: structuredClone(rows.slice(offset, offset + limit)), total: rows.length, offset, kinds: KINDS };
   }
 
-  undo(id: number): UndoOutcomeView {
+  undoPreview(id: number): UndoPreviewView {
+    const e = this.entries.find((x) => x.id === id);
+    if (!e) throw { code: 'not_found', message: `no entry #${id} in the activity log`, fields: [] };
+    if (!e.undoable) throw { code: 'conflict', message: `entry #${id} was already undone`, fields: [] };
+    if (this.previewFailure) throw { ...this.previewFailure, fields: [] };
+    const back = e.replaced.join('; ') || 'what it replaced';
+    const will = e.kind === 'revoke' ? `${e.target} will be invited again with ${back}.` : `${e.target} will hold ${back} instead of ${e.detail ?? 'the role set'}.`;
+    const age_days = this.ageDays.get(id) ?? 0;
+    return { entry: structuredClone(e), will, needs_force: age_days >= 7, age_days };
+  }
+
+  undo(id: number, force = false): UndoOutcomeView {
     if (this.undoFailure) throw { ...this.undoFailure, fields: [] };
     const e = this.entries.find((x) => x.id === id);
     if (!e) throw { code: 'not_found', message: `no entry #${id} in the activity log`, fields: [] };
     if (!e.undoable) throw { code: 'conflict', message: `entry #${id} was already undone`, fields: [] };
+    const age = this.ageDays.get(id) ?? 0;
+    if (age >= 7 && !force) throw { code: 'invalid_input', message: `entry #${id} was made ${age} days ago; undoing a change older than 7 days needs --force (in the window: confirm it)`, fields: [] };
     const by = { ...entry(this.entries.length + 1, e.kind, e.target), undo_of: id, undoable: false };
     this.entries.push(by);
     Object.assign(e, { undoable: false, undone_by: by.id, undone_at: by.at });
