@@ -107,46 +107,13 @@ impl App {
                 "not signed in: sign in, then open the link again",
             ));
         }
-        // An id first, then an exact name, then a display name only when one organization has it: a
-        // display name chosen to look like another organization's name never stands for it.
-        let needle = wanted.to_lowercase();
-        let mut by_display: Vec<(String, String)> = Vec::new();
-        for a in &accounts {
-            let orgs = core.organizations(&a.id)?;
-            let found = orgs
-                .iter()
-                .find(|e| e.organization.id.to_string() == needle)
-                .or_else(|| orgs.iter().find(|e| e.organization.name == wanted))
-                .or_else(|| orgs.iter().find(|e| e.organization.name.to_lowercase() == needle));
-            for e in &orgs {
-                if e.organization.display_name.as_deref().is_some_and(|d| d.to_lowercase() == needle) {
-                    by_display.push((a.id.clone(), e.organization.id.to_string()));
-                }
-            }
-            if let Some(e) = found {
-                let action =
-                    TrayAction::SwitchOrg { account_id: a.id.clone(), org_id: e.organization.id.to_string() };
-                self.tray_action(action).await?;
-                return Ok(());
-            }
-        }
-        by_display.dedup();
-        match by_display.as_slice() {
-            [(account_id, org_id)] => {
-                let action = TrayAction::SwitchOrg { account_id: account_id.clone(), org_id: org_id.clone() };
-                self.tray_action(action).await?;
-                return Ok(());
-            }
-            [] => {}
-            many => {
-                return Err(IpcError::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                    "{} organizations are shown as {wanted:?}: use a link with the organization's id or name",
-                    many.len()
-                ),
-                ))
-            }
+        // Through core's resolver: an id (in any account) beats a name, then an exact name, then a name
+        // or display name without regard to case; one that means different organizations is refused.
+        if let Some(found) = core.find_org_across(&accounts, &wanted)? {
+            let account_id = found.accounts[0].id.clone();
+            let action = TrayAction::SwitchOrg { account_id, org_id: found.org_id.to_string() };
+            self.tray_action(action).await?;
+            return Ok(());
         }
         Err(IpcError::new(
             ErrorCode::NotFound,

@@ -15,8 +15,9 @@
 use uuid::Uuid;
 use zenml_cloud_api::{Invitation, InvitationStatus, MemberRow};
 
-use crate::cache::UserField;
+use crate::cache::{AccountRecord, UserField};
 use crate::error::{CoreError, FieldMessage, Result};
+use crate::model::account_label;
 use crate::service::Core;
 
 /// Whether two emails are the same address: equal after trimming and ASCII case folding only.
@@ -37,7 +38,71 @@ fn user_candidate(r: &MemberRow) -> Option<String> {
     Some(u.email.clone().map_or_else(|| u.id.to_string(), |e| format!("{e} ({})", u.id)))
 }
 
+/// An organization found across accounts: its id and name, and every account (in the order given)
+/// that has it cached.
+#[derive(Clone, Debug)]
+pub struct OrgMatch {
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub accounts: Vec<AccountRecord>,
+}
+
 impl Core {
+    /// The one organization `needle` names among the cached organizations of `accounts`: an id (in
+    /// any account) beats a name; then its exact name, then its name without regard to case, then its
+    /// display name. A tier that means different organizations (in one account or across accounts) is
+    /// refused with their ids (`invalid_input`); `None` when nothing matches.
+    pub fn find_org_across(&self, accounts: &[AccountRecord], needle: &str) -> Result<Option<OrgMatch>> {
+        let needle = needle.trim();
+        let mut all = Vec::new();
+        for a in accounts {
+            for e in self.organizations(&a.id)? {
+                all.push((a, e.organization));
+            }
+        }
+        let lower = needle.to_lowercase();
+        let id = Uuid::parse_str(needle).ok();
+        let tiers: [(&str, Box<dyn Fn(&zenml_cloud_api::Organization) -> bool>); 4] = [
+            ("the id", Box::new(|o| Some(o.id) == id)),
+            ("the name", Box::new(|o| o.name == needle)),
+            ("the name", Box::new(|o| o.name.to_lowercase() == lower)),
+            // A display name chosen to look like another organization's name never stands for it.
+            (
+                "the display name",
+                Box::new(|o| o.display_name.as_deref().is_some_and(|d| d.trim().to_lowercase() == lower)),
+            ),
+        ];
+        for (what, matches) in tiers {
+            let found: Vec<&(&AccountRecord, zenml_cloud_api::Organization)> =
+                all.iter().filter(|(_, o)| matches(o)).collect();
+            let Some((_, first)) = found.first() else { continue };
+            let distinct: Vec<String> = {
+                let mut ids: Vec<String> = found
+                    .iter()
+                    .map(|(a, o)| format!("{} ({}, account {})", o.id, o.name, account_label(a)))
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                ids
+            };
+            if found.iter().any(|(_, o)| o.id != first.id) {
+                return Err(CoreError::invalid(
+                    format!(
+                        "{what} {needle:?} means different organizations: {}; give the organization's id",
+                        distinct.join(", ")
+                    ),
+                    vec![FieldMessage { field: needle.to_owned(), message: "ambiguous".into() }],
+                ));
+            }
+            return Ok(Some(OrgMatch {
+                org_id: first.id,
+                org_name: first.name.clone(),
+                accounts: found.iter().map(|(a, _)| (*a).clone()).collect(),
+            }));
+        }
+        Ok(None)
+    }
+
     /// The one user (or service account) `who` names in the organization, from the cache: see the
     /// module's rules. Each tier is one indexed read of the matching rows; the member list is not read.
     pub fn find_member(&self, account_id: &str, org_id: Uuid, who: &str) -> Result<MemberRow> {

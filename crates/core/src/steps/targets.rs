@@ -34,43 +34,15 @@ impl Core {
         let mut targets: Vec<OrgTarget> = Vec::new();
         let mut unknown = Vec::new();
         for name in names.iter().map(|n| n.trim()) {
-            // Every account's match; an id beats a name.
-            let mut found: Vec<(AccountRecord, Uuid, String)> = Vec::new();
-            for a in accounts {
-                if let Ok(org) = self.organization(&a.id, name) {
-                    found.push((a.clone(), org.value.id, org.value.name.clone()));
+            match self.find_org_across(accounts, name)? {
+                Some(m) if !targets.iter().any(|x| x.org_id == m.org_id) => {
+                    targets.push(OrgTarget { org_id: m.org_id, org_name: m.org_name, accounts: m.accounts })
                 }
-            }
-            if let Ok(id) = Uuid::parse_str(name) {
-                if found.iter().any(|(_, o, _)| *o == id) {
-                    found.retain(|(_, o, _)| *o == id);
-                }
-            }
-            let mut ids: Vec<Uuid> = found.iter().map(|(_, o, _)| *o).collect();
-            ids.sort();
-            ids.dedup();
-            if ids.len() > 1 {
-                let which: Vec<String> =
-                    found.iter().map(|(a, o, _)| format!("{o} (account {})", account_label(a))).collect();
-                return Err(CoreError::invalid(
-                    format!(
-                        "{name:?} names different organizations in different accounts: {}; give the \
-                         organization's id",
-                        which.join(", ")
-                    ),
-                    vec![FieldMessage { field: name.to_owned(), message: "ambiguous".into() }],
-                ));
-            }
-            let Some((_, org_id, org_name)) = found.first().cloned() else {
-                unknown.push(FieldMessage {
+                Some(_) => {}
+                None => unknown.push(FieldMessage {
                     field: name.to_owned(),
                     message: "not a cached organization of any signed-in account".into(),
-                });
-                continue;
-            };
-            if !targets.iter().any(|x| x.org_id == org_id) {
-                let accounts = found.into_iter().map(|(a, _, _)| a).collect();
-                targets.push(OrgTarget { org_id, org_name, accounts });
+                }),
             }
         }
         if !unknown.is_empty() {
