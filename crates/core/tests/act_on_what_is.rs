@@ -408,3 +408,37 @@ async fn api_token(emu: &RunningEmulator) -> String {
         .unwrap();
     v["access_token"].as_str().expect("a token").to_owned()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_older_than_a_week_is_undone_only_with_force() {
+    let (e, admin, acme) = setup(Dialect::Default).await;
+    let viewer = e.emu.credentials().viewer.user_email.clone();
+    e.core.set_member_role(&admin, acme, &viewer, "Organization Manager").await.unwrap();
+    let made = e.core.activity(&Default::default()).unwrap().entries[0].clone();
+    // The same change as journaled eight days ago (another connection to the same journal).
+    let (cache, _) = zenml_pro_core::Cache::open(&zenml_pro_core::cache_path(e.dir.path())).unwrap();
+    let old = zenml_pro_core::cache::NewActivity {
+        account_id: made.account_id.clone(),
+        account_label: made.account.clone(),
+        org_id: made.org_id.clone(),
+        org_name: made.org.clone(),
+        kind: Some(made.kind),
+        target_id: made.target_id.clone(),
+        target_label: made.target.clone(),
+        detail: made.detail.clone(),
+        replaced: made.replaced.clone(),
+        error: None,
+        undo_of: None,
+    };
+    let id = cache.record_activity(&old, chrono::Utc::now() - chrono::Duration::days(8)).unwrap();
+    drop(cache);
+
+    let preview = e.core.undo_preview(id).await.unwrap();
+    assert!(preview.needs_force && preview.age_days == 8, "{preview:?}");
+    let err = e.core.undo(id, false).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+    assert!(err.message.contains("--force"), "{err}");
+    assert_eq!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Manager"], "nothing changed");
+    e.core.undo(id, true).await.unwrap();
+    assert_eq!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Viewer"]);
+}
