@@ -25,11 +25,11 @@ pub fn same_email(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// "Several match" as an error naming the candidates.
-fn ambiguous(what: &str, needle: &str, candidates: Vec<String>) -> CoreError {
+/// "Several match" as an error naming the candidates: `"2 members have the name \"x\": …"`.
+fn ambiguous(what: &str, needle: &str, candidates: Vec<String>, field: &str, by: &str) -> CoreError {
     CoreError::invalid(
-        format!("{} match {what} {needle:?}: {}; say which by id", candidates.len(), candidates.join(", ")),
-        vec![FieldMessage { field: "who".into(), message: "ambiguous".into() }],
+        format!("{} {what} {needle:?}: {}; say which by {by}", candidates.len(), candidates.join(", ")),
+        vec![FieldMessage { field: field.into(), message: "ambiguous".into() }],
     )
 }
 
@@ -62,7 +62,8 @@ impl Core {
         }
         let lower = needle.to_lowercase();
         let id = Uuid::parse_str(needle).ok();
-        let tiers: [(&str, Box<dyn Fn(&zenml_cloud_api::Organization) -> bool>); 4] = [
+        type Tier<'a> = (&'a str, Box<dyn Fn(&zenml_cloud_api::Organization) -> bool + 'a>);
+        let tiers: [Tier<'_>; 4] = [
             ("the id", Box::new(|o| Some(o.id) == id)),
             ("the name", Box::new(|o| o.name == needle)),
             ("the name", Box::new(|o| o.name.to_lowercase() == lower)),
@@ -86,13 +87,8 @@ impl Core {
                 ids
             };
             if found.iter().any(|(_, o)| o.id != first.id) {
-                return Err(CoreError::invalid(
-                    format!(
-                        "{what} {needle:?} means different organizations: {}; give the organization's id",
-                        distinct.join(", ")
-                    ),
-                    vec![FieldMessage { field: needle.to_owned(), message: "ambiguous".into() }],
-                ));
+                let what = format!("organizations have {what}");
+                return Err(ambiguous(&what, needle, distinct, needle, "the organization's id"));
             }
             return Ok(Some(OrgMatch {
                 org_id: first.id,
@@ -130,9 +126,9 @@ impl Core {
             value.is_some_and(|v| same_email(v, needle))
         };
         let tiers = [
-            ("the email address", UserField::Email),
-            ("the username", UserField::Username),
-            ("the name", UserField::Name),
+            ("members have the email address", UserField::Email),
+            ("members have the username", UserField::Username),
+            ("members have the name", UserField::Name),
         ];
         for (what, field) in tiers {
             if field == UserField::Name && needle.contains('@') {
@@ -146,7 +142,10 @@ impl Core {
             match found.len() {
                 0 => continue,
                 1 => return Ok(found.into_iter().next().expect("one")),
-                _ => return Err(ambiguous(what, needle, found.iter().filter_map(user_candidate).collect())),
+                _ => {
+                    let candidates = found.iter().filter_map(user_candidate).collect();
+                    return Err(ambiguous(what, needle, candidates, "member", "email or id"));
+                }
             }
         }
         Err(CoreError::not_found(format!("no member {needle:?} in this organization (as last synced)")))
@@ -172,11 +171,8 @@ impl Core {
             1 => return Ok(pending[0].clone()),
             0 => {}
             _ => {
-                return Err(ambiguous(
-                    "the pending invitations to",
-                    needle,
-                    pending.iter().map(|i| i.id.to_string()).collect(),
-                ))
+                let ids = pending.iter().map(|i| i.id.to_string()).collect();
+                return Err(ambiguous("pending invitations are for", needle, ids, "invitation", "id"));
             }
         }
         same.sort_by_key(|i| std::cmp::Reverse(i.created));

@@ -228,10 +228,13 @@ fn lookups_in_a_large_organization_find_the_right_row() {
     assert_eq!(id_of(&core.find_member(&acc, org, "user 00042").unwrap()), Uuid::from_u128(0x5000_0000 + 42));
     let by_id = Uuid::from_u128(0x5000_0000 + 20_000);
     assert_eq!(id_of(&core.find_member(&acc, org, &by_id.to_string().to_uppercase()).unwrap()), by_id);
+    // An email matches by ASCII case only: the non-ASCII letters must be as stored.
     assert_eq!(
-        id_of(&core.find_member(&acc, org, "ünïcode@large.example").unwrap()),
+        id_of(&core.find_member(&acc, org, "Ünïcode@large.EXAMPLE").unwrap()),
         Uuid::from_u128(0x5000_0000 + 40_004)
     );
+    let err = core.find_member(&acc, org, "ünïcode@large.example").unwrap_err();
+    assert_eq!(err.code, zenml_pro_core::ErrorCode::NotFound, "{err:?}");
     // Email comes before name: the member whose name is another's email does not stand for them.
     assert_eq!(
         id_of(&core.find_member(&acc, org, "user5@large.example").unwrap()),
@@ -251,9 +254,13 @@ fn lookups_in_a_large_organization_find_the_right_row() {
         ErrorCode::NotFound
     );
 
-    // The newest invitation of an email, and one by id.
-    let newest = core.find_invitation(&acc, org, "GUEST7@large.example").unwrap();
-    assert_eq!(newest.id, Uuid::from_u128(0x9000_0000 + 2_507));
+    // Two pending invitations of one email: refused with both ids (a write addresses one); by id, one.
+    let err = core.find_invitation(&acc, org, "GUEST7@large.example").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+    for id in [Uuid::from_u128(0x9000_0000 + 7), Uuid::from_u128(0x9000_0000 + 2_507)] {
+        assert!(err.message.contains(&id.to_string()), "{err}");
+        assert_eq!(core.find_invitation(&acc, org, &id.to_string()).unwrap().id, id);
+    }
     let one = core.find_invitation(&acc, org, &Uuid::from_u128(0x9000_0000 + 3).to_string()).unwrap();
     assert_eq!(one.email, "guest3@large.example");
     assert_eq!(core.find_invitation(&acc, org, "none@large.example").unwrap_err().code, ErrorCode::NotFound);
