@@ -1,17 +1,21 @@
-//! Across organizations in the real window: a person who is in three organizations is found on
-//! People and opened; offboarded from two of them (the third left out of the plan); one removal is
-//! undone from Activity and checked on the server. And, in a window of its own, the members of one
-//! organization exported to CSV through the desktop's native save dialog (typed into with xdotool),
-//! the file read back (0600, the rows the window said, no formula cell) and its folder opened; a
-//! second save cancelled in the dialog writes nothing. Ignored in a plain `cargo test`;
-//! `scripts/e2e.sh` runs them.
+//! Across organizations in the real window, against a server changed behind it: a person who is in
+//! three organizations is found on People and opened; another admin removes them from orbit-labs
+//! behind the window's back, and the window (still showing them there) invites them again; offboarded
+//! from two organizations (the third left out of the plan): the removal from orbit-labs is done,
+//! "already gone", and its invitation is still revoked. From Activity, the removal from acme-ml is
+//! undone after its confirmation says what will change, checked on the server; then another admin
+//! changes their role there and the undo of that undo is refused as a conflict, the server unchanged.
+//! And, in a window of its own, the members of one organization exported to CSV through the desktop's
+//! native save dialog (typed into with xdotool), the file read back (0600, the rows the window said,
+//! no formula cell) and its folder opened; a second save cancelled in the dialog writes nothing.
+//! Ignored in a plain `cargo test`; `scripts/e2e.sh` runs them.
 
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use zenml_pro_core::api::{ApiKey, RetryPolicy};
-use zenml_pro_core::{AccountRecord, ClientSettings, Core, CoreOptions, MemoryKeyring, SyncOptions};
+use zenml_pro_core::{AccountRecord, ClientSettings, Core, CoreOptions, MemoryKeyring, Person, SyncOptions};
 use zenml_pro_e2e::{
     native_window, native_window_shown, screenshot_screen, stand_in_opener, xdotool, xpath_literal, App,
 };
@@ -22,7 +26,7 @@ const ORGS: [&str; 3] = ["acme-ml", "orbit-labs", "scale-org-0001"];
 
 #[tokio::test]
 #[ignore = "needs a display: run scripts/e2e.sh"]
-async fn a_person_in_three_organizations_offboarded_from_two_and_undone_once() -> Result<()> {
+async fn a_person_offboarded_and_undone_against_a_server_changed_behind_the_window() -> Result<()> {
     let emu = start(EmulatorConfig { port: 0, scale: Some(1), ..Default::default() }).await?;
     member_of_three(&emu).await?;
     let app = App::launch(&[]).await?;
@@ -88,10 +92,35 @@ async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Result<Value
     Ok(body)
 }
 
-/// The organizations the server lists the traveler in, as a member, with their roles.
-async fn traveler_on_server(emu: &RunningEmulator) -> Result<Vec<String>> {
+/// The traveler as the server has them now (read by a core of its own, synced just now).
+async fn traveler_now(emu: &RunningEmulator) -> Result<Person> {
     let (_dir, core, _) = demo_user(emu).await?;
-    let person = core.person(TRAVELER)?;
+    Ok(core.person(TRAVELER)?)
+}
+
+/// The traveler's organization roles in `org` on the server now (none: not a member there).
+async fn roles_on_server(emu: &RunningEmulator, org: &str) -> Result<Vec<String>> {
+    let person = traveler_now(emu).await?;
+    let Some(o) = person.organizations.iter().find(|o| o.org_name == org && o.member_id.is_some()) else {
+        return Ok(Vec::new());
+    };
+    Ok(o.roles.iter().map(|r| r.name.clone().unwrap_or_else(|| r.role_id.to_string())).collect())
+}
+
+/// The statuses of the traveler's invitations to `org` on the server now.
+async fn invitations_on_server(emu: &RunningEmulator, org: &str) -> Result<Vec<String>> {
+    let person = traveler_now(emu).await?;
+    Ok(person
+        .organizations
+        .iter()
+        .filter(|o| o.org_name == org)
+        .flat_map(|o| o.invitations.iter().map(|i| i.status.clone()))
+        .collect())
+}
+
+/// The organizations the server lists the traveler in, as a member or with a pending invitation.
+async fn traveler_on_server(emu: &RunningEmulator) -> Result<Vec<String>> {
+    let person = traveler_now(emu).await?;
     Ok(person
         .organizations
         .iter()
@@ -126,35 +155,105 @@ async fn walk_through(app: &App, emu: &RunningEmulator) -> Result<()> {
     }
     app.screenshot("person").await?;
 
-    // Offboard from two: the plan lists three, the third is left out.
+    // Behind the window's back, another admin (a core of its own) removes them from orbit-labs. The
+    // window still shows them there and invites them again: the server takes it, they are no longer a
+    // member; the window's cache now has the membership and a pending invitation.
+    let (_other_dir, other, other_account) = demo_user(emu).await?;
+    let orbit = other.resolve_org(&other_account.id, Some(ORGS[1]))?;
+    other.remove_member(&other_account.id, orbit, TRAVELER).await?;
+    nav(app, "Home").await?;
+    app.click_button_containing("Orbit Labs").await?;
+    app.click_button("Invitations").await?;
+    app.fill("Email addresses", TRAVELER).await?;
+    app.choose("Role", "Organization Member").await?;
+    app.click_button("Invite").await?;
+    app.wait_for_text(&format!("{TRAVELER}: invited")).await?;
+
+    // Offboard from two: the plan lists three (in orbit-labs the membership and the invitation), the
+    // third is left out; the overrides are there, off.
+    nav(app, "People").await?;
+    app.fill("Search people by name or email", "travel").await?;
+    app.find(&format!("//li[@role='option'][contains(., {})]", xpath_literal(TRAVELER)))
+        .await?
+        .click()
+        .await?;
+    app.find("//h1[contains(., 'traveler')]").await?;
     app.click_button("Offboard…").await?;
     app.find("//div[@role='dialog']").await?;
+    app.wait_for_text("Revoke the pending invitation").await?;
+    for label in [
+        "Also remove my own account's access where it is the person's",
+        "Also remove an organization's last Organization Admin",
+    ] {
+        let box_ = app
+            .find(&format!("//div[@role='dialog']//label[contains(., {})]/input", xpath_literal(label)))
+            .await?;
+        ensure!(!box_.is_selected().await?, "{label:?} is off by default");
+    }
     app.find(&format!("//div[@role='dialog']//label[contains(., {})]/input", xpath_literal(ORGS[2])))
         .await?
         .click()
         .await?;
+    app.screenshot("offboard-plan").await?;
     app.click_button_containing("Remove from 2").await?;
-    app.wait_for_text("Done 2 of 2 steps").await?;
-    app.screenshot("offboarded").await?;
+    // The membership removed behind is done, "already gone"; the invitation is still revoked.
+    app.wait_for_text("Done 3 of 3 steps").await?;
+    app.wait_for_text(&format!("orbit-labs: remove member {TRAVELER}: done, already gone")).await?;
+    app.wait_for_text(&format!("orbit-labs: revoke invitation {TRAVELER}: done")).await?;
+    app.screenshot("offboarding").await?;
     let left = traveler_on_server(emu).await?;
     ensure!(left == [ORGS[2]], "after offboarding from two, the server lists them in {left:?}");
+    let invitations = invitations_on_server(emu, ORGS[1]).await?;
+    ensure!(
+        invitations.iter().any(|s| s == "revoked") && !invitations.iter().any(|s| s == "pending"),
+        "orbit-labs' invitation was revoked: {invitations:?}"
+    );
     app.click_button("Close").await?;
 
-    // Activity: undo the removal from acme-ml; the server has them back there.
+    // Activity: undo the removal from acme-ml; the confirmation says, from the server, what will
+    // change; then the server has them back there.
     nav(app, "Activity").await?;
     let row = format!(
-        "//table//tr[contains(., {}) and contains(., 'acme-ml') and .//button[normalize-space(.)='Undo']]",
+        "//table//tr[contains(., {}) and contains(., 'acme-ml') and contains(., 'removal') and .//button[normalize-space(.)='Undo']]",
         xpath_literal(TRAVELER)
     );
     app.find(&row).await?;
     app.screenshot("activity").await?;
     app.find(&format!("{row}//button[starts-with(normalize-space(.), 'Undo')]")).await?.click().await?;
-    app.find("//div[@role='dialog']//button[starts-with(normalize-space(.), 'Undo')]").await?.click().await?;
+    app.find("//div[@role='dialog']").await?;
+    app.wait_for_text(&format!("{TRAVELER} becomes a member again with Organization Member.")).await?;
+    let focused =
+        app.client.execute("return !!document.activeElement.closest('[role=dialog]')", vec![]).await?;
+    ensure!(focused == json!(true), "the focus moved into the confirmation");
+    app.screenshot("undo").await?;
+    app.find("//div[@role='dialog']//button[normalize-space(.)='Undo']").await?.click().await?;
     app.wait_for_text("Undone:").await?;
     app.wait_until("the server to have them back in acme-ml", || async {
-        Ok(traveler_on_server(emu).await?.iter().any(|o| o == "acme-ml"))
+        Ok(roles_on_server(emu, ORGS[0]).await? == ["Organization Member"])
     })
     .await?;
+
+    // Another admin changes their role in acme-ml behind the window's back; undoing the undo (which
+    // would remove them again) is refused when pressed: the window says so, with no confirmation, and
+    // the server keeps the other admin's role.
+    other.sync(&other_account.id, &SyncOptions::default(), &|_| {}, &Default::default()).await?;
+    let acme = other.resolve_org(&other_account.id, Some(ORGS[0]))?;
+    other.set_member_role(&other_account.id, acme, TRAVELER, "Organization Viewer").await?;
+    let undo_row = format!(
+        "//table//tr[contains(., {}) and contains(., 'acme-ml') and contains(., '(undoes #') and .//button[normalize-space(.)='Undo']]",
+        xpath_literal(TRAVELER)
+    );
+    app.find(&format!("{undo_row}//button[starts-with(normalize-space(.), 'Undo')]")).await?.click().await?;
+    app.wait_for_text("was changed on the server since. Nothing was sent.").await?;
+    let refused = app.find("//*[@data-testid='undo-refused']").await?.text().await?;
+    ensure!(refused.contains("Organization Viewer"), "the refusal says what they hold now: {refused}");
+    ensure!(
+        app.client.find_all(fantoccini::Locator::XPath("//div[@role='dialog']")).await?.is_empty(),
+        "no confirmation"
+    );
+    app.screenshot("undo-refused").await?;
+    let roles = roles_on_server(emu, ORGS[0]).await?;
+    ensure!(roles == ["Organization Viewer"], "the server is unchanged: {roles:?}");
 
     // The access review across the organizations.
     nav(app, "Access review").await?;
