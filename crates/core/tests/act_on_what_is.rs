@@ -301,6 +301,13 @@ async fn offboarding_a_member_already_gone_still_revokes_the_invitation() {
         let report = e.core.offboard_run(&plan, Overrides::default(), |_| {}, CancellationToken::new()).await;
         assert_eq!((report.done, report.failed), (2, 0), "{dialect}: {report:?}");
         assert_eq!(report.results[0].detail.as_deref(), Some(ALREADY_GONE), "{dialect}: {report:?}");
+        // Journaled as such, with nothing to undo.
+        let log = e.core.activity(&Default::default()).unwrap();
+        let gone = log.entries.iter().find(|x| x.kind.as_str() == "member_removal").unwrap();
+        assert!(
+            gone.ok && gone.detail.as_deref() == Some(ALREADY_GONE) && !gone.undoable,
+            "{dialect}: {gone:?}"
+        );
         assert!(report.remaining.is_empty(), "{dialect}: {report:?}");
         sync(&other, &other_admin).await;
         let now = other.find_invitation(&other_admin, acme, &pending.id.to_string()).unwrap();

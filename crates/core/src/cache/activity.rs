@@ -139,7 +139,9 @@ fn finish(row: RawRow) -> Result<Option<ActivityEntry>> {
     // A `replaced` this build cannot read is read as nothing replaced.
     e.replaced = row.replaced.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
     e.undone_at = row.undone_at.as_deref().map(parse_ts).transpose()?;
-    e.undoable = e.ok && e.kind.reversible() && e.undone_by.is_none();
+    // A removal that found the member already gone changed nothing: there is nothing to put back.
+    let changed_nothing = e.kind == ActivityKind::MemberRemoval && e.replaced.roles.is_empty();
+    e.undoable = e.ok && e.kind.reversible() && e.undone_by.is_none() && !changed_nothing;
     Ok(Some(e))
 }
 
