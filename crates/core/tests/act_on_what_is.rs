@@ -449,3 +449,34 @@ async fn an_entry_older_than_a_week_is_undone_only_with_force() {
     e.core.undo(id, true).await.unwrap();
     assert_eq!(roles_of(&e.core, &admin, acme, &viewer).0, ["Organization Viewer"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cache_moved_aside_keeps_the_journal_and_its_undo() {
+    for dialect in Dialect::ALL {
+        let (e, admin, acme) = setup(dialect).await;
+        let viewer = e.emu.credentials().viewer.user_email.clone();
+        e.core.set_member_role(&admin, acme, &viewer, "Organization Manager").await.unwrap();
+        let before = e.core.activity(&Default::default()).unwrap();
+        let Env { emu, dir, keyring, core } = e;
+        drop(core);
+        // The cache file is damaged: the next start moves it aside and builds a new one.
+        std::fs::write(zenml_pro_core::cache_path(dir.path()), vec![0x5Au8; 8192]).unwrap();
+        let (core, notice) = Core::open(zenml_pro_core::CoreOptions {
+            data_dir: dir.path().to_path_buf(),
+            secrets: keyring.clone(),
+            client: quick_retries(),
+        })
+        .unwrap();
+        assert!(matches!(notice, Some(zenml_pro_core::CacheNotice::Rebuilt { .. })), "{dialect}: {notice:?}");
+        let after = core.activity(&Default::default()).unwrap();
+        assert_eq!(after.entries, before.entries, "{dialect}: the journal is kept");
+        // Signed in again (the rebuilt cache lost the account's record, the keyring kept nothing
+        // the test relies on) and synced, the kept entry can still be undone.
+        let again = login(&core, &emu, &emu.credentials().admin.key).await;
+        assert_eq!(again, admin, "{dialect}: the same account");
+        sync(&core, &again).await;
+        core.undo(before.entries[0].id, false).await.unwrap();
+        assert_eq!(roles_of(&core, &again, acme, &viewer).0, ["Organization Viewer"], "{dialect}");
+        emu.shutdown().await;
+    }
+}
