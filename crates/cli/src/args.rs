@@ -14,6 +14,8 @@ Exit codes:
   5  forbidden: your role does not allow it
   6  conflict: the target changed on the server since it was read (an undo after someone else's
      change, an offboarding plan the server no longer matches), or it exists already
+  7  partial: `zpro sync` fetched some organizations and others failed (each is named; their
+     cached data stays, marked stale)
 
 Examples:
   zpro login --key-stdin < key.txt             sign in with a key (or no flag: in the browser)

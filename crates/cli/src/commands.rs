@@ -357,6 +357,17 @@ async fn sync(ctx: &mut Ctx<'_>) -> Res {
             report.failed.iter().map(|f| exit_code(f.error.code)).max().unwrap_or(crate::EXIT_FAILURE);
         return Ok(worst);
     }
+    if !report.failed.is_empty() {
+        let names: Vec<String> = report.failed.iter().map(|f| clean(&f.organization)).collect();
+        say!(
+            ctx.err,
+            "partial: {} of {} organizations failed to sync: {}",
+            report.failed.len(),
+            report.organizations,
+            names.join(", ")
+        );
+        return Ok(crate::EXIT_PARTIAL);
+    }
     Ok(EXIT_OK)
 }
 

@@ -51,6 +51,9 @@ pub const EXIT_FORBIDDEN: i32 = 5;
 /// A conflict: the target changed on the server since it was read (an undo after someone else's
 /// change, a plan the server no longer matches), or it already exists.
 pub const EXIT_CONFLICT: i32 = 6;
+/// Partly done: `zpro sync` fetched some organizations, and others failed (each is named; their
+/// cached data stays, marked stale).
+pub const EXIT_PARTIAL: i32 = 7;
 
 /// The exit code of a core error.
 pub fn exit_code(code: ErrorCode) -> i32 {

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use common::Harness;
 use serde_json::Value;
-use zenml_pro_cli::{EXIT_FORBIDDEN, EXIT_INVALID_INPUT, EXIT_OFFLINE, EXIT_UNAUTHORIZED};
+use zenml_pro_cli::{EXIT_FORBIDDEN, EXIT_INVALID_INPUT, EXIT_OFFLINE, EXIT_PARTIAL, EXIT_UNAUTHORIZED};
 use zenml_pro_emulator::EmulatorConfig;
 
 fn keys(v: &Value) -> BTreeSet<String> {
@@ -106,8 +106,8 @@ async fn sync_then_orgs_json() {
     assert!(human.out.contains("(just now)"), "{human:?}");
 }
 
-/// One organization failing does not fail the sync: it is listed, its data is marked stale with the
-/// reason, and the exit code is 0; when every organization fails the exit code is not 0.
+/// One organization failing does not stop the sync: it is listed, its data is marked stale with the
+/// reason, and the exit code is the partial one (7); when every organization fails it is the failure's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_lists_failed_organizations() {
     let h = Harness::start().await;
@@ -121,8 +121,13 @@ async fn sync_lists_failed_organizations() {
     h.fault(serde_json::json!({"kind": "status", "status": 500, "ratio": 1.0,
         "path_prefix": format!("/organizations/{orbit}/teams")}))
         .await;
-    let partial = h.run(&["sync"]).await.ok();
+    let partial = h.run(&["sync"]).await;
+    assert_eq!(partial.code, EXIT_PARTIAL, "{partial:?}");
     assert!(partial.out.contains("Synced 2 of 3 organizations"), "{partial:?}");
+    assert!(
+        partial.err.contains("partial: 1 of 3 organizations failed to sync: orbit-labs\n"),
+        "{partial:?}"
+    );
     assert!(partial.out.contains("Failed (1):\n  orbit-labs: "), "{partial:?}");
     assert!(partial.err.contains("orbit-labs failed"), "{partial:?}");
     let teams = h.run(&["teams", "--org", "orbit-labs", "--json"]).await.ok().json();
@@ -138,6 +143,36 @@ async fn sync_lists_failed_organizations() {
     let all = h.run(&["sync"]).await;
     assert_ne!(all.code, 0, "{all:?}");
     assert!(all.out.contains("Synced 0 of 3 organizations") && all.out.contains("Failed (3):"), "{all:?}");
+}
+
+/// A server error on one organization's members exits with the partial code and names that
+/// organization, on stdout and stderr; the next sync that gets through exits 0 again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_with_one_organization_failing_exits_partial() {
+    let h = Harness::start().await;
+    h.login_and_sync("multi_org").await;
+    let orgs = h.run(&["orgs", "--json"]).await.ok().json();
+    let acme = orgs["items"].as_array().unwrap().iter().find(|o| o["name"] == "acme-ml").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    h.fault(serde_json::json!({"kind": "status", "status": 500, "ratio": 1.0,
+        "path_prefix": format!("/organizations/{acme}/members")}))
+        .await;
+    let partial = h.run(&["sync"]).await;
+    assert_eq!(partial.code, EXIT_PARTIAL, "{partial:?}");
+    assert_eq!(EXIT_PARTIAL, 7);
+    assert!(partial.out.contains("Synced 2 of 3 organizations"), "{partial:?}");
+    assert!(partial.out.contains("Failed (1):\n  acme-ml: "), "{partial:?}");
+    assert!(partial.err.contains("partial: 1 of 3 organizations failed to sync: acme-ml\n"), "{partial:?}");
+    let members = h.run(&["members", "--org", "acme-ml", "--json"]).await.ok().json();
+    assert_eq!(members["stale"], true, "{members}");
+
+    h.clear_faults().await;
+    let again = h.run(&["sync"]).await.ok();
+    assert!(again.out.contains("Synced 3 of 3 organizations"), "{again:?}");
+    assert!(!again.err.contains("partial"), "{again:?}");
 }
 
 /// Switching by name changes what `org show` (and every org-scoped command) acts on; `--org` overrides.
@@ -557,6 +592,8 @@ async fn binary_help_and_cache_reads() {
         "3  offline",
         "4  unauthorized",
         "5  forbidden",
+        "6  conflict",
+        "7  partial",
     ] {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");
     }
