@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, KeyRouteCaller};
 use crate::dialect::Dialect;
 use crate::error::{parse_body, path_uuid, ApiError, Params};
 use crate::model::*;
@@ -726,7 +726,7 @@ pub async fn remove_team_member(
 
 pub async fn list_service_accounts(
     State(st): State<Arc<AppState>>,
-    caller: Caller,
+    KeyRouteCaller(caller): KeyRouteCaller,
     Path(id): Path<String>,
     params: Params,
 ) -> ApiResult {

@@ -1,5 +1,12 @@
 //! Sign-in: the key and password exchanges, the device authorization flow with its verification page,
-//! issued tokens (expiry, revocation) and the [`Caller`] extractor every API route uses.
+//! issued tokens (expiry, revocation, type) and the [`Caller`] extractor every API route uses.
+//!
+//! Token types (contract 2.2a): every issued token remembers how it was obtained ([`TokenKind`]). The
+//! key routes (service accounts, API keys) take their caller through [`KeyRouteCaller`], which refuses a
+//! device-flow token with 401 `{"detail": "... token type ... device_code not allowed for this
+//! endpoint"}`. `GET /auth/api_token` exchanges any valid token for a one-hour automation token, answered
+//! as a bare JSON string. Whether key-exchange and automation tokens are refused there too is unknown for
+//! the real server; both are accepted unless `POST /_emulator/token_types` says otherwise.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,9 +31,38 @@ pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// The grant type of the key exchange that newer clients send beside `password=<key>`.
 pub const KEY_GRANT: &str = "zenml_api_key";
 
+/// How long an automation token from `GET /auth/api_token` lives.
+pub const API_TOKEN_TTL: Duration = Duration::from_secs(3600);
+
+/// How a token was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The device authorization flow (a browser sign-in).
+    Device,
+    /// The exchange of an API key or service-account key, or such a key sent as the bearer itself.
+    KeyExchange,
+    /// Username and password.
+    Password,
+    /// `GET /auth/api_token`.
+    Automation,
+}
+
+impl TokenKind {
+    /// The name the refusal message gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Device => "device_code",
+            TokenKind::KeyExchange => "api_key",
+            TokenKind::Password => "password",
+            TokenKind::Automation => "api_token",
+        }
+    }
+}
+
 struct Session {
     user_id: Uuid,
     expires: Instant,
+    kind: TokenKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +91,27 @@ pub struct AuthState {
     devices: HashMap<String, DeviceRequest>,
     /// user code → device code
     user_codes: HashMap<String, String>,
+    /// The key routes refuse key-exchange tokens too (`POST /_emulator/token_types`).
+    pub refuse_key_exchange: bool,
+    /// The key routes refuse automation tokens too (`POST /_emulator/token_types`).
+    pub refuse_api_token: bool,
 }
 
 impl AuthState {
-    pub fn issue(&mut self, user_id: Uuid, ttl: Duration) -> String {
+    pub fn issue(&mut self, user_id: Uuid, ttl: Duration, kind: TokenKind) -> String {
         let token = Alphanumeric.sample_string(&mut rand::rng(), 48);
-        self.sessions.insert(token.clone(), Session { user_id, expires: Instant::now() + ttl });
+        self.sessions.insert(token.clone(), Session { user_id, expires: Instant::now() + ttl, kind });
         token
+    }
+
+    /// Whether the key routes take a token of this kind.
+    fn key_routes_take(&self, kind: TokenKind) -> bool {
+        match kind {
+            TokenKind::Device => false,
+            TokenKind::KeyExchange => !self.refuse_key_exchange,
+            TokenKind::Automation => !self.refuse_api_token,
+            TokenKind::Password => true,
+        }
     }
 
     /// Revokes one token (`Some`) or all of them (`None`); returns how many were revoked.
@@ -104,36 +154,102 @@ fn normalize_user_code(code: &str) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct Caller(pub Uuid);
 
+/// The caller of a key route (service accounts, API keys): a device-flow token is refused there with
+/// 401 naming its type, and so are key-exchange or automation tokens when the control route says so.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRouteCaller(pub Caller);
+
+/// The user and token kind of a request's bearer token.
+fn authenticate(parts: &Parts, state: &AppState) -> Result<(Uuid, TokenKind), ApiError> {
+    let header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::Unauthorized("Not authenticated".into()))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::Unauthorized("Not authenticated".into()))?;
+    {
+        let auth = state.auth.lock().expect("auth lock");
+        if let Some(s) = auth.sessions.get(token) {
+            if s.expires > Instant::now() {
+                return Ok((s.user_id, s.kind));
+            }
+            return Err(ApiError::Unauthorized("Authentication token expired".into()));
+        }
+    }
+    // A long-lived key sent directly as the bearer also works (discouraged, but the real API allows it).
+    let db = state.db.lock().expect("db lock");
+    match db.keys.get(token) {
+        Some(user) => Ok((*user, TokenKind::KeyExchange)),
+        None => Err(ApiError::Unauthorized("Invalid or revoked authentication token".into())),
+    }
+}
+
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::Unauthorized("Not authenticated".into()))?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .ok_or_else(|| ApiError::Unauthorized("Not authenticated".into()))?;
-        {
-            let auth = state.auth.lock().expect("auth lock");
-            if let Some(s) = auth.sessions.get(token) {
-                if s.expires > Instant::now() {
-                    return Ok(Caller(s.user_id));
-                }
-                return Err(ApiError::Unauthorized("Authentication token expired".into()));
+        authenticate(parts, state).map(|(user, _)| Caller(user))
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for KeyRouteCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let (user, kind) = authenticate(parts, state)?;
+        if !state.auth.lock().expect("auth lock").key_routes_take(kind) {
+            return Err(ApiError::Unauthorized(format!(
+                "Authentication error: invalid token type: {} not allowed for this endpoint",
+                kind.as_str()
+            )));
+        }
+        Ok(KeyRouteCaller(Caller(user)))
+    }
+}
+
+/// `GET /auth/api_token`: any valid token buys a one-hour automation token, answered as a bare JSON
+/// string.
+pub async fn api_token(State(st): State<Arc<AppState>>, caller: Caller) -> Response {
+    let token = st.auth.lock().expect("auth lock").issue(caller.0, API_TOKEN_TTL, TokenKind::Automation);
+    Json(Value::String(token)).into_response()
+}
+
+/// `POST /_emulator/token_types` `{"key_exchange"?: "accept"|"refuse", "api_token"?: "accept"|"refuse"}`:
+/// whether the key routes take key-exchange and automation tokens (device-flow tokens: never). Answers
+/// the settings now in force.
+pub async fn control_token_types(
+    State(st): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let body: Value = crate::error::parse_body(&body)?;
+    let refuse = |field: &str| -> Result<Option<bool>, ApiError> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) if v == "accept" => Ok(Some(false)),
+            Some(v) if v == "refuse" => Ok(Some(true)),
+            Some(_) => {
+                Err(ApiError::invalid(&["body", field], "Input should be 'accept' or 'refuse'", "enum"))
             }
         }
-        // A long-lived key sent directly as the bearer also works (discouraged, but the real API allows it).
-        let db = state.db.lock().expect("db lock");
-        match db.keys.get(token) {
-            Some(user) => Ok(Caller(*user)),
-            None => Err(ApiError::Unauthorized("Invalid or revoked authentication token".into())),
-        }
+    };
+    let (key_exchange, api_token) = (refuse("key_exchange")?, refuse("api_token")?);
+    let mut auth = st.auth.lock().expect("auth lock");
+    if let Some(r) = key_exchange {
+        auth.refuse_key_exchange = r;
     }
+    if let Some(r) = api_token {
+        auth.refuse_api_token = r;
+    }
+    let word = |refused: bool| if refused { "refuse" } else { "accept" };
+    Ok(Json(json!({
+        "device_code": "refuse",
+        "key_exchange": word(auth.refuse_key_exchange),
+        "api_token": word(auth.refuse_api_token),
+    })))
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -276,7 +392,7 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
         let db = st.db.lock().expect("db lock");
         match (f.get("username"), f.get("password")) {
             (_, Some(key)) if grant == Some(KEY_GRANT) => {
-                db.keys.get(key).copied().ok_or("Invalid API key or access token")
+                db.keys.get(key).map(|u| (*u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
             }
             (None, Some(_)) if st.config.dialect.is_variant() => {
                 return oauth_error(
@@ -288,9 +404,11 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
                 .passwords
                 .iter()
                 .find(|(u, p, _)| u.eq_ignore_ascii_case(username) && p == password)
-                .map(|(_, _, id)| *id)
+                .map(|(_, _, id)| (*id, TokenKind::Password))
                 .ok_or("Incorrect username or password"),
-            (None, Some(key)) => db.keys.get(key).copied().ok_or("Invalid API key or access token"),
+            (None, Some(key)) => {
+                db.keys.get(key).map(|u| (*u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
+            }
             _ => {
                 return oauth_error(
                     "unsupported_grant_type",
@@ -300,8 +418,8 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
         }
     };
     match user {
-        Ok(user_id) => {
-            let token = st.auth.lock().expect("auth lock").issue(user_id, ttl);
+        Ok((user_id, kind)) => {
+            let token = st.auth.lock().expect("auth lock").issue(user_id, ttl, kind);
             Json(token_json(st.config.dialect, &token, ttl, None)).into_response()
         }
         Err(msg) => ApiError::Unauthorized(msg.to_string()).into_response(),
@@ -341,7 +459,7 @@ fn device_token(st: &AppState, f: &HashMap<String, String>) -> Response {
             req.state = DeviceState::Used;
             let device_id = req.device_id;
             let metadata = req.metadata.clone();
-            let token = auth.issue(user_id, st.config.token_ttl);
+            let token = auth.issue(user_id, st.config.token_ttl, TokenKind::Device);
             let body = token_json(
                 st.config.dialect,
                 &token,

@@ -33,6 +33,11 @@
 //!   `password=<key>` alone in the default dialect; `username`+`password`). The device's `User-Agent`
 //!   is kept as its metadata, only its `Host/…` and `OS/…` tokens, served after approval as
 //!   `device_metadata: {"host", "os"}` (a token not sent leaves its key out; none at all gives `null`).
+//!   `GET /auth/api_token` (any valid token) answers a bare JSON string: a one-hour automation token.
+//! - Token types (contract 2.2a): the key routes (`GET /organizations/{id}/service_accounts`) refuse a
+//!   device-flow token with 401 `{"detail": "Authentication error: invalid token type: device_code not
+//!   allowed for this endpoint"}`; key-exchange, password and automation tokens are taken (see
+//!   `POST /_emulator/token_types` to refuse them too; the refusal names `api_key` or `api_token`).
 //! - `GET /users/me`, `GET /users?email=`; `GET|POST /organizations`, `GET /organizations/{id_or_name}`,
 //!   `PATCH /organizations/{id}`; `GET|DELETE /organizations/{id}/members`;
 //!   `GET|POST /organizations/{id}/invitations` (body `{email, role_id}` or `{email, roles: [role_id,
@@ -127,7 +132,11 @@
 //!   - Paging faults, on list requests that are served, by rewriting their query: `{"kind":
 //!     "page_cap", "limit": N}` (at most N items whatever `limit` says, no error) and `{"kind":
 //!     "ignore_offset"}` (every page is the first). They count only list requests they rewrote.
-//! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens).
+//! - `POST /_emulator/tokens/revoke` `{"token": "..."}` or `{}` (all tokens, automation tokens included).
+//! - `POST /_emulator/token_types` `{"key_exchange"?: "accept"|"refuse", "api_token"?: "accept"|"refuse"}`:
+//!   whether the key routes take tokens from a key exchange and from `GET /auth/api_token` (both
+//!   `accept` at start, since the real server's rule is unknown); a field left out keeps its setting.
+//!   Answers `{"device_code": "refuse", "key_exchange", "api_token"}` as now in force.
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
 //!   is accepted (its user created when new, given the invitation's roles and teams).
@@ -305,6 +314,7 @@ fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
             post(control::add_fault).get(control::list_faults).delete(control::clear_faults),
         )
         .route("/_emulator/tokens/revoke", post(control::revoke_tokens))
+        .route("/_emulator/token_types", post(auth::control_token_types))
         .route("/_emulator/devices/approve", post(control::approve_device))
         .route("/_emulator/devices/deny", post(control::deny_device))
         .route("/_emulator/invitations/accept", post(control::accept_invitation))

@@ -129,6 +129,7 @@ fn operation(dialect: Dialect, r: &RouteDoc) -> Value {
         Returns::List(c) => ("application/json", json!({"type": "array", "items": component_ref(c)})),
         Returns::Null => ("application/json", json!({"type": "null"})),
         Returns::Html => ("text/html", json!({"type": "string"})),
+        Returns::Text => ("application/json", json!({"type": "string"})),
         Returns::Document => ("application/json", json!({"type": "object"})),
     };
     let mut op = json!({

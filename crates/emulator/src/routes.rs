@@ -60,6 +60,8 @@ pub enum Returns {
     Null,
     /// An HTML page.
     Html,
+    /// A bare JSON string.
+    Text,
     /// The OpenAPI document itself.
     Document,
 }
@@ -187,6 +189,9 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::One("TokenResponse")),
+        route(M::GET, "/auth/api_token", "api_token", auth::api_token)
+            .summary("Exchange the caller's token for a one-hour automation token (a bare JSON string)")
+            .returns(Returns::Text),
         route(M::GET, "/devices/verify", "verify_page", auth::verify_page)
             .summary("The page that approves or denies a device login")
             .public()

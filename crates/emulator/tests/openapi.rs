@@ -45,6 +45,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/workspaces/{name_or_id}"),
     ("get", "/workspaces/{name_or_id}/assignments"),
     ("get", "/roles/{role_id}/assignments"),
+    ("get", "/auth/api_token"),
     ("get", "/openapi.json"),
 ];
 
@@ -274,7 +275,12 @@ async fn served_objects_fit_the_document() {
             c.value("post", "/auth/login", &device_token);
         }
         let multi = env.token(&creds.multi_org.key).await;
-        let founder = env.token_as("founder@tiny-startup.example").await;
+        // A device-flow token is refused on the key routes (service accounts): read as an automation
+        // token, which is what a client does (contract 2.2a).
+        let founder_device = env.token_as("founder@tiny-startup.example").await;
+        let founder = env.ok(&founder_device, "/auth/api_token").await;
+        c.value("get", "/auth/api_token", &founder);
+        let founder = founder.as_str().expect("a bare string").to_string();
 
         for token in [&admin, &multi, &founder] {
             c.get(token, "/users/me", "/users/me").await;
