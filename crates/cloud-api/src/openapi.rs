@@ -3,8 +3,9 @@
 //! [`APP_ROUTES`] lists every route the app calls, with the query parameters it sends and the model
 //! it reads from the answer. [`check_document`] reads a server's `/openapi.json` (FastAPI serves one)
 //! and says which of those routes or methods the server does not have, which parameters it does not
-//! declare, which fields the app reads that its schemas do not declare, and the largest `limit` it
-//! takes. Findings name routes and fields, never values.
+//! declare, which fields the app reads that its schemas do not declare, which it declares with a type
+//! the app does not read them as ([`FIELD_TYPES`]), and the largest `limit` it takes. Findings name
+//! routes, fields and types, never values.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -84,8 +85,161 @@ pub static APP_ROUTES: &[RouteUse] = &[
     RouteUse { method: "GET", path: "/workspaces/{id}", query: &[], reads: Some(&WORKSPACE_SPEC) },
 ];
 
+/// The JSON types the app reads a field as (what its reader accepts as the field's main shape).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// Text: names, ids, enums, URLs.
+    Text,
+    /// A time: ISO-8601 text, or epoch seconds or milliseconds.
+    Time,
+    /// A non-negative integer.
+    Integer,
+    Boolean,
+    /// A nested record.
+    Object,
+    /// A nested record, or only its id.
+    ObjectOrId,
+    /// A list (of records, or of their ids).
+    Array,
+}
+
+impl FieldType {
+    /// The OpenAPI `type`s that are read as this.
+    pub fn accepts(self) -> &'static [&'static str] {
+        match self {
+            Self::Text => &["string"],
+            Self::Time => &["string", "integer", "number"],
+            Self::Integer => &["integer", "number"],
+            Self::Boolean => &["boolean"],
+            Self::Object => &["object"],
+            Self::ObjectOrId => &["object", "string"],
+            Self::Array => &["array"],
+        }
+    }
+
+    /// In words: `text`, `an integer`, …
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Time => "a time (text or a number)",
+            Self::Integer => "an integer",
+            Self::Boolean => "a boolean",
+            Self::Object => "an object",
+            Self::ObjectOrId => "an object or an id",
+            Self::Array => "a list",
+        }
+    }
+}
+
+/// What the app reads each field of each model as, by `model.field` (the names of
+/// [`crate::wire::ModelSpec`]). A test keeps it complete: every field of every model has its type.
+pub static FIELD_TYPES: &[(&str, FieldType)] = {
+    use FieldType::*;
+    &[
+        ("user.id", Text),
+        ("user.username", Text),
+        ("user.email", Text),
+        ("user.name", Text),
+        ("user.avatar_url", Text),
+        ("user.is_superuser", Boolean),
+        ("user.is_service_account", Boolean),
+        ("user.created", Time),
+        ("organization.id", Text),
+        ("organization.name", Text),
+        ("organization.description", Text),
+        ("organization.created", Time),
+        ("organization.updated", Time),
+        ("organization.display_name", Text),
+        ("organization.logo_url", Text),
+        ("organization.owner", ObjectOrId),
+        ("organization.has_active_subscription", Boolean),
+        ("organization.trial_expiry", Time),
+        ("organization.plan", Text),
+        ("member_role.role_id", Text),
+        ("member_role.name", Text),
+        ("member_role.level", Text),
+        ("member_role.via_team", Boolean),
+        ("member_role.role", Object),
+        ("member_row.user", Object),
+        ("member_row.team", Object),
+        ("member_row.invitation", Object),
+        ("member_row.roles", Array),
+        ("member_row.service_account", Object),
+        ("role_ref.id", Text),
+        ("role_ref.name", Text),
+        ("role.id", Text),
+        ("role.name", Text),
+        ("role.description", Text),
+        ("role.level", Text),
+        ("role.organization_id", Text),
+        ("role.system_managed", Boolean),
+        ("team.id", Text),
+        ("team.name", Text),
+        ("team.description", Text),
+        ("team.member_count", Integer),
+        ("team.created", Time),
+        ("team.updated", Time),
+        ("zenml_service.configuration.version", Text),
+        ("zenml_service.status.server_url", Text),
+        ("zenml_service.status.version", Text),
+        ("zenml_service.configuration", Object),
+        ("zenml_service.status", Object),
+        ("workspace.id", Text),
+        ("workspace.name", Text),
+        ("workspace.display_name", Text),
+        ("workspace.description", Text),
+        ("workspace.organization", Object),
+        ("workspace.desired_state", Text),
+        ("workspace.state_reason", Text),
+        ("workspace.status", Text),
+        ("workspace.zenml_service", Object),
+        ("invitation_role.id", Text),
+        ("invitation_role.name", Text),
+        ("invitation_role.level", Text),
+        ("invitation_role.workspace_id", Text),
+        ("invitation_role.role_id", Text),
+        ("invitation_role.role", Object),
+        ("team_ref.id", Text),
+        ("team_ref.name", Text),
+        ("invitation.id", Text),
+        ("invitation.email", Text),
+        ("invitation.organization_id", Text),
+        ("invitation.role", ObjectOrId),
+        ("invitation.inviter", Object),
+        ("invitation.status", Text),
+        ("invitation.created", Time),
+        ("invitation.expires", Time),
+        ("invitation.roles", Array),
+        ("invitation.teams", Array),
+        ("team_member.user", Object),
+        ("team_member.invitation", Object),
+        ("service_account.id", Text),
+        ("service_account.name", Text),
+        ("service_account.username", Text),
+        ("service_account.email", Text),
+        ("service_account.description", Text),
+        ("service_account.active", Boolean),
+        ("service_account.is_active", Boolean),
+        ("service_account.last_login", Time),
+        ("service_account.created", Time),
+        ("assignment.role_id", Text),
+        ("assignment.role", Object),
+        ("assignment.level", Text),
+        ("assignment.workspace_id", Text),
+        ("assignment.project_id", Text),
+        ("assignment.user", Object),
+        ("assignment.team", Object),
+        ("assignment.invitation", Object),
+    ]
+};
+
+/// The type the app reads `model.field` as, if [`FIELD_TYPES`] lists it.
+pub fn field_type(name: &str) -> Option<FieldType> {
+    FIELD_TYPES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 /// What kind of difference a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// The document has no such path.
@@ -96,6 +250,8 @@ pub enum FindingKind {
     UndeclaredParameter,
     /// A field the app reads is not in the schema of the answer.
     UndeclaredField,
+    /// A field the app reads is declared with a type the app does not read it as.
+    MistypedField,
 }
 
 /// One difference between what the app asks and what the document declares.
@@ -106,6 +262,9 @@ pub struct Finding {
     pub route: String,
     /// The parameter or field (`member_role.name`), empty for a route.
     pub name: String,
+    /// For a mistyped field: what the app reads it as and what the server declares, in words
+    /// (`read as an integer; declared as string`); empty otherwise.
+    pub detail: String,
 }
 
 /// What [`check_document`] found.
@@ -138,11 +297,21 @@ pub fn check_document(doc: &Value, base_path: &str) -> DocumentCheck {
     for route in APP_ROUTES {
         let label = format!("{} {}", route.method, route.path);
         let Some((_, item)) = by_shape.iter().find(|(s, _)| *s == shape(route.path)) else {
-            findings.insert(Finding { kind: FindingKind::MissingRoute, route: label, name: String::new() });
+            findings.insert(Finding {
+                kind: FindingKind::MissingRoute,
+                route: label,
+                name: String::new(),
+                detail: String::new(),
+            });
             continue;
         };
         let Some(op) = item.get(route.method.to_ascii_lowercase()) else {
-            findings.insert(Finding { kind: FindingKind::MissingMethod, route: label, name: String::new() });
+            findings.insert(Finding {
+                kind: FindingKind::MissingMethod,
+                route: label,
+                name: String::new(),
+                detail: String::new(),
+            });
             continue;
         };
         let params = declared_query(doc, item, op);
@@ -152,6 +321,7 @@ pub fn check_document(doc: &Value, base_path: &str) -> DocumentCheck {
                     kind: FindingKind::UndeclaredParameter,
                     route: label.clone(),
                     name: (*q).to_owned(),
+                    detail: String::new(),
                 });
             }
         }
@@ -165,12 +335,15 @@ pub fn check_document(doc: &Value, base_path: &str) -> DocumentCheck {
             compare(doc, spec, schema, &label, &mut findings, &mut seen);
         }
     }
-    // A field missing from one route's schema is usually missing from every route serving the model:
-    // one finding per field is enough.
+    // A field missing (or mistyped) in one route's schema is usually so in every route serving the
+    // model: one finding per field is enough.
     let mut fields_seen = HashSet::new();
     let findings = findings
         .into_iter()
-        .filter(|f| f.kind != FindingKind::UndeclaredField || fields_seen.insert(f.name.clone()))
+        .filter(|f| {
+            !matches!(f.kind, FindingKind::UndeclaredField | FindingKind::MistypedField)
+                || fields_seen.insert((f.kind, f.name.clone()))
+        })
         .collect();
     DocumentCheck { routes_checked: APP_ROUTES.len(), findings, limit_max }
 }
@@ -262,6 +435,49 @@ fn properties<'a>(doc: &'a Value, schema: &'a Value, depth: usize) -> Option<Vec
     out
 }
 
+/// The JSON types a schema declares (`null` left out), through `$ref`, `anyOf`, `oneOf` and `allOf`;
+/// a schema with `properties` or `items` and no `type` is an object or an array. `None` when it
+/// declares none (any value): nothing can be called mistyped then.
+fn declared_types(doc: &Value, schema: &Value) -> Option<BTreeSet<String>> {
+    let mut types = types_of(doc, schema, 0)?;
+    types.remove("null");
+    (!types.is_empty()).then_some(types)
+}
+
+/// The types a schema declares, `null` included; `None` when it may be anything.
+fn types_of(doc: &Value, schema: &Value, depth: usize) -> Option<BTreeSet<String>> {
+    if depth > 12 {
+        return None;
+    }
+    let schema = resolve(doc, schema);
+    let mut out = BTreeSet::new();
+    match schema.get("type") {
+        Some(Value::String(t)) => {
+            out.insert(t.clone());
+        }
+        Some(Value::Array(ts)) => out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned)),
+        _ => {
+            if schema.get("properties").is_some() {
+                out.insert("object".to_owned());
+            } else if schema.get("items").is_some() {
+                out.insert("array".to_owned());
+            }
+        }
+    }
+    let mut open = false;
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for alt in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            match types_of(doc, alt, depth + 1) {
+                Some(ts) => out.extend(ts),
+                // An alternative that may be anything leaves the whole open.
+                None if key != "allOf" => open = true,
+                None => {}
+            }
+        }
+    }
+    (!open && !out.is_empty()).then_some(out)
+}
+
 fn compare(
     doc: &Value,
     spec: &'static ModelSpec,
@@ -283,10 +499,23 @@ fn compare(
                     kind: FindingKind::UndeclaredField,
                     route: route.to_owned(),
                     name: format!("{}.{}", spec.name, field.name),
+                    detail: String::new(),
                 });
             }
             None => {}
             Some((_, sub)) => {
+                let name = format!("{}.{}", spec.name, field.name);
+                if let (Some(expected), Some(declared)) = (field_type(&name), declared_types(doc, sub)) {
+                    if !declared.iter().any(|t| expected.accepts().contains(&t.as_str())) {
+                        let declared = declared.into_iter().collect::<Vec<_>>().join(" or ");
+                        findings.insert(Finding {
+                            kind: FindingKind::MistypedField,
+                            route: route.to_owned(),
+                            name,
+                            detail: format!("read as {}; declared as {declared}", expected.words()),
+                        });
+                    }
+                }
                 if let Some(nested) = field.nested {
                     compare(doc, nested, sub, route, findings, seen);
                 }
@@ -348,6 +577,88 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.kind == FindingKind::UndeclaredParameter && f.route == "GET /organizations"));
+    }
+
+    #[test]
+    fn a_field_declared_with_a_type_the_app_does_not_read_it_as_is_found_once() {
+        let props = json!({
+            "id": {"type": "string", "format": "uuid"},
+            "name": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "plan": {"type": "integer"},
+            "created": {"type": "integer"},
+            "owner": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]},
+            "has_active_subscription": {"type": ["string", "null"]},
+            "description": {"anyOf": [{}, {"type": "integer"}]},
+            "display_name": {"$ref": "#/components/schemas/Num"},
+            "logo_url": {"type": "null"},
+        });
+        let mut doc = doc_with(props, 100);
+        doc["components"]["schemas"]["Num"] = json!({"type": "number"});
+        let check = check_document(&doc, "/api/v1");
+        let mistyped: Vec<(&str, &str)> = check
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::MistypedField)
+            .map(|f| (f.name.as_str(), f.detail.as_str()))
+            .collect();
+        assert_eq!(
+            mistyped,
+            [
+                ("organization.display_name", "read as text; declared as number"),
+                ("organization.has_active_subscription", "read as a boolean; declared as string"),
+                ("organization.plan", "read as text; declared as integer"),
+            ],
+            "a time may be a number, an owner an id; `null` and open schemas say nothing: {:#?}",
+            check.findings
+        );
+        assert!(check.findings.iter().all(|f| f.kind == FindingKind::MistypedField || f.detail.is_empty()));
+    }
+
+    /// Every model the app reads, from the routes it calls and the models they nest.
+    fn models() -> Vec<&'static ModelSpec> {
+        let mut out: Vec<&'static ModelSpec> = Vec::new();
+        let mut todo: Vec<&'static ModelSpec> = APP_ROUTES.iter().filter_map(|r| r.reads).collect();
+        todo.extend([
+            &crate::teams::TEAM_MEMBER_SPEC,
+            &crate::teams::SERVICE_ACCOUNT_SPEC,
+            &crate::assignments::ASSIGNMENT_SPEC,
+        ]);
+        while let Some(spec) = todo.pop() {
+            if out.iter().any(|s| s.name == spec.name) {
+                continue;
+            }
+            todo.extend(spec.fields.iter().filter_map(|f| f.nested));
+            out.push(spec);
+        }
+        out
+    }
+
+    #[test]
+    fn every_field_of_every_model_has_the_type_it_is_read_as() {
+        let models = models();
+        let mut names = Vec::new();
+        for spec in &models {
+            for field in spec.fields {
+                let name = format!("{}.{}", spec.name, field.name);
+                let Some(t) = field_type(&name) else {
+                    panic!("`{name}` is read but has no type: add it to FIELD_TYPES");
+                };
+                if field.nested.is_some() {
+                    assert!(
+                        matches!(t, FieldType::Object | FieldType::ObjectOrId | FieldType::Array),
+                        "`{name}` nests a record but is typed {t:?}"
+                    );
+                }
+                names.push(name);
+            }
+        }
+        for (name, _) in FIELD_TYPES {
+            assert!(names.iter().any(|n| n == name), "FIELD_TYPES lists `{name}`, which no model reads");
+        }
+        let mut sorted = FIELD_TYPES.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), FIELD_TYPES.len(), "FIELD_TYPES lists a field twice");
     }
 
     #[test]

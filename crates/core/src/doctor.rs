@@ -5,7 +5,8 @@
 //! against ours, the sign-in, one small read of each list the app syncs (what reading noticed), how
 //! each list of the active organization read in the last sync, and — when the server publishes
 //! `/openapi.json` — whether it has every route, method and query parameter the app uses, declares
-//! every field the app reads, and the largest page it takes (which paging then uses).
+//! every field the app reads with a type the app reads it as, and the largest page it takes (which
+//! paging then uses).
 //!
 //! A report never holds a token, key, email address or name: only routes as templates, field names,
 //! counts, times and the server's URL.
@@ -15,7 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::openapi::{check_document, FindingKind};
+use zenml_cloud_api::openapi::{check_document, Finding, FindingKind};
 use zenml_cloud_api::{InvitationFilter, Listing, Page, ReadNotes, RoleFilter, WorkspaceFilter};
 
 use crate::cache::{Entity, SyncOutcome};
@@ -227,8 +228,10 @@ impl Core {
                 let base_path =
                     url::Url::parse(client.base_url()).map(|u| u.path().to_owned()).unwrap_or_default();
                 let found = check_document(doc, &base_path);
-                let missing =
-                    found.findings.iter().filter(|f| f.kind != FindingKind::UndeclaredField).count();
+                let is_field = |f: &&Finding| {
+                    matches!(f.kind, FindingKind::UndeclaredField | FindingKind::MistypedField)
+                };
+                let missing = found.findings.iter().filter(|f| !is_field(f)).count();
                 if missing == 0 {
                     checks.add(
                         "schema",
@@ -253,11 +256,19 @@ impl Core {
                                 f.name
                             )
                         }
+                        FindingKind::MistypedField => {
+                            format!("`{}` is {} (values it cannot read are read as absent)", f.name, f.detail)
+                        }
                     };
                     checks.add("schema", f.route.clone(), CheckResult::Warn, detail);
                 }
-                if !found.findings.iter().any(|f| f.kind == FindingKind::UndeclaredField) {
-                    checks.add("schema", "fields", CheckResult::Ok, "every field the app reads is declared");
+                if !found.findings.iter().any(|f| is_field(&f)) {
+                    checks.add(
+                        "schema",
+                        "fields",
+                        CheckResult::Ok,
+                        "every field the app reads is declared, with a type the app reads it as",
+                    );
                 }
                 match found.limit_max {
                     Some(max) => {

@@ -85,3 +85,89 @@ async fn an_unreachable_server_is_reported_as_such() {
     assert_eq!(report.checks.len(), 1);
     assert!(report.checks[0].detail.contains("could not reach"), "{:?}", report.checks);
 }
+
+/// Serves `document` as `/openapi.json` (and 404 for anything else) on a loopback port, one plain
+/// HTTP/1.1 answer a connection; returns the base URL.
+async fn serve_document(document: serde_json::Value) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let body = serde_json::to_vec(&document).unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let found = request.starts_with(b"GET /openapi.json ");
+                let (status, body) = if found { ("200 OK", body) } else { ("404 Not Found", b"{}".to_vec()) };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    base
+}
+
+/// Field types are compared too: the emulator's own document (either dialect) declares every field
+/// the app reads with a type it reads it as; the same document with a team's `member_count` declared
+/// as text and a user's `email` as an integer is reported, once per field, naming both types.
+#[tokio::test]
+async fn a_field_declared_with_another_type_is_reported() {
+    for dialect in Dialect::ALL {
+        let e = env_with(EmulatorConfig { dialect, ..Default::default() }).await;
+        let url = format!("{}/openapi.json", e.emu.base_url());
+        let mut document: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+
+        let served = e.core.doctor(None, &serve_document(document.clone()).await).await.unwrap();
+        let fields = served.checks.iter().find(|c| c.area == "schema" && c.check == "fields");
+        if dialect == Dialect::Default {
+            assert!(fields.is_some_and(|c| c.result == CheckResult::Ok), "{dialect}: {:#?}", served.checks);
+        }
+        assert!(
+            !served.checks.iter().any(|c| c.detail.contains("; declared as")),
+            "{dialect}: the emulator's types are the app's: {:#?}",
+            served.checks
+        );
+
+        let schemas = &mut document["components"]["schemas"];
+        schemas["Team"]["properties"]["member_count"] = serde_json::json!({"type": "string"});
+        schemas["User"]["properties"]["email"] =
+            serde_json::json!({"anyOf": [{"type": "integer"}, {"type": "null"}]});
+        let report = e.core.doctor(None, &serve_document(document).await).await.unwrap();
+        assert_eq!(report.status, DoctorStatus::Problems, "{dialect}");
+        let mistyped: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| {
+                c.area == "schema" && c.result == CheckResult::Warn && c.detail.contains("; declared as")
+            })
+            .map(|c| c.detail.as_str())
+            .collect();
+        assert_eq!(
+            mistyped,
+            [
+                "`user.email` is read as text; declared as integer (values it cannot read are read as absent)",
+                "`team.member_count` is read as an integer; declared as string (values it cannot read are read as absent)",
+            ],
+            "{dialect}: {:#?}",
+            report.checks
+        );
+        assert!(
+            !report.checks.iter().any(|c| c.check == "fields" && c.result == CheckResult::Ok),
+            "{dialect}"
+        );
+        assert!(report.to_text().contains("`team.member_count` is read as an integer; declared as string"));
+    }
+}
