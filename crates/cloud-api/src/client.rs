@@ -564,6 +564,8 @@ struct Inner {
     paging: PagingMemory,
     /// Which form of key exchange this server takes (see `auth.rs`).
     pub(crate) key_form: std::sync::atomic::AtomicU8,
+    /// Routes that refuse a session's token type, and the automation tokens (see `token_types.rs`).
+    token_types: crate::token_types::TokenTypes,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -596,6 +598,7 @@ impl ApiClient {
                 config,
                 paging: PagingMemory::default(),
                 key_form: std::sync::atomic::AtomicU8::new(0),
+                token_types: Default::default(),
             }),
         })
     }
@@ -659,6 +662,10 @@ impl ApiClient {
         &self.inner.key_form
     }
 
+    pub(crate) fn token_types(&self) -> &crate::token_types::TokenTypes {
+        &self.inner.token_types
+    }
+
     /// Reads every page of a list route (see [`fetch_pages`]) and then each row tolerantly.
     pub(crate) async fn all<'t, T, F>(&self, call: F) -> Result<Listing<T>>
     where
@@ -708,7 +715,7 @@ impl ApiClient {
         self.send(call).await
     }
 
-    fn url_for(&self, path: &[String]) -> Result<Url> {
+    pub(crate) fn url_for(&self, path: &[String]) -> Result<Url> {
         let mut url = self.inner.base.clone();
         url.path_segments_mut()
             .map_err(|()| ApiError::InvalidBaseUrl("the API URL cannot have a path appended".into()))?
@@ -730,14 +737,29 @@ impl ApiClient {
         self.send_raw(call).await.map(|_| ())
     }
 
+    /// Sends a call; one made with a token goes through [`ApiClient::send_as`] (token types, see
+    /// `token_types.rs`).
     async fn send_raw(&self, call: Call<'_>) -> Result<bytes::Bytes> {
         let url = self.url_for(&call.path)?;
+        match call.token {
+            Some(session) => self.send_as(&call, &url, session).await,
+            None => self.send_retrying(&call, &url, None).await,
+        }
+    }
+
+    /// Sends a call with `bearer` as its token (if any), retried as the policy allows.
+    pub(crate) async fn send_retrying(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+        bearer: Option<&AccessToken>,
+    ) -> Result<bytes::Bytes> {
         let policy = &self.inner.config.retry;
         let started = Instant::now();
         let mut retry = 0u32;
         loop {
             let attempt_started = Instant::now();
-            let outcome = self.attempt(&call, &url).await;
+            let outcome = self.attempt(call, url, bearer).await;
             let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
             let (error, wait) = match outcome {
                 Attempt::Done(bytes) => {
@@ -764,14 +786,14 @@ impl ApiClient {
         }
     }
 
-    async fn attempt(&self, call: &Call<'_>, url: &Url) -> Attempt {
+    async fn attempt(&self, call: &Call<'_>, url: &Url, bearer: Option<&AccessToken>) -> Attempt {
         let secret_body = matches!(call.body, Body::Form(_));
         let http = if secret_body { &self.inner.no_redirects } else { &self.inner.http };
         let mut req = http.request(call.method.clone(), url.clone()).header("accept", "application/json");
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
-        if let Some(token) = call.token {
+        if let Some(token) = bearer {
             req = req.bearer_auth(token.expose());
         }
         if let Some(agent) = &call.user_agent {

@@ -26,6 +26,7 @@ pub mod models;
 pub mod openapi;
 pub mod secret;
 pub mod teams;
+pub mod token_types;
 pub mod wire;
 
 pub use api::{Assignee, InvitationFilter, RoleFilter, RoleScope, TeamMember, WorkspaceFilter};
@@ -40,4 +41,5 @@ pub use error::{cap_detail, ApiError, ErrorDetail, FieldError, NetworkErrorKind,
 pub use models::*;
 pub use secret::{AccessToken, ApiKey, Password};
 pub use teams::{ServiceAccount, TeamCreate, TeamMemberRow, TeamUpdate};
+pub use token_types::AUTOMATION_TOKEN_USE;
 pub use wire::{FieldSpec, Listing, ModelSpec, ReadNotes, Wire};

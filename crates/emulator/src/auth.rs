@@ -218,6 +218,22 @@ pub async fn api_token(State(st): State<Arc<AppState>>, caller: Caller) -> Respo
     Json(Value::String(token)).into_response()
 }
 
+/// `GET /_emulator/tokens`: every live token with its kind, so tests can check that one leaks nowhere.
+pub async fn control_tokens(State(st): State<Arc<AppState>>) -> Json<Value> {
+    let now = Instant::now();
+    let auth = st.auth.lock().expect("auth lock");
+    let mut list: Vec<Value> = auth
+        .sessions
+        .iter()
+        .filter(|(_, s)| s.expires > now)
+        .map(|(token, s)| {
+            json!({"kind": s.kind.as_str(), "token": token, "expires_in": (s.expires - now).as_secs()})
+        })
+        .collect();
+    list.sort_by(|a, b| a["token"].as_str().cmp(&b["token"].as_str()));
+    Json(Value::Array(list))
+}
+
 /// `POST /_emulator/token_types` `{"key_exchange"?: "accept"|"refuse", "api_token"?: "accept"|"refuse"}`:
 /// whether the key routes take key-exchange and automation tokens (device-flow tokens: never). Answers
 /// the settings now in force.

@@ -137,6 +137,8 @@
 //!   whether the key routes take tokens from a key exchange and from `GET /auth/api_token` (both
 //!   `accept` at start, since the real server's rule is unknown); a field left out keeps its setting.
 //!   Answers `{"device_code": "refuse", "key_exchange", "api_token"}` as now in force.
+//! - `GET /_emulator/tokens` → every live token: `[{"kind": "device_code"|"api_key"|"password"|
+//!   "api_token", "token", "expires_in"}]`, so a test can check that a token leaks nowhere.
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
 //!   is accepted (its user created when new, given the invitation's roles and teams).
@@ -315,6 +317,7 @@ fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
         )
         .route("/_emulator/tokens/revoke", post(control::revoke_tokens))
         .route("/_emulator/token_types", post(auth::control_token_types))
+        .route("/_emulator/tokens", get(auth::control_tokens))
         .route("/_emulator/devices/approve", post(control::approve_device))
         .route("/_emulator/devices/deny", post(control::deny_device))
         .route("/_emulator/invitations/accept", post(control::accept_invitation))

@@ -33,6 +33,13 @@ async fn device_tokens_are_refused_on_key_routes_and_exchanged_tokens_are_taken(
         assert_eq!(status, StatusCode::OK, "{dialect}: {exchanged}");
         let automation = exchanged.as_str().expect("a bare JSON string").to_string();
         assert_ne!(automation, device);
+        let (_, live) = env.call(reqwest::Method::GET, None, "/_emulator/tokens", None).await;
+        let kind_of =
+            |t: &str| live.as_array().unwrap().iter().find(|x| x["token"] == t).map(|x| x["kind"].clone());
+        assert_eq!(kind_of(&automation), Some(json!("api_token")));
+        assert_eq!(kind_of(&device), Some(json!("device_code")));
+        let hour = live.as_array().unwrap().iter().find(|x| x["token"] == automation.as_str()).unwrap();
+        assert!((3590..=3600).contains(&hour["expires_in"].as_u64().unwrap()), "valid one hour");
         assert!(!env.ok(&automation, &sas).await.as_array().expect("list").is_empty());
         env.ok(&automation, "/users/me").await;
 

@@ -1,0 +1,185 @@
+//! Token types (contract 2.2a), in both dialects: a device-flow session reads the key routes through
+//! one exchange at `GET /auth/api_token`, reused by later calls; a plain 401 stays "sign in again"; a
+//! server that refuses the exchanged token too ends the call in plain words, never in a loop.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+use zenml_cloud_api::*;
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+
+async fn emulator(dialect: Dialect) -> RunningEmulator {
+    start(EmulatorConfig { port: 0, dialect, ..Default::default() }).await.expect("emulator starts")
+}
+
+fn client(emu: &RunningEmulator) -> ApiClient {
+    let mut config = ClientConfig::new(emu.base_url());
+    config.retry = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        max_total: Duration::from_secs(5),
+    };
+    ApiClient::new(config).unwrap()
+}
+
+async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let mut req = reqwest::Client::new()
+        .request(method, emu.control_url(path))
+        .header(CONTROL_HEADER, emu.control_token());
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("control call");
+    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
+    resp.json().await.unwrap_or(Value::Null)
+}
+
+async fn post(emu: &RunningEmulator, path: &str, body: Value) -> Value {
+    control(emu, reqwest::Method::POST, path, Some(body)).await
+}
+
+/// How many logged requests went to `path` (exactly, or as a prefix with `*` at its end).
+async fn calls_to(emu: &RunningEmulator, path: &str) -> usize {
+    let log = control(emu, reqwest::Method::GET, "requests", None).await;
+    let matches = |p: &str| match path.strip_suffix('*') {
+        Some(prefix) => p.starts_with(prefix),
+        None => p == path,
+    };
+    log.as_array().expect("request log").iter().filter(|r| matches(r["path"].as_str().unwrap_or(""))).count()
+}
+
+/// A device-flow sign-in, approved through the control route (as the multi-org demo user, an
+/// Organization Admin of acme-ml).
+async fn device_session(emu: &RunningEmulator, c: &ApiClient) -> AccessToken {
+    let client_id = Uuid::new_v4();
+    let auth = c.start_device_authorization(client_id, None).await.unwrap();
+    post(emu, "devices/approve", json!({"user_code": auth.user_code})).await;
+    match c.poll_device_token(client_id, &auth.device_code).await.unwrap() {
+        DevicePoll::Granted(t) => t.access_token,
+        other => panic!("not granted: {other:?}"),
+    }
+}
+
+/// Every live automation token the emulator issued.
+async fn automation_tokens(emu: &RunningEmulator) -> Vec<String> {
+    let live = control(emu, reqwest::Method::GET, "tokens", None).await;
+    live.as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "api_token")
+        .map(|t| t["token"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_device_session_reads_key_routes_through_one_exchange() {
+    for dialect in Dialect::ALL {
+        let emu = emulator(dialect).await;
+        let c = client(&emu);
+        let t = device_session(&emu, &c).await;
+        let org = c.get_organization(&t, "acme-ml").await.unwrap().id;
+        let sas_path = format!("/organizations/{org}/service_accounts");
+
+        let first = c.all_service_accounts(&t, org).await.unwrap();
+        assert!(!first.items.is_empty(), "{dialect}");
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 1, "{dialect}: exchanged once");
+        assert_eq!(calls_to(&emu, &sas_path).await, 2, "{dialect}: refused once, then served");
+
+        // The next calls reuse the exchanged token: no second exchange, no second refusal.
+        let again = c.all_service_accounts(&t, org).await.unwrap();
+        assert_eq!(again.items.len(), first.items.len());
+        let page = c.list_service_accounts(&t, org, Page::default()).await.unwrap();
+        assert!(!page.items.is_empty());
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 1, "{dialect}: reused");
+        assert_eq!(calls_to(&emu, &sas_path).await, 4, "{dialect}");
+        // Other routes still take the session token as it is.
+        c.get_organization(&t, "acme-ml").await.unwrap();
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 1);
+
+        // Calls made together share one exchange (a new session, so a new one is needed).
+        let t2 = device_session(&emu, &c).await;
+        let (a, b) = tokio::join!(c.all_service_accounts(&t2, org), c.all_service_accounts(&t2, org));
+        a.unwrap();
+        b.unwrap();
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 2, "{dialect}: one exchange for both");
+
+        // The automation token is in no error and no debug output the client gives.
+        let tokens = automation_tokens(&emu).await;
+        assert_eq!(tokens.len(), 2);
+        let shown = format!("{c:?} {first:?} {t:?}");
+        assert!(tokens.iter().all(|x| !shown.contains(x.as_str())));
+    }
+}
+
+#[tokio::test]
+async fn a_plain_401_still_means_sign_in_again() {
+    for dialect in Dialect::ALL {
+        let emu = emulator(dialect).await;
+        let c = client(&emu);
+        let t = device_session(&emu, &c).await;
+        let org = c.get_organization(&t, "acme-ml").await.unwrap().id;
+        c.all_service_accounts(&t, org).await.unwrap();
+
+        // Revoked: the session token and the exchanged one.
+        post(&emu, "tokens/revoke", json!({})).await;
+        let before = calls_to(&emu, "/*").await;
+        let e = c.all_service_accounts(&t, org).await.unwrap_err();
+        assert!(matches!(e, ApiError::Unauthorized(_)), "{dialect}: {e:?}");
+        assert!(e.to_string().contains("not signed in or the session has expired"), "{e}");
+        // The exchanged token (refused), then the session token (refused): no exchange, no loop.
+        assert_eq!(calls_to(&emu, "/*").await - before, 2, "{dialect}");
+        let e = c.get_organization(&t, "acme-ml").await.unwrap_err();
+        assert!(matches!(e, ApiError::Unauthorized(_)), "{dialect}: {e:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_exchanged_token_refused_too_ends_in_plain_words_without_a_loop() {
+    for dialect in Dialect::ALL {
+        let emu = emulator(dialect).await;
+        let c = client(&emu);
+        post(&emu, "token_types", json!({"key_exchange": "refuse", "api_token": "refuse"})).await;
+        let t = device_session(&emu, &c).await;
+        let org = c.get_organization(&t, "acme-ml").await.unwrap().id;
+        let sas_path = format!("/organizations/{org}/service_accounts");
+
+        let e = c.all_service_accounts(&t, org).await.unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden(_)), "{dialect}: {e:?}");
+        let said = e.to_string();
+        assert!(said.contains("does not accept this kind of sign-in"), "{said}");
+        assert!(!said.contains('{') && !said.contains("device_code"), "plain words: {said}");
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 1, "{dialect}");
+        assert_eq!(calls_to(&emu, &sas_path).await, 2, "{dialect}: once each way, no loop");
+
+        // Again: one new exchange and one refusal, and the session is untouched.
+        let e = c.all_service_accounts(&t, org).await.unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden(_)), "{e:?}");
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 2, "{dialect}");
+        assert_eq!(calls_to(&emu, &sas_path).await, 3, "{dialect}");
+        c.get_organization(&t, "acme-ml").await.unwrap();
+
+        // Accepted again: the same session reads the route.
+        post(&emu, "token_types", json!({"api_token": "accept"})).await;
+        c.all_service_accounts(&t, org).await.unwrap();
+
+        // A key-exchange session where the server refuses those tokens: exchanged the same way.
+        let k = c.login_with_key(&ApiKey::new(&emu.credentials().admin.key)).await.unwrap().access_token;
+        let exchanges = calls_to(&emu, "/auth/api_token").await;
+        c.all_service_accounts(&k, org).await.unwrap();
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, exchanges + 1, "{dialect}");
+    }
+}
+
+#[tokio::test]
+async fn key_sessions_are_not_exchanged_by_default() {
+    for dialect in Dialect::ALL {
+        let emu = emulator(dialect).await;
+        let c = client(&emu);
+        let k = c.login_with_key(&ApiKey::new(&emu.credentials().admin.key)).await.unwrap().access_token;
+        let org = c.get_organization(&k, "acme-ml").await.unwrap().id;
+        c.all_service_accounts(&k, org).await.unwrap();
+        assert_eq!(calls_to(&emu, "/auth/api_token").await, 0, "{dialect}");
+    }
+}
