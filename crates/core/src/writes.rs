@@ -77,6 +77,42 @@ impl Core {
         ))
     }
 
+    /// The organization role an invitation is sent with, and whether it was checked against the
+    /// cached roles: as [`Core::org_role`], except when the organization's roles are not visible to
+    /// the caller (a role that may invite but not list roles). Then a role id (UUID) is sent as given,
+    /// unchecked (the server decides), named as the cache last knew it if it did; a name cannot be
+    /// turned into an id, and is refused before any request.
+    pub(crate) fn invite_role(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        id_or_name: &str,
+    ) -> Result<(Role, bool)> {
+        let hidden = self.with_cache(|c| c.sync_state(account_id, Some(org_id), Entity::Roles))?;
+        if !hidden.is_some_and(|s| s.read.hidden) {
+            return Ok((self.org_role(account_id, org_id, id_or_name)?, true));
+        }
+        let Ok(id) = Uuid::parse_str(id_or_name.trim()) else {
+            return Err(CoreError::invalid(
+                format!(
+                    "the roles of this organization are not visible to your role, so {id_or_name:?} cannot \
+                     be found; give the role's id instead (the server checks it), or ask an Organization Admin"
+                ),
+                vec![FieldMessage { field: "role".into(), message: "roles not visible".into() }],
+            ));
+        };
+        let cached = self.with_cache(|c| c.role_by_id(account_id, org_id, id))?;
+        let role = cached.unwrap_or_else(|| Role {
+            id,
+            name: id.to_string(),
+            level: None,
+            description: None,
+            organization_id: Some(org_id),
+            system_managed: None,
+        });
+        Ok((role, false))
+    }
+
     /// Revokes an invitation (by id or email), once the server says it is still pending. Through the
     /// write pipeline (`pipeline`), so journaled.
     pub async fn revoke_invitation(

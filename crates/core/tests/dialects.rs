@@ -131,3 +131,53 @@ async fn a_custom_role_the_server_allows_can_invite() {
         assert!(err.message.starts_with("the server refused"), "{}", err.message);
     }
 }
+
+/// A role that may invite but not list the organization's roles (the roles list refused with a 403)
+/// invites by role id: the id is sent as given, with no roles request, and the server decides (an
+/// id that is no organization role of it is the server's refusal); a role name, which cannot become
+/// an id without the list, is refused before any request and says to give the id.
+#[tokio::test]
+async fn with_the_roles_hidden_an_invitation_goes_by_role_id() {
+    for dialect in Dialect::ALL {
+        let e = env_with(EmulatorConfig { dialect, ..Default::default() }).await;
+        let pm = login(&e, &e.emu.credentials().people_manager.key).await;
+        sync(&e, &pm).await;
+        let acme = e.core.resolve_org(&pm, Some("acme-ml")).unwrap();
+        let viewer_role = e.core.org_role(&pm, acme, "Organization Viewer").unwrap().id;
+
+        fault(
+            &e.emu,
+            serde_json::json!({"kind": "status", "status": 403, "ratio": 1.0,
+            "path_prefix": format!("/organizations/{acme}/roles")}),
+        )
+        .await;
+        let report = sync(&e, &pm).await;
+        assert!(report.failed.is_empty(), "{dialect}: {:?}", report.failed);
+        assert!(e.core.roles(&pm, acme).unwrap().hidden, "{dialect}: the roles are hidden now");
+
+        let before = requests(&e.emu).await;
+        let by_name =
+            e.core.invite(&pm, acme, &["by.name@acme-ml.example".into()], "Organization Viewer").await;
+        let err = by_name.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}");
+        assert!(err.message.contains("not visible to your role"), "{}", err.message);
+        assert!(err.message.contains("give the role's id"), "{}", err.message);
+        assert_eq!(requests(&e.emu).await, before, "{dialect}: refused before any request");
+
+        let id = viewer_role.to_string();
+        let sent = e.core.invite(&pm, acme, &["by.id@acme-ml.example".into()], &id).await.unwrap();
+        let invitation =
+            sent[0].invitation.as_ref().unwrap_or_else(|| panic!("{dialect}: {:?}", sent[0].error));
+        assert_eq!(invitation.role.as_ref().map(|r| r.id), Some(viewer_role), "{dialect}");
+        let cached = e.core.invitations(&pm, acme, false).unwrap().value;
+        assert!(cached.iter().any(|i| i.email == "by.id@acme-ml.example"), "{dialect}: cached");
+
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let refused =
+            e.core.invite(&pm, acme, &["unknown.role@acme-ml.example".into()], &unknown).await.unwrap();
+        assert!(refused[0].invitation.is_none(), "{dialect}");
+        let err = refused[0].error.as_ref().expect("the server's refusal");
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {}", err.message);
+        assert!(err.message.contains("organization-level role"), "{dialect}: {}", err.message);
+    }
+}

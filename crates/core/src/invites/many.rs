@@ -58,8 +58,8 @@ impl Core {
             ranked.sort_by(|x, y| (x.0, x.1, &x.2).cmp(&(y.0, y.1, &y.2)));
             let Some(&(_, _, ref label, a)) = ranked.first() else { continue };
             let checked = self
-                .org_role(&a.id, target.org_id, &spec.role)
-                .and_then(|role| self.invite_extras(&a.id, target.org_id, spec).map(|_| role));
+                .invite_role(&a.id, target.org_id, &spec.role)
+                .and_then(|(role, _)| self.invite_extras(&a.id, target.org_id, spec).map(|_| role));
             let (roles, refused) = match checked {
                 Ok(role) => {
                     let mut roles = vec![role.name];

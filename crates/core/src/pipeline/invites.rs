@@ -19,6 +19,9 @@ use crate::invites::{checked_emails, name_scopes, InviteExtra, InviteOutcome, In
 pub(crate) struct Planned {
     pub emails: Vec<String>,
     pub role: Role,
+    /// Whether the organization role was found among the roles the caller can see; not when they are
+    /// hidden from it and the role was given by id (sent as given: the server decides).
+    pub role_checked: bool,
     pub extras: Vec<InviteExtra>,
 }
 
@@ -62,27 +65,36 @@ impl Write for Invite<'_> {
 
     fn resolve(&self, cx: Ctx<'_>) -> Result<Planned> {
         let emails = checked_emails(self.emails)?;
-        let role = cx.core.org_role(cx.account_id, cx.org_id, &self.spec.role)?;
+        let (role, role_checked) = cx.core.invite_role(cx.account_id, cx.org_id, &self.spec.role)?;
         let extras = cx.core.invite_extras(cx.account_id, cx.org_id, self.spec)?;
-        Ok(Planned { emails, role, extras })
+        Ok(Planned { emails, role, role_checked, extras })
     }
 
-    /// The organization's roles (one list), each workspace named (one read each) and, when the
-    /// invitation adds any, the organization's teams (one list).
+    /// The organization's roles (one list; not when they are hidden from the caller and the invitation
+    /// gives no workspace role), each workspace named (one read each) and, when the invitation adds
+    /// any, the organization's teams (one list).
     async fn read(&self, cx: Ctx<'_>, p: &Planned) -> Result<Checked> {
         let org_id = cx.org_id;
-        let roles = cx
-            .core
-            .authed(
-                cx.account_id,
-                |c, t| async move { c.all_roles(&t, org_id, &RoleFilter::default()).await },
-            )
-            .await?
-            .items;
+        let needs_roles = p.role_checked || p.extras.iter().any(|x| matches!(x, InviteExtra::Role { .. }));
+        let roles = if needs_roles {
+            cx.core
+                .authed(
+                    cx.account_id,
+                    |c, t| async move { c.all_roles(&t, org_id, &RoleFilter::default()).await },
+                )
+                .await?
+                .items
+        } else {
+            Vec::new()
+        };
         let role_now = |id: Uuid, name: &str| {
             roles.iter().find(|r| r.id == id).map(|r| r.name.clone()).ok_or_else(|| gone("role", name))
         };
-        let role = RoleRef { id: p.role.id, name: Some(role_now(p.role.id, &p.role.name)?) };
+        let role = if p.role_checked {
+            RoleRef { id: p.role.id, name: Some(role_now(p.role.id, &p.role.name)?) }
+        } else {
+            RoleRef { id: p.role.id, name: None }
+        };
         let workspaces: BTreeSet<Uuid> = p
             .extras
             .iter()
