@@ -225,3 +225,35 @@ async fn workspace_rename_changes_the_name_and_the_description() {
         );
     }
 }
+
+/// A role that may invite but not list the roles (the list refused with a 403) invites with
+/// `--role <id>`: sent as given, and the server holds the invitation with that role; a role name
+/// cannot be found without the list and is refused before any request (exit 2), saying to give the id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_by_role_id_when_the_roles_are_hidden() {
+    for dialect in Dialect::ALL {
+        let h = harness(dialect).await;
+        h.login_and_sync("people_manager").await;
+        let org = server_get(&h, "/organizations/acme-ml").await;
+        let org_id = org["id"].as_str().unwrap().to_owned();
+        let roles =
+            server_get(&h, &format!("/organizations/{org_id}/roles?name=Organization%20Viewer")).await;
+        let viewer = roles[0]["id"].as_str().unwrap().to_owned();
+        h.fault(serde_json::json!({"kind": "status", "status": 403, "ratio": 1.0,
+            "path_prefix": format!("/organizations/{org_id}/roles")}))
+            .await;
+        h.run(&["sync"]).await.ok();
+
+        let before = h.requests().await;
+        let by_name =
+            h.run(&["invite", "hidden.name@acme-ml.example", "--role", "Organization Viewer"]).await;
+        assert_eq!(by_name.code, EXIT_INVALID_INPUT, "{dialect}: {by_name:?}");
+        assert!(by_name.err.contains("give the role's id"), "{dialect}: {by_name:?}");
+        assert_eq!(h.requests().await, before, "{dialect}: no request");
+
+        let by_id = h.run(&["invite", "hidden.id@acme-ml.example", "--role", &viewer]).await.ok();
+        assert!(by_id.out.contains("hidden.id@acme-ml.example"), "{dialect}: {by_id:?}");
+        let held = held(&server_invitation(&h, "hidden.id@acme-ml.example").await);
+        assert_eq!(held.0, [(viewer.clone(), String::new())], "{dialect}");
+    }
+}
