@@ -126,8 +126,9 @@ pub enum Command {
         /// One or more email addresses.
         #[arg(value_name = "EMAIL", required = true)]
         emails: Vec<String>,
-        /// The organization role to grant (for example "Organization Member").
-        #[arg(long, value_name = "NAME")]
+        /// The organization role to grant, by name (for example "Organization Member") or id; when the
+        /// organization's roles are not visible to your role, give its id (the server checks it).
+        #[arg(long, value_name = "NAME|ID")]
         role: String,
         /// Also a workspace role on a workspace, as WORKSPACE=ROLE (for example
         /// "acme-prod=Workspace Developer"); may be repeated.
