@@ -23,7 +23,7 @@ use uuid::Uuid;
 use zenml_cloud_api::{InvitationStatus, MemberRole, RoleLevel};
 
 use crate::cache::{AccountRecord, Entity, MemberKind};
-use crate::error::{CoreError, ErrorCode, Result};
+use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::model::account_label;
 use crate::people::PersonOrg;
 use crate::pipeline::members::{Removal, RemoveMember, RemoveTarget, RevokeInvitation};
@@ -350,9 +350,15 @@ impl Core {
     /// (read from the server now), unless the user said so.
     async fn check_overrides(&self, s: &Step, user_id: Uuid, o: Overrides) -> Result<()> {
         let account = self.account(&s.account_id)?;
+        // The override a refusal asks for is a field of the error, so the window needs no words of it.
+        let needs = |which: &str, message: String| CoreError {
+            code: ErrorCode::Conflict,
+            message,
+            fields: vec![FieldMessage { field: "override".into(), message: which.into() }],
+        };
         if account.user_id == user_id && !o.remove_self {
-            return Err(CoreError::new(
-                ErrorCode::Conflict,
+            return Err(needs(
+                "remove_self",
                 format!(
                     "{} is the account you act as in {}: removing it takes away your own access there. \
                      Confirm it on purpose (zpro: --allow-self; the window: the checkbox)",
@@ -363,8 +369,8 @@ impl Core {
         if !o.last_admin {
             if let Some(admins) = self.server_admins(&s.account_id, s.org_id).await? {
                 if admins == [user_id] {
-                    return Err(CoreError::new(
-                        ErrorCode::Conflict,
+                    return Err(needs(
+                        "last_admin",
                         format!(
                             "{} is the last Organization Admin of {} on the server: removing them leaves no \
                              one to manage it. Confirm it on purpose (zpro: --allow-last-admin; the window: \

@@ -256,6 +256,10 @@ async fn offboarding_the_acting_user_or_the_last_admin_stops_for_an_override() {
         let err = r.error.as_ref().unwrap();
         assert_eq!(err.code, ErrorCode::Conflict, "{dialect}: {err:?}");
         assert!(err.message.contains("last Organization Admin"), "{dialect}: {err}");
+        assert_eq!(
+            (err.fields[0].field.as_str(), err.fields[0].message.as_str()),
+            ("override", "last_admin")
+        );
         assert!(sent_writes(&e.emu).await.is_empty(), "{dialect}: nothing was sent");
 
         // The acting user: the manager offboarding themself.

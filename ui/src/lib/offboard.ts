@@ -37,12 +37,11 @@ export const OVERRIDE_LABELS = {
 
 /**
  * Which override a failed step stopped for, if any: core refuses removing the acting account's own
- * user or an organization's last Organization Admin with a `conflict` naming the option that allows it
- * (`--allow-self`, `--allow-last-admin`).
+ * user or an organization's last Organization Admin with a `conflict` whose field `override` names it
+ * (`remove_self`, `last_admin`).
  */
 export function neededOverride(error: IpcError | null): keyof typeof OVERRIDE_LABELS | null {
   if (!error || error.code !== 'conflict') return null;
-  if (error.message.includes('--allow-self')) return 'remove_self';
-  if (error.message.includes('--allow-last-admin')) return 'last_admin';
-  return null;
+  const wanted = error.fields.find((f) => f.field === 'override')?.message;
+  return wanted === 'remove_self' || wanted === 'last_admin' ? wanted : null;
 }

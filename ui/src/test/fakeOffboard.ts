@@ -109,7 +109,7 @@ export class FakeOffboard {
           if (message) {
             r = { step, status: 'failed', error: { code: 'server', message, fields: [] }, detail: null };
           } else if (needs && !overrides[needs]) {
-            r = { step, status: 'failed', error: { code: 'conflict', message: overrideMessage(needs, step), fields: [] }, detail: null };
+            r = { step, status: 'failed', error: { code: 'conflict', message: overrideMessage(needs, step), fields: [{ field: 'override', message: needs }] }, detail: null };
           } else if (step.action === 'remove_member' && this.gone.has(step.org_name)) {
             r = { step, status: 'done', error: null, detail: 'already gone' };
           } else {
