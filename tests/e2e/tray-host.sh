@@ -12,7 +12,9 @@ set -euo pipefail
 app=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# A service the session bus started may still be writing under it for a moment: retry the clean-up,
+# and never let it change the result.
+trap 'rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" 2>/dev/null; } || true' EXIT
 mkdir -p "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml" "$work/data"
 cp "$here/xfce4-panel.xml" "$work/home/.config/xfce4/xfconf/xfce-perchannel-xml/"
 export APP="$app" WORK="$work" ROOT="$here/../.."
