@@ -303,6 +303,10 @@ impl App {
             org_id: org_id.map(|o| o.to_string()),
             entities: entities.to_vec(),
         });
+        // A write the server took but the cache could not record is done; the window says so.
+        for message in self.core().take_write_notes() {
+            self.shared.events.emit(AppEvent::Notice { message });
+        }
     }
 
     pub(crate) fn session_changed(&self) {

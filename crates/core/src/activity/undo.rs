@@ -169,8 +169,12 @@ impl Core {
         if !self.with_cache(|c| c.mark_undone(entry_id, Utc::now()))? {
             tracing::warn!(entry = entry_id, "an undo took, but no logged entry of it was found to link");
         }
-        if let Err(err) = self.refresh_organization(&e.account_id, &org_id.to_string()).await {
-            tracing::warn!(code = err.code.as_str(), "re-fetch after an undo failed");
+        // Each reversal's write updated the cache, except a removed member given their roles back: their
+        // row (name, email, teams) is not in the cache any more, so the organization is read again.
+        if e.kind == K::MemberRemoval {
+            if let Err(err) = self.refresh_organization(&e.account_id, &org_id.to_string()).await {
+                tracing::warn!(code = err.code.as_str(), "re-fetch after an undone removal failed");
+            }
         }
         let undone = self.with_cache(|c| c.activity_entry(entry_id))?.unwrap_or(e);
         let by = match undone.undone_by {

@@ -54,8 +54,6 @@ pub(crate) struct Entry {
     pub detail: Option<String>,
     pub replaced: Replaced,
     pub error: Option<CoreError>,
-    /// The entry this one undoes.
-    pub undo_of: Option<i64>,
 }
 
 impl Entry {
@@ -67,7 +65,6 @@ impl Entry {
             detail: None,
             replaced: Replaced::default(),
             error: None,
-            undo_of: None,
         }
     }
 
@@ -168,7 +165,10 @@ impl Core {
         };
         if let Err(e) = w.cache(cx, &target, &state, &answer) {
             tracing::warn!(code = e.code.as_str(), error = %e, "a write took, but the cache could not be updated");
-            crate::service::lock(&self.write_notes).push(CACHE_CATCHES_UP.to_owned());
+            let mut notes = crate::service::lock(&self.write_notes);
+            if !notes.iter().any(|n| n == CACHE_CATCHES_UP) {
+                notes.push(CACHE_CATCHES_UP.to_owned());
+            }
         }
         self.journal(cx, w.entries(entry, &answer));
         Ok(answer)
@@ -183,14 +183,7 @@ impl Core {
     /// Appends entries to the journal. Journaling never fails the write: an entry that cannot be
     /// written is a warning in the app's log.
     fn journal(&self, cx: Ctx<'_>, entries: Vec<Entry>) {
-        for e in entries {
-            if let Err(err) = self.journal_entry(cx, e) {
-                tracing::warn!(code = err.code.as_str(), error = %err, "a change could not be written to the activity log");
-            }
-        }
-    }
-
-    fn journal_entry(&self, cx: Ctx<'_>, e: Entry) -> Result<i64> {
+        // Who and where, as they are named now: read once for every entry of the write.
         let account_label = match self.with_cache(|c| c.account(cx.account_id)) {
             Ok(Some(a)) => crate::model::account_label(&a),
             _ => cx.account_id.to_owned(),
@@ -199,19 +192,24 @@ impl Core {
             Ok(Some(o)) => o.value.name,
             _ => cx.org_id.to_string(),
         };
-        let entry = NewActivity {
-            account_id: cx.account_id.to_owned(),
-            account_label,
-            org_id: cx.org_id.to_string(),
-            org_name,
-            kind: Some(e.kind),
-            target_id: e.target_id,
-            target_label: e.target,
-            detail: e.detail,
-            replaced: e.replaced,
-            error: e.error.map(|e| (e.code.as_str().to_owned(), e.message)),
-            undo_of: e.undo_of.or_else(|| UNDO_OF.try_with(|id| *id).ok()),
-        };
-        self.with_cache(|c| c.record_activity(&entry, Utc::now()))
+        for e in entries {
+            let entry = NewActivity {
+                account_id: cx.account_id.to_owned(),
+                account_label: account_label.clone(),
+                org_id: cx.org_id.to_string(),
+                org_name: org_name.clone(),
+                kind: Some(e.kind),
+                target_id: e.target_id,
+                target_label: e.target,
+                detail: e.detail,
+                replaced: e.replaced,
+                error: e.error.map(|e| (e.code.as_str().to_owned(), e.message)),
+                // The entry an undo in progress reverses, when this write is part of one.
+                undo_of: UNDO_OF.try_with(|id| *id).ok(),
+            };
+            if let Err(err) = self.with_cache(|c| c.record_activity(&entry, Utc::now())) {
+                tracing::warn!(code = err.code.as_str(), error = %err, "a change could not be written to the activity log");
+            }
+        }
     }
 }

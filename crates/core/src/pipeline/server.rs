@@ -48,7 +48,7 @@ impl Core {
     ) -> Result<Vec<MemberRole>> {
         let roles = self.server_org_roles(account_id, org_id).await?;
         let mut out = Vec::new();
-        for role in &roles {
+        for (i, role) in roles.iter().enumerate() {
             let role_id = role.id;
             let rows = self
                 .authed(account_id, |c, t| async move { c.holder_assignments(&t, role_id, who).await })
@@ -59,9 +59,12 @@ impl Core {
                         out.push(held(role));
                     }
                 }
-                Err(e) if e.code == ErrorCode::NotFound && out.is_empty() => {
+                // The first role's 404: the server does not offer the read route.
+                Err(e) if e.code == ErrorCode::NotFound && i == 0 => {
                     return self.direct_roles_from_members(account_id, org_id, who).await;
                 }
+                // A later role's: deleted since the list was read, so not held.
+                Err(e) if e.code == ErrorCode::NotFound => {}
                 Err(e) => return Err(e),
             }
         }
