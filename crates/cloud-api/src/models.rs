@@ -134,6 +134,7 @@ open_enum!(
 
 spec!(pub USER_SPEC, "user", [
     "id", "username", "email", "name", "avatar_url", "is_superuser", "is_service_account", "created",
+    "is_active", "organization_id",
 ]);
 
 /// A user or service account [route C, shape P].
@@ -154,6 +155,13 @@ pub struct User {
     pub is_service_account: Option<bool>,
     #[serde(default, with = "datetime::option")]
     pub created: Option<DateTime<Utc>>,
+    /// `false` for a deactivated user or service account [D: `/users/me`]; deactivated users have
+    /// been seen to keep their permissions (contract, section 6).
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// For a service account, the one organization it belongs to [D: `/users/me`].
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
 }
 
 impl User {
@@ -168,6 +176,8 @@ impl User {
             is_superuser: None,
             is_service_account: None,
             created: None,
+            is_active: None,
+            organization_id: None,
         }
     }
 }
@@ -187,6 +197,8 @@ impl Wire for User {
             is_superuser: o.opt("is_superuser"),
             is_service_account: o.opt("is_service_account"),
             created: o.opt("created"),
+            is_active: o.opt("is_active"),
+            organization_id: o.opt("organization_id"),
         })
     }
 }

@@ -177,6 +177,8 @@ pub static FIELD_TYPES: &[(&str, FieldType)] = {
         ("user.is_superuser", Boolean),
         ("user.is_service_account", Boolean),
         ("user.created", Time),
+        ("user.is_active", Boolean),
+        ("user.organization_id", Text),
         ("organization.id", Text),
         ("organization.name", Text),
         ("organization.description", Text),

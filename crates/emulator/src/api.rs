@@ -85,7 +85,7 @@ pub async fn me(State(st): State<Arc<AppState>>, caller: Caller) -> ApiResult {
         .users
         .get(&caller.0)
         .ok_or_else(|| ApiError::Unauthorized("The user of this token no longer exists".into()))?;
-    Ok(Json(Db::user_json(st.config.dialect, user)))
+    Ok(Json(db.me_json(st.config.dialect, user)))
 }
 
 pub async fn list_users(State(st): State<Arc<AppState>>, _caller: Caller, params: Params) -> ApiResult {

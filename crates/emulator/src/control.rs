@@ -790,6 +790,7 @@ pub async fn accept_invitation(
                     avatar_url: None,
                     is_superuser: false,
                     is_service_account: false,
+                    is_active: true,
                     created: now,
                 },
             );

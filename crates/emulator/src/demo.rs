@@ -57,6 +57,7 @@ impl Builder {
                 avatar_url: None,
                 is_superuser: false,
                 is_service_account: service_account,
+                is_active: true,
                 created: at(day),
             },
         );
@@ -530,6 +531,7 @@ fn generate_scale(b: &mut Builder, n: u32, admins: &[Uuid]) {
                 avatar_url: None,
                 is_superuser: false,
                 is_service_account: u % 500 == 0,
+                is_active: true,
                 created,
             },
         );

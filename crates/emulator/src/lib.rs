@@ -142,6 +142,8 @@
 //! - `POST /_emulator/devices/approve` `{"user_code", "user_email"?}`, `POST /_emulator/devices/deny`.
 //! - `POST /_emulator/invitations/accept` `{"id"?, "email"?, "organization_id"?}`: a pending invitation
 //!   is accepted (its user created when new, given the invitation's roles and teams).
+//! - `POST /_emulator/users/active` `{"email", "active"}`: a user marked inactive (or active again); they keep
+//!   their roles, teams and tokens, as the real server has been seen to.
 //! - `POST /_emulator/users/rename` `{"email", "name"}`: a user's display name becomes any text (commas,
 //!   quotes, line breaks), as they could set it in their profile (see `users.rs`).
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
@@ -322,6 +324,7 @@ fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
         .route("/_emulator/devices/deny", post(control::deny_device))
         .route("/_emulator/invitations/accept", post(control::accept_invitation))
         .route("/_emulator/users/rename", post(users::rename_user))
+        .route("/_emulator/users/active", post(users::set_user_active))
         .route("/_emulator/workspaces/status", post(control::set_workspace_status))
         .route("/_emulator/workspaces/fail", post(grants::fail_next_transition))
         .route("/_emulator/workspaces/settle", post(grants::settle_now))

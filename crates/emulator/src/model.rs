@@ -94,6 +94,9 @@ pub struct User {
     pub avatar_url: Option<String>,
     pub is_superuser: bool,
     pub is_service_account: bool,
+    /// `false` once deactivated. A deactivated user keeps their grants and tokens here, as the real
+    /// server has been seen to (contract, section 6: "deactivation vs removal").
+    pub is_active: bool,
     pub created: DateTime<Utc>,
 }
 
@@ -384,7 +387,40 @@ impl Db {
             "avatar_url": u.avatar_url,
             "is_superuser": u.is_superuser,
             "is_service_account": u.is_service_account,
+            "is_active": u.is_active,
             "created": u.created,
+        }))
+    }
+
+    /// `GET /users/me` in its documented shape (contract, section 4): no `created`; for a service
+    /// account `email` is its username, not an address, and `organization_id` names the one
+    /// organization it belongs to.
+    pub fn me_json(&self, d: Dialect, u: &User) -> Value {
+        let organization_id = if u.is_service_account {
+            let mut orgs: Vec<&Org> =
+                self.orgs.values().filter(|o| o.grants.contains_key(&Subject::User(u.id))).collect();
+            orgs.sort_by(|a, b| a.name.cmp(&b.name));
+            orgs.first().map(|o| o.id)
+        } else {
+            None
+        };
+        d.finish(json!({
+            "id": u.id,
+            "username": u.username,
+            "email": if u.is_service_account { &u.username } else { &u.email },
+            "name": u.name,
+            "avatar_url": u.avatar_url,
+            "company": null,
+            "job_title": null,
+            "metadata": {},
+            "oauth_provider": null,
+            "oauth_id": null,
+            "password": null,
+            "password_expired": false,
+            "is_active": u.is_active,
+            "is_superuser": u.is_superuser,
+            "is_service_account": u.is_service_account,
+            "organization_id": organization_id,
         }))
     }
 

@@ -109,14 +109,26 @@ async fn key_exchange_and_token_response() {
     let (status, me) = env.get(token, "/users/me").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["email"], creds.admin.user_email);
-    for key in ["id", "username", "name", "avatar_url", "is_superuser", "is_service_account", "created"] {
+    // The documented shape of `/users/me` (contract, section 4): these keys, and no `created`.
+    for key in [
+        "id", "username", "email", "name", "avatar_url", "company", "job_title", "metadata", "oauth_provider",
+        "oauth_id", "password", "password_expired", "is_active", "is_superuser", "is_service_account",
+        "organization_id",
+    ] {
         assert!(me.get(key).is_some(), "{key} missing in {me}");
     }
+    assert!(me.get("created").is_none(), "{me}");
+    assert_eq!(me["is_active"], true);
+    assert!(me["organization_id"].is_null(), "a user belongs to no one organization: {me}");
 
     assert!(creds.service_account.key.starts_with("ZENPROKEY_"));
     let sa = env.token(&creds.service_account.key).await;
     let (_, me) = env.get(&sa, "/users/me").await;
     assert_eq!(me["is_service_account"], true);
+    // A service account's `email` is its username, not an address, and it names its organization.
+    assert_eq!(me["email"], me["username"]);
+    assert!(!me["email"].as_str().unwrap().contains('@'), "{me}");
+    assert!(me["organization_id"].is_string(), "{me}");
     let (_, orgs) = env.get(&sa, "/organizations").await;
     assert_eq!(names(&orgs), vec!["orbit-labs"]);
 
