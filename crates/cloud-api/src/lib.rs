@@ -25,6 +25,7 @@ pub mod invitations;
 pub mod models;
 pub mod openapi;
 pub mod secret;
+pub mod service_accounts;
 pub mod teams;
 pub mod token_types;
 pub mod wire;
@@ -40,6 +41,9 @@ pub use client::{
 pub use error::{cap_detail, ApiError, ErrorDetail, FieldError, NetworkErrorKind, Result, MAX_DETAIL_BYTES};
 pub use models::*;
 pub use secret::{AccessToken, ApiKey, Password};
+pub use service_accounts::{
+    ActiveUpdate, ApiKeyCreate, ApiKeyRotate, IssuedKey, ServiceAccountCreate, ServiceAccountKey,
+};
 pub use teams::{ServiceAccount, TeamCreate, TeamMemberRow, TeamUpdate};
 pub use token_types::AUTOMATION_TOKEN_USE;
 pub use wire::{FieldSpec, Listing, ModelSpec, ReadNotes, Wire};

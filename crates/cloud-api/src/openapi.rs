@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::assignments::ASSIGNMENT_SPEC;
 use crate::models::*;
-use crate::teams::TEAM_MEMBER_SPEC;
+use crate::service_accounts::SERVICE_ACCOUNT_KEY_SPEC;
+use crate::teams::{SERVICE_ACCOUNT_SPEC, TEAM_MEMBER_SPEC};
 use crate::wire::ModelSpec;
 
 /// One route the app calls.
@@ -99,9 +100,55 @@ pub static APP_ROUTES: &[RouteUse] = &[
         query: &["user_id", "invitation_id"],
         reads: None,
     },
-    // Its fields are not compared yet: the service-account shape is this project's guess, and the
-    // emulator still answers here with user records.
-    RouteUse { method: "GET", path: "/organizations/{id}/service_accounts", query: PAGE, reads: None },
+    RouteUse {
+        method: "GET",
+        path: "/organizations/{id}/service_accounts",
+        query: PAGE,
+        reads: Some(&SERVICE_ACCOUNT_SPEC),
+    },
+    RouteUse {
+        method: "POST",
+        path: "/organizations/{id}/service_accounts",
+        query: &[],
+        reads: Some(&SERVICE_ACCOUNT_SPEC),
+    },
+    RouteUse {
+        method: "PATCH",
+        path: "/organizations/{id}/service_accounts/{id}",
+        query: &[],
+        reads: Some(&SERVICE_ACCOUNT_SPEC),
+    },
+    RouteUse { method: "DELETE", path: "/organizations/{id}/service_accounts/{id}", query: &[], reads: None },
+    RouteUse {
+        method: "GET",
+        path: "/organizations/{id}/service_accounts/{id}/api_keys",
+        query: PAGE,
+        reads: Some(&SERVICE_ACCOUNT_KEY_SPEC),
+    },
+    RouteUse {
+        method: "POST",
+        path: "/organizations/{id}/service_accounts/{id}/api_keys",
+        query: &[],
+        reads: Some(&SERVICE_ACCOUNT_KEY_SPEC),
+    },
+    RouteUse {
+        method: "POST",
+        path: "/organizations/{id}/service_accounts/{id}/api_keys/{id}/rotate",
+        query: &[],
+        reads: Some(&SERVICE_ACCOUNT_KEY_SPEC),
+    },
+    RouteUse {
+        method: "PATCH",
+        path: "/organizations/{id}/service_accounts/{id}/api_keys/{id}",
+        query: &[],
+        reads: Some(&SERVICE_ACCOUNT_KEY_SPEC),
+    },
+    RouteUse {
+        method: "DELETE",
+        path: "/organizations/{id}/service_accounts/{id}/api_keys/{id}",
+        query: &[],
+        reads: None,
+    },
     RouteUse {
         method: "GET",
         path: "/workspaces",
@@ -257,6 +304,19 @@ pub static FIELD_TYPES: &[(&str, FieldType)] = {
         ("service_account.is_active", Boolean),
         ("service_account.last_login", Time),
         ("service_account.created", Time),
+        ("service_account.api_key_count", Integer),
+        ("service_account.key_count", Integer),
+        ("service_account_key.id", Text),
+        ("service_account_key.name", Text),
+        ("service_account_key.description", Text),
+        ("service_account_key.active", Boolean),
+        ("service_account_key.is_active", Boolean),
+        ("service_account_key.last_login", Time),
+        ("service_account_key.last_used", Time),
+        ("service_account_key.expires", Time),
+        ("service_account_key.expires_at", Time),
+        ("service_account_key.created", Time),
+        ("service_account_key.retain_period_minutes", Integer),
         ("assignment.role_id", Text),
         ("assignment.role", Object),
         ("assignment.level", Text),
@@ -649,12 +709,10 @@ mod tests {
         assert!(check.findings.iter().all(|f| f.kind == FindingKind::MistypedField || f.detail.is_empty()));
     }
 
-    /// Every model the app reads: those of the routes it calls (and service accounts, whose route's
-    /// fields are not compared yet) and the models they nest.
+    /// Every model the app reads: those of the routes it calls and the models they nest.
     fn models() -> Vec<&'static ModelSpec> {
         let mut out: Vec<&'static ModelSpec> = Vec::new();
         let mut todo: Vec<&'static ModelSpec> = APP_ROUTES.iter().filter_map(|r| r.reads).collect();
-        todo.push(&crate::teams::SERVICE_ACCOUNT_SPEC);
         while let Some(spec) = todo.pop() {
             if out.iter().any(|s| s.name == spec.name) {
                 continue;

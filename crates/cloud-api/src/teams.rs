@@ -3,7 +3,7 @@
 //!
 //! Shapes [P]: a team member row is `{user: User|null, invitation: Invitation|null}` (a row with
 //! neither is skipped and counted); a service account is read from the user shape plus the optional
-//! `active` (or `is_active`) and `last_login`.
+//! `active` (or `is_active`), `last_login` and `api_key_count` (or `key_count`).
 
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -72,7 +72,8 @@ impl Wire for TeamMemberRow {
 
 spec!(pub SERVICE_ACCOUNT_SPEC, "service_account", [
     "id", "name", "username", "email", "description", "active", "is_active", "last_login", "created",
-]);
+    "api_key_count",
+] alt ["key_count"]);
 
 /// A service account of an organization [P, low confidence: read-only].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +93,9 @@ pub struct ServiceAccount {
     pub last_login: Option<DateTime<Utc>>,
     #[serde(default, with = "crate::models::datetime::option")]
     pub created: Option<DateTime<Utc>>,
+    /// How many API keys it has (`api_key_count`, or `key_count`), when the server says.
+    #[serde(default)]
+    pub key_count: Option<u64>,
 }
 
 impl Wire for ServiceAccount {
@@ -110,6 +114,7 @@ impl Wire for ServiceAccount {
             active: active.or_else(|| o.opt("is_active")),
             last_login: o.opt("last_login"),
             created: o.opt("created"),
+            key_count: o.opt::<u64>("api_key_count").or_else(|| o.opt("key_count")),
         })
     }
 }

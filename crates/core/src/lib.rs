@@ -73,6 +73,7 @@ pub(crate) mod pipeline;
 pub mod reads;
 pub mod resolve;
 pub mod service;
+pub mod service_accounts;
 pub mod steps;
 pub mod sync;
 pub mod teams;
@@ -109,9 +110,12 @@ pub use people::{
 };
 pub use reads::{Cached, OrgEntry, OrgList, STALE_AFTER};
 pub use service::{ClientSettings, Core, CoreOptions, DeviceLogin, PAGE_SIZE_ENV};
+pub use service_accounts::{
+    ApiKeyRow, KeySecret, NewKey, ServiceAccountRow, ServiceAccounts, TOKENS_OUTLIVE,
+};
 pub use steps::{Blocked, Remaining, Step, StepAction, StepProgress, StepReport, StepResult, StepStatus};
 pub use sync::{refresh_every, SyncFailure, SyncOptions, SyncProgress, SyncReport};
-pub use teams::{ServiceAccounts, TeamCreated, TeamMemberOutcome, TeamMembers};
+pub use teams::{TeamCreated, TeamMemberOutcome, TeamMembers};
 pub use tokio_util::sync::CancellationToken;
 pub use writes::{known_to_lack, BUILT_IN_ORG_ROLES, MANAGING_ROLES};
 pub use zenml_cloud_api as api;

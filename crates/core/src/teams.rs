@@ -1,5 +1,5 @@
 //! Teams: create, rename or re-describe, delete, list a team's members, add and remove users and
-//! pending invitations, give the team an organization role; and the read-only service-account list.
+//! pending invitations, give the team an organization role. (Service accounts: `service_accounts`.)
 //!
 //! Every write goes through the write pipeline (`pipeline::teams`): everything is checked against the
 //! cache before any request (the team by id or unique name, every email's syntax and that it names a
@@ -11,9 +11,9 @@
 
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_cloud_api::{MemberRole, ServiceAccount, Team, TeamMemberRow};
+use zenml_cloud_api::{MemberRole, Team, TeamMemberRow};
 
-use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
+use crate::error::{CoreError, FieldMessage, Result};
 use crate::pipeline::teams::{ChangeTeamMembers, CreateTeam, DeleteTeam, SetTeamRole, UpdateTeam};
 use crate::service::Core;
 use crate::Entity;
@@ -60,19 +60,6 @@ pub struct TeamCreated {
 pub struct TeamMembers {
     pub team: Team,
     pub members: Vec<TeamMemberRow>,
-    pub skipped: usize,
-}
-
-/// The organization's service accounts, or why the server does not offer them.
-#[derive(Clone, Debug, Serialize)]
-pub struct ServiceAccounts {
-    /// Whether the server offers the list to this caller (`false` on its 404 or 403).
-    pub offered: bool,
-    /// Why it is not offered, in plain words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub items: Vec<ServiceAccount>,
-    /// Rows that could not be read.
     pub skipped: usize,
 }
 
@@ -218,35 +205,6 @@ impl Core {
         role: &str,
     ) -> Result<Vec<MemberRole>> {
         self.run(account_id, org_id, &SetTeamRole { team, role }).await
-    }
-
-    /// The organization's service accounts, read live. When the server answers 404 (it has no such
-    /// list) or 403 (not for this role), the result says it is not offered instead of failing.
-    pub async fn service_accounts(&self, account_id: &str, org_id: Uuid) -> Result<ServiceAccounts> {
-        let result =
-            self.authed(account_id, |c, t| async move { c.all_service_accounts(&t, org_id).await }).await;
-        match result {
-            Ok(listing) => Ok(ServiceAccounts {
-                offered: true,
-                reason: None,
-                skipped: listing.notes.skipped,
-                items: listing.items,
-            }),
-            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
-                let reason = if e.code == ErrorCode::NotFound {
-                    "the server does not offer a list of service accounts"
-                } else {
-                    "the server does not offer the list of service accounts to your role"
-                };
-                Ok(ServiceAccounts {
-                    offered: false,
-                    reason: Some(reason.into()),
-                    items: Vec::new(),
-                    skipped: 0,
-                })
-            }
-            Err(e) => Err(e),
-        }
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::auth::{Caller, KeyRouteCaller};
+use crate::auth::Caller;
 use crate::dialect::Dialect;
 use crate::error::{parse_body, path_uuid, ApiError, Params};
 use crate::model::*;
@@ -722,29 +722,6 @@ pub async fn remove_team_member(
     }
     team.updated = Utc::now();
     Ok(Json(Value::Null))
-}
-
-pub async fn list_service_accounts(
-    State(st): State<Arc<AppState>>,
-    KeyRouteCaller(caller): KeyRouteCaller,
-    Path(id): Path<String>,
-    params: Params,
-) -> ApiResult {
-    let org_id = path_uuid(&id, "organization_id")?;
-    params.page()?;
-    let db = lock(&st);
-    require_read_all(access(&db, org_id, caller)?)?;
-    let org = &db.orgs[&org_id];
-    let items = org
-        .grants
-        .keys()
-        .filter_map(|s| match s {
-            Subject::User(u) => db.users.get(u).filter(|u| u.is_service_account),
-            _ => None,
-        })
-        .map(|u| (u.username.to_lowercase(), u.id, Db::user_json(st.config.dialect, u)))
-        .collect();
-    paged(items, &params)
 }
 
 // ---- workspaces ----

@@ -181,9 +181,9 @@ fn authenticate(parts: &Parts, state: &AppState) -> Result<(Uuid, TokenKind), Ap
         }
     }
     // A long-lived key sent directly as the bearer also works (discouraged, but the real API allows it).
-    let db = state.db.lock().expect("db lock");
-    match db.keys.get(token) {
-        Some(user) => Ok((*user, TokenKind::KeyExchange)),
+    let mut db = state.db.lock().expect("db lock");
+    match db.key_user(token, chrono::Utc::now()) {
+        Some(user) => Ok((user, TokenKind::KeyExchange)),
         None => Err(ApiError::Unauthorized("Invalid or revoked authentication token".into())),
     }
 }
@@ -405,10 +405,11 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
         return device_token(&st, &f);
     }
     let user = {
-        let db = st.db.lock().expect("db lock");
+        let mut db = st.db.lock().expect("db lock");
+        let now = chrono::Utc::now();
         match (f.get("username"), f.get("password")) {
             (_, Some(key)) if grant == Some(KEY_GRANT) => {
-                db.keys.get(key).map(|u| (*u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
+                db.key_user(key, now).map(|u| (u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
             }
             (None, Some(_)) if st.config.dialect.is_variant() => {
                 return oauth_error(
@@ -423,7 +424,7 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> Response {
                 .map(|(_, _, id)| (*id, TokenKind::Password))
                 .ok_or("Incorrect username or password"),
             (None, Some(key)) => {
-                db.keys.get(key).map(|u| (*u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
+                db.key_user(key, now).map(|u| (u, TokenKind::KeyExchange)).ok_or("Invalid API key or access token")
             }
             _ => {
                 return oauth_error(

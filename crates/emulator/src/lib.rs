@@ -34,7 +34,7 @@
 //!   is kept as its metadata, only its `Host/…` and `OS/…` tokens, served after approval as
 //!   `device_metadata: {"host", "os"}` (a token not sent leaves its key out; none at all gives `null`).
 //!   `GET /auth/api_token` (any valid token) answers a bare JSON string: a one-hour automation token.
-//! - Token types (contract 2.2a): the key routes (`GET /organizations/{id}/service_accounts`) refuse a
+//! - Token types (contract 2.2a): the key routes (every service-account and API-key route below) refuse a
 //!   device-flow token with 401 `{"detail": "Authentication error: invalid token type: device_code not
 //!   allowed for this endpoint"}`; key-exchange, password and automation tokens are taken (see
 //!   `POST /_emulator/token_types` to refuse them too; the refusal names `api_key` or `api_token`).
@@ -47,8 +47,20 @@
 //!   `GET /organizations/{id}/roles`, `POST|DELETE /roles/{role_id}/assignments`;
 //!   `GET /organizations/{id}/teams`, `POST|DELETE /teams/{team_id}/members`; `POST /teams`,
 //!   `GET|PATCH|DELETE /teams/{team_id}`, `GET /teams/{team_id}/members`;
-//!   `GET /organizations/{id}/service_accounts`; `GET /workspaces`, `GET /workspaces/{name_or_id}`,
+//!   `GET /workspaces`, `GET /workspaces/{name_or_id}`,
 //!   `PATCH /workspaces/{id}`.
+//! - Service accounts and their API keys, as the dashboard manages them (this project's shape; the
+//!   contract marks these routes [S]; see `service_accounts.rs`): `GET|POST
+//!   /organizations/{id}/service_accounts` (items: the user shape plus `description`, `last_login`,
+//!   `api_key_count`; create `{username, description?}`, 409 when taken),
+//!   `PATCH|DELETE /organizations/{id}/service_accounts/{name_or_id}` (`{active?, description?}`),
+//!   `GET|POST …/{name_or_id}/api_keys` (items `{id, name, description, active, last_login, expires,
+//!   created, retain_period_minutes}`; create `{name, description?, expires_in_minutes?}` answers the key
+//!   with its secret in `key`, `ZENPROKEY_…`, served this once), `POST …/api_keys/{key_name_or_id}/rotate`
+//!   `{retain_period_minutes?}` (a new `key`; the old secret works for the retention, then stops),
+//!   `PATCH|DELETE …/api_keys/{key_name_or_id}`. Reading needs a role that reads everything, writing
+//!   Organization Admin or Manager. A created key signs in through the key exchange while it and its
+//!   account are active and it has not expired; tokens already issued stay valid.
 //! - `GET /openapi.json` (no auth): an OpenAPI 3.1 document of the running dialect, generated from the
 //!   emulator's own code. Its `paths` come from the route table (`routes.rs`) that also builds the router,
 //!   with path and query parameters (every list route: `offset` minimum 0, `limit` 1 to the dialect's
@@ -56,9 +68,9 @@
 //!   so the table cannot miss one. Response schemas are inferred from the demo data and variations
 //!   rendered by the handlers' own JSON functions, named in `components/schemas` (`User`,
 //!   `Organization`, `MemberRow`, `MemberRole`, `Invitation`, `RoleRef`, `Role`, `Team`, `Workspace`,
-//!   `ZenmlService`, `TokenResponse`, `DeviceAuthorization`) and referenced with `$ref`; a route's is at
-//!   `paths.{path}.{method}.responses."200".content."application/json".schema`. Control routes are not
-//!   in it.
+//!   `ZenmlService`, `TokenResponse`, `DeviceAuthorization`, `ServiceAccount`, `ApiKey`) and referenced
+//!   with `$ref`; a route's is at `paths.{path}.{method}.responses."200".content."application/json".schema`.
+//!   Control routes are not in it.
 //! - Every list takes `offset` (default 0) and `limit` (default 20, at most [`LIMIT_MAX`] = 1000 in the
 //!   default dialect, [`VARIANT_LIMIT_MAX`] = 100 in the variant; outside answers 422) and returns a bare
 //!   JSON array sorted by name or email, ties by id. Without `only_pending`, invitations of every status
@@ -86,7 +98,8 @@
 //!   object served (token and device responses included) has unknown fields `metadata` and
 //!   `x_revision`; each member list holds one row of an unknown kind (`sso_group`, after the teams,
 //!   counted by paging); the key exchange needs `grant_type=zenml_api_key` (400
-//!   `unsupported_grant_type` without it).
+//!   `unsupported_grant_type` without it); every service-account and API-key route answers 404 (after
+//!   authentication), as a server that does not offer them.
 //!
 //! ## Control routes (faults, stats and the request log never apply to them)
 //! Every route under `/_emulator/` (unknown ones included) first checks, in this order:
@@ -182,6 +195,7 @@ mod model;
 mod openapi;
 mod routes;
 mod server;
+mod service_accounts;
 mod teams;
 mod users;
 

@@ -236,6 +236,39 @@ pub struct Db {
     /// Transitions set to fail (`POST /_emulator/workspaces/fail`): (the workspace, or any; the
     /// `state_reason`), used up by the next transition that ends.
     pub workspace_failures: Vec<(Option<Uuid>, String)>,
+    /// What a service account has beyond its user, by user id (see `service_accounts.rs`).
+    pub service_accounts: HashMap<Uuid, ServiceAccountInfo>,
+    /// Keys created for service accounts through the API, by key id.
+    pub api_keys: HashMap<Uuid, ApiKey>,
+}
+
+/// A service account's fields beyond its user.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceAccountInfo {
+    /// The organization that created it (one that holds a role for it counts too).
+    pub organization_id: Option<Uuid>,
+    pub description: Option<String>,
+    /// When one of its keys last signed in.
+    pub last_login: Option<DateTime<Utc>>,
+}
+
+/// A service account's API key. Its secret is served once, when created or rotated.
+#[derive(Clone, Debug)]
+pub struct ApiKey {
+    pub id: Uuid,
+    /// The service account it signs in as.
+    pub user_id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub created: DateTime<Utc>,
+    pub last_used: Option<DateTime<Utc>>,
+    pub expires: Option<DateTime<Utc>>,
+    pub secret: String,
+    /// Secrets rotated out, each working until its time.
+    pub retired: Vec<(String, DateTime<Utc>)>,
+    /// The retention asked at the last rotation.
+    pub retain_period_minutes: Option<u64>,
 }
 
 impl Db {

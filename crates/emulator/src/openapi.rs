@@ -69,6 +69,8 @@ const COMPONENTS: &[&str] = &[
     "Role",
     "TokenResponse",
     "DeviceAuthorization",
+    "ServiceAccount",
+    "ApiKey",
 ];
 
 /// The whole document for `dialect`.
@@ -157,7 +159,8 @@ fn path_params(path: &str) -> impl Iterator<Item = &str> {
 }
 
 fn path_param_schema(name: &str) -> Value {
-    if name.ends_with("_id") {
+    // `{name_or_id}` takes a name too.
+    if name.ends_with("_id") && !name.ends_with("_or_id") {
         ty_schema(Ty::Uuid)
     } else {
         ty_schema(Ty::Str)
@@ -170,6 +173,7 @@ fn ty_schema(ty: Ty) -> Value {
         Ty::Uuid => json!({"type": "string", "format": "uuid"}),
         Ty::Email => json!({"type": "string", "format": "email"}),
         Ty::Bool => json!({"type": "boolean"}),
+        Ty::Int => json!({"type": "integer", "minimum": 0}),
         Ty::Enum(values) => json!({"type": "string", "enum": values}),
         Ty::UuidList => json!({"type": "array", "items": {"type": "string", "format": "uuid"}}),
     }
@@ -280,6 +284,10 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
     for row in crate::teams::team_member_samples(d, &db) {
         add("TeamMember", row);
     }
+
+    let (accounts, keys) = crate::service_accounts::samples(d, &db);
+    accounts.into_iter().for_each(|v| add("ServiceAccount", v));
+    keys.into_iter().for_each(|v| add("ApiKey", v));
 
     let ttl = Duration::from_secs(3600);
     add("TokenResponse", auth::token_json(d, "sample-token", ttl, None));

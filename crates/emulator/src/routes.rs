@@ -11,7 +11,7 @@ use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 
 use crate::model::{DESIRED_STATES, WORKSPACE_STATUSES};
-use crate::{api, auth, grants, openapi, teams, AppState};
+use crate::{api, auth, grants, openapi, service_accounts, teams, AppState};
 
 /// The type of a query parameter or body field, as the document declares it.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +20,8 @@ pub enum Ty {
     Uuid,
     Email,
     Bool,
+    /// A whole number, 1 or more for `expires_in_minutes`, 0 or more for `retain_period_minutes`.
+    Int,
     Enum(&'static [&'static str]),
     UuidList,
 }
@@ -148,6 +150,10 @@ const ASSIGNMENT_QUERY: &[QueryParam] = &[
     opt("workspace_id", Ty::Uuid, "Scope of a workspace- or project-level role"),
     opt("project_id", Ty::Uuid, "Scope of a project-level role"),
 ];
+
+/// The body of a service account's or key's PATCH.
+const ACTIVE_BODY: &[QueryParam] =
+    &[opt("active", Ty::Bool, "false deactivates, true activates again"), opt("description", Ty::Str, "")];
 
 const TEAM_MEMBER_QUERY: &[QueryParam] = &[
     opt("user_id", Ty::Uuid, "The user to add or remove (one of user_id, invitation_id)"),
@@ -305,10 +311,100 @@ pub fn table() -> Vec<Route> {
             M::GET,
             "/organizations/{org_id}/service_accounts",
             "list_service_accounts",
-            api::list_service_accounts,
+            service_accounts::list_service_accounts,
         )
-        .summary("Service accounts holding a role in the organization")
-        .list("User"),
+        .summary("Service accounts of the organization: created in it or holding a role in it")
+        .list("ServiceAccount"),
+        route(
+            M::POST,
+            "/organizations/{org_id}/service_accounts",
+            "create_service_account",
+            service_accounts::create_service_account,
+        )
+        .summary("Create a service account (no role yet); 409 when the username is taken")
+        .body(Body::Json(
+            const {
+                &[
+                    req("username", Ty::Str, "1 to 50 letters, digits, '-', '_' and '.'"),
+                    opt("description", Ty::Str, ""),
+                ]
+            },
+        ))
+        .returns(Returns::One("ServiceAccount")),
+        route(
+            M::PATCH,
+            "/organizations/{org_id}/service_accounts/{name_or_id}",
+            "update_service_account",
+            service_accounts::update_service_account,
+        )
+        .summary("Activate or deactivate a service account, or change its description (partial)")
+        .body(Body::Json(ACTIVE_BODY))
+        .returns(Returns::One("ServiceAccount")),
+        route(
+            M::DELETE,
+            "/organizations/{org_id}/service_accounts/{name_or_id}",
+            "delete_service_account",
+            service_accounts::delete_service_account,
+        )
+        .summary("Delete a service account with its roles, team memberships and keys"),
+        route(
+            M::GET,
+            "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys",
+            "list_api_keys",
+            service_accounts::list_api_keys,
+        )
+        .summary("A service account's API keys, without their secrets")
+        .list("ApiKey"),
+        route(
+            M::POST,
+            "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys",
+            "create_api_key",
+            service_accounts::create_api_key,
+        )
+        .summary("Create an API key; its secret is in `key`, served this once")
+        .body(Body::Json(
+            const {
+                &[
+                    req("name", Ty::Str, "1 to 100 characters, unique for the account (any case)"),
+                    opt("description", Ty::Str, ""),
+                    opt("expires_in_minutes", Ty::Int, "Minutes until the key expires; none: never"),
+                ]
+            },
+        ))
+        .returns(Returns::One("ApiKey")),
+        route(
+            M::POST,
+            "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}/rotate",
+            "rotate_api_key",
+            service_accounts::rotate_api_key,
+        )
+        .summary("Rotate an API key: a new secret in `key`; the old one works for the retention period")
+        .body(Body::Json(
+            const {
+                &[opt(
+                    "retain_period_minutes",
+                    Ty::Int,
+                    "Minutes the old secret keeps working; none or 0: it stops at once",
+                )]
+            },
+        ))
+        .returns(Returns::One("ApiKey")),
+        route(
+            M::PATCH,
+            "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}",
+            "update_api_key",
+            service_accounts::update_api_key,
+        )
+        .summary("Activate or deactivate an API key, or change its description (partial)")
+        .body(Body::Json(ACTIVE_BODY))
+        .returns(Returns::One("ApiKey")),
+        route(
+            M::DELETE,
+            "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}",
+            "delete_api_key",
+            service_accounts::delete_api_key,
+        )
+        .summary("Delete an API key"),
         route(M::POST, "/roles/{role_id}/assignments", "assign_role", api::assign_role)
             .summary("Assign a role")
             .query(ASSIGNMENT_QUERY),

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use serde::Serialize;
 use uuid::Uuid;
-use zenml_pro_core::api::{ServiceAccount, TeamMemberRow};
-use zenml_pro_core::{CoreError, TeamMemberOutcome};
+use zenml_pro_core::api::TeamMemberRow;
+use zenml_pro_core::{CoreError, ServiceAccountRow, TeamMemberOutcome};
 
 use super::{Ctx, Res, View};
 use crate::args::JsonFlag;
@@ -46,24 +46,28 @@ impl TeamMemberItem {
     }
 }
 
-/// One row of `service-accounts --json`.
+/// One row of `service-account list --json` (and `service-accounts --json`).
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceAccountItem {
     pub id: Uuid,
-    pub name: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
     pub active: Option<bool>,
     pub last_login: Option<chrono::DateTime<Utc>>,
-    pub created: Option<chrono::DateTime<Utc>>,
+    pub key_count: Option<u32>,
+    pub roles: Vec<String>,
 }
 
 impl ServiceAccountItem {
-    fn new(s: &ServiceAccount) -> Self {
+    pub(super) fn new(s: &ServiceAccountRow) -> Self {
         Self {
             id: s.id,
-            name: s.name.clone().or_else(|| s.username.clone()),
+            name: s.name.clone(),
+            description: s.description.clone(),
             active: s.active,
             last_login: s.last_login,
-            created: s.created,
+            key_count: s.key_count,
+            roles: s.roles.clone(),
         }
     }
 }
@@ -189,10 +193,10 @@ pub(super) async fn service_accounts(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
         items,
         None,
         View {
-            header: &["NAME", "ACTIVE", "LAST LOGIN", "CREATED", "ID"],
+            header: &["NAME", "ACTIVE", "LAST LOGIN", "KEYS", "ROLES", "ID"],
             row: &|s| {
                 vec![
-                    cell(s.name.as_deref()),
+                    clean(&s.name),
                     match s.active {
                         Some(true) => "yes",
                         Some(false) => "no",
@@ -200,7 +204,8 @@ pub(super) async fn service_accounts(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
                     }
                     .to_owned(),
                     date(s.last_login),
-                    date(s.created),
+                    s.key_count.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+                    if s.roles.is_empty() { "-".to_owned() } else { clean(&s.roles.join(", ")) },
                     s.id.to_string(),
                 ]
             },

@@ -15,7 +15,9 @@
 //! (one that gave a member back their roles is reversed by removing them again); a revocation invites
 //! the same email again with the same roles and teams; an invitation is revoked; a removal gives the
 //! user their previous organization roles again (or, where the server does not allow that, invites
-//! them with those roles); a rename (of the organization, a team or a workspace) restores the name.
+//! them with those roles); a rename (of the organization, a team or a workspace) restores the name; a
+//! service account or key activated or deactivated is set back, once the server shows it as the entry
+//! left it (service accounts are not cached: they are read from the server for the check).
 
 use chrono::Utc;
 use serde::Serialize;
@@ -85,6 +87,17 @@ enum Reverse {
         workspace_id: Uuid,
         name: String,
     },
+    /// A service account activated or deactivated again.
+    ServiceAccountActive {
+        sa_id: Uuid,
+        active: bool,
+    },
+    /// A service account's key activated or deactivated again (its account found on the server).
+    KeyActive {
+        sa_id: Option<Uuid>,
+        key_id: Uuid,
+        active: bool,
+    },
 }
 
 fn conflict(message: String) -> CoreError {
@@ -120,6 +133,7 @@ impl Core {
         let (e, org_id) = self.undo_entry(entry_id)?;
         self.refresh_for_undo(&e, org_id).await?;
         let reverse = self.reverse_plan(&e, org_id)?;
+        let reverse = self.check_live(&e, org_id, reverse).await?;
         let age = age_days(&e);
         Ok(UndoPreview {
             will: describe(&e, &reverse),
@@ -154,6 +168,7 @@ impl Core {
         let reversed = async {
             self.refresh_for_undo(&e, org_id).await?;
             let reverse = self.reverse_plan(&e, org_id)?;
+            let reverse = self.check_live(&e, org_id, reverse).await?;
             UNDO_OF.scope(entry_id, self.carry_out(&e, org_id, reverse)).await
         }
         .await;
@@ -202,7 +217,7 @@ impl Core {
             return Err(CoreError::invalid(
                 format!(
                     "entry #{entry_id} ({}) cannot be undone; only role changes, invitations, revocations, \
-                     removals and renames can",
+                     removals, renames, and a service account's or key's activation or deactivation can",
                     e.kind.as_str().replace('_', " ")
                 ),
                 Vec::new(),
@@ -369,7 +384,56 @@ impl Core {
                 check_name("workspace", &ws.name)?;
                 Ok(Reverse::RenameWorkspace { workspace_id: ws.id, name: previous })
             }
+            K::ServiceAccountActive => {
+                let set = e.detail.as_deref() == Some("activated");
+                Ok(Reverse::ServiceAccountActive { sa_id: uuid_of(e, "service account")?, active: !set })
+            }
+            K::ApiKeyActive => {
+                let set = e.detail.as_deref() == Some("activated");
+                Ok(Reverse::KeyActive { sa_id: None, key_id: uuid_of(e, "key")?, active: !set })
+            }
             other => Err(CoreError::internal(format!("no undo for {}", other.as_str()))),
+        }
+    }
+
+    /// The reversals of what is not cached (service accounts and their keys), checked against the
+    /// server now: a `conflict` when the account or key is gone, or not as the entry left it.
+    async fn check_live(&self, e: &ActivityEntry, org_id: Uuid, reverse: Reverse) -> Result<Reverse> {
+        let account = e.account_id.as_str();
+        let changed_since = |now: bool| {
+            conflict(format!(
+                "{} is {} now, not {} as entry #{} left it; it was changed since, so it was not changed back",
+                e.target,
+                if now { "active" } else { "inactive" },
+                if now { "inactive" } else { "active" },
+                e.id
+            ))
+        };
+        let gone = || conflict(format!("{} is no longer on the server; nothing to undo", e.target));
+        match reverse {
+            Reverse::ServiceAccountActive { sa_id, active } => {
+                let sa = match self.server_service_account(account, org_id, &sa_id.to_string()).await {
+                    Err(err) if err.code == ErrorCode::NotFound => return Err(gone()),
+                    other => other?,
+                };
+                if sa.active.is_some_and(|now| now == active) {
+                    return Err(changed_since(active));
+                }
+                Ok(Reverse::ServiceAccountActive { sa_id, active })
+            }
+            Reverse::KeyActive { key_id, active, .. } => {
+                for sa in self.server_service_accounts(account, org_id).await? {
+                    let keys = self.server_keys(account, org_id, sa.id).await?;
+                    if let Some(k) = keys.iter().find(|k| k.id == key_id) {
+                        if k.active.is_some_and(|now| now == active) {
+                            return Err(changed_since(active));
+                        }
+                        return Ok(Reverse::KeyActive { sa_id: Some(sa.id), key_id, active });
+                    }
+                }
+                Err(gone())
+            }
+            other => Ok(other),
         }
     }
 
@@ -478,6 +542,16 @@ impl Core {
                     .await?;
                 Ok(format!("The workspace is named {name} again."))
             }
+            Reverse::ServiceAccountActive { sa_id, active } => {
+                self.set_service_account_active(account, org_id, &sa_id.to_string(), active).await?;
+                Ok(format!("{} is {} again.", e.target, if active { "active" } else { "inactive" }))
+            }
+            Reverse::KeyActive { sa_id, key_id, active } => {
+                let sa_id = sa_id.ok_or_else(|| CoreError::internal("the key's account was not found"))?;
+                self.set_api_key_active(account, org_id, &sa_id.to_string(), &key_id.to_string(), active)
+                    .await?;
+                Ok(format!("{} is {} again.", e.target, if active { "active" } else { "inactive" }))
+            }
         }
     }
 }
@@ -502,5 +576,9 @@ fn describe(e: &ActivityEntry, reverse: &Reverse) -> String {
         Reverse::RenameOrg(n) => format!("The organization will be named {n} again."),
         Reverse::RenameTeam { name, .. } => format!("The team will be named {name} again."),
         Reverse::RenameWorkspace { name, .. } => format!("The workspace will be named {name} again."),
+        Reverse::ServiceAccountActive { active, .. } | Reverse::KeyActive { active, .. } => {
+            let state = if *active { "activated" } else { "deactivated" };
+            format!("{} will be {state} again.", e.target)
+        }
     }
 }

@@ -25,11 +25,20 @@ pub enum ActivityKind {
     WorkspaceDescription,
     GrantAdd,
     GrantRevoke,
+    ServiceAccountCreate,
+    /// A service account activated or deactivated (the detail says which).
+    ServiceAccountActive,
+    ServiceAccountDelete,
+    ApiKeyCreate,
+    ApiKeyRotate,
+    /// A service account's key activated or deactivated (the detail says which).
+    ApiKeyActive,
+    ApiKeyDelete,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [ActivityKind; 19] = [
+    pub const ALL: [ActivityKind; 26] = [
         Self::Invite,
         Self::Revoke,
         Self::Resend,
@@ -49,6 +58,13 @@ impl ActivityKind {
         Self::WorkspaceDescription,
         Self::GrantAdd,
         Self::GrantRevoke,
+        Self::ServiceAccountCreate,
+        Self::ServiceAccountActive,
+        Self::ServiceAccountDelete,
+        Self::ApiKeyCreate,
+        Self::ApiKeyRotate,
+        Self::ApiKeyActive,
+        Self::ApiKeyDelete,
     ];
 
     /// Its stored and wire name (`"role_change"`, …).
@@ -73,6 +89,13 @@ impl ActivityKind {
             Self::WorkspaceDescription => "workspace_description",
             Self::GrantAdd => "grant_add",
             Self::GrantRevoke => "grant_revoke",
+            Self::ServiceAccountCreate => "service_account_create",
+            Self::ServiceAccountActive => "service_account_active",
+            Self::ServiceAccountDelete => "service_account_delete",
+            Self::ApiKeyCreate => "api_key_create",
+            Self::ApiKeyRotate => "api_key_rotate",
+            Self::ApiKeyActive => "api_key_active",
+            Self::ApiKeyDelete => "api_key_delete",
         }
     }
 
@@ -93,6 +116,8 @@ impl ActivityKind {
                 | Self::OrgRename
                 | Self::TeamRename
                 | Self::WorkspaceRename
+                | Self::ServiceAccountActive
+                | Self::ApiKeyActive
         )
     }
 }
@@ -133,7 +158,8 @@ pub struct Replaced {
     /// The description before a change of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The state before a workspace state change.
+    /// The state before a workspace state change, or before a service account or key was activated
+    /// or deactivated (`activated`, `deactivated`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }

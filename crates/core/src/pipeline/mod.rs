@@ -29,6 +29,7 @@ pub(crate) mod grants;
 pub(crate) mod invites;
 pub(crate) mod members;
 pub(crate) mod server;
+pub(crate) mod service_accounts;
 pub(crate) mod teams;
 pub(crate) mod workspaces;
 
