@@ -215,7 +215,6 @@ async fn limit_above_100_is_a_422_in_the_variant() {
         format!("/organizations/{acme}/invitations"),
         format!("/organizations/{acme}/roles"),
         format!("/organizations/{acme}/teams"),
-        format!("/organizations/{acme}/service_accounts"),
     ];
     for list in &lists {
         let (status, body) = env.get(&admin, &format!("{list}?limit=101")).await;
@@ -225,6 +224,10 @@ async fn limit_above_100_is_a_422_in_the_variant() {
     }
     let (_, body) = env.get(&admin, "/organizations?limit=5000").await;
     assert_eq!(body, limit_error("5000"));
+    // Service accounts are not offered in the variant: their list answers 404 once the limit is valid.
+    let sas = format!("/organizations/{acme}/service_accounts");
+    assert_eq!(env.get(&admin, &format!("{sas}?limit=101")).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(env.get(&admin, &format!("{sas}?limit=100")).await.0, StatusCode::NOT_FOUND);
 
     let env = Env::dialect(Dialect::Default).await;
     let admin = env.token(&env.emu.credentials().admin.key).await;
