@@ -1,7 +1,8 @@
 //! Token types (contract 2.2a), in both dialects, through core: a browser (device-flow) sign-in lists
 //! service accounts (the client exchanged its token once), the exchanged token reaches no file (cache,
 //! journal, log), a plain 401 still asks to sign in again, and a server that refuses the exchanged token
-//! too is said in plain words without signing anyone out. One test installs the process's logger.
+//! too is said in plain words without signing anyone out. One test installs the process's logger. (The
+//! variant dialect does not offer service accounts: its 404, after the exchange, is "not offered".)
 
 mod common;
 
@@ -82,7 +83,12 @@ async fn a_device_session_lists_service_accounts_and_the_exchanged_token_reaches
         let org = e.core.resolve_org(&account, Some("acme-ml")).unwrap();
 
         let listed = e.core.service_accounts(&account, org).await.unwrap();
-        assert!(listed.offered && !listed.items.is_empty(), "{dialect}: {listed:?}");
+        if dialect == Dialect::Variant {
+            // Service accounts are not offered there: the route's 404 comes after the same exchange.
+            assert!(!listed.offered && listed.reason.is_some(), "{dialect}: {listed:?}");
+        } else {
+            assert!(listed.offered && !listed.items.is_empty(), "{dialect}: {listed:?}");
+        }
         assert_eq!(exchanges(&e.emu).await, 1, "{dialect}: the token was exchanged once");
         let again = e.core.service_accounts(&account, org).await.unwrap();
         assert_eq!(again.items.len(), listed.items.len());
