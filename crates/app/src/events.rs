@@ -44,7 +44,8 @@ pub enum AppEvent {
     OffboardProgress {
         index: u32,
         total: u32,
-        result: crate::views::StepResultView,
+        // Boxed: a step is much larger than every other event.
+        result: Box<crate::views::StepResultView>,
     },
     /// Cached data changed (after a write or a sync): read again what is shown of `entities`.
     /// `org_id` null: every organization of the account (a sync).

@@ -13,11 +13,13 @@ macro_rules! ipc_offboard_commands {
 
             // ----- offboarding a person (across organizations and signed-in accounts) -----
 
-            /// What offboarding the person would do, from the cache: every membership to remove and
-            /// every pending invitation to revoke, and what cannot be done and why. `orgs` (ids or
-            /// names) narrows it; empty: every cached organization.
+            /// What offboarding the person would do: every workspace and project role to revoke and
+            /// every team to leave (read from the server), every membership to remove and every
+            /// pending invitation to revoke (from the cache), what cannot be done and why, and what is
+            /// out of the app's reach. `orgs` (ids or names) narrows it; empty: every cached
+            /// organization.
             async fn offboard_plan(&self, email: String, orgs: Vec<String>) -> $crate::views::OffboardPlanView {
-                $crate::offboard::plan(self, email, orgs)
+                $crate::offboard::plan(self, email, orgs).await
             }
 
             /// Carries out exactly the steps the window showed and the user kept (by id, never "all"),

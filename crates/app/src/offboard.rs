@@ -1,4 +1,5 @@
-//! Offboarding a person from the window: core plans it from the cache, the window sends back exactly
+//! Offboarding a person from the window: core plans it (the membership and invitations from the cache,
+//! workspace and project roles and teams read from the server), the window sends back exactly
 //! the steps it showed (by id), and core carries out those and no others, one step at a time (`Core::offboard_plan`, `Core::offboard_run`, each step logged in the activity log by core's
 //! writes); here each result becomes an `offboard_progress` event as it completes, the run can be
 //! cancelled before its next step, and afterwards the window is told once per organization acted on
@@ -18,8 +19,8 @@ fn orgs_given(orgs: Vec<String>) -> Vec<String> {
     orgs.into_iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()
 }
 
-pub(crate) fn plan(app: &App, email: String, orgs: Vec<String>) -> IpcResult<OffboardPlanView> {
-    Ok(OffboardPlanView::from(&app.core().offboard_plan(&email, &orgs_given(orgs))?))
+pub(crate) async fn plan(app: &App, email: String, orgs: Vec<String>) -> IpcResult<OffboardPlanView> {
+    Ok(OffboardPlanView::from(&app.core().offboard_plan(&email, &orgs_given(orgs)).await?))
 }
 
 /// Clears the running offboarding's token when the run ends, however it ends.
@@ -40,7 +41,14 @@ fn chosen(steps: &[StepRefView]) -> IpcResult<Vec<StepRef>> {
                 uuid::Uuid::parse_str(v.trim())
                     .map_err(|_| IpcError::new(ErrorCode::InvalidInput, format!("{v:?} is not an id")))
             };
-            Ok(StepRef { org_id: id(&s.org_id)?, action: s.action.into(), target_id: id(&s.target_id)? })
+            let opt = |v: &Option<String>| v.as_deref().map(id).transpose();
+            Ok(StepRef {
+                org_id: id(&s.org_id)?,
+                action: s.action.into(),
+                target_id: id(&s.target_id)?,
+                workspace_id: opt(&s.workspace_id)?,
+                project_id: opt(&s.project_id)?,
+            })
         })
         .collect()
 }
@@ -56,7 +64,7 @@ pub(crate) async fn run(
     // steps shown: a step that is no longer there is refused, and nothing else is added.
     let mut orgs: Vec<String> = chosen.iter().map(|s| s.org_id.to_string()).collect();
     orgs.dedup();
-    let plan = app.core().offboard_plan(&email, &orgs)?.only(&chosen)?;
+    let plan = app.core().offboard_plan(&email, &orgs).await?.only(&chosen)?;
     let overrides = Overrides { remove_self: overrides.remove_self, last_admin: overrides.last_admin };
     let cancel = CancellationToken::new();
     {
@@ -75,7 +83,7 @@ pub(crate) async fn run(
         events.emit(AppEvent::OffboardProgress {
             index: u32::try_from(p.index).unwrap_or(u32::MAX),
             total: u32::try_from(p.total).unwrap_or(u32::MAX),
-            result: StepResultView::from(&p.result),
+            result: Box::new(StepResultView::from(&p.result)),
         });
     };
     let report = app.core().offboard_run(&plan, overrides, progress, cancel).await;
@@ -88,7 +96,7 @@ pub(crate) async fn run(
         .map(|r| (r.step.account_id.clone(), r.step.org_id))
         .collect();
     for (account_id, org_id) in tried {
-        app.changed(&account_id, Some(org_id), &[Entity::Members, Entity::Invitations]);
+        app.changed(&account_id, Some(org_id), &[Entity::Members, Entity::Invitations, Entity::Teams]);
     }
     Ok(OffboardReportView::from(&report))
 }

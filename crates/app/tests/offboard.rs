@@ -73,6 +73,8 @@ fn refs(plan: &OffboardPlanView) -> Vec<StepRefView> {
             org_id: s.org_id.clone(),
             action: s.action,
             target_id: s.target_id.clone().expect("a step's target"),
+            workspace_id: s.workspace_id.clone(),
+            project_id: s.project_id.clone(),
         })
         .collect()
 }
@@ -139,7 +141,7 @@ async fn plan_narrowed_run_and_a_fault_on_one_organization() {
             "{dialect}: not retried: {sent:?}"
         );
         assert_eq!(sent.len(), 1, "{dialect}: {sent:?}");
-        // The window is told once, for orbit-labs, that its members and invitations changed.
+        // The window is told once, for orbit-labs, that its members, invitations and teams changed.
         let changed: Vec<(Option<String>, Vec<Entity>)> = e.rec.events()[before..]
             .iter()
             .filter_map(|ev| match ev {
@@ -147,7 +149,11 @@ async fn plan_narrowed_run_and_a_fault_on_one_organization() {
                 _ => None,
             })
             .collect();
-        assert_eq!(changed, [(Some(orbit.clone()), vec![Entity::Members, Entity::Invitations])], "{dialect}");
+        assert_eq!(
+            changed,
+            [(Some(orbit.clone()), vec![Entity::Members, Entity::Invitations, Entity::Teams])],
+            "{dialect}"
+        );
 
         // Bad input in plain words.
         let err = e.app.offboard_plan("not an email".into(), Vec::new()).await.unwrap_err();
@@ -202,6 +208,54 @@ async fn cancel_stops_before_the_next_step() {
         // Only the steps done reached the server.
         assert_eq!(deletes(&emu).await.len(), report.done as usize, "{dialect}");
         assert!(!e.app.cancel_offboard().await.unwrap(), "{dialect}: the run is over");
+        emu.shutdown().await;
+    }
+}
+
+/// A person with a workspace role and a team: the window's plan shows the role (with its workspace,
+/// sent back as shown), the team, then the membership, and what is out of reach; the run takes them
+/// away in that order, and the server keeps none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_role_and_a_team_go_first_from_the_window() {
+    const MEMBER: &str = "member@acme-ml.example";
+    for dialect in Dialect::ALL {
+        let e = env();
+        let emu = start(EmulatorConfig { port: 0, dialect, ..Default::default() }).await.unwrap();
+        e.app.login_with_key(emu.base_url(), emu.credentials().admin.key.clone()).await.unwrap();
+        e.app.sync_now().await.unwrap();
+        let plan = e.app.offboard_plan(MEMBER.into(), vec!["acme-ml".into()]).await.unwrap();
+        let shown: Vec<(StepActionView, Option<&str>)> =
+            plan.steps.iter().map(|s| (s.action, s.on.as_deref())).collect();
+        assert_eq!(
+            shown,
+            [
+                (StepActionView::RevokeRole, Some("Workspace Developer on acme-research")),
+                (StepActionView::LeaveTeam, Some("team data-science")),
+                (StepActionView::RemoveMember, None),
+            ],
+            "{dialect}: {plan:?}"
+        );
+        assert!(plan.steps[0].workspace_id.is_some(), "{dialect}: {plan:?}");
+        assert_eq!(plan.out_of_reach.len(), 2, "{dialect}");
+        // The role step without its workspace is not the step shown: refused, nothing sent.
+        let mut wrong = refs(&plan);
+        wrong[0].workspace_id = None;
+        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        let err = e.app.offboard_run(MEMBER.into(), wrong, OverridesView::default()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Conflict, "{dialect}: {err:?}");
+        assert!(deletes(&emu).await.is_empty(), "{dialect}");
+
+        let report = e.app.offboard_run(MEMBER.into(), refs(&plan), OverridesView::default()).await.unwrap();
+        assert_eq!((report.done, report.failed, report.not_attempted), (3, 0, 0), "{dialect}: {report:?}");
+        assert!(report.remaining.is_empty() && report.out_of_reach.len() == 2, "{dialect}: {report:?}");
+        let sent = deletes(&emu).await;
+        assert_eq!(sent.len(), 3, "{dialect}: {sent:?}");
+        assert!(sent[0].starts_with("/roles/") && sent[1].starts_with("/teams/"), "{dialect}: {sent:?}");
+        assert!(sent[2].ends_with("/members"), "{dialect}: {sent:?}");
+        // Planned again from what the server has now: the person is nowhere.
+        e.app.sync_now().await.unwrap();
+        let err = e.app.offboard_plan(MEMBER.into(), vec!["acme-ml".into()]).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound, "{dialect}: {err:?}");
         emu.shutdown().await;
     }
 }

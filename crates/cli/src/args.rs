@@ -138,11 +138,13 @@ pub enum Command {
         #[arg(long = "team", value_name = "TEAM")]
         teams: Vec<String>,
     },
-    /// Remove a person from every organization: each membership and pending invitation of theirs.
+    /// Remove a person from every organization: their workspace and project roles, their teams, their
+    /// membership and their pending invitations.
     ///
     /// Looks at every cached organization of every signed-in account (or those named with `--org`,
     /// repeatable; `--account` does not narrow it) and acts on each through the account best placed to.
-    /// `--dry-run` prints the plan and what cannot be done; `--yes` carries it out, printing each step's
+    /// Roles and teams are read from the server for the plan. `--dry-run` prints the plan, what cannot
+    /// be done, and what is out of this app's reach (tokens already issued, workspace-level keys); `--yes` carries it out, printing each step's
     /// result and then exactly what remains. A failed step is not retried and stops the rest of its
     /// organization; the other organizations carry on. Exit 0 when every step succeeded, else the code
     /// of the first failure.

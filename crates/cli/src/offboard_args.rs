@@ -2,13 +2,16 @@
 
 use clap::Args;
 
-/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`.
+/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`: takes away, in each
+/// organization, the person's workspace and project roles, their team memberships, their membership
+/// and their pending invitations.
 #[derive(Debug, Args)]
 pub struct OffboardArgs {
     /// The person's email address.
     #[arg(value_name = "EMAIL")]
     pub email: String,
-    /// Print the plan only; nothing is changed and no request is sent.
+    /// Print the plan only; nothing is changed (the person's workspace and project roles and their
+    /// teams are read from the server).
     #[arg(long, conflicts_with = "yes")]
     pub dry_run: bool,
     /// Carry the plan out without asking.

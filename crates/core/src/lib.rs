@@ -103,7 +103,7 @@ pub use model::{
     invitation_team_labels, inviter_label, member_email, member_id, member_key, member_kind, member_label,
     name_and_email, user_label, user_name,
 };
-pub use offboard::{OffboardPlan, OffboardReport, Overrides, StepRef, ALREADY_GONE};
+pub use offboard::{OffboardPlan, OffboardReport, Overrides, StepRef, ALREADY_GONE, OUT_OF_REACH};
 pub use paths::{cache_path, data_dir, DATA_DIR_ENV};
 pub use people::{
     Membership, PeoplePage, PeopleQuery, Person, PersonInvitation, PersonOrg, PersonSummary, NOT_CACHED,

@@ -1,13 +1,21 @@
-//! Offboarding a person in one step: every membership to remove and every pending invitation to
-//! revoke, in every cached organization of every signed-in account (or the ones named), planned from
-//! the cache ([`Core::offboard_plan`]) and carried out one step at a time ([`Core::offboard_run`]).
+//! Offboarding a person in one step: in every cached organization of every signed-in account (or the
+//! ones named), every workspace and project role they hold directly, every team they are in, their
+//! membership, and every pending invitation of theirs, planned ([`Core::offboard_plan`]) and carried
+//! out one step at a time ([`Core::offboard_run`]).
+//!
+//! The membership and invitations come from the cache. Role assignments and team members are not
+//! cached, so the plan reads them from the server, through the account acting there: a plan that
+//! cannot read them (offline, a role that may not) still lists what the cache shows, and says what
+//! could not be read, and why. Within an organization the steps go: role assignments, team
+//! memberships, the membership, then invitations, so nothing the person holds outlives the membership.
+//! What no step can reach is said with every plan and report ([`OUT_OF_REACH`]).
 //!
 //! An organization seen by several accounts is acted on once, through the account best placed to:
 //! one whose cached roles are not known to lack the right (see [`known_to_lack`]), preferably not the
 //! person's own account, then by the account's email. What cannot be done is said per organization:
 //! every account there known to lack the right, a member list not visible or never fetched, roles
-//! held only through a team (removing the membership would not take them away). As for
-//! [`Core::person`], the caches of signed-out accounts are not looked at.
+//! held only through a team whose members could not be read. As for [`Core::person`], the caches of
+//! signed-out accounts are not looked at.
 //!
 //! Runs follow `steps`: organizations are independent, so a failure in one does not stop the others,
 //! but it stops the rest of its own organization (its later steps are listed as remaining, not
@@ -20,13 +28,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
-use zenml_cloud_api::{InvitationStatus, MemberRole, RoleLevel};
+use zenml_cloud_api::{Assignee, InvitationStatus, MemberRole, RoleLevel, RoleScope};
 
 use crate::cache::{AccountRecord, Entity, MemberKind};
 use crate::error::{CoreError, ErrorCode, FieldMessage, Result};
 use crate::model::account_label;
 use crate::people::PersonOrg;
+use crate::pipeline::grants::RevokeHeld;
 use crate::pipeline::members::{Removal, RemoveMember, RemoveTarget, RevokeInvitation};
+use crate::pipeline::teams::LeaveTeam;
 use crate::service::Core;
 use crate::steps::{run_steps, Blocked, Step, StepAction, StepProgress, StepReport};
 use crate::writes::known_to_lack;
@@ -37,7 +47,8 @@ pub struct OffboardPlan {
     /// The person's email as given (trimmed), and their name when known.
     pub email: String,
     pub name: Option<String>,
-    /// Every write, in order: per organization, the membership first, then each pending invitation.
+    /// Every write, in order: per organization, each workspace or project role, each team, the
+    /// membership, then each pending invitation.
     pub steps: Vec<Step>,
     /// What cannot be done, per organization, and why.
     pub blocked: Vec<Blocked>,
@@ -48,6 +59,19 @@ pub struct OffboardPlan {
     pub organizations: usize,
     pub fetched_at: Option<DateTime<Utc>>,
     pub stale: bool,
+    /// What no step can reach, in plain sentences ([`OUT_OF_REACH`]).
+    pub out_of_reach: Vec<String>,
+}
+
+/// What offboarding cannot reach, said with every plan and report.
+pub const OUT_OF_REACH: [&str; 2] = [
+    "Tokens already issued to the person stay valid until they expire, up to an hour after the offboarding.",
+    "Keys of legacy workspace-level service accounts are not visible to this app: check them in each \
+     workspace.",
+];
+
+fn out_of_reach() -> Vec<String> {
+    OUT_OF_REACH.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The report of an offboarding run.
@@ -65,12 +89,30 @@ pub struct Overrides {
     pub last_admin: bool,
 }
 
-/// One step of a plan as the window showed it: what it acts on, by id.
+/// One step of a plan as the window showed it: what it acts on, by id (a role step also by where the
+/// role applies).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRef {
     pub org_id: Uuid,
     pub action: StepAction,
     pub target_id: Uuid,
+    #[serde(default)]
+    pub workspace_id: Option<Uuid>,
+    #[serde(default)]
+    pub project_id: Option<Uuid>,
+}
+
+impl StepRef {
+    /// The reference of a planned step (`None` for a step with no target).
+    pub fn of(s: &Step) -> Option<StepRef> {
+        Some(StepRef {
+            org_id: s.org_id,
+            action: s.action,
+            target_id: s.target_id?,
+            workspace_id: s.workspace_id,
+            project_id: s.project_id,
+        })
+    }
 }
 
 impl OffboardPlan {
@@ -81,13 +123,18 @@ impl OffboardPlan {
         if chosen.is_empty() {
             return Err(CoreError::invalid("no step chosen: nothing to do", Vec::new()));
         }
-        let is = |s: &Step, r: &StepRef| {
-            s.org_id == r.org_id && s.action == r.action && s.target_id == Some(r.target_id)
-        };
+        let is = |s: &Step, r: &StepRef| StepRef::of(s).as_ref() == Some(r);
         let missing: Vec<String> = chosen
             .iter()
             .filter(|r| !self.steps.iter().any(|s| is(s, r)))
-            .map(|r| format!("{} {} in organization {}", r.action.as_words(), r.target_id, r.org_id))
+            .map(|r| {
+                let place = match (r.workspace_id, r.project_id) {
+                    (_, Some(p)) => format!(" on project {p}"),
+                    (Some(w), None) => format!(" on workspace {w}"),
+                    _ => String::new(),
+                };
+                format!("{} {}{place} in organization {}", r.action.as_words(), r.target_id, r.org_id)
+            })
             .collect();
         if !missing.is_empty() {
             return Err(CoreError::new(
@@ -105,6 +152,39 @@ impl OffboardPlan {
     }
 }
 
+/// A workspace or project role the person holds directly, read from the server.
+#[derive(Clone, Debug)]
+struct HeldRole {
+    role_id: Uuid,
+    role: String,
+    workspace_id: Option<Uuid>,
+    project_id: Option<Uuid>,
+    /// The workspace's name (else id), or "project <id> in <workspace>".
+    place: String,
+}
+
+/// What the person holds in an organization that the cache does not show.
+#[derive(Clone, Debug, Default)]
+struct HeldOnServer {
+    roles: Vec<HeldRole>,
+    /// (team id, name), by name.
+    teams: Vec<(Uuid, String)>,
+    /// Whether the teams' members were read.
+    teams_read: bool,
+    /// What could not be read (the step it would have been), and why.
+    unread: Vec<(StepAction, String)>,
+}
+
+/// A refusal that asks for an override: which one is a field of the error, so the window needs no
+/// words of it.
+fn needs_override(which: &str, message: String) -> CoreError {
+    CoreError {
+        code: ErrorCode::Conflict,
+        message,
+        fields: vec![FieldMessage { field: "override".into(), message: which.into() }],
+    }
+}
+
 /// A role held directly at the organization's level (what removing a member takes away).
 fn direct(r: &MemberRole) -> bool {
     !r.via_team && r.level.is_none_or(|l| l == RoleLevel::Organization)
@@ -112,10 +192,12 @@ fn direct(r: &MemberRole) -> bool {
 
 impl Core {
     /// The plan to offboard the person with this email from the organizations named (ids or names;
-    /// empty: every cached organization of every signed-in account). From the cache, with no request.
-    /// A malformed email or an organization no signed-in account has cached is `invalid_input`; a
-    /// person the cache does not know is `not_found`.
-    pub fn offboard_plan(&self, email: &str, orgs: &[String]) -> Result<OffboardPlan> {
+    /// empty: every cached organization of every signed-in account). The membership and invitations
+    /// from the cache; the person's workspace and project roles and their teams read from the server
+    /// (nothing is changed). A malformed email or an organization no signed-in account has cached is
+    /// `invalid_input`; a person the cache does not know is `not_found`. What cannot be read is a
+    /// [`Blocked`] entry of its organization, the rest still planned.
+    pub async fn offboard_plan(&self, email: &str, orgs: &[String]) -> Result<OffboardPlan> {
         let accounts = self.signed_in_accounts(None)?;
         let targets = self.orgs_named(orgs, &accounts)?;
         let person = self.person(email)?;
@@ -143,6 +225,7 @@ impl Core {
             organizations: scope.len(),
             fetched_at: person.fetched_at,
             stale: person.stale,
+            out_of_reach: out_of_reach(),
         };
         // In the order given, else by name.
         let mut order: Vec<Uuid> = targets.iter().map(|t| t.org_id).collect();
@@ -162,7 +245,7 @@ impl Core {
                 self.plan_absent(&mut plan, org_id, org_name, org_accounts, !orgs.is_empty())?;
                 continue;
             }
-            self.plan_org(&mut plan, &accounts, &seen)?;
+            self.plan_org(&mut plan, &accounts, &seen).await?;
         }
         Ok(plan)
     }
@@ -212,7 +295,7 @@ impl Core {
     }
 
     /// The steps in one organization where the person appears, through the account best placed.
-    fn plan_org(
+    async fn plan_org(
         &self,
         plan: &mut OffboardPlan,
         accounts: &[AccountRecord],
@@ -228,6 +311,11 @@ impl Core {
         }
         ranked.sort_by(|x, y| (x.0, x.1, &x.2).cmp(&(y.0, y.1, &y.2)));
         let Some((lacks, is_self, account, o, mine)) = ranked.into_iter().next() else { return Ok(()) };
+        // What the cache cannot show, read from the server: not when the account may not act anyway.
+        let held = match o.member_id {
+            Some(member) if !lacks => Some(self.held_on_server(&o.account_id, o.org_id, member).await?),
+            _ => None,
+        };
         let mut items: Vec<Step> = Vec::new();
         let mut blocked: Vec<Blocked> = Vec::new();
         let block = |step: &Step, reason: String| Blocked {
@@ -249,35 +337,68 @@ impl Core {
             action,
             kind,
             target_id,
+            member_id: None,
+            workspace_id: None,
+            project_id: None,
+            on: None,
             label: plan.email.clone(),
             roles,
             note: None,
             refused: None,
         };
+        let kind = if o.kind == MemberKind::ServiceAccount { o.kind } else { MemberKind::User };
+        let self_note = || "this is the account's own user: afterwards it no longer sees this organization";
+        let mut team_steps = 0;
+        if let Some(h) = &held {
+            for r in &h.roles {
+                let mut step = base(StepAction::RevokeRole, kind, Some(r.role_id), vec![r.role.clone()]);
+                step.member_id = o.member_id;
+                step.workspace_id = r.workspace_id;
+                step.project_id = r.project_id;
+                step.on = Some(format!("{} on {}", r.role, r.place));
+                items.push(step);
+            }
+            for (team_id, name) in &h.teams {
+                let mut step = base(StepAction::LeaveTeam, kind, Some(*team_id), Vec::new());
+                step.member_id = o.member_id;
+                step.on = Some(format!("team {name}"));
+                items.push(step);
+                team_steps += 1;
+            }
+            for (action, reason) in &h.unread {
+                let step = base(*action, kind, None, Vec::new());
+                blocked.push(block(&step, reason.clone()));
+            }
+        }
+        let teams_read = held.as_ref().is_some_and(|h| h.teams_read);
         if let Some(member) = o.member_id {
-            let kind = if o.kind == MemberKind::ServiceAccount { o.kind } else { MemberKind::User };
             let direct_roles: Vec<String> =
                 o.roles.iter().filter(|r| direct(r)).map(MemberRole::label).collect();
             let through_team: Vec<String> =
                 o.roles.iter().filter(|r| r.via_team).map(MemberRole::label).collect();
             let mut step = base(StepAction::RemoveMember, kind, Some(member), direct_roles.clone());
             if direct_roles.is_empty() && !through_team.is_empty() {
-                let reason = format!(
-                    "holds {} only through a team: remove them from the team (which teams is not cached; \
-                     `zpro team` shows them)",
-                    through_team.join(", ")
-                );
-                blocked.push(block(&step, reason));
+                // Held only through teams: leaving them takes those roles away; there is no
+                // membership of their own to remove.
+                if team_steps == 0 {
+                    let which = if teams_read {
+                        "no team visible to your role shows them"
+                    } else {
+                        "their teams could not be read"
+                    };
+                    let reason = format!(
+                        "holds {} only through a team, and {which}: remove them from the team (`zpro team`)",
+                        through_team.join(", ")
+                    );
+                    blocked.push(block(&step, reason));
+                }
             } else {
                 let mut notes = Vec::new();
-                if !through_team.is_empty() {
+                if !through_team.is_empty() && team_steps == 0 {
                     notes.push(format!("keeps {} through a team", through_team.join(", ")));
                 }
                 if is_self {
-                    notes.push(
-                        "this is the account's own user: afterwards it no longer sees this organization"
-                            .into(),
-                    );
+                    notes.push(self_note().into());
                 }
                 step.note = (!notes.is_empty()).then(|| notes.join("; "));
                 items.push(step);
@@ -301,6 +422,109 @@ impl Core {
         plan.steps.extend(items);
         plan.blocked.extend(blocked);
         Ok(())
+    }
+
+    /// The person's workspace and project roles (held directly) and their teams in one organization,
+    /// read from the server through the account: one request per workspace- or project-level role
+    /// the cache knows, and one per cached team. What cannot be read is said, not an error.
+    async fn held_on_server(&self, account_id: &str, org_id: Uuid, user_id: Uuid) -> Result<HeldOnServer> {
+        let mut held = HeldOnServer::default();
+        let could_not = |what: &str, why: &str| format!("their {what} could not be read: {why}");
+        // Roles: every role that is not of the organization's level (a role without a level too).
+        match self.scoped_roles_held(account_id, org_id, user_id).await {
+            Ok(roles) => held.roles = roles,
+            Err(why) => {
+                held.unread.push((StepAction::RevokeRole, could_not("workspace and project roles", &why)))
+            }
+        }
+        match self.teams_joined(account_id, org_id, user_id).await {
+            Ok(teams) => {
+                held.teams = teams;
+                held.teams_read = true;
+            }
+            Err(why) => held.unread.push((StepAction::LeaveTeam, could_not("team memberships", &why))),
+        }
+        Ok(held)
+    }
+
+    async fn scoped_roles_held(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        user_id: Uuid,
+    ) -> std::result::Result<Vec<HeldRole>, String> {
+        let roles = match self.roles(account_id, org_id) {
+            Ok(r) if r.hidden => return Err("the organization's roles are not visible to your role".into()),
+            Ok(r) => r.value,
+            Err(e) => return Err(format!("the organization's roles are not cached ({})", e.message)),
+        };
+        let workspaces = self.workspaces(account_id, org_id).map(|w| w.value).unwrap_or_default();
+        let mut out = Vec::new();
+        for role in roles.iter().filter(|r| r.level != Some(RoleLevel::Organization)) {
+            let (role_id, who) = (role.id, Assignee::User(user_id));
+            let rows = match self
+                .authed(account_id, |c, t| async move { c.holder_assignments(&t, role_id, who).await })
+                .await
+            {
+                Ok(rows) => rows,
+                // A role deleted since the cache saw it: nobody holds it.
+                Err(e) if e.code == ErrorCode::NotFound => continue,
+                Err(e) => return Err(e.message),
+            };
+            for a in rows.into_iter().filter(|a| !a.org_wide()) {
+                if out.iter().any(|h: &HeldRole| {
+                    h.role_id == a.role_id && h.workspace_id == a.workspace_id && h.project_id == a.project_id
+                }) {
+                    continue;
+                }
+                let ws = a.workspace_id.map(|w| {
+                    workspaces.iter().find(|x| x.id == w).map_or_else(|| w.to_string(), |x| x.name.clone())
+                });
+                let place = match (a.project_id, ws) {
+                    (Some(p), Some(ws)) => format!("project {p} in {ws}"),
+                    (Some(p), None) => format!("project {p}"),
+                    (None, Some(ws)) => ws,
+                    (None, None) => continue,
+                };
+                out.push(HeldRole {
+                    role_id: a.role_id,
+                    role: a.role_name.clone().unwrap_or_else(|| role.name.clone()),
+                    workspace_id: a.workspace_id,
+                    project_id: a.project_id,
+                    place,
+                });
+            }
+        }
+        out.sort_by(|a, b| (&a.place, &a.role).cmp(&(&b.place, &b.role)));
+        Ok(out)
+    }
+
+    async fn teams_joined(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+        user_id: Uuid,
+    ) -> std::result::Result<Vec<(Uuid, String)>, String> {
+        let teams = match self.teams(account_id, org_id) {
+            Ok(t) if t.hidden => return Err("the organization's teams are not visible to your role".into()),
+            Ok(t) => t.value,
+            Err(e) => return Err(format!("the organization's teams are not cached ({})", e.message)),
+        };
+        let mut out = Vec::new();
+        for team in teams {
+            let id = team.id;
+            match self.authed(account_id, |c, t| async move { c.all_team_members(&t, id).await }).await {
+                Ok(l) if l.items.iter().any(|r| r.user.as_ref().is_some_and(|u| u.id == user_id)) => {
+                    out.push((team.id, team.name))
+                }
+                Ok(_) => {}
+                // A team deleted since the cache saw it.
+                Err(e) if e.code == ErrorCode::NotFound => {}
+                Err(e) => return Err(e.message),
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
     }
 
     /// Carries out exactly the steps of an offboarding plan, one at a time, reporting each result
@@ -336,6 +560,37 @@ impl Core {
                         Err(e) => return Err(e),
                     }
                 }
+                StepAction::RevokeRole => {
+                    self.check_self(&s, overrides)?;
+                    let user_id =
+                        s.member_id.ok_or_else(|| CoreError::internal("a role step without a person"))?;
+                    let what = s.on.clone().unwrap_or_else(|| target.to_string());
+                    let write = RevokeHeld {
+                        role_id: target,
+                        user_id,
+                        scope: RoleScope { workspace_id: s.workspace_id, project_id: s.project_id },
+                        label: &s.label,
+                        what: &what,
+                    };
+                    match self.run(&s.account_id, s.org_id, &write).await {
+                        Ok(()) => None,
+                        Err(e) if e.code == ErrorCode::NotFound => Some(ALREADY_GONE.to_owned()),
+                        Err(e) => return Err(e),
+                    }
+                }
+                StepAction::LeaveTeam => {
+                    self.check_self(&s, overrides)?;
+                    let user_id =
+                        s.member_id.ok_or_else(|| CoreError::internal("a team step without a person"))?;
+                    let id = target.to_string();
+                    let name = s.on.as_deref().and_then(|o| o.strip_prefix("team ")).unwrap_or(&id);
+                    let write = LeaveTeam { team_id: target, user_id, label: &s.label, team_name: name };
+                    match self.run(&s.account_id, s.org_id, &write).await {
+                        Ok(()) => None,
+                        Err(e) if e.code == ErrorCode::NotFound => Some(ALREADY_GONE.to_owned()),
+                        Err(e) => return Err(e),
+                    }
+                }
                 StepAction::Invite => return Ok(None),
             };
             self.mirror(&s);
@@ -343,29 +598,40 @@ impl Core {
         };
         let mut report = run_steps(&plan.steps, &plan.blocked, progress, &cancel, |_| true, exec).await;
         report.refresh_failures = self.refresh_after(&report).await;
+        report.out_of_reach = out_of_reach();
         report
     }
 
-    /// Refuses removing the acting account's own user, or the organization's last Organization Admin
-    /// (read from the server now), unless the user said so.
-    async fn check_overrides(&self, s: &Step, user_id: Uuid, o: Overrides) -> Result<()> {
+    /// Refuses taking a role or a team away from the acting account's own user unless the user said
+    /// so, as removing it is (see [`Core::check_overrides`]).
+    fn check_self(&self, s: &Step, o: Overrides) -> Result<()> {
+        match s.member_id {
+            Some(user_id) => self.check_own_user(s, user_id, o),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses acting on the acting account's own user unless the user said so.
+    fn check_own_user(&self, s: &Step, user_id: Uuid, o: Overrides) -> Result<()> {
         let account = self.account(&s.account_id)?;
-        // The override a refusal asks for is a field of the error, so the window needs no words of it.
-        let needs = |which: &str, message: String| CoreError {
-            code: ErrorCode::Conflict,
-            message,
-            fields: vec![FieldMessage { field: "override".into(), message: which.into() }],
-        };
         if account.user_id == user_id && !o.remove_self {
-            return Err(needs(
+            return Err(needs_override(
                 "remove_self",
                 format!(
-                    "{} is the account you act as in {}: removing it takes away your own access there. \
+                    "{} is the account you act as in {}: offboarding it takes away your own access there. \
                      Confirm it on purpose (zpro: --allow-self; the window: the checkbox)",
                     s.label, s.org_name
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Refuses removing the acting account's own user, or the organization's last Organization Admin
+    /// (read from the server now), unless the user said so.
+    async fn check_overrides(&self, s: &Step, user_id: Uuid, o: Overrides) -> Result<()> {
+        self.check_own_user(s, user_id, o)?;
+        let needs = needs_override;
         if !o.last_admin {
             if let Some(admins) = self.server_admins(&s.account_id, s.org_id).await? {
                 if admins == [user_id] {
@@ -403,7 +669,8 @@ impl Core {
                         }
                         Ok(())
                     }
-                    StepAction::Invite => Ok(()),
+                    // Assignments are not cached; a team change re-fetched its organization.
+                    StepAction::Invite | StepAction::RevokeRole | StepAction::LeaveTeam => Ok(()),
                 }
             });
             if let Err(e) = written {

@@ -247,7 +247,7 @@ async fn offboarding_the_acting_user_or_the_last_admin_stops_for_an_override() {
                     .unwrap();
             }
         }
-        let plan = e.core.offboard_plan(&admin_email, &["acme-ml".into()]).unwrap();
+        let plan = e.core.offboard_plan(&admin_email, &["acme-ml".into()]).await.unwrap();
         assert_eq!(plan.steps.len(), 1, "{dialect}: {plan:?}");
         control(&e.emu, "requests/reset", json!({})).await;
         let report = e.core.offboard_run(&plan, Overrides::default(), |_| {}, CancellationToken::new()).await;
@@ -264,7 +264,7 @@ async fn offboarding_the_acting_user_or_the_last_admin_stops_for_an_override() {
 
         // The acting user: the manager offboarding themself.
         let own = e.emu.credentials().manager.user_email.clone();
-        let plan = e.core.offboard_plan(&own, &["acme-ml".into()]).unwrap();
+        let plan = e.core.offboard_plan(&own, &["acme-ml".into()]).await.unwrap();
         let report = e.core.offboard_run(&plan, Overrides::default(), |_| {}, CancellationToken::new()).await;
         let err = report.results[0].error.as_ref().expect("refused");
         assert!(
@@ -299,7 +299,7 @@ async fn offboarding_a_member_already_gone_still_revokes_the_invitation() {
         let pending =
             again[0].invitation.clone().unwrap_or_else(|| panic!("{dialect}: {:?}", again[0].error));
 
-        let plan = e.core.offboard_plan(leaver, &["acme-ml".into()]).unwrap();
+        let plan = e.core.offboard_plan(leaver, &["acme-ml".into()]).await.unwrap();
         let actions: Vec<_> = plan.steps.iter().map(|s| s.action).collect();
         assert_eq!(actions.len(), 2, "{dialect}: a removal and a revocation: {plan:?}");
         let report = e.core.offboard_run(&plan, Overrides::default(), |_| {}, CancellationToken::new()).await;
@@ -394,11 +394,11 @@ async fn a_name_that_means_different_organizations_in_two_accounts_is_refused() 
         sync(&e.core, &account).await;
     }
     assert_ne!(ids[0], ids[1]);
-    let err = e.core.offboard_plan(MEMBER, &["shared-name".into()]).unwrap_err();
+    let err = e.core.offboard_plan(MEMBER, &["shared-name".into()]).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
     assert!(err.message.contains(&ids[0]) && err.message.contains(&ids[1]), "{err}");
     // By id it is one organization.
-    let plan = e.core.offboard_plan(MEMBER, std::slice::from_ref(&ids[0])).unwrap();
+    let plan = e.core.offboard_plan(MEMBER, std::slice::from_ref(&ids[0])).await.unwrap();
     assert_eq!(plan.organizations, 1, "{plan:?}");
     second.shutdown().await;
 }

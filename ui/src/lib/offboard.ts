@@ -21,12 +21,38 @@ export function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-const ACTION_WORDS = { remove_member: 'remove member', revoke_invitation: 'revoke invitation', invite: 'invite' } as const;
+const ACTION_WORDS = {
+  remove_member: 'remove member',
+  revoke_invitation: 'revoke invitation',
+  invite: 'invite',
+  revoke_role: 'revoke role',
+  leave_team: 'leave team',
+} as const;
 
-/** "remove member demo@zenml-pro.example", as `zpro offboard` says it. */
-export function stepWords(action: keyof typeof ACTION_WORDS | null, label: string | null): string {
+/**
+ * "remove member demo@zenml-pro.example", "revoke role a@b.example (Workspace Developer on research)",
+ * as `zpro offboard` says it.
+ */
+export function stepWords(action: keyof typeof ACTION_WORDS | null, label: string | null, on: string | null = null): string {
   if (!action) return 'everything here';
-  return label ? `${ACTION_WORDS[action]} ${label}` : ACTION_WORDS[action];
+  const who = label ? `${ACTION_WORDS[action]} ${label}` : ACTION_WORDS[action];
+  return on ? `${who} (${on})` : who;
+}
+
+/** A planned step as the dialog lists it: "Revoke Workspace Developer on research", "Leave team platform". */
+export function stepLine(s: { action: keyof typeof ACTION_WORDS; on: string | null }): string {
+  switch (s.action) {
+    case 'remove_member':
+      return 'Remove the membership';
+    case 'revoke_invitation':
+      return 'Revoke the pending invitation';
+    case 'revoke_role':
+      return `Revoke ${s.on ?? 'a workspace role'}`;
+    case 'leave_team':
+      return `Leave ${s.on ?? 'a team'}`;
+    default:
+      return ACTION_WORDS[s.action];
+  }
 }
 
 /** The override checkboxes, in the words the dialog shows them. */

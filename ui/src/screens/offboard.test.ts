@@ -2,7 +2,8 @@
 // away, what cannot be done and why), a checkbox per organization narrowing the run to exactly the
 // steps shown and kept (sent by id), the overrides sent as ticked, a plan that changed since it was
 // shown said in plain words and read again, a step that needs an override run again once it is ticked,
-// a membership already gone shown as done, each step's result appearing as it completes, Cancel before
+// a membership already gone shown as done, workspace roles and teams listed (and sent) before the
+// membership with what is out of the app's reach, each step's result appearing as it completes, Cancel before
 // the next step, and the summary naming exactly what remains; checked with axe.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
@@ -61,8 +62,8 @@ describe('offboarding a person', { timeout: 30_000 }, () => {
       {
         email: 'user1@example.com',
         steps: [
-          { org_id: 'o1', action: 'remove_member', target_id: 'user-user1@example.com' },
-          { org_id: 'o3', action: 'remove_member', target_id: 'user-user1@example.com' },
+          { org_id: 'o1', action: 'remove_member', target_id: 'user-user1@example.com', workspace_id: null, project_id: null },
+          { org_id: 'o3', action: 'remove_member', target_id: 'user-user1@example.com', workspace_id: null, project_id: null },
         ],
         overrides: { remove_self: false, last_admin: false },
       },
@@ -144,9 +145,9 @@ describe('offboarding a person', { timeout: 30_000 }, () => {
       {
         email: 'user1@example.com',
         steps: [
-          { org_id: 'o1', action: 'remove_member', target_id: 'user-user1@example.com' },
-          { org_id: 'o1', action: 'revoke_invitation', target_id: 'inv-user1' },
-          { org_id: 'o2', action: 'remove_member', target_id: 'user-user1@example.com' },
+          { org_id: 'o1', action: 'remove_member', target_id: 'user-user1@example.com', workspace_id: null, project_id: null },
+          { org_id: 'o1', action: 'revoke_invitation', target_id: 'inv-user1', workspace_id: null, project_id: null },
+          { org_id: 'o2', action: 'remove_member', target_id: 'user-user1@example.com', workspace_id: null, project_id: null },
         ],
         overrides: { remove_self: false, last_admin: true },
       },
@@ -211,11 +212,48 @@ describe('offboarding a person', { timeout: 30_000 }, () => {
     await waitFor(() => expect(callsOf('offboard_run')).toHaveLength(2));
     expect(callsOf('offboard_run')[1]).toEqual({
       email: 'user1@example.com',
-      steps: [{ org_id: 'o2', action: 'remove_member', target_id: 'user-user1@example.com' }],
+      steps: [{ org_id: 'o2', action: 'remove_member', target_id: 'user-user1@example.com', workspace_id: null, project_id: null }],
       overrides: { remove_self: false, last_admin: true },
     });
     await waitFor(() => expect(within(dialog).getByTestId('offboard-summary')).toHaveTextContent('Done 1 of 1 step; 0 failed, 0 not attempted.'));
     expect(results(dialog)).toEqual(['beta: remove member user1@example.com: done']);
     expect(within(dialog).queryByTestId('run-again')).toBeNull();
+  });
+
+  it('lists workspace roles and teams before the membership, sends each exactly, and says what is out of reach', async () => {
+    await renderApp({
+      setup: () => {
+        fewMembers();
+        backend.offboard.roles.set('alpha', [{ role_id: 'r-dev', role: 'Workspace Developer', workspace_id: 'w1', workspace: 'research' }]);
+        backend.offboard.teams.set('alpha', [{ id: 't-plat', name: 'platform' }]);
+      },
+    });
+    const dialog = await openOffboard();
+    const alpha = within(dialog).getByRole('checkbox', { name: 'alpha' }).closest('li')!;
+    const lines = within(alpha as HTMLElement)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    expect(lines[0]).toMatch(/^Revoke Workspace Developer on research \(through /);
+    expect(lines[1]).toMatch(/^Leave team platform \(through /);
+    expect(lines[2]).toMatch(/^Remove the membership/);
+    // Leaving the team takes its roles away: no "keeps … through a team" here.
+    expect(lines[2]).not.toContain('through a team');
+    const reach = within(dialog).getByTestId('out-of-reach');
+    expect(reach).toHaveTextContent('up to an hour');
+    expect(reach).toHaveTextContent('check them in each workspace');
+    for (const name of ['beta', 'gamma']) await fireEvent.click(within(dialog).getByRole('checkbox', { name }));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove from 1 organization' }));
+    const summary = await within(dialog).findByTestId('offboard-summary');
+    expect(callsOf('offboard_run')[0].steps.slice(0, 2)).toEqual([
+      { org_id: 'o1', action: 'revoke_role', target_id: 'r-dev', workspace_id: 'w1', project_id: null },
+      { org_id: 'o1', action: 'leave_team', target_id: 't-plat', workspace_id: null, project_id: null },
+    ]);
+    expect(results(dialog).slice(0, 3)).toEqual([
+      'alpha: revoke role user1@example.com (Workspace Developer on research): done',
+      'alpha: leave team user1@example.com (team platform): done',
+      'alpha: remove member user1@example.com: done',
+    ]);
+    expect(within(summary).getByTestId('out-of-reach')).toHaveTextContent('up to an hour');
+    expect(await axeViolations()).toEqual([]);
   });
 });

@@ -110,7 +110,7 @@ export class FakeReview {
     const findings = [finding('admin', 'me@example.com'), finding('admin', 'user1@example.com', b.orgs[1])];
     if ((q.stale_days ?? 14) <= 40) findings.push(finding('stale_invitation', 'pending@example.com', b.orgs[0], ['Organization Member']));
     if (group.length >= 2) findings.push(finding('only_in_one', 'user9@example.com', b.orgs[0], ['Organization Member']));
-    const sections = ['admin', 'service_account_admin', 'custom_role', 'team_only', 'stale_invitation', 'expired_invitation', ...(group.length ? ['only_in_one'] : [])];
+    const sections = ['admin', 'service_account_admin', 'custom_role', 'team_only', 'inactive', 'stale_invitation', 'expired_invitation', ...(group.length ? ['only_in_one'] : [])];
     return {
       stale_days: q.stale_days ?? 14,
       group,

@@ -18,6 +18,10 @@ pub enum StepActionView {
     RemoveMember,
     RevokeInvitation,
     Invite,
+    /// A workspace or project role taken away (the target is the role).
+    RevokeRole,
+    /// Taken out of a team (the target is the team).
+    LeaveTeam,
 }
 
 impl From<StepActionView> for StepAction {
@@ -26,6 +30,8 @@ impl From<StepActionView> for StepAction {
             StepActionView::RemoveMember => Self::RemoveMember,
             StepActionView::RevokeInvitation => Self::RevokeInvitation,
             StepActionView::Invite => Self::Invite,
+            StepActionView::RevokeRole => Self::RevokeRole,
+            StepActionView::LeaveTeam => Self::LeaveTeam,
         }
     }
 }
@@ -37,6 +43,11 @@ pub struct StepRefView {
     pub org_id: String,
     pub action: StepActionView,
     pub target_id: String,
+    /// A role step's workspace and project, as the plan showed them (null otherwise).
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<String>,
 }
 
 /// What the user confirmed on purpose before an offboarding runs.
@@ -55,6 +66,8 @@ impl From<StepAction> for StepActionView {
             StepAction::RemoveMember => Self::RemoveMember,
             StepAction::RevokeInvitation => Self::RevokeInvitation,
             StepAction::Invite => Self::Invite,
+            StepAction::RevokeRole => Self::RevokeRole,
+            StepAction::LeaveTeam => Self::LeaveTeam,
         }
     }
 }
@@ -90,8 +103,15 @@ pub struct StepView {
     pub org_id: String,
     pub org_name: String,
     pub action: StepActionView,
-    /// The member's or invitation's id: what the window sends back to run exactly this step.
+    /// The member's or invitation's id, the role's (a role step) or the team's (a team step): with
+    /// `workspace_id` and `project_id`, what the window sends back to run exactly this step.
     pub target_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub project_id: Option<String>,
+    /// A role or team step's person (their user id).
+    pub member_id: Option<String>,
+    /// A role or team step's object in words: "Workspace Developer on research", "team platform".
+    pub on: Option<String>,
     /// `user` or `service_account` being removed, or an `invitation`.
     pub kind: MemberKind,
     /// Who, in words: their email (else name, else id).
@@ -111,6 +131,10 @@ impl From<&Step> for StepView {
             org_name: s.org_name.clone(),
             action: s.action.into(),
             target_id: s.target_id.map(|t| t.to_string()),
+            workspace_id: s.workspace_id.map(|t| t.to_string()),
+            project_id: s.project_id.map(|t| t.to_string()),
+            member_id: s.member_id.map(|t| t.to_string()),
+            on: s.on.clone(),
             kind: s.kind,
             label: s.label.clone(),
             roles: s.roles.clone(),
@@ -147,13 +171,14 @@ impl From<&Blocked> for BlockedView {
     }
 }
 
-/// What offboarding a person would do, from the cache.
+/// What offboarding a person would do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct OffboardPlanView {
     pub email: String,
     pub name: Option<String>,
-    /// Every write, in order: per organization, the membership first, then each pending invitation.
+    /// Every write, in order: per organization, each workspace or project role, each team, the
+    /// membership, then each pending invitation.
     pub steps: Vec<StepView>,
     pub blocked: Vec<BlockedView>,
     /// Organizations named on purpose where the cache shows nothing of the person.
@@ -162,6 +187,8 @@ pub struct OffboardPlanView {
     pub organizations: u32,
     pub fetched_at: Option<String>,
     pub stale: bool,
+    /// What no step can reach, in plain sentences (tokens already issued, workspace-level keys).
+    pub out_of_reach: Vec<String>,
 }
 
 impl From<&OffboardPlan> for OffboardPlanView {
@@ -175,6 +202,7 @@ impl From<&OffboardPlan> for OffboardPlanView {
             organizations: u32::try_from(p.organizations).unwrap_or(u32::MAX),
             fetched_at: iso_opt(p.fetched_at),
             stale: p.stale,
+            out_of_reach: p.out_of_reach.clone(),
         }
     }
 }
@@ -211,6 +239,8 @@ pub struct RemainingView {
     pub account: Option<String>,
     pub action: Option<StepActionView>,
     pub label: Option<String>,
+    /// A role or team step's object in words.
+    pub on: Option<String>,
     /// `failed: …`, `not attempted: …` or `cannot: …`.
     pub why: String,
 }
@@ -223,6 +253,7 @@ impl From<&Remaining> for RemainingView {
             account: r.account.clone(),
             action: r.action.map(Into::into),
             label: r.label.clone(),
+            on: r.on.clone(),
             why: r.why.clone(),
         }
     }
@@ -239,6 +270,8 @@ pub struct OffboardReportView {
     pub remaining: Vec<RemainingView>,
     /// Organizations whose cache could not be refreshed afterwards.
     pub refresh_failures: Vec<String>,
+    /// What no step could reach, in plain sentences.
+    pub out_of_reach: Vec<String>,
 }
 
 fn n(x: usize) -> u32 {
@@ -254,6 +287,7 @@ impl From<&StepReport> for OffboardReportView {
             not_attempted: n(r.not_attempted),
             remaining: r.remaining.iter().map(RemainingView::from).collect(),
             refresh_failures: r.refresh_failures.clone(),
+            out_of_reach: r.out_of_reach.clone(),
         }
     }
 }

@@ -28,7 +28,7 @@ pub struct ReviewQueryView {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct FindingView {
-    /// `admin`, `service_account_admin`, `custom_role`, `team_only`, `stale_invitation`,
+    /// `admin`, `service_account_admin`, `custom_role`, `team_only`, `inactive`, `stale_invitation`,
     /// `expired_invitation` or `only_in_one`.
     pub section: String,
     pub account_id: String,

@@ -64,12 +64,15 @@ fn print_plan(out: &mut dyn Write, plan: &OffboardPlan) {
                     clean(&s.account),
                     s.action.as_words().to_owned(),
                     s.kind.as_str().to_owned(),
-                    roles_text(&s.roles),
+                    match &s.on {
+                        Some(on) => clean(on),
+                        None => roles_text(&s.roles),
+                    },
                     s.target_id.map_or_else(|| "-".to_owned(), |id| id.to_string()),
                 ]
             })
             .collect();
-        let header = ["#", "ORGANIZATION", "ACCOUNT", "ACTION", "KIND", "ROLES TAKEN AWAY", "ID"];
+        let header = ["#", "ORGANIZATION", "ACCOUNT", "ACTION", "KIND", "TAKEN AWAY", "ID"];
         let _ = write!(out, "{}", crate::output::table(&header, &rows));
         for (i, s) in plan.steps.iter().enumerate() {
             if let Some(note) = &s.note {
@@ -84,6 +87,17 @@ fn print_plan(out: &mut dyn Write, plan: &OffboardPlan) {
     if let Some(at) = plan.fetched_at {
         let stale = if plan.stale { " (stale: `zpro sync` refreshes it)" } else { "" };
         say!(out, "as of {}{stale}", local_time(at, Utc::now()));
+    }
+    print_out_of_reach(out, &plan.out_of_reach);
+}
+
+fn print_out_of_reach(out: &mut dyn Write, sentences: &[String]) {
+    if sentences.is_empty() {
+        return;
+    }
+    say!(out, "Out of this app's reach:");
+    for s in sentences {
+        say!(out, "  - {}", clean(s));
     }
 }
 
@@ -110,7 +124,7 @@ fn step_line(p: &StepProgress) -> String {
         p.total,
         clean(&s.org_name),
         s.action.as_words(),
-        clean(&s.label)
+        clean(&s.what())
     );
     match (r.status, &r.error, &r.detail) {
         (StepStatus::Done, _, Some(d)) => format!("{head}: done ({})", clean(d)),
@@ -176,8 +190,9 @@ fn summary(out: &mut dyn Write, report: &StepReport) -> i32 {
     if !report.remaining.is_empty() {
         say!(out, "Remaining ({}):", report.remaining.len());
         for r in &report.remaining {
-            let what = match (r.action, &r.label) {
-                (Some(a), Some(l)) => format!("{} {}", a.as_words(), clean(l)),
+            let what = match (r.action, &r.label, &r.on) {
+                (Some(a), Some(l), Some(on)) => format!("{} {} ({})", a.as_words(), clean(l), clean(on)),
+                (Some(a), Some(l), None) => format!("{} {}", a.as_words(), clean(l)),
                 _ => "the whole organization".to_owned(),
             };
             let id = r.target_id.map(|id| format!(" ({id})")).unwrap_or_default();
@@ -187,6 +202,7 @@ fn summary(out: &mut dyn Write, report: &StepReport) -> i32 {
     for f in &report.refresh_failures {
         say!(out, "Not refreshed from the server afterwards (the cache has what was done): {}", clean(f));
     }
+    print_out_of_reach(out, &report.out_of_reach);
     code(report)
 }
 
@@ -216,7 +232,7 @@ fn confirm(ctx: &mut Ctx<'_>, question: &str) -> bool {
 }
 
 pub(crate) async fn offboard(ctx: &mut Ctx<'_>, args: OffboardArgs) -> Res {
-    let plan = ctx.core.offboard_plan(&args.email, &ctx.orgs)?;
+    let plan = ctx.core.offboard_plan(&args.email, &ctx.orgs).await?;
     if args.dry_run {
         if args.json {
             say!(ctx.out, "{}", json(&plan)?);

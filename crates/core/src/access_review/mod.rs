@@ -9,6 +9,9 @@
 //!   rather than counted as admins;
 //! - [`ReviewSection::TeamOnly`]: members whose organization roles all come through a team (which team
 //!   is not cached);
+//! - [`ReviewSection::Inactive`]: users and service accounts the server marks inactive who still
+//!   hold organization roles (deactivation has been seen not to take permissions away: offboard
+//!   them to);
 //! - [`ReviewSection::StaleInvitation`]: pending invitations sent more than `stale_days` days ago;
 //! - [`ReviewSection::ExpiredInvitation`]: invitations the server marks expired, and pending ones past
 //!   when they expire;
@@ -60,17 +63,19 @@ pub enum ReviewSection {
     ServiceAccountAdmin,
     CustomRole,
     TeamOnly,
+    Inactive,
     StaleInvitation,
     ExpiredInvitation,
     OnlyInOne,
 }
 
 impl ReviewSection {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Admin,
         Self::ServiceAccountAdmin,
         Self::CustomRole,
         Self::TeamOnly,
+        Self::Inactive,
         Self::StaleInvitation,
         Self::ExpiredInvitation,
         Self::OnlyInOne,
@@ -83,6 +88,7 @@ impl ReviewSection {
             Self::ServiceAccountAdmin => "service_account_admin",
             Self::CustomRole => "custom_role",
             Self::TeamOnly => "team_only",
+            Self::Inactive => "inactive",
             Self::StaleInvitation => "stale_invitation",
             Self::ExpiredInvitation => "expired_invitation",
             Self::OnlyInOne => "only_in_one",
@@ -96,6 +102,7 @@ impl ReviewSection {
             Self::ServiceAccountAdmin => "Service accounts with admin roles",
             Self::CustomRole => "Custom roles (what they allow is not cached: check them)",
             Self::TeamOnly => "Roles held only through a team",
+            Self::Inactive => "Marked inactive, still holding roles",
             Self::StaleInvitation => "Stale pending invitations",
             Self::ExpiredInvitation => "Expired invitations",
             Self::OnlyInOne => "In only one organization of the group",

@@ -149,6 +149,17 @@ pub(super) fn review(
                 "every organization role comes through a team (which team is not cached)".to_owned(),
             ));
         }
+        if user.is_active == Some(false) && !m.row.roles.is_empty() {
+            let held: Vec<(String, bool)> =
+                m.row.roles.iter().map(|r| (name_of(r.role_id, &r.name), r.via_team)).collect();
+            findings.push(with(
+                ReviewSection::Inactive,
+                held,
+                "marked inactive on the server but still holds these roles: deactivation does not take them \
+                 away; offboard them (`zpro offboard`)"
+                    .to_owned(),
+            ));
+        }
         if m.only_in_group && !group.is_empty() {
             let all: Vec<(String, bool)> =
                 m.row.roles.iter().map(|r| (name_of(r.role_id, &r.name), r.via_team)).collect();
@@ -329,6 +340,17 @@ mod tests {
                 json!({"user": user(23, "d@x.example"), "roles": [{"role_id": admin, "via_team": true}]}),
                 true,
             ),
+            // Marked inactive: with a role a finding, without one (nothing left to take away) none.
+            member(
+                json!({"user": {"id": Uuid::from_u128(24), "email": "e@x.example", "is_active": false},
+                       "roles": [{"role_id": member_role}]}),
+                false,
+            ),
+            member(
+                json!({"user": {"id": Uuid::from_u128(25), "email": "f@x.example", "is_active": false},
+                       "roles": []}),
+                false,
+            ),
         ];
         let inv = |n: u128, email: &str, created: Option<DateTime<Utc>>, expires: DateTime<Utc>| {
             (
@@ -355,6 +377,7 @@ mod tests {
                 (ReviewSection::Admin, "d@x.example".to_owned()),
                 (ReviewSection::CustomRole, "b@x.example".to_owned()),
                 (ReviewSection::TeamOnly, "d@x.example".to_owned()),
+                (ReviewSection::Inactive, "e@x.example".to_owned()),
                 (ReviewSection::StaleInvitation, "old@x.example".to_owned()),
                 (ReviewSection::ExpiredInvitation, "lapsed@x.example".to_owned()),
                 (ReviewSection::OnlyInOne, "d@x.example".to_owned()),
@@ -363,12 +386,14 @@ mod tests {
         let d = &r.findings[1];
         assert!(d.via_team && d.roles == ["Organization Admin (via a team)"], "{d:?}");
         assert!(d.detail.ends_with("through a team"), "{d:?}");
-        assert_eq!(r.findings[6].detail, "in acme only; not in orbit");
-        assert_eq!((r.findings[0].fetched_at, r.findings[4].fetched_at), (now, now - Duration::minutes(5)));
+        let e = &r.findings[4];
+        assert!(e.roles == ["Organization Member"] && e.detail.contains("inactive"), "{e:?}");
+        assert_eq!(r.findings[7].detail, "in acme only; not in orbit");
+        assert_eq!((r.findings[0].fetched_at, r.findings[5].fetched_at), (now, now - Duration::minutes(5)));
         assert_eq!((r.fetched_at, r.stale, r.accounts), (Some(now - Duration::minutes(5)), false, 1));
         assert_eq!(r.findings[0].account, "me@x.example");
         let counts: Vec<usize> = r.sections.iter().map(|s| s.count).collect();
-        assert_eq!(counts, [2, 0, 1, 1, 1, 1, 1]);
+        assert_eq!(counts, [2, 0, 1, 1, 1, 1, 1, 1]);
         // A longer patience leaves no stale invitation; no group, no group section.
         let r = review(&data, &labels, 30, 30, &[], now);
         assert!(!r.findings.iter().any(|f| f.section == ReviewSection::StaleInvitation));

@@ -159,6 +159,7 @@ impl Cache {
                   WHERE m.org_key IN ({SIGNED_IN_KEYS}) AND m.kind IN ('user', 'service_account')
                     AND (m.kind = 'service_account'{watched_sql}
                          OR instr(m.json, '\"via_team\":true') > 0
+                         OR instr(m.json, '\"is_active\":false') > 0
                          OR (m.org_key IN (SELECT key FROM grp)
                              AND m.person_lc IN (SELECT person_lc FROM only)))"
             ))?;

@@ -177,3 +177,94 @@ impl Write for RevokeGrant<'_> {
         e
     }
 }
+
+/// One role assignment of a user, addressed by ids (an offboarding step): the role, the user, and
+/// the workspace and project it applies to, with how each is named for the journal.
+pub(crate) struct RevokeHeld<'a> {
+    pub role_id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    pub scope: RoleScope,
+    /// The user's email (else name).
+    pub label: &'a str,
+    /// "Workspace Developer on research".
+    pub what: &'a str,
+}
+
+impl RevokeHeld<'_> {
+    fn gone(&self) -> CoreError {
+        CoreError::not_found(format!(
+            "{} does not hold {} on the server now (already taken away?); nothing was revoked",
+            self.label, self.what
+        ))
+    }
+}
+
+impl Write for RevokeHeld<'_> {
+    type Target = ();
+    /// The user's assignments of the role in exactly that place, on the server now: at least one.
+    type State = Vec<RoleAssignment>;
+    type Answer = ();
+
+    fn kind(&self) -> K {
+        K::GrantRevoke
+    }
+
+    fn named(&self) -> String {
+        self.label.to_owned()
+    }
+
+    fn resolve(&self, _: Ctx<'_>) -> Result<()> {
+        if self.scope.workspace_id.is_none() && self.scope.project_id.is_none() {
+            return Err(CoreError::invalid(
+                "an organization-level role is taken away by removing the member, not here",
+                Vec::new(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn read(&self, cx: Ctx<'_>, _: &()) -> Result<Self::State> {
+        let (role_id, who) = (self.role_id, zenml_cloud_api::Assignee::User(self.user_id));
+        let rows = match cx
+            .core
+            .authed(cx.account_id, |c, t| async move { c.holder_assignments(&t, role_id, who).await })
+            .await
+        {
+            Ok(rows) => rows,
+            // The role itself is gone: so is the assignment.
+            Err(e) if e.code == ErrorCode::NotFound => return Err(self.gone()),
+            Err(e) => return Err(e),
+        };
+        let held: Vec<RoleAssignment> = rows
+            .into_iter()
+            .filter(|a| a.workspace_id == self.scope.workspace_id && a.project_id == self.scope.project_id)
+            .collect();
+        if held.is_empty() {
+            return Err(self.gone());
+        }
+        Ok(held)
+    }
+
+    async fn act(&self, cx: Ctx<'_>, _: &(), _: &Self::State) -> Result<()> {
+        let (role_id, who, scope) = (self.role_id, zenml_cloud_api::Assignee::User(self.user_id), self.scope);
+        match cx
+            .core
+            .authed(cx.account_id, |c, t| async move { c.revoke_role(&t, role_id, who, scope).await })
+            .await
+        {
+            Ok(()) => {}
+            Err(e) if e.code == ErrorCode::NotFound => return Err(self.gone()), // taken meanwhile
+            Err(e) => return Err(e),
+        }
+        tracing::info!(org = %cx.org_id, role = %self.role_id, "scoped role revoked");
+        Ok(())
+    }
+
+    fn cache(&self, _: Ctx<'_>, _: &(), _: &Self::State, _: &()) -> Result<()> {
+        Ok(()) // assignments are read live, not cached
+    }
+
+    fn entry(&self, _: Ctx<'_>, _: &(), _: Option<&Self::State>) -> Entry {
+        Entry::new(K::GrantRevoke, self.label).id(self.user_id).detail(self.what)
+    }
+}

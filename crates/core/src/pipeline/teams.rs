@@ -601,3 +601,83 @@ impl Write for SetTeamRole<'_> {
         e
     }
 }
+
+/// A user taken out of a team, by ids (an offboarding step). Not in the team on the server now, or
+/// the team gone, is `not_found`, and nothing is sent.
+pub(crate) struct LeaveTeam<'a> {
+    pub team_id: Uuid,
+    pub user_id: Uuid,
+    /// The user's email (else name).
+    pub label: &'a str,
+    /// The team's name as the plan showed it.
+    pub team_name: &'a str,
+}
+
+impl LeaveTeam<'_> {
+    fn gone(&self) -> CoreError {
+        CoreError::not_found(format!(
+            "{} is not in the team {} on the server now (already gone); nothing was changed",
+            self.label, self.team_name
+        ))
+    }
+}
+
+impl Write for LeaveTeam<'_> {
+    type Target = ();
+    /// The team's members on the server now (the user among them).
+    type State = Vec<TeamMemberRow>;
+    type Answer = ();
+
+    fn kind(&self) -> K {
+        K::TeamMemberRemove
+    }
+
+    fn named(&self) -> String {
+        self.label.to_owned()
+    }
+
+    fn resolve(&self, _: Ctx<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    async fn read(&self, cx: Ctx<'_>, _: &()) -> Result<Self::State> {
+        let id = self.team_id;
+        let rows =
+            match cx.core.authed(cx.account_id, |c, t| async move { c.all_team_members(&t, id).await }).await
+            {
+                Ok(listing) => listing.items,
+                Err(e) if e.code == ErrorCode::NotFound => return Err(self.gone()),
+                Err(e) => return Err(e),
+            };
+        if !in_team(&rows, TeamMember::User(self.user_id)) {
+            return Err(self.gone());
+        }
+        Ok(rows)
+    }
+
+    async fn act(&self, cx: Ctx<'_>, _: &(), _: &Self::State) -> Result<()> {
+        let (team_id, who) = (self.team_id, TeamMember::User(self.user_id));
+        match cx
+            .core
+            .authed(cx.account_id, |c, t| async move { c.remove_team_member(&t, team_id, who).await })
+            .await
+        {
+            Ok(()) => {}
+            Err(e) if e.code == ErrorCode::NotFound => return Err(self.gone()), // taken out meanwhile
+            Err(e) => return Err(e),
+        }
+        tracing::info!(org = %cx.org_id, team = %team_id, "member taken out of a team");
+        refetch(cx).await;
+        Ok(())
+    }
+
+    fn cache(&self, _: Ctx<'_>, _: &(), _: &Self::State, _: &()) -> Result<()> {
+        Ok(()) // the re-fetch after the change wrote it
+    }
+
+    fn entry(&self, _: Ctx<'_>, _: &(), _: Option<&Self::State>) -> Entry {
+        Entry::new(K::TeamMemberRemove, self.label)
+            .id(self.user_id)
+            .detail(format!("team {}", self.team_name))
+    }
+}

@@ -32,15 +32,21 @@ pub enum StepAction {
     RevokeInvitation,
     /// Send an invitation.
     Invite,
+    /// Revoke a role the person holds on a workspace or a project (`target_id` is the role).
+    RevokeRole,
+    /// Take the person out of a team (`target_id` is the team).
+    LeaveTeam,
 }
 
 impl StepAction {
-    /// In words: "remove member", "revoke invitation", "invite".
+    /// In words: "remove member", "revoke invitation", "invite", "revoke role", "leave team".
     pub fn as_words(self) -> &'static str {
         match self {
             Self::RemoveMember => "remove member",
             Self::RevokeInvitation => "revoke invitation",
             Self::Invite => "invite",
+            Self::RevokeRole => "revoke role",
+            Self::LeaveTeam => "leave team",
         }
     }
 }
@@ -56,8 +62,21 @@ pub struct Step {
     pub action: StepAction,
     /// Who it is about: a `user` or `service_account` being removed, an `invitation`.
     pub kind: MemberKind,
-    /// The member's or invitation's id; `None` for an invitation not sent yet.
+    /// The member's or invitation's id; `None` for an invitation not sent yet. For a role step the
+    /// role's id, for a team step the team's.
     pub target_id: Option<Uuid>,
+    /// For a role or team step: the person's user id (whose role or membership it is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<Uuid>,
+    /// For a role step: the workspace, and the project, it applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Uuid>,
+    /// For a role or team step, what it acts on in words: "Workspace Developer on research",
+    /// "team data-science".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
     /// Who, in words: their email (else name, else id).
     pub label: String,
     /// The roles it takes away (or, for an invitation being sent, grants).
@@ -72,9 +91,18 @@ pub struct Step {
 }
 
 impl Step {
-    /// "remove member demo@zenml-pro.example in acme-ml".
+    /// "remove member demo@zenml-pro.example in acme-ml"; "revoke role a@b.example (Workspace
+    /// Developer on research) in acme-ml".
     pub fn describe(&self) -> String {
-        format!("{} {} in {}", self.action.as_words(), self.label, self.org_name)
+        format!("{} {} in {}", self.action.as_words(), self.what(), self.org_name)
+    }
+
+    /// Who, and what beside them when it is a role or a team: "a@b.example (team data-science)".
+    pub fn what(&self) -> String {
+        match &self.on {
+            Some(on) => format!("{} ({on})", self.label),
+            None => self.label.clone(),
+        }
     }
 }
 
@@ -137,6 +165,9 @@ pub struct Remaining {
     pub kind: Option<MemberKind>,
     pub target_id: Option<Uuid>,
     pub label: Option<String>,
+    /// For a role or team step, what it acts on in words (see [`Step::on`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
     /// `failed: …`, `not attempted: …` or `cannot: …`.
     pub why: String,
 }
@@ -154,6 +185,10 @@ pub struct StepReport {
     /// Organizations whose cache could not be refreshed afterwards (what was done is in the cache
     /// already: each write updates it at once).
     pub refresh_failures: Vec<String>,
+    /// What a run cannot reach at all, in plain sentences (an offboarding's: tokens already issued,
+    /// keys of workspace-level service accounts); empty when there is nothing to say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_reach: Vec<String>,
 }
 
 impl StepReport {
@@ -234,6 +269,7 @@ fn report(results: Vec<StepResult>, blocked: &[Blocked]) -> StepReport {
                 kind: Some(r.step.kind),
                 target_id: r.step.target_id,
                 label: Some(r.step.label.clone()),
+                on: r.step.on.clone(),
                 why,
             }
         })
@@ -246,6 +282,7 @@ fn report(results: Vec<StepResult>, blocked: &[Blocked]) -> StepReport {
         kind: b.kind,
         target_id: b.target_id,
         label: b.label.clone(),
+        on: None,
         why: format!("cannot: {}", b.reason),
     }));
     StepReport {
@@ -255,6 +292,7 @@ fn report(results: Vec<StepResult>, blocked: &[Blocked]) -> StepReport {
         results,
         remaining,
         refresh_failures: Vec::new(),
+        out_of_reach: Vec::new(),
     }
 }
 
@@ -273,6 +311,10 @@ mod tests {
             action: StepAction::RemoveMember,
             kind: MemberKind::User,
             target_id: Some(Uuid::from_u128(100 + org)),
+            member_id: None,
+            workspace_id: None,
+            project_id: None,
+            on: None,
             label: label.into(),
             roles: vec!["Organization Member".into()],
             note: None,

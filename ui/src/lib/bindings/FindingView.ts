@@ -7,7 +7,7 @@ import type { MemberKind } from "./MemberKind";
  */
 export type FindingView = { 
 /**
- * `admin`, `service_account_admin`, `custom_role`, `team_only`, `stale_invitation`,
+ * `admin`, `service_account_admin`, `custom_role`, `team_only`, `inactive`, `stale_invitation`,
  * `expired_invitation` or `only_in_one`.
  */
 section: string, account_id: string, account: string, org_id: string, org_name: string, 

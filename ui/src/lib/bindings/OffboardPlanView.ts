@@ -4,11 +4,12 @@ import type { BlockedView } from "./BlockedView";
 import type { StepView } from "./StepView";
 
 /**
- * What offboarding a person would do, from the cache.
+ * What offboarding a person would do.
  */
 export type OffboardPlanView = { email: string, name: string | null, 
 /**
- * Every write, in order: per organization, the membership first, then each pending invitation.
+ * Every write, in order: per organization, each workspace or project role, each team, the
+ * membership, then each pending invitation.
  */
 steps: Array<StepView>, blocked: Array<BlockedView>, 
 /**
@@ -18,4 +19,8 @@ not_there: Array<string>,
 /**
  * How many organizations were looked at.
  */
-organizations: number, fetched_at: string | null, stale: boolean, };
+organizations: number, fetched_at: string | null, stale: boolean, 
+/**
+ * What no step can reach, in plain sentences (tokens already issued, workspace-level keys).
+ */
+out_of_reach: Array<string>, };

@@ -10,4 +10,8 @@ export type OffboardReportView = { results: Array<StepResultView>, done: number,
 /**
  * Organizations whose cache could not be refreshed afterwards.
  */
-refresh_failures: Array<string>, };
+refresh_failures: Array<string>, 
+/**
+ * What no step could reach, in plain sentences.
+ */
+out_of_reach: Array<string>, };

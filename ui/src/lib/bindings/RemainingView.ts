@@ -7,6 +7,10 @@ import type { StepActionView } from "./StepActionView";
  */
 export type RemainingView = { org_id: string, org_name: string, account: string | null, action: StepActionView | null, label: string | null, 
 /**
+ * A role or team step's object in words.
+ */
+on: string | null, 
+/**
  * `failed: …`, `not attempted: …` or `cannot: …`.
  */
 why: string, };

@@ -4,4 +4,4 @@
 /**
  * What one step does.
  */
-export type StepActionView = "remove_member" | "revoke_invitation" | "invite";
+export type StepActionView = "remove_member" | "revoke_invitation" | "invite" | "revoke_role" | "leave_team";

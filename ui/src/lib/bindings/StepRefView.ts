@@ -5,4 +5,8 @@ import type { StepActionView } from "./StepActionView";
 /**
  * A step of the plan the window showed, as the window sends it back to run: what it acts on, by id.
  */
-export type StepRefView = { org_id: string, action: StepActionView, target_id: string, };
+export type StepRefView = { org_id: string, action: StepActionView, target_id: string, 
+/**
+ * A role step's workspace and project, as the plan showed them (null otherwise).
+ */
+workspace_id: string | null, project_id: string | null, };

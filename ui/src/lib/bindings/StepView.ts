@@ -12,9 +12,18 @@ export type StepView = { account_id: string,
  */
 account: string, org_id: string, org_name: string, action: StepActionView, 
 /**
- * The member's or invitation's id: what the window sends back to run exactly this step.
+ * The member's or invitation's id, the role's (a role step) or the team's (a team step): with
+ * `workspace_id` and `project_id`, what the window sends back to run exactly this step.
  */
-target_id: string | null, 
+target_id: string | null, workspace_id: string | null, project_id: string | null, 
+/**
+ * A role or team step's person (their user id).
+ */
+member_id: string | null, 
+/**
+ * A role or team step's object in words: "Workspace Developer on research", "team platform".
+ */
+on: string | null, 
 /**
  * `user` or `service_account` being removed, or an `invitation`.
  */

@@ -368,7 +368,7 @@ export function openInDashboard(org: string | null = null, workspace: string | n
   return invoke<string>("open_in_dashboard", { org, workspace });
 }
 
-/** What offboarding the person would do, from the cache: every membership to remove and every pending invitation to revoke, and what cannot be done and why. `orgs` (ids or names) narrows it; empty: every cached organization. */
+/** What offboarding the person would do: every workspace and project role to revoke and every team to leave (read from the server), every membership to remove and every pending invitation to revoke (from the cache), what cannot be done and why, and what is out of the app's reach. `orgs` (ids or names) narrows it; empty: every cached organization. */
 export function offboardPlan(email: string, orgs: Array<string>): Promise<OffboardPlanView> {
   return invoke<OffboardPlanView>("offboard_plan", { email, orgs });
 }
