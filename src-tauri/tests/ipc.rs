@@ -20,6 +20,7 @@ fn config(dir: &std::path::Path) -> AppConfig {
         client: ClientSettings::default(),
         default_api_url: "https://api.example.test".into(),
         dashboard_url: "https://dashboard.example.test".into(),
+        kitaru_dashboard_url: "https://kitaru-dashboard.example.test".into(),
         demo: false,
         refresh_interval: Duration::from_secs(3600),
         started: std::time::Instant::now(),

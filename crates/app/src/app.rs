@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use uuid::Uuid;
-use zenml_pro_core::api::DEFAULT_BASE_URL;
+use zenml_pro_core::api::{Workspace, DEFAULT_BASE_URL};
 use zenml_pro_core::{
-    AccountRecord, CancellationToken, ClientSettings, Core, CoreOptions, DeviceLogin, Entity, MemoryKeyring,
-    OsKeyring, SecretStore,
+    AccountRecord, CancellationToken, ClientSettings, Core, CoreOptions, Dashboards, DeviceLogin, Entity,
+    MemoryKeyring, OsKeyring, SecretStore,
 };
 
 use crate::demo::Demo;
@@ -30,7 +30,11 @@ pub const DASHBOARD_URL_ENV: &str = "ZENML_PRO_URL";
 /// `ZENML_PRO_DESKTOP_DEMO=1`: the same as `--demo`.
 pub const DEMO_ENV: &str = "ZENML_PRO_DESKTOP_DEMO";
 /// The dashboard without `ZENML_PRO_URL`.
-pub const DEFAULT_DASHBOARD_URL: &str = "https://cloud.zenml.io";
+pub const DEFAULT_DASHBOARD_URL: &str = zenml_pro_core::dashboard::DEFAULT_ZENML_DASHBOARD;
+/// `ZENML_PRO_KITARU_URL`: the web dashboard a Kitaru workspace's "Open in dashboard" goes to.
+pub const KITARU_DASHBOARD_URL_ENV: &str = zenml_pro_core::KITARU_DASHBOARD_ENV;
+/// Kitaru's dashboard without `ZENML_PRO_KITARU_URL`.
+pub const DEFAULT_KITARU_DASHBOARD_URL: &str = zenml_pro_core::dashboard::DEFAULT_KITARU_DASHBOARD;
 /// How often the active account is synced in the background.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
 /// How often a workspace being changed is polled until it leaves `pending`.
@@ -48,6 +52,8 @@ pub struct AppConfig {
     pub default_api_url: String,
     /// The dashboard's root, without a trailing slash.
     pub dashboard_url: String,
+    /// Kitaru's dashboard's root (a Kitaru workspace's page is there), without a trailing slash.
+    pub kitaru_dashboard_url: String,
     /// Demo mode: started with `--demo` (or `ZENML_PRO_DESKTOP_DEMO=1`).
     pub demo: bool,
     pub refresh_interval: Duration,
@@ -79,6 +85,9 @@ impl AppConfig {
             client: ClientSettings::from_env(),
             default_api_url: env(API_URL_ENV, DEFAULT_BASE_URL),
             dashboard_url: env(DASHBOARD_URL_ENV, DEFAULT_DASHBOARD_URL).trim_end_matches('/').to_owned(),
+            kitaru_dashboard_url: env(KITARU_DASHBOARD_URL_ENV, DEFAULT_KITARU_DASHBOARD_URL)
+                .trim_end_matches('/')
+                .to_owned(),
             demo,
             refresh_interval: REFRESH_INTERVAL,
             started: Instant::now(),
@@ -103,6 +112,8 @@ pub struct App {
     pub(crate) opener: Arc<dyn UrlOpener>,
     pub(crate) default_api_url: String,
     pub(crate) dashboard_url: String,
+    /// Each kind of workspace's dashboard (ZenML's is `dashboard_url`).
+    pub(crate) dashboards: Dashboards,
     pub(crate) demo_mode: bool,
     pub(crate) refresh_interval: Duration,
     pub(crate) cache_notice: Mutex<Option<String>>,
@@ -156,6 +167,7 @@ impl App {
             }),
             opener,
             default_api_url: config.default_api_url,
+            dashboards: Dashboards::new(&config.dashboard_url, &config.kitaru_dashboard_url),
             dashboard_url: config.dashboard_url,
             demo_mode: config.demo,
             refresh_interval: config.refresh_interval,
@@ -278,9 +290,9 @@ impl App {
         self.dashboard_page(&["organizations", &org_id.to_string()])
     }
 
-    /// A workspace's page of the dashboard.
-    pub(crate) fn workspace_dashboard(&self, org_id: Uuid, workspace: &str) -> String {
-        self.dashboard_page(&["organizations", &org_id.to_string(), "workspaces", workspace])
+    /// A workspace's page of its kind's dashboard (a Kitaru workspace's is on Kitaru's).
+    pub(crate) fn workspace_dashboard(&self, org_id: Uuid, workspace: &Workspace) -> String {
+        self.dashboards.workspace_page(org_id, workspace)
     }
 
     pub(crate) fn dashboard_page(&self, segments: &[&str]) -> String {

@@ -1,6 +1,7 @@
 //! The desktop: its settings, the tray's state and the one handler every tray menu item goes
 //! through, and `zenml-pro-desktop://` links.
 
+use zenml_pro_core::api::WorkspaceKind;
 use zenml_pro_core::AccountRecord;
 
 use crate::app::{lock, App};
@@ -26,6 +27,11 @@ impl App {
                         id: e.organization.id.to_string(),
                         name: org_name(&e.organization),
                         active: e.active,
+                        workspaces: if e.active {
+                            self.workspace_kinds(&a.id, e.organization.id)
+                        } else {
+                            Vec::new()
+                        },
                     })
                     .collect();
                 (orgs, list.fetched_at)
@@ -42,6 +48,27 @@ impl App {
             close_to_tray: self.close_to_tray(),
             utc_offset: *chrono::Local::now().offset(),
         })
+    }
+
+    /// An organization's cached workspaces per kind, as the tray names them, ZenML's first, then
+    /// Kitaru's, then the others by text. Empty when none are cached or the list cannot be read.
+    fn workspace_kinds(&self, account_id: &str, org_id: uuid::Uuid) -> Vec<(String, usize)> {
+        let Ok(cached) = self.core().workspaces(account_id, org_id) else { return Vec::new() };
+        let mut kinds: Vec<(WorkspaceKind, usize)> = Vec::new();
+        for w in &cached.value {
+            let kind = w.kind();
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        let rank = |k: &WorkspaceKind| match k {
+            WorkspaceKind::Zenml => 0,
+            WorkspaceKind::Kitaru => 1,
+            WorkspaceKind::Other(_) => 2,
+        };
+        kinds.sort_by(|(a, _), (b, _)| (rank(a), a.as_str()).cmp(&(rank(b), b.as_str())));
+        kinds.into_iter().map(|(k, n)| (k.label().to_owned(), n)).collect()
     }
 
     /// Whether closing the window hides it to the tray.

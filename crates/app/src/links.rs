@@ -64,7 +64,8 @@ pub(crate) fn open_log_folder(app: &App) -> IpcResult<String> {
     Ok(dir.display().to_string())
 }
 
-/// Opens the organization's (or one of its workspaces') page of the web dashboard in the browser.
+/// Opens the organization's (or one of its workspaces') page of the web dashboard in the browser: a
+/// workspace's page is on its kind's dashboard (Kitaru's for a Kitaru workspace).
 pub(crate) fn open_in_dashboard(
     app: &App,
     org: Option<String>,
@@ -78,7 +79,7 @@ pub(crate) fn open_in_dashboard(
             .iter()
             .find(|w| w.id.to_string() == wanted || w.name == wanted)
             .ok_or_else(|| CoreError::not_found(format!("no workspace {wanted:?} in this organization")))?;
-        url = app.workspace_dashboard(org_id, &w.name);
+        url = app.workspace_dashboard(org_id, w);
     }
     app.open_web_page(&url)?;
     Ok(url)

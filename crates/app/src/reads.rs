@@ -103,7 +103,7 @@ pub(crate) fn list_workspaces(app: &App, org: Option<String>) -> IpcResult<Works
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let c = app.core().workspaces(&account.id, org_id)?;
     Ok(WorkspaceListView::new(c, |w| {
-        let page = app.workspace_dashboard(org_id, &w.name);
+        let page = app.workspace_dashboard(org_id, w);
         WorkspaceView::new(w, page)
     }))
 }

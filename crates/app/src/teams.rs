@@ -91,7 +91,7 @@ pub(crate) async fn workspace_access(
     let core = app.core();
     let entries = core.workspace_access(&account.id, org_id, &workspace).await?;
     let ws = core.find_workspace(&account.id, org_id, &workspace)?;
-    let dashboard = app.workspace_dashboard(org_id, &ws.name);
+    let dashboard = app.workspace_dashboard(org_id, &ws);
     Ok(WorkspaceAccessView::new(&ws, dashboard, &entries))
 }
 

@@ -54,6 +54,9 @@ pub struct TrayOrg {
     pub name: String,
     /// The account's active organization.
     pub active: bool,
+    /// Its workspaces per kind (`ZenML`, `Kitaru`, an unknown type's text), ZenML's first: read for
+    /// the active organization only, empty otherwise or when the list is not visible.
+    pub workspaces: Vec<(String, usize)>,
 }
 
 /// What a menu item does. Its [`TrayAction::to_id`] is the native menu item's id.
@@ -165,7 +168,8 @@ fn disabled(line: String, enabled: bool) -> String {
 
 /// The tray menu for `state` at `now`:
 ///
-/// - header: the active account, its active organization, and "synced 3 min ago" /
+/// - header: the active account, its active organization, its workspaces by kind ("Workspaces: 3
+///   ZenML, 2 Kitaru") when it has any, and "synced 3 min ago" /
 ///   "offline — as of 14:02" / "signed out";
 /// - the organizations of every signed-in account, the active one checked, under a title per account
 ///   when there are several;
@@ -182,6 +186,9 @@ pub fn tray_menu(state: &TrayState, now: DateTime<Utc>) -> TrayMenu {
         Some(a) if a.signed_in => {
             let org = active_org.map_or_else(|| "No organization chosen".to_owned(), |o| o.name.clone());
             items.push(TrayItem::Text(org));
+            if let Some(o) = active_org.filter(|o| !o.workspaces.is_empty()) {
+                items.push(TrayItem::Text(workspace_kinds(&o.workspaces)));
+            }
             items.push(TrayItem::Text(freshness(state, a.synced_at, now)));
         }
         _ => items.push(TrayItem::Text("signed out".to_owned())),
@@ -239,6 +246,12 @@ pub fn tray_menu(state: &TrayState, now: DateTime<Utc>) -> TrayMenu {
     });
     items.push(TrayItem::Action { label: "Quit".to_owned(), action: TrayAction::Quit, enabled: true });
     TrayMenu { items }
+}
+
+/// "Workspaces: 3 ZenML, 2 Kitaru".
+fn workspace_kinds(kinds: &[(String, usize)]) -> String {
+    let parts: Vec<String> = kinds.iter().map(|(label, n)| format!("{n} {label}")).collect();
+    format!("Workspaces: {}", parts.join(", "))
 }
 
 /// "synced 3 min ago", "offline — as of 14:02" (with the date when not today), "not synced yet".

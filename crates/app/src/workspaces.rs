@@ -66,7 +66,7 @@ pub(crate) async fn update_workspace(
 }
 
 fn workspace_view(app: &App, org_id: Uuid, ws: &Workspace) -> WorkspaceView {
-    WorkspaceView::new(ws, app.workspace_dashboard(org_id, &ws.name))
+    WorkspaceView::new(ws, app.workspace_dashboard(org_id, ws))
 }
 
 fn follow(

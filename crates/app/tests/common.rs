@@ -34,6 +34,7 @@ pub fn config(dir: &std::path::Path, keyring: Arc<MemoryKeyring>, refresh: Durat
         },
         default_api_url: "https://api.example.test".into(),
         dashboard_url: "https://dashboard.example.test".into(),
+        kitaru_dashboard_url: "https://kitaru-dashboard.example.test".into(),
         demo: false,
         refresh_interval: refresh,
         started: std::time::Instant::now(),

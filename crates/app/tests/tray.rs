@@ -19,7 +19,7 @@ fn at(h: u32, m: u32) -> DateTime<Utc> {
 }
 
 fn org(id: &str, name: &str, active: bool) -> TrayOrg {
-    TrayOrg { id: id.into(), name: name.into(), active }
+    TrayOrg { id: id.into(), name: name.into(), active, workspaces: Vec::new() }
 }
 
 fn account(id: &str, label: &str, orgs: Vec<TrayOrg>, synced_at: Option<DateTime<Utc>>) -> TrayAccount {
@@ -210,7 +210,7 @@ async fn a_tray_switch_tells_the_window_works_offline_and_survives_restart() {
     e.app.switch_organization("acme-ml".into()).await.unwrap();
     let state = e.app.tray_state().unwrap();
     let menu = tray_menu(&state, Utc::now());
-    assert!(menu.render().contains("\nAcme ML\nsynced just now\n"), "{}", menu.render());
+    assert!(menu.render().contains("\nAcme ML\nWorkspaces: 4 ZenML\nsynced just now\n"), "{}", menu.render());
     assert_eq!(checked(&e.app), vec!["Acme ML"]);
 
     e.rec.clear();

@@ -575,17 +575,20 @@ fn workspaces(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.workspaces(&account.id, org_id)?;
     let fresh = Freshness::from(&cached);
-    let items: Vec<WorkspaceItem> = cached.value.iter().map(WorkspaceItem::new).collect();
+    let dashboards = zenml_pro_core::Dashboards::from_env();
+    let items: Vec<WorkspaceItem> =
+        cached.value.iter().map(|w| WorkspaceItem::new(w, dashboards.workspace_page(org_id, w))).collect();
     ctx.listing(
         f.json,
         &fresh,
         items,
         None,
         View {
-            header: &["NAME", "STATUS", "VERSION", "SERVER URL"],
+            header: &["NAME", "TYPE", "STATUS", "VERSION", "SERVER URL"],
             row: &|w| {
                 vec![
                     clean(&w.name),
+                    clean(zenml_pro_core::api::WorkspaceKind::of(Some(&w.workspace_type)).label()),
                     clean(&w.status),
                     cell(w.version.as_deref()),
                     cell(w.server_url.as_deref()),

@@ -203,19 +203,26 @@ pub struct WorkspaceItem {
     pub name: String,
     /// `available`, `pending`, `failed`, `deactivated`, `deleted`, `not_initialized`.
     pub status: String,
+    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
+    pub workspace_type: String,
     /// The ZenML server version.
     pub version: Option<String>,
+    /// The URL of whichever server the workspace has (a Kitaru workspace's Kitaru server first).
     pub server_url: Option<String>,
+    /// Its page on its kind's web dashboard (`ZENML_PRO_URL`, `ZENML_PRO_KITARU_URL`).
+    pub dashboard_url: String,
 }
 
 impl WorkspaceItem {
-    pub fn new(w: &Workspace) -> Self {
+    pub fn new(w: &Workspace, dashboard_url: String) -> Self {
         Self {
             id: w.id,
             name: w.name.clone(),
             status: w.status.as_str().to_owned(),
+            workspace_type: w.kind().as_str().to_owned(),
             version: w.version().map(str::to_owned),
             server_url: w.server_url().map(str::to_owned),
+            dashboard_url,
         }
     }
 }

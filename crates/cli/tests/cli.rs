@@ -420,7 +420,10 @@ async fn workspaces_teams_roles() {
 
     let ws = h.run(&["workspaces", "--json"]).await.ok().json();
     let items = ws["items"].as_array().unwrap();
-    assert_eq!(keys(&items[0]), set(&["id", "name", "status", "version", "server_url"]));
+    assert_eq!(
+        keys(&items[0]),
+        set(&["id", "name", "status", "workspace_type", "version", "server_url", "dashboard_url"])
+    );
     let prod = items.iter().find(|w| w["name"] == "acme-prod").expect("acme-prod");
     assert_eq!(prod["status"], "available");
     assert_eq!(prod["version"], "0.84.0");

@@ -1,6 +1,7 @@
-//! `zpro workspace deactivate|activate|access|grant|revoke` and `zpro roles show` against the
-//! emulator: waiting until a change lands (or fails with its reason), the server's 403 for low roles
-//! (exit 5), the checks made before any request (exit 2, no request sent), in both dialects.
+//! `zpro workspaces` (workspaces of every kind), `zpro workspace
+//! deactivate|activate|access|grant|revoke` and `zpro roles show` against the emulator: waiting
+//! until a change lands (or fails with its reason), the server's 403 for low roles (exit 5), the
+//! checks made before any request (exit 2, no request sent), in both dialects.
 
 mod common;
 
@@ -214,4 +215,59 @@ async fn grant_access_and_revoke_default_dialect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grant_access_and_revoke_variant_dialect() {
     grant_access_revoke(Dialect::Variant).await;
+}
+
+/// `zpro workspaces`: a TYPE column and `workspace_type` in `--json`; a Kitaru workspace's server URL
+/// is its Kitaru server's, and its `dashboard_url` is on Kitaru's dashboard; an unknown type is printed
+/// as its text (cleaned of control characters), never an error.
+async fn kinds_of_workspaces(dialect: Dialect) {
+    let h = harness(dialect).await;
+    h.login_and_sync("multi_org").await;
+    let j = h.run(&["--org", "orbit-labs", "workspaces", "--json"]).await.ok().json();
+    let items = j["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "{dialect}: {j}");
+    let item = |name: &str| items.iter().find(|w| w["name"] == name).unwrap().clone();
+    for name in ["orbit-agents", "orbit-copilot"] {
+        let w = item(name);
+        assert_eq!(w["workspace_type"], "kitaru", "{dialect}: {w}");
+        let url = w["server_url"].as_str().unwrap();
+        assert!(url.ends_with("-kitaru.workspaces.emulator.invalid"), "{dialect}: {w}");
+        let page = w["dashboard_url"].as_str().unwrap();
+        assert!(
+            page.starts_with("https://cloud.kitaru.ai/organizations/")
+                && page.ends_with(&format!("/workspaces/{name}")),
+            "{dialect}: {w}"
+        );
+    }
+    assert_eq!(item("orbit-agents")["version"], Value::Null, "{dialect}: no ZenML server");
+    let main = item("orbit-main");
+    assert_eq!(main["workspace_type"], "zenml", "{dialect}: no type is ZenML's");
+    assert!(main["dashboard_url"].as_str().unwrap().starts_with("https://cloud.zenml.io/organizations/"));
+
+    let table = h.run(&["--org", "orbit-labs", "workspaces"]).await.ok();
+    let header = table.out.lines().next().unwrap_or_default().to_owned();
+    assert!(header.starts_with("NAME") && header.contains("TYPE"), "{table:?}");
+    let row = |name: &str| table.out.lines().find(|l| l.starts_with(name)).unwrap_or_default().to_owned();
+    assert!(row("orbit-agents ").contains(" Kitaru "), "{dialect}: {table:?}");
+    assert!(row("orbit-main ").contains(" ZenML "), "{dialect}: {table:?}");
+
+    // A type this build does not know: its text, with no control character reaching the terminal.
+    let id = main["id"].as_str().unwrap().to_owned();
+    control(&h, "workspaces/type", json!({"id": id, "workspace_type": "agent\u{1b}[31m-lab"})).await;
+    h.run(&["sync"]).await.ok();
+    let j = h.run(&["--org", "orbit-labs", "workspaces", "--json"]).await.ok().json();
+    let odd = j["items"].as_array().unwrap().iter().find(|w| w["name"] == "orbit-main").unwrap().clone();
+    assert_eq!(odd["workspace_type"], "agent\u{1b}[31m-lab", "{dialect}: JSON keeps the text as sent");
+    let table = h.run(&["--org", "orbit-labs", "workspaces"]).await.ok();
+    assert!(table.out.contains("agent[31m-lab") && !table.out.contains('\u{1b}'), "{dialect}: {table:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspaces_of_every_kind_default_dialect() {
+    kinds_of_workspaces(Dialect::Default).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspaces_of_every_kind_variant_dialect() {
+    kinds_of_workspaces(Dialect::Variant).await;
 }

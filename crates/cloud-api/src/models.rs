@@ -529,9 +529,91 @@ impl Wire for ZenmlService {
     }
 }
 
+spec!(pub KITARU_SERVICE_STATUS_SPEC, "kitaru_service.status", ["server_url"]);
+spec!(pub KITARU_SERVICE_SPEC, "kitaru_service", ["status" => KITARU_SERVICE_STATUS_SPEC]);
+
+/// `kitaru_service.status` of a Kitaru workspace [O].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KitaruServiceStatus {
+    #[serde(default)]
+    pub server_url: Option<String>,
+}
+
+impl Wire for KitaruServiceStatus {
+    fn spec() -> &'static ModelSpec {
+        &KITARU_SERVICE_STATUS_SPEC
+    }
+
+    fn read(o: &mut Obj<'_>) -> Result<Self, Skip> {
+        Ok(Self { server_url: o.opt("server_url") })
+    }
+}
+
+/// The Kitaru server behind a Kitaru workspace [O]. Only its status is read: its `configuration`
+/// (the `admin` it was created with) is never read, so never kept.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KitaruService {
+    #[serde(default)]
+    pub status: Option<KitaruServiceStatus>,
+}
+
+impl Wire for KitaruService {
+    fn spec() -> &'static ModelSpec {
+        &KITARU_SERVICE_SPEC
+    }
+
+    fn read(o: &mut Obj<'_>) -> Result<Self, Skip> {
+        Ok(Self { status: o.nested("status") })
+    }
+}
+
+/// What kind of workspace it is, from its `workspace_type` [O]: ZenML's (`"zenml"`, or no type at
+/// all), Kitaru's (`"kitaru"`), or a type this build does not know, kept as the server's text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WorkspaceKind {
+    Zenml,
+    Kitaru,
+    /// The server's text, trimmed (never empty).
+    Other(String),
+}
+
+impl WorkspaceKind {
+    /// The kind of a `workspace_type` as the server sent it: no value, an empty one and `zenml` are
+    /// ZenML's; `kitaru` (in any letter case) is Kitaru's; anything else is kept as text.
+    pub fn of(workspace_type: Option<&str>) -> Self {
+        let t = workspace_type.map(str::trim).unwrap_or_default();
+        if t.is_empty() || t.eq_ignore_ascii_case("zenml") {
+            Self::Zenml
+        } else if t.eq_ignore_ascii_case("kitaru") {
+            Self::Kitaru
+        } else {
+            Self::Other(t.to_owned())
+        }
+    }
+
+    /// `zenml`, `kitaru`, or the unknown type's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zenml => "zenml",
+            Self::Kitaru => "kitaru",
+            Self::Other(t) => t,
+        }
+    }
+
+    /// How the kind is named to people: `ZenML`, `Kitaru`, or the unknown type's text.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Zenml => "ZenML",
+            Self::Kitaru => "Kitaru",
+            Self::Other(t) => t,
+        }
+    }
+}
+
 spec!(pub WORKSPACE_SPEC, "workspace", [
     "id", "name", "display_name", "description", "organization" => ORGANIZATION_SPEC, "desired_state",
-    "state_reason", "status", "zenml_service" => ZENML_SERVICE_SPEC,
+    "state_reason", "status", "zenml_service" => ZENML_SERVICE_SPEC, "workspace_type",
+    "kitaru_service" => KITARU_SERVICE_SPEC,
 ]);
 
 /// A workspace (formerly "tenant") [C].
@@ -554,6 +636,12 @@ pub struct Workspace {
     pub status: WorkspaceStatus,
     #[serde(default)]
     pub zenml_service: Option<ZenmlService>,
+    /// `workspace_type` as the server sent it [O]; see [`Workspace::kind`].
+    #[serde(default)]
+    pub workspace_type: Option<String>,
+    /// The Kitaru server, on a Kitaru workspace [O].
+    #[serde(default)]
+    pub kitaru_service: Option<KitaruService>,
 }
 
 impl Wire for Workspace {
@@ -578,14 +666,29 @@ impl Wire for Workspace {
             state_reason: o.opt("state_reason"),
             status,
             zenml_service: o.nested("zenml_service"),
+            workspace_type: o.opt("workspace_type"),
+            kitaru_service: o.nested("kitaru_service"),
         })
     }
 }
 
 impl Workspace {
-    /// The server URL: `zenml_service.status.server_url`.
+    /// What kind of workspace it is (ZenML's when the server gives no type).
+    pub fn kind(&self) -> WorkspaceKind {
+        WorkspaceKind::of(self.workspace_type.as_deref())
+    }
+
+    /// The server URL, from whichever service the workspace has: its own kind's first
+    /// (`kitaru_service.status.server_url` on a Kitaru workspace), else the other one's.
     pub fn server_url(&self) -> Option<&str> {
-        self.zenml_service.as_ref()?.status.as_ref()?.server_url.as_deref()
+        let zenml = self.zenml_service.as_ref().and_then(|s| s.status.as_ref()?.server_url.as_deref());
+        let kitaru = self.kitaru_service.as_ref().and_then(|s| s.status.as_ref()?.server_url.as_deref());
+        let (zenml, kitaru) =
+            (zenml.filter(|u| !u.trim().is_empty()), kitaru.filter(|u| !u.trim().is_empty()));
+        match self.kind() {
+            WorkspaceKind::Kitaru => kitaru.or(zenml),
+            _ => zenml.or(kitaru),
+        }
     }
 
     /// The ZenML version: `status.version`, else `configuration.version`.
@@ -795,6 +898,50 @@ mod tests {
         );
         assert_eq!((ws.status, ws.organization), (WorkspaceStatus::Other, None));
         assert!(notes.is_clean(), "an unknown status is a value, not a misshapen field");
+    }
+
+    #[test]
+    fn kitaru_workspaces_have_their_kind_and_the_url_of_whichever_service_they_have() {
+        let ws = |extra: Value| {
+            let mut v =
+                json!({"id": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "name": "w", "status": "available"});
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            read::<Workspace>(v)
+        };
+        let kitaru =
+            json!({"status": {"server_url": "https://k.example"}, "configuration": {"admin": {"x": 1}}});
+        let zenml = json!({"status": {"server_url": "https://z.example", "version": "0.90.0"}});
+        // A Kitaru workspace with no ZenML service.
+        let (only, notes) = ws(json!({"workspace_type": "kitaru", "kitaru_service": kitaru}));
+        assert_eq!((only.kind(), only.server_url()), (WorkspaceKind::Kitaru, Some("https://k.example")));
+        assert_eq!(only.version(), None);
+        assert!(notes.is_clean(), "{notes:?}");
+        assert!(!serde_json::to_string(&only).unwrap().contains("admin"), "the configuration is never kept");
+        // Both services: its own kind's first, whichever comes first on the wire.
+        let (both, _) =
+            ws(json!({"zenml_service": zenml, "workspace_type": "Kitaru", "kitaru_service": kitaru}));
+        assert_eq!((both.kind(), both.server_url()), (WorkspaceKind::Kitaru, Some("https://k.example")));
+        // A null or URL-less Kitaru service falls back to the ZenML one.
+        let (fallback, _) =
+            ws(json!({"workspace_type": "kitaru", "kitaru_service": null, "zenml_service": zenml}));
+        assert_eq!(fallback.server_url(), Some("https://z.example"));
+        // ZenML's: `zenml` or no type at all; an unknown type is its text, never an error.
+        for (t, kind) in [
+            (json!("zenml"), WorkspaceKind::Zenml),
+            (json!(null), WorkspaceKind::Zenml),
+            (json!(" "), WorkspaceKind::Zenml),
+            (json!(" agents "), WorkspaceKind::Other("agents".into())),
+        ] {
+            let (w, notes) = ws(json!({"workspace_type": t, "zenml_service": zenml}));
+            assert_eq!((w.kind(), w.server_url()), (kind, Some("https://z.example")), "{t}");
+            assert!(notes.is_clean(), "{t}: {notes:?}");
+        }
+        assert_eq!(WorkspaceKind::of(Some("agents")).label(), "agents");
+        assert_eq!((WorkspaceKind::Kitaru.label(), WorkspaceKind::Zenml.as_str()), ("Kitaru", "zenml"));
+        // A cached record from before the kinds reads as ZenML's.
+        let old: Workspace =
+            serde_json::from_value(json!({"id": U1, "name": "w", "status": "available"})).unwrap();
+        assert_eq!(old.kind(), WorkspaceKind::Zenml);
     }
 
     #[test]

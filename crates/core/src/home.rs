@@ -1,6 +1,6 @@
 //! The home page across organizations: one summary per cached organization of every signed-in
 //! account, for the morning check at a glance — its plan, how many members it has, how many
-//! invitations wait, its workspaces by status, and how fresh all of that is. From the cache, so it
+//! invitations wait, its workspaces by status and by kind, and how fresh all of that is. From the cache, so it
 //! answers offline; the counts come from one aggregate read per table (see `cache::home`).
 
 use chrono::{DateTime, Utc};
@@ -32,6 +32,9 @@ pub struct HomeOrg {
     pub pending_invitations: Option<usize>,
     /// Workspaces per status, ordered by status; `None` when the workspace list is not visible.
     pub workspaces: Option<Vec<(String, usize)>>,
+    /// Workspaces per kind (`zenml`, `kitaru`, or an unknown type's text), ZenML's first; `None` when
+    /// the workspace list is not visible.
+    pub workspace_kinds: Option<Vec<(String, usize)>>,
     /// When the oldest of what is shown was fetched (its record, members, invitations, workspaces).
     pub fetched_at: DateTime<Utc>,
     /// Older than [`crate::STALE_AFTER`], or the last refresh of it (or of its account's list of
@@ -82,6 +85,7 @@ impl Core {
                     members: visible(Entity::Members).then_some(tally.members),
                     pending_invitations: visible(Entity::Invitations).then_some(tally.pending_invitations),
                     workspaces: visible(Entity::Workspaces).then_some(tally.workspaces),
+                    workspace_kinds: visible(Entity::Workspaces).then_some(tally.workspace_kinds),
                     fetched_at,
                     stale: stale(fetched_at, last_error.is_some(), now),
                     last_error,

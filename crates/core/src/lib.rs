@@ -56,6 +56,7 @@ pub mod access_review;
 pub mod activity;
 pub mod cache;
 pub mod csv;
+pub mod dashboard;
 pub mod doctor;
 pub mod error;
 pub mod export;
@@ -90,6 +91,7 @@ pub use cache::{
     CacheError, CacheNotice, Entity, Fetched, ListRead, MemberKind, MemberPage, MemberQuery, OrgSnapshot,
     SyncOutcome, SyncStateRecord, UserField,
 };
+pub use dashboard::{Dashboards, KITARU_DASHBOARD_ENV, ZENML_DASHBOARD_ENV};
 pub use doctor::{CheckResult, DoctorCheck, DoctorReport, DoctorStatus};
 pub use error::{CoreError, ErrorCode, FieldMessage, Result};
 pub use export::{ExportFormat, ExportKind, ExportRequest, ExportScope, Exported};

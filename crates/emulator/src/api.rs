@@ -753,7 +753,7 @@ pub async fn list_workspaces(State(st): State<Arc<AppState>>, caller: Caller, pa
         .workspaces
         .values()
         .filter(|w| name.is_none_or(|n| w.name == n))
-        .filter(|w| url.is_none_or(|u| w.server_url == u))
+        .filter(|w| url.is_none_or(|u| w.server_url == u || w.kitaru_url.as_deref() == Some(u)))
         .filter(|w| org_filter.is_none_or(|o| w.organization_id == o))
         .filter(|w| status.is_none_or(|s| w.status == s))
         .filter_map(|w| {

@@ -804,6 +804,27 @@ pub async fn accept_invitation(
 }
 
 #[derive(Deserialize)]
+struct WorkspaceTypeBody {
+    id: uuid::Uuid,
+    workspace_type: String,
+}
+
+/// `POST /_emulator/workspaces/type` `{"id", "workspace_type"}`: a workspace is served with this
+/// `workspace_type`, any text (a kind no client knows, say).
+pub async fn set_workspace_type(
+    State(st): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let body: WorkspaceTypeBody = parse_body(&body)?;
+    let mut db = st.db.lock().expect("db lock");
+    let ws = db.workspaces.get_mut(&body.id).ok_or_else(|| ApiError::not_found("Workspace", body.id))?;
+    ws.workspace_type = body.workspace_type.clone();
+    drop(db);
+    st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Ok(Json(json!({ "id": body.id, "workspace_type": body.workspace_type })))
+}
+
+#[derive(Deserialize)]
 struct WorkspaceStatusBody {
     id: uuid::Uuid,
     status: String,

@@ -166,9 +166,23 @@ impl Builder {
                 status: status.to_string(),
                 version: (status != "not_initialized").then(|| WORKSPACE_VERSION.to_string()),
                 server_url: format!("https://{}-zenml.workspaces.emulator.invalid", &short[..8]),
+                workspace_type: "zenml".to_string(),
+                zenml_service: true,
+                kitaru_url: None,
                 transition_until: None,
             },
         );
+        ws_id
+    }
+
+    /// A Kitaru workspace (available), with a ZenML server beside its Kitaru one or without.
+    fn kitaru_workspace(&mut self, org: Uuid, name: &str, display_name: &str, with_zenml: bool) -> Uuid {
+        let ws_id = self.workspace(org, name, display_name, Some("Agents"), "available", "available", "");
+        let short = ws_id.simple().to_string();
+        let ws = self.db.workspaces.get_mut(&ws_id).expect("just made");
+        ws.workspace_type = "kitaru".to_string();
+        ws.zenml_service = with_zenml;
+        ws.kitaru_url = Some(format!("https://{}-kitaru.workspaces.emulator.invalid", &short[..8]));
         ws_id
     }
 
@@ -363,6 +377,9 @@ pub fn build(scale: Option<u32>) -> (Db, DemoCredentials) {
         "deleted",
         "Deleted at the owner's request",
     );
+    // Kitaru workspaces share the organization: one with no ZenML server, one with both.
+    b.kitaru_workspace(orbit, "orbit-agents", "Orbit Agents", false);
+    b.kitaru_workspace(orbit, "orbit-copilot", "Orbit Copilot", true);
     b.workspace(tiny, "tiny-first", "First workspace", None, "not_initialized", "not_initialized", "");
     b.workspace(tiny, "tiny-dev", "Tiny Dev", Some("Development"), "available", "available", "");
     b.workspace(hobby, "hobby-ws", "Hobby", None, "available", "available", "");

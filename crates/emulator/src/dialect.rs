@@ -17,7 +17,8 @@ pub enum Dialect {
     Default,
     /// The variants of section 6: member roles without `name`; organizations without `plan` and
     /// `display_name`, with `trial_expiry` in epoch seconds and `owner` as an id; workspaces without
-    /// `display_name`; invitations with `roles: [...]` instead of `role` (workspace roles as `{role_id,
+    /// `display_name` (ZenML's without `workspace_type`; `zenml_service: null` where there is no
+    /// ZenML server); invitations with `roles: [...]` instead of `role` (workspace roles as `{role_id,
     /// workspace_id}`) and `teams` as bare ids; 422 above `limit=100`; 403 on
     /// roles and teams for Organization Members; roles without `level`; unknown extra fields on every
     /// object; one member row of an unknown kind per organization; `grant_type=zenml_api_key` required

@@ -160,6 +160,8 @@
 //! - `POST /_emulator/users/rename` `{"email", "name"}`: a user's display name becomes any text (commas,
 //!   quotes, line breaks), as they could set it in their profile (see `users.rs`).
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
+//! - `POST /_emulator/workspaces/type` `{"id", "workspace_type"}`: a workspace is served with this
+//!   `workspace_type` (any text: a kind no client knows).
 //! - `POST /_emulator/workspaces/fail` `{"id"?, "reason"?}`: the next transition of that workspace (or
 //!   of any) ends in `failed` with `reason` as `state_reason`; `POST /_emulator/workspaces/settle`
 //!   `{"id"?}`: transitions in progress end now.
@@ -340,6 +342,7 @@ fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
         .route("/_emulator/users/rename", post(users::rename_user))
         .route("/_emulator/users/active", post(users::set_user_active))
         .route("/_emulator/workspaces/status", post(control::set_workspace_status))
+        .route("/_emulator/workspaces/type", post(control::set_workspace_type))
         .route("/_emulator/workspaces/fail", post(grants::fail_next_transition))
         .route("/_emulator/workspaces/settle", post(grants::settle_now))
         .route("/_emulator/stats", get(control::stats))

@@ -182,7 +182,15 @@ pub struct Workspace {
     pub state_reason: String,
     pub status: String,
     pub version: Option<String>,
+    /// The ZenML server's URL (`zenml_service.status.server_url`).
     pub server_url: String,
+    /// `workspace_type`: `zenml`, `kitaru`, or any text a test sets
+    /// (`POST /_emulator/workspaces/type`).
+    pub workspace_type: String,
+    /// Whether it has a ZenML server (`zenml_service`); a Kitaru workspace may have none.
+    pub zenml_service: bool,
+    /// A Kitaru workspace's server URL (`kitaru_service.status.server_url`).
+    pub kitaru_url: Option<String>,
     /// When a transition started by a PATCH ends (status becomes `desired_state`).
     pub transition_until: Option<Instant>,
 }
@@ -524,6 +532,9 @@ impl Db {
         }))
     }
 
+    /// A workspace. ZenML workspaces carry `workspace_type: "zenml"` (the variant leaves the type
+    /// out: absence is ZenML's too); a Kitaru workspace carries `"kitaru"` and a `kitaru_service`, and
+    /// may have no ZenML server: no `zenml_service` at all (the variant sends it as `null`).
     pub fn workspace_json(&self, d: Dialect, ws: &Workspace, billing: bool) -> Value {
         let org =
             self.orgs.get(&ws.organization_id).map(|o| self.org_json(d, o, billing)).unwrap_or(Value::Null);
@@ -550,7 +561,25 @@ impl Db {
         m.insert("desired_state".into(), json!(ws.desired_state));
         m.insert("state_reason".into(), json!(ws.state_reason));
         m.insert("status".into(), json!(ws.status));
-        m.insert("zenml_service".into(), zenml_service);
+        if ws.zenml_service {
+            m.insert("zenml_service".into(), zenml_service);
+        } else if d.is_variant() {
+            m.insert("zenml_service".into(), Value::Null);
+        }
+        if !(d.is_variant() && ws.workspace_type == "zenml") {
+            m.insert("workspace_type".into(), json!(ws.workspace_type));
+        }
+        if let Some(url) = &ws.kitaru_url {
+            let admin = self
+                .orgs
+                .get(&ws.organization_id)
+                .and_then(|o| self.users.get(&o.owner_id))
+                .map(|u| json!({"email": u.email, "name": u.name}));
+            m.insert(
+                "kitaru_service".into(),
+                json!({"configuration": {"admin": admin}, "status": {"server_url": url}}),
+            );
+        }
         d.object(m)
     }
 

@@ -203,6 +203,8 @@ export class FakeBackend {
       desired_state: null,
       state_reason: status === 'failed' ? 'The server did not start' : null,
       description: null,
+      workspace_type: 'zenml',
+      type_label: 'ZenML',
       version: '0.80.0',
       server_url: `https://ws${i}.example.com`,
       dashboard_url: 'http://127.0.0.1:1/ws',

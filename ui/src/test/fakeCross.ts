@@ -13,6 +13,7 @@ import type {
   PersonSummaryView,
   PersonView,
   WorkspaceCountView,
+  WorkspaceKindCountView,
 } from '../lib/api';
 import type { FakeBackend } from './fakeBackend';
 
@@ -45,6 +46,18 @@ function workspaceCounts(b: FakeBackend): WorkspaceCountView[] {
   return [...counts].sort(([a], [c]) => a.localeCompare(c)).map(([status, count]) => ({ status, count }));
 }
 
+/** The workspaces per kind, ZenML's first, then Kitaru's, then the others by text (as the app orders them). */
+function workspaceKinds(b: FakeBackend): WorkspaceKindCountView[] {
+  const kinds = new Map<string, WorkspaceKindCountView>();
+  for (const w of b.workspaces) {
+    const k = kinds.get(w.workspace_type) ?? { workspace_type: w.workspace_type, label: w.type_label, count: 0 };
+    k.count += 1;
+    kinds.set(w.workspace_type, k);
+  }
+  const rank = (t: string) => (t === 'zenml' ? 0 : t === 'kitaru' ? 1 : 2);
+  return [...kinds.values()].sort((x, y) => rank(x.workspace_type) - rank(y.workspace_type) || x.workspace_type.localeCompare(y.workspace_type));
+}
+
 export function home(b: FakeBackend): HomeView {
   const cards: HomeCardView[] = [];
   for (const [account, orgs] of accountOrgs(b)) {
@@ -59,6 +72,11 @@ export function home(b: FakeBackend): HomeView {
         member_count: own ? (b.hidden.has('list_members') ? null : b.members.filter((m) => m.kind === 'user' || m.kind === 'service_account').length) : 3,
         pending_invitations: own ? b.invitations.filter((i) => i.status === 'pending').length : 0,
         workspaces: own ? (b.hidden.has('list_workspaces') ? null : workspaceCounts(b)) : [{ status: 'available', count: 1 }],
+        workspace_kinds: own
+          ? b.hidden.has('list_workspaces')
+            ? null
+            : workspaceKinds(b)
+          : [{ workspace_type: 'zenml', label: 'ZenML', count: 1 }],
         fetched_at: FETCHED,
         stale: b.staleOrgs.has(o.id),
         last_error: null,

@@ -3,6 +3,7 @@
 use serde::Serialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
+use zenml_pro_core::api::WorkspaceKind;
 use zenml_pro_core::{Home, HomeOrg};
 
 use super::*;
@@ -13,6 +14,17 @@ use super::*;
 pub struct WorkspaceCountView {
     /// `not_initialized`, `pending`, `available`, `failed`, `deactivated`, `deleted` (or `other`).
     pub status: String,
+    pub count: u32,
+}
+
+/// How many of an organization's workspaces are of one kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct WorkspaceKindCountView {
+    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
+    pub workspace_type: String,
+    /// `ZenML`, `Kitaru`, or the unknown type's text.
+    pub label: String,
     pub count: u32,
 }
 
@@ -33,6 +45,8 @@ pub struct HomeCardView {
     pub pending_invitations: Option<u32>,
     /// Workspaces per status; null when the workspace list is not visible.
     pub workspaces: Option<Vec<WorkspaceCountView>>,
+    /// Workspaces per kind, ZenML's first; null when the workspace list is not visible.
+    pub workspace_kinds: Option<Vec<WorkspaceKindCountView>>,
     /// When the oldest of what the card shows was fetched.
     pub fetched_at: String,
     pub stale: bool,
@@ -53,6 +67,15 @@ impl HomeCardView {
             workspaces: o.workspaces.as_ref().map(|w| {
                 w.iter()
                     .map(|(status, n)| WorkspaceCountView { status: status.clone(), count: to_u32(*n) })
+                    .collect()
+            }),
+            workspace_kinds: o.workspace_kinds.as_ref().map(|k| {
+                k.iter()
+                    .map(|(t, n)| WorkspaceKindCountView {
+                        label: WorkspaceKind::of(Some(t)).label().to_owned(),
+                        workspace_type: t.clone(),
+                        count: to_u32(*n),
+                    })
                     .collect()
             }),
             fetched_at: iso(o.fetched_at),

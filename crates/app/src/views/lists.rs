@@ -19,8 +19,15 @@ pub struct WorkspaceView {
     /// Why the workspace is in its status, when the server says (a failure's cause, say).
     pub state_reason: Option<String>,
     pub description: Option<String>,
+    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
+    pub workspace_type: String,
+    /// How its type is named: `ZenML`, `Kitaru`, or the unknown type's text.
+    pub type_label: String,
+    /// The ZenML server's version.
     pub version: Option<String>,
+    /// The URL of whichever server it has (a Kitaru workspace's Kitaru server first).
     pub server_url: Option<String>,
+    /// Its page on its kind's dashboard.
     pub dashboard_url: String,
 }
 
@@ -34,6 +41,8 @@ impl WorkspaceView {
             desired_state: w.desired_state.map(|s| s.as_str().to_owned()),
             state_reason: w.state_reason.clone().filter(|r| !r.trim().is_empty()),
             description: w.description.clone(),
+            workspace_type: w.kind().as_str().to_owned(),
+            type_label: w.kind().label().to_owned(),
             version: w.version().map(str::to_owned),
             server_url: w.server_url().map(str::to_owned),
             dashboard_url,

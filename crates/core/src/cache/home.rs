@@ -7,7 +7,18 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
+use zenml_cloud_api::WorkspaceKind;
+
 use super::{uuid, Cache, Result};
+
+/// Where a kind comes in a list of kinds: ZenML's, Kitaru's, then the others.
+fn kind_rank(kind: &str) -> u8 {
+    match WorkspaceKind::of(Some(kind)) {
+        WorkspaceKind::Zenml => 0,
+        WorkspaceKind::Kitaru => 1,
+        WorkspaceKind::Other(_) => 2,
+    }
+}
 
 /// The organizations of every signed-in account, by key.
 const SIGNED_IN_ORGS: &str =
@@ -26,6 +37,9 @@ pub struct OrgTally {
     /// Workspaces per status (`available`, `deactivated`, …), ordered by status; statuses it has none
     /// of are left out.
     pub workspaces: Vec<(String, usize)>,
+    /// Workspaces per kind (`zenml`, `kitaru`, or an unknown type's text): ZenML's first, then
+    /// Kitaru's, then the others by text; kinds it has none of are left out.
+    pub workspace_kinds: Vec<(String, usize)>,
 }
 
 impl Cache {
@@ -87,6 +101,30 @@ impl Cache {
                 if let Some(t) = by_key.get_mut(&key) {
                     t.workspaces.push((status, usize::try_from(n).unwrap_or(0)));
                 }
+            }
+        }
+        {
+            // The type is kept in each workspace's stored record (no column of its own).
+            let mut stmt = tx.prepare(&format!(
+                "WITH signed_in AS ({SIGNED_IN_ORGS})
+                 SELECT org_key, json_extract(json, '$.workspace_type'), COUNT(*) FROM workspaces
+                 WHERE org_key IN (SELECT key FROM signed_in)
+                 GROUP BY 1, 2"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (key, kind, n): (i64, Option<String>, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                if let Some(t) = by_key.get_mut(&key) {
+                    let kind = WorkspaceKind::of(kind.as_deref()).as_str().to_owned();
+                    let n = usize::try_from(n).unwrap_or(0);
+                    match t.workspace_kinds.iter_mut().find(|(k, _)| *k == kind) {
+                        Some((_, total)) => *total += n,
+                        None => t.workspace_kinds.push((kind, n)),
+                    }
+                }
+            }
+            for t in by_key.values_mut() {
+                t.workspace_kinds.sort_by_cached_key(|(k, _)| (kind_rank(k), k.clone()));
             }
         }
         tx.commit()?;

@@ -3,6 +3,7 @@
 import type { ErrorCode } from "./ErrorCode";
 import type { OrgView } from "./OrgView";
 import type { WorkspaceCountView } from "./WorkspaceCountView";
+import type { WorkspaceKindCountView } from "./WorkspaceKindCountView";
 
 /**
  * One organization of one account, summed up.
@@ -32,6 +33,10 @@ pending_invitations: number | null,
  * Workspaces per status; null when the workspace list is not visible.
  */
 workspaces: Array<WorkspaceCountView> | null, 
+/**
+ * Workspaces per kind, ZenML's first; null when the workspace list is not visible.
+ */
+workspace_kinds: Array<WorkspaceKindCountView> | null, 
 /**
  * When the oldest of what the card shows was fetched.
  */

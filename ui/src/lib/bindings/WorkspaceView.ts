@@ -9,4 +9,24 @@ status: string, desired_state: string | null,
 /**
  * Why the workspace is in its status, when the server says (a failure's cause, say).
  */
-state_reason: string | null, description: string | null, version: string | null, server_url: string | null, dashboard_url: string, };
+state_reason: string | null, description: string | null, 
+/**
+ * `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
+ */
+workspace_type: string, 
+/**
+ * How its type is named: `ZenML`, `Kitaru`, or the unknown type's text.
+ */
+type_label: string, 
+/**
+ * The ZenML server's version.
+ */
+version: string | null, 
+/**
+ * The URL of whichever server it has (a Kitaru workspace's Kitaru server first).
+ */
+server_url: string | null, 
+/**
+ * Its page on its kind's dashboard.
+ */
+dashboard_url: string, };

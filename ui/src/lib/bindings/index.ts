@@ -78,6 +78,7 @@ export type { UndoOutcomeView } from "./UndoOutcomeView";
 export type { UndoPreviewView } from "./UndoPreviewView";
 export type { WorkspaceAccessView } from "./WorkspaceAccessView";
 export type { WorkspaceCountView } from "./WorkspaceCountView";
+export type { WorkspaceKindCountView } from "./WorkspaceKindCountView";
 export type { WorkspaceListView } from "./WorkspaceListView";
 export type { WorkspaceRoleSpecView } from "./WorkspaceRoleSpecView";
 export type { WorkspaceView } from "./WorkspaceView";
