@@ -7,7 +7,9 @@
 //! changes their role there and the undo of that undo is refused as a conflict, the server unchanged.
 //! And, in a window of its own, the members of one organization exported to CSV through the desktop's
 //! native save dialog (typed into with xdotool), the file read back (0600, the rows the window said,
-//! no formula cell) and its folder opened; a second save cancelled in the dialog writes nothing.
+//! no formula cell) and its folder opened; a second save cancelled in the dialog writes nothing. A
+//! person with a workspace role and a team offboarded in the window: the role and the team go first,
+//! then the membership, and the server keeps none of them.
 //! Ignored in a plain `cargo test`; `scripts/e2e.sh` runs them.
 
 use std::sync::Arc;
@@ -22,6 +24,8 @@ use zenml_pro_e2e::{
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 const TRAVELER: &str = "traveler@example.com";
+/// In acme-ml: Organization Member, Workspace Developer on acme-research, in the data-science team.
+const GRANTED: &str = "member@acme-ml.example";
 const ORGS: [&str; 3] = ["acme-ml", "orbit-labs", "scale-org-0001"];
 
 #[tokio::test]
@@ -31,6 +35,17 @@ async fn a_person_offboarded_and_undone_against_a_server_changed_behind_the_wind
     member_of_three(&emu).await?;
     let app = App::launch(&[]).await?;
     let result = walk_through(&app, &emu).await;
+    app.close().await?;
+    emu.shutdown().await;
+    result
+}
+
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn a_person_with_a_workspace_role_and_a_team_offboarded() -> Result<()> {
+    let emu = start(EmulatorConfig { port: 0, ..Default::default() }).await?;
+    let app = App::launch(&[]).await?;
+    let result = offboard_grants(&app, &emu).await;
     app.close().await?;
     emu.shutdown().await;
     result
@@ -262,6 +277,71 @@ async fn walk_through(app: &App, emu: &RunningEmulator) -> Result<()> {
     app.wait_for_text("as of").await?;
     app.screenshot("access-review").await?;
 
+    Ok(())
+}
+
+/// Offboards a person who holds a workspace role and is in a team: the dialog lists the role and the
+/// team before the membership, and what is out of the app's reach; the run takes all three away, in
+/// that order, and the server (read by a core of its own) keeps none of them.
+async fn offboard_grants(app: &App, emu: &RunningEmulator) -> Result<()> {
+    sign_in(app, emu).await?;
+    nav(app, "People").await?;
+    app.fill("Search people by name or email", GRANTED).await?;
+    app.find(&format!("//li[@role='option'][contains(., {})]", xpath_literal(GRANTED)))
+        .await?
+        .click()
+        .await?;
+    app.find("//h1[contains(., 'Acme Member')]").await?;
+    app.click_button("Offboard…").await?;
+    app.find("//div[@role='dialog']").await?;
+    app.wait_for_text("Revoke Workspace Developer on acme-research").await?;
+    app.wait_for_text("Leave team data-science").await?;
+    app.wait_for_text("Remove the membership").await?;
+    app.wait_for_text("Out of this app's reach").await?;
+    app.wait_for_text("up to an hour").await?;
+    let order: Vec<String> = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[role=dialog] .what > li')].map((li) => li.textContent.trim())",
+            vec![],
+        )
+        .await?
+        .as_array()
+        .context("the plan's lines")?
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    ensure!(
+        order.len() == 3
+            && order[0].starts_with("Revoke Workspace Developer")
+            && order[1].starts_with("Leave team data-science")
+            && order[2].starts_with("Remove the membership"),
+        "the role and the team come before the membership: {order:?}"
+    );
+    app.screenshot("offboard-grants-plan").await?;
+    app.click_button_containing("Remove from 1").await?;
+    app.wait_for_text("Done 3 of 3 steps").await?;
+    app.wait_for_text(&format!(
+        "acme-ml: revoke role {GRANTED} (Workspace Developer on acme-research): done"
+    ))
+    .await?;
+    app.wait_for_text(&format!("acme-ml: leave team {GRANTED} (team data-science): done")).await?;
+    app.wait_for_text(&format!("acme-ml: remove member {GRANTED}: done")).await?;
+    app.screenshot("offboard-grants-done").await?;
+
+    // The server, read by a core of its own: no role on the workspace, no team, no membership.
+    let (_dir, core, account) = demo_user(emu).await?;
+    let acme = core.resolve_org(&account.id, Some("acme-ml"))?;
+    let access = core.workspace_access(&account.id, acme, "acme-research").await?;
+    ensure!(!access.iter().any(|a| a.holder == GRANTED), "a role is left on acme-research: {access:?}");
+    let team = core.team_members(&account.id, acme, "data-science").await?;
+    ensure!(
+        !team.members.iter().any(|m| m.email() == Some(GRANTED)),
+        "still in data-science: {:?}",
+        team.members
+    );
+    ensure!(core.find_member(&account.id, acme, GRANTED).is_err(), "still a member of acme-ml");
+    app.click_button("Close").await?;
     Ok(())
 }
 
