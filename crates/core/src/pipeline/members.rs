@@ -78,9 +78,11 @@ pub(crate) struct SetRole<'a> {
 }
 
 impl Write for SetRole<'_> {
-    type Target = (Member, Role);
-    /// The direct organization roles held now.
-    type State = Vec<MemberRole>;
+    /// The member as cached, or (not a cached member, named by something other than an email) why
+    /// not: a service account holding no role yet is not a member, and is looked for on the server.
+    type Target = (std::result::Result<Member, CoreError>, Role);
+    /// Who, and the direct organization roles they hold now.
+    type State = (Member, Vec<MemberRole>);
     /// The roles held afterwards: the new one, then those through a team.
     type Answer = Vec<MemberRole>;
 
@@ -93,35 +95,80 @@ impl Write for SetRole<'_> {
     }
 
     fn resolve(&self, cx: Ctx<'_>) -> Result<Self::Target> {
-        Ok((member(cx, self.who)?, cx.core.org_role(cx.account_id, cx.org_id, self.role)?))
+        let m = match member(cx, self.who) {
+            Ok(m) => Ok(m),
+            Err(e) if e.code == ErrorCode::NotFound && !self.who.contains('@') => Err(e),
+            Err(e) => return Err(e),
+        };
+        Ok((m, cx.core.org_role(cx.account_id, cx.org_id, self.role)?))
     }
 
     async fn read(&self, cx: Ctx<'_>, (m, _): &Self::Target) -> Result<Self::State> {
+        let m = match m {
+            Ok(m) => Member { user_id: m.user_id, label: m.label.clone(), via_team: m.via_team.clone() },
+            // A service account of the organization with no role yet (service accounts are not
+            // cached): found on the server by id or name, else not found as the cache said.
+            Err(not_cached) => match cx.core.server_service_account(cx.account_id, cx.org_id, self.who).await
+            {
+                Ok(sa) => Member {
+                    user_id: sa.id,
+                    label: crate::service_accounts::account_name(&sa),
+                    via_team: Vec::new(),
+                },
+                Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
+                    return Err(not_cached.clone())
+                }
+                Err(e) => return Err(e),
+            },
+        };
         let held = cx.core.server_direct_roles(cx.account_id, cx.org_id, Assignee::User(m.user_id)).await?;
-        if held.is_empty() && m.via_team.is_empty() {
+        if held.is_empty() && m.via_team.is_empty() && self.cached(cx, m.user_id) {
             return Err(CoreError::not_found(format!(
                 "{} is no longer a member of this organization on the server; nothing was changed",
                 m.label
             )));
         }
-        Ok(held)
+        Ok((m, held))
     }
 
-    async fn act(&self, cx: Ctx<'_>, (m, role): &Self::Target, held: &Self::State) -> Result<Self::Answer> {
+    async fn act(
+        &self,
+        cx: Ctx<'_>,
+        (cached, role): &Self::Target,
+        (m, held): &Self::State,
+    ) -> Result<Self::Answer> {
         exactly(cx, m, &[new_role(role)], held).await?;
         let mut roles = vec![new_role(role)];
         roles.extend(m.via_team.iter().cloned());
+        if cached.is_err() {
+            // A service account given its first role: its member row comes with the organization.
+            if let Err(e) = cx.core.refresh_organization(cx.account_id, &cx.org_id.to_string()).await {
+                tracing::warn!(org = %cx.org_id, code = e.code.as_str(), "re-fetch after a first role failed");
+            }
+        }
         Ok(roles)
     }
 
-    fn cache(&self, cx: Ctx<'_>, (m, _): &Self::Target, _: &Self::State, roles: &Self::Answer) -> Result<()> {
+    fn cache(&self, cx: Ctx<'_>, _: &Self::Target, (m, _): &Self::State, roles: &Self::Answer) -> Result<()> {
         cx.core.with_cache(|c| c.set_member_roles(cx.account_id, cx.org_id, m.user_id, roles))
     }
 
-    fn entry(&self, _: Ctx<'_>, (m, role): &Self::Target, held: Option<&Self::State>) -> Entry {
-        let mut e = Entry::new(K::RoleChange, m.label.clone()).id(m.user_id).detail(role.name.clone());
-        e.replaced.roles = held.map(|h| prior_roles(h)).unwrap_or_default();
+    fn entry(&self, _: Ctx<'_>, (cached, role): &Self::Target, now: Option<&Self::State>) -> Entry {
+        let (label, id) = match (now, cached) {
+            (Some((m, _)), _) | (None, Ok(m)) => (m.label.clone(), Some(m.user_id)),
+            (None, Err(_)) => (self.who.trim().to_owned(), None),
+        };
+        let mut e = Entry::new(K::RoleChange, label).detail(role.name.clone());
+        e.target_id = id.map(|i| i.to_string());
+        e.replaced.roles = now.map(|(_, h)| prior_roles(h)).unwrap_or_default();
         e
+    }
+}
+
+impl SetRole<'_> {
+    /// Whether the cache holds the user as a member (a service account given its first role is not).
+    fn cached(&self, cx: Ctx<'_>, user_id: Uuid) -> bool {
+        !matches!(cx.core.with_cache(|c| c.user_member(cx.account_id, cx.org_id, user_id)), Ok(None))
     }
 }
 

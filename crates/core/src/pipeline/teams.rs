@@ -68,6 +68,18 @@ impl Core {
     }
 }
 
+/// The service account (a member: it holds a role) a name that is not an address stands for, from
+/// the cache; `None` when no service account has that username.
+fn service_account(cx: Ctx<'_>, name: &str) -> Result<Option<TeamMember>> {
+    match cx.core.find_member(cx.account_id, cx.org_id, name) {
+        Ok(row) => {
+            Ok(row.user.filter(|u| u.is_service_account == Some(true)).map(|u| TeamMember::User(u.id)))
+        }
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Checks emails and finds who each names: a user member of the organization, else a pending
 /// invitation. Nothing is sent.
 fn people(cx: Ctx<'_>, emails: &[String]) -> Result<Vec<Person>> {
@@ -76,7 +88,15 @@ fn people(cx: Ctx<'_>, emails: &[String]) -> Result<Vec<Person>> {
     for raw in emails {
         let email = raw.trim().to_owned();
         if let Err(message) = check_email(&email) {
-            bad.push(FieldMessage { field: email, message });
+            // Not an address: a service account, named as it is (its email is not an address either,
+            // `autobot`), once it is a member.
+            match (email.contains('@'), service_account(cx, &email)?) {
+                (false, Some(who)) if !found.iter().any(|p| same_email(&p.email, &email)) => {
+                    found.push(Person { email, who })
+                }
+                (false, Some(_)) => {}
+                _ => bad.push(FieldMessage { field: email, message }),
+            }
             continue;
         }
         if found.iter().any(|p| same_email(&p.email, &email)) {
