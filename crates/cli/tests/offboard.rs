@@ -368,3 +368,72 @@ async fn hidden_member_lists_and_absent_organizations_are_said() {
         assert!(table.out.contains("Neither a member nor invited (as cached): tiny-startup."), "{table:?}");
     }
 }
+
+/// A person with a workspace role and a team: the dry run lists the role (with its workspace) and the
+/// team before the membership and says what is out of reach; `--yes` takes the three away in that
+/// order; afterwards the access review's "inactive" section, which listed them while they held roles,
+/// no longer does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_and_teams_go_before_the_membership_and_the_review_sees_inactive_holders() {
+    const MEMBER: &str = "member@acme-ml.example";
+    for dialect in Dialect::ALL {
+        let h = Harness::with(EmulatorConfig { port: 0, dialect, ..Default::default() }).await;
+        h.login_and_sync("admin").await;
+        let emu = h.emu.as_ref().unwrap();
+        let marked = reqwest::Client::new()
+            .post(emu.control_url("users/active"))
+            .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
+            .json(&json!({"email": MEMBER, "active": false}))
+            .send()
+            .await
+            .unwrap();
+        assert!(marked.status().is_success(), "{dialect}: {}", marked.status());
+        h.run(&["sync"]).await.ok();
+        let review = h.run(&["access-review", "--json"]).await.ok().json();
+        let inactive: Vec<&str> = review["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["section"] == "inactive")
+            .filter_map(|f| f["email"].as_str())
+            .collect();
+        assert_eq!(inactive, [MEMBER], "{dialect}: {review}");
+        let text = h.run(&["access-review"]).await.ok();
+        assert!(text.out.contains("Marked inactive, still holding roles"), "{dialect}: {text:?}");
+
+        let plan = h.run(&["offboard", MEMBER, "--dry-run", "--json"]).await.ok().json();
+        let actions: Vec<&str> =
+            plan["steps"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["revoke_role", "leave_team", "remove_member"], "{dialect}: {plan}");
+        assert_eq!(plan["steps"][0]["on"], "Workspace Developer on acme-research", "{dialect}: {plan}");
+        assert!(plan["steps"][0]["workspace_id"].is_string(), "{dialect}: {plan}");
+        let table = h.run(&["offboard", MEMBER, "--dry-run"]).await.ok();
+        for part in [
+            "Offboarding Acme Member <member@acme-ml.example>: 3 steps in 1 of",
+            "revoke role",
+            "Workspace Developer on acme-research",
+            "leave team",
+            "team data-science",
+            "Out of this app's reach:",
+        ] {
+            assert!(table.out.contains(part), "{dialect}: {part:?} in {table:?}");
+        }
+
+        let run = h.run(&["offboard", MEMBER, "--yes"]).await;
+        assert_eq!(run.code, EXIT_OK, "{dialect}: {run:?}");
+        for part in [
+            "[1/3] acme-ml: revoke role member@acme-ml.example (Workspace Developer on acme-research): done",
+            "[2/3] acme-ml: leave team member@acme-ml.example (team data-science): done",
+            "[3/3] acme-ml: remove member member@acme-ml.example: done",
+            "Done 3 of 3 steps; 0 failed, 0 not attempted.",
+            "up to an hour",
+        ] {
+            assert!(run.out.contains(part), "{dialect}: {part:?} in {run:?}");
+        }
+        assert!(!member_emails(&h, ADMIN, "acme-ml").await.contains(&MEMBER.to_owned()), "{dialect}");
+        let review = h.run(&["access-review", "--json"]).await.ok().json();
+        let left =
+            review["findings"].as_array().unwrap().iter().filter(|f| f["section"] == "inactive").count();
+        assert_eq!(left, 0, "{dialect}: {review}");
+    }
+}
