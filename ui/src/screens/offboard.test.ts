@@ -244,7 +244,8 @@ describe('offboarding a person', { timeout: 30_000 }, () => {
     for (const name of ['beta', 'gamma']) await fireEvent.click(within(dialog).getByRole('checkbox', { name }));
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove from 1 organization' }));
     const summary = await within(dialog).findByTestId('offboard-summary');
-    expect(callsOf('offboard_run')[0].steps.slice(0, 2)).toEqual([
+    const sent = callsOf('offboard_run')[0] as { steps: unknown[] };
+    expect(sent.steps.slice(0, 2)).toEqual([
       { org_id: 'o1', action: 'revoke_role', target_id: 'r-dev', workspace_id: 'w1', project_id: null },
       { org_id: 'o1', action: 'leave_team', target_id: 't-plat', workspace_id: null, project_id: null },
     ]);

@@ -29,6 +29,10 @@ describe('Access review', { timeout: 30_000 }, () => {
     expect(rows[1]).toHaveTextContent('(stale)');
     expect(section(/^stale invitation \(1\)$/)).toHaveTextContent('pending for 40 days');
     expect(section(/^custom role \(0\)$/)).toHaveTextContent('None.');
+    // A member marked inactive who still holds roles.
+    const inactive = section(/^inactive \(1\)$/);
+    expect(inactive).toHaveTextContent('user3@example.com');
+    expect(inactive).toHaveTextContent('marked inactive on the server but still holds these roles');
     expect(screen.queryByRole('region', { name: /only in one/ })).toBeNull();
     expect(screen.getByTestId('review-scope')).toHaveTextContent(/3 organizations of 1 account, as of .*, stale/);
     expect(callsOf('access_review')).toEqual([{ query: { stale_days: 14, group: null } }]);

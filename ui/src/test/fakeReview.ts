@@ -101,13 +101,19 @@ export class FakeReview {
       kind: section.includes('invitation') ? 'invitation' : 'user',
       roles,
       via_team: false,
-      detail: section === 'stale_invitation' ? 'pending for 40 days' : 'holds Organization Admin',
+      detail:
+        section === 'stale_invitation'
+          ? 'pending for 40 days'
+          : section === 'inactive'
+            ? 'marked inactive on the server but still holds these roles: deactivation does not take them away; offboard them (`zpro offboard`)'
+            : 'holds Organization Admin',
       created: null,
       expires: null,
       fetched_at: FETCHED,
       stale: b.staleOrgs.has(o.id),
     });
     const findings = [finding('admin', 'me@example.com'), finding('admin', 'user1@example.com', b.orgs[1])];
+    findings.push(finding('inactive', 'user3@example.com', b.orgs[0], ['Organization Member']));
     if ((q.stale_days ?? 14) <= 40) findings.push(finding('stale_invitation', 'pending@example.com', b.orgs[0], ['Organization Member']));
     if (group.length >= 2) findings.push(finding('only_in_one', 'user9@example.com', b.orgs[0], ['Organization Member']));
     const sections = ['admin', 'service_account_admin', 'custom_role', 'team_only', 'inactive', 'stale_invitation', 'expired_invitation', ...(group.length ? ['only_in_one'] : [])];
