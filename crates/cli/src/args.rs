@@ -111,7 +111,8 @@ pub enum Command {
     },
     /// A review across every cached organization of every signed-in account (offline): admins and
     /// managers, service accounts with admin roles, custom roles, roles held only through a team,
-    /// stale and expired invitations, and with --group who is in only one organization of a group.
+    /// members marked inactive who still hold roles, stale and expired invitations, and with --group
+    /// who is in only one organization of a group.
     AccessReview(crate::review_args::ReviewArgs),
     /// Export members, invitations, people or the access review as CSV or JSON, from the cache; every
     /// file says when its data was fetched.
