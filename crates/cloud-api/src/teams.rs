@@ -71,9 +71,8 @@ impl Wire for TeamMemberRow {
 }
 
 spec!(pub SERVICE_ACCOUNT_SPEC, "service_account", [
-    "id", "name", "username", "email", "description", "active", "is_active", "last_login", "created",
-    "api_key_count",
-] alt ["key_count"]);
+    "id", "name", "username", "email", "description", "is_active", "last_login", "created", "api_key_count",
+] alt ["active", "key_count"]);
 
 /// A service account of an organization [P, low confidence: read-only].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
