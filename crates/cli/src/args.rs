@@ -200,8 +200,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::team_args::TeamCommand,
     },
-    /// List the organization's service accounts (read from the server now; read-only).
+    /// List the organization's service accounts (read from the server now); the same as
+    /// `service-account list`.
     ServiceAccounts(JsonFlag),
+    /// Create, activate, deactivate and delete service accounts; list, create, rotate, deactivate and
+    /// delete their keys.
+    #[command(after_help = crate::service_account_args::SERVICE_ACCOUNT_HELP)]
+    ServiceAccount {
+        #[command(subcommand)]
+        command: crate::service_account_args::ServiceAccountCommand,
+    },
     /// The activity log of every change made from this computer, newest first.
     ///
     /// Every change made by `zpro` or the window, with its account, organization, target, result and

@@ -28,6 +28,7 @@ pub(crate) mod invitations;
 mod offboard;
 pub(crate) mod people;
 mod review;
+mod service_accounts;
 mod teams;
 
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
@@ -87,7 +88,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Workspace { command } => crate::grants::workspace(ctx, command).await,
         Command::Doctor { url, json } => doctor(ctx, url, json).await,
         Command::Team { command } => teams::team(ctx, command).await,
-        Command::ServiceAccounts(f) => teams::service_accounts(ctx, f).await,
+        Command::ServiceAccounts(f) => service_accounts::list(ctx, f).await,
+        Command::ServiceAccount { command } => service_accounts::service_account(ctx, command).await,
         Command::Log(args) => activity::log(ctx, args),
         Command::Undo(args) => activity::undo(ctx, args).await,
     }

@@ -26,6 +26,7 @@ pub mod numbers;
 pub mod offboard_args;
 pub mod output;
 pub mod review_args;
+pub mod service_account_args;
 pub mod team_args;
 
 use std::ffi::OsString;

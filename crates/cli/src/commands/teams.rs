@@ -4,11 +4,10 @@ use chrono::Utc;
 use serde::Serialize;
 use uuid::Uuid;
 use zenml_pro_core::api::TeamMemberRow;
-use zenml_pro_core::{CoreError, ServiceAccountRow, TeamMemberOutcome};
+use zenml_pro_core::{CoreError, TeamMemberOutcome};
 
 use super::{Ctx, Res, View};
-use crate::args::JsonFlag;
-use crate::output::{cell, clean, date, Freshness};
+use crate::output::{cell, clean, Freshness};
 use crate::team_args::TeamCommand;
 use crate::{exit_code, EXIT_OK};
 
@@ -43,32 +42,6 @@ impl TeamMemberItem {
             email: Some(i.email.clone()),
             status: i.status.map(|s| s.as_str().to_owned()),
         })
-    }
-}
-
-/// One row of `service-account list --json` (and `service-accounts --json`).
-#[derive(Clone, Debug, Serialize)]
-pub struct ServiceAccountItem {
-    pub id: Uuid,
-    pub name: String,
-    pub description: Option<String>,
-    pub active: Option<bool>,
-    pub last_login: Option<chrono::DateTime<Utc>>,
-    pub key_count: Option<u32>,
-    pub roles: Vec<String>,
-}
-
-impl ServiceAccountItem {
-    pub(super) fn new(s: &ServiceAccountRow) -> Self {
-        Self {
-            id: s.id,
-            name: s.name.clone(),
-            description: s.description.clone(),
-            active: s.active,
-            last_login: s.last_login,
-            key_count: s.key_count,
-            roles: s.roles.clone(),
-        }
     }
 }
 
@@ -177,39 +150,4 @@ pub(super) async fn team(ctx: &mut Ctx<'_>, command: TeamCommand) -> Res {
             Ok(EXIT_OK)
         }
     }
-}
-
-pub(super) async fn service_accounts(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
-    let (account, org_id) = ctx.account_and_org()?;
-    let listed = ctx.core.service_accounts(&account.id, org_id).await?;
-    if !listed.offered && !f.json {
-        say!(ctx.out, "Not offered: {}.", listed.reason.as_deref().map(clean).unwrap_or_default());
-        return Ok(EXIT_OK);
-    }
-    let items: Vec<ServiceAccountItem> = listed.items.iter().map(ServiceAccountItem::new).collect();
-    ctx.listing(
-        f.json,
-        &live(listed.skipped, !listed.offered),
-        items,
-        None,
-        View {
-            header: &["NAME", "ACTIVE", "LAST LOGIN", "KEYS", "ROLES", "ID"],
-            row: &|s| {
-                vec![
-                    clean(&s.name),
-                    match s.active {
-                        Some(true) => "yes",
-                        Some(false) => "no",
-                        None => "-",
-                    }
-                    .to_owned(),
-                    date(s.last_login),
-                    s.key_count.map_or_else(|| "-".to_owned(), |n| n.to_string()),
-                    if s.roles.is_empty() { "-".to_owned() } else { clean(&s.roles.join(", ")) },
-                    s.id.to_string(),
-                ]
-            },
-            empty: "No service accounts.",
-        },
-    )
 }
