@@ -22,7 +22,8 @@ pub enum Dialect {
     /// workspace_id}`) and `teams` as bare ids; 422 above `limit=100`; 403 on
     /// roles and teams for Organization Members; roles without `level`; unknown extra fields on every
     /// object; one member row of an unknown kind per organization; `grant_type=zenml_api_key` required
-    /// for the key exchange; every invitation status listed unless `only_pending=true`.
+    /// for the key exchange; every invitation status listed unless `only_pending=true`; 404 on every
+    /// service-account and API-key route (a server that does not offer them).
     Variant,
 }
 
