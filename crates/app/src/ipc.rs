@@ -20,8 +20,9 @@
 #[macro_export]
 macro_rules! ipc_commands {
     ($callback:ident) => {
-        // The rows of `ipc_offboard`, `ipc_review` and `ipc_people` (People, a person, Home) are appended to these.
-        $crate::ipc_offboard_commands! { $callback {
+        // The rows of `ipc_service_accounts`, `ipc_offboard`, `ipc_review` and `ipc_people` (People, a
+        // person, Home) are appended to these.
+        $crate::ipc_service_accounts_commands! { $callback {
             // ----- this computer -----
 
             /// The desktop settings of this computer.
@@ -278,11 +279,6 @@ macro_rules! ipc_commands {
             /// Who holds a role (id or name), and where; read from the server.
             async fn role_holders(&self, org: Option<String>, role: String) -> $crate::views::RoleHoldersView {
                 $crate::teams::role_holders(self, org, role).await
-            }
-
-            /// The organization's service accounts where the server offers them (read-only).
-            async fn list_service_accounts(&self, org: Option<String>) -> $crate::views::ServiceAccountsView {
-                $crate::teams::service_accounts(self, org).await
             }
 
             /// Opens the organization's (or a workspace's) dashboard page in the browser; resolves to

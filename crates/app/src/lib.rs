@@ -9,6 +9,8 @@
 //!   (what it opens outside itself), `desktop` (settings, tray, deep links) and `secrets`.
 //! - `people` and `ipc_people`: the pages across organizations (People, a person, Home) and their rows
 //!   of the command table.
+//! - `service_accounts` and `ipc_service_accounts`: an organization's service accounts and their API
+//!   keys (a new key's value reaches the window once, as the result of the command that made it).
 //! - [`review`] and `ipc_review`: the access review, the activity log with undo, and exports written
 //!   from the window (the native save dialog asked through [`SaveDialog`], a whole-file save, Show in
 //!   folder only for what was saved), and their rows of the command table.
@@ -39,6 +41,7 @@ pub mod ipc;
 mod ipc_offboard;
 mod ipc_people;
 mod ipc_review;
+mod ipc_service_accounts;
 mod links;
 pub mod notify;
 mod offboard;
@@ -47,6 +50,7 @@ mod reads;
 mod refresh;
 pub mod review;
 mod secrets;
+mod service_accounts;
 mod session;
 pub mod settings;
 mod teams;

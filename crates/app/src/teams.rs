@@ -1,4 +1,4 @@
-//! Teams, scoped roles, who holds a role and the service accounts: the window's side of core's
+//! Teams, scoped roles and who holds a role: the window's side of core's
 //! [`zenml_pro_core::teams`] and [`zenml_pro_core::grants`]. Each write is checked by core before any
 //! request and announced with the entities it changed; the pages read live (their data is not cached).
 
@@ -120,11 +120,6 @@ pub(crate) async fn role_holders(app: &App, org: Option<String>, role: String) -
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let (role, holders) = app.core().role_holders(&account.id, org_id, &role).await?;
     Ok(RoleHoldersView::new(&role, &holders))
-}
-
-pub(crate) async fn service_accounts(app: &App, org: Option<String>) -> IpcResult<ServiceAccountsView> {
-    let (account, org_id) = app.account_and_org(org.as_deref())?;
-    Ok(ServiceAccountsView::from(&app.core().service_accounts(&account.id, org_id).await?))
 }
 
 pub(crate) async fn member_access(

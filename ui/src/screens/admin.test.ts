@@ -218,7 +218,7 @@ describe('roles and service accounts', { timeout: 30_000 }, () => {
     expect(within(row).getByText('Active')).toBeInTheDocument();
     expect(await axeViolations()).toEqual([]);
 
-    backend.serviceAccounts = { offered: false, reason: 'the server answered 404', items: [], skipped: 0 };
+    backend.serviceAccounts = { ...backend.serviceAccounts, offered: false, reason: 'the server answered 404', items: [] };
     await fireEvent.click(screen.getByRole('tab', { name: 'Members' }));
     await fireEvent.click(screen.getByRole('tab', { name: 'Service accounts' }));
     expect(await screen.findByTestId('sa-not-offered')).toHaveTextContent(

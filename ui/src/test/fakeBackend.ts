@@ -28,6 +28,7 @@ import type {
 import * as cross from './fakeCross';
 import { FakeOffboard } from './fakeOffboard';
 import { FakeReview } from './fakeReview';
+import { FakeServiceAccounts, TOKENS_OUTLIVE } from './fakeServiceAccounts';
 
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -132,6 +133,8 @@ export class FakeBackend {
   /** Workspace role grants. */
   grants!: AccessEntryView[];
   serviceAccounts!: ServiceAccountsView;
+  /** The service accounts' API keys, and every key value handed out (see `fakeServiceAccounts`). */
+  sa = new FakeServiceAccounts();
   roles!: RoleView[];
   canManage = true;
   myRoles = ['Organization Admin'];
@@ -213,9 +216,13 @@ export class FakeBackend {
     this.serviceAccounts = {
       offered: true,
       reason: null,
-      items: [{ id: 'sa1', name: 'ci-bot', description: 'Runs the pipelines', active: true, last_login: T0, created: T0 }],
+      items: [
+        { id: 'sa1', name: 'ci-bot', description: 'Runs the pipelines', active: true, last_login: T0, key_count: 1, roles: ['Organization Member'] },
+      ],
       skipped: 0,
+      tokens_outlive: TOKENS_OUTLIVE,
     };
+    this.sa.reset();
     this.roles = structuredClone(ROLES);
     this.canManage = true;
     this.myRoles = ['Organization Admin'];
@@ -622,7 +629,7 @@ export class FakeBackend {
         workspace_roles: held,
       };
     },
-    list_service_accounts: () => structuredClone(this.serviceAccounts),
+    ...this.sa.handlers(this, (org, entities) => this.changed(org, entities)),
     open_in_dashboard: () => 'http://127.0.0.1:1/dash',
     open_billing: () => 'http://127.0.0.1:1/dash/billing',
     organization_link: ({ org }) => `zenml-pro-desktop://org/${this.orgById(org).id}`,

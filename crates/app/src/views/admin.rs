@@ -1,11 +1,12 @@
 //! The organization admin pages read live from the server (not cached lists): a team's members, who
-//! holds what on a workspace, who holds a role, the service accounts; and what a team change came to.
+//! holds what on a workspace, who holds a role; and what a team change came to (the service accounts are
+//! in [`super::service_accounts`]).
 
 use serde::Serialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
-use zenml_pro_core::api::{Role, ServiceAccount, TeamMemberRow, Workspace};
-use zenml_pro_core::{model, AccessEntry, ServiceAccounts, TeamCreated, TeamMemberOutcome, TeamMembers};
+use zenml_pro_core::api::{Role, TeamMemberRow, Workspace};
+use zenml_pro_core::{model, AccessEntry, TeamCreated, TeamMemberOutcome, TeamMembers};
 
 use super::*;
 use crate::error::IpcError;
@@ -171,57 +172,6 @@ pub struct RoleHoldersView {
 impl RoleHoldersView {
     pub fn new(role: &Role, entries: &[AccessEntry]) -> Self {
         Self { role: RoleView::from(role), holders: sorted(entries) }
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct ServiceAccountView {
-    pub id: String,
-    /// Its name, else its username, else its id.
-    pub name: String,
-    pub description: Option<String>,
-    /// null when the server did not say.
-    pub active: Option<bool>,
-    pub last_login: Option<String>,
-    pub created: Option<String>,
-}
-
-impl From<&ServiceAccount> for ServiceAccountView {
-    fn from(s: &ServiceAccount) -> Self {
-        let name = [&s.name, &s.username]
-            .into_iter()
-            .flatten()
-            .find(|n| !n.trim().is_empty())
-            .cloned()
-            .unwrap_or_else(|| s.id.to_string());
-        Self {
-            id: s.id.to_string(),
-            name,
-            description: s.description.clone(),
-            active: s.active,
-            last_login: iso_opt(s.last_login),
-            created: iso_opt(s.created),
-        }
-    }
-}
-
-/// The organization's service accounts, or why the server does not offer them.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct ServiceAccountsView {
-    /// false when the server answered 404 or 403: it does not offer the list (to this user).
-    pub offered: bool,
-    pub reason: Option<String>,
-    pub items: Vec<ServiceAccountView>,
-    pub skipped: u32,
-}
-
-impl From<&ServiceAccounts> for ServiceAccountsView {
-    fn from(s: &ServiceAccounts) -> Self {
-        let mut items: Vec<ServiceAccountView> = s.items.iter().map(ServiceAccountView::from).collect();
-        items.sort_by_key(|a| a.name.to_lowercase());
-        Self { offered: s.offered, reason: s.reason.clone(), items, skipped: to_u32(s.skipped) }
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! One module per part of the window: [`session`] (accounts and sign-in), [`org`] (organizations and
 //! what the user may do in one), [`members`] (members and invitations), [`lists`] (workspaces, teams,
-//! roles), [`admin`] (team members, scoped roles, service accounts: read live), [`reports`] (sync reports, invitation outcomes, diagnostics), [`people`] (people across organizations, a person), [`home`] (the home page's cards), [`review`] (access review, activity, undo), [`export`].
+//! roles), [`admin`] (team members, scoped roles: read live), [`service_accounts`] (service accounts and their keys: read live), [`reports`] (sync reports, invitation outcomes, diagnostics), [`people`] (people across organizations, a person), [`home`] (the home page's cards), [`review`] (access review, activity, undo), [`export`].
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -19,6 +19,7 @@ mod org;
 mod people;
 mod reports;
 mod review;
+mod service_accounts;
 mod session;
 
 pub use admin::*;
@@ -31,6 +32,7 @@ pub use org::*;
 pub use people::*;
 pub use reports::*;
 pub use review::*;
+pub use service_accounts::*;
 pub use session::*;
 
 /// An RFC 3339 timestamp in UTC, to the second.

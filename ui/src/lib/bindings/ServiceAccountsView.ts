@@ -9,4 +9,8 @@ export type ServiceAccountsView = {
 /**
  * false when the server answered 404 or 403: it does not offer the list (to this user).
  */
-offered: boolean, reason: string | null, items: Array<ServiceAccountView>, skipped: number, };
+offered: boolean, reason: string | null, items: Array<ServiceAccountView>, skipped: number, 
+/**
+ * What deactivating or deleting an account or a key leaves behind, said before either is sent.
+ */
+tokens_outlive: string, };

@@ -11,6 +11,7 @@ import type {
   AccountView,
   ActivityPageView,
   ActivityQueryView,
+  ApiKeyView,
   AppStateView,
   DesktopSettings,
   DeviceLoginView,
@@ -25,6 +26,7 @@ import type {
   MemberPageView,
   MemberQueryView,
   MemberView,
+  NewApiKeyView,
   OffboardPlanView,
   OffboardReportView,
   OrgListView,
@@ -37,6 +39,7 @@ import type {
   ReviewQueryView,
   RoleHoldersView,
   RoleListView,
+  ServiceAccountView,
   ServiceAccountsView,
   StepRefView,
   SyncReportView,
@@ -106,8 +109,17 @@ export type Commands = {
   revoke_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
   member_access: { args: { org: string | null; member: string; account: string | null }; result: MemberAccessView };
   role_holders: { args: { org: string | null; role: string }; result: RoleHoldersView };
-  list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
   open_in_dashboard: { args: { org: string | null; workspace: string | null }; result: string };
+  list_service_accounts: { args: { org: string | null }; result: ServiceAccountsView };
+  service_account_adoption_note: { args: { username: string }; result: string };
+  create_service_account: { args: { org: string | null; username: string; description: string | null }; result: ServiceAccountView };
+  set_service_account_active: { args: { org: string | null; serviceAccount: string; active: boolean }; result: ServiceAccountView };
+  delete_service_account: { args: { org: string | null; serviceAccount: string }; result: void };
+  list_api_keys: { args: { org: string | null; serviceAccount: string }; result: Array<ApiKeyView> };
+  create_api_key: { args: { org: string | null; serviceAccount: string; name: string; description: string | null; expiresInMinutes: number | null }; result: NewApiKeyView };
+  rotate_api_key: { args: { org: string | null; serviceAccount: string; key: string; retainMinutes: number | null }; result: NewApiKeyView };
+  set_api_key_active: { args: { org: string | null; serviceAccount: string; key: string; active: boolean }; result: ApiKeyView };
+  delete_api_key: { args: { org: string | null; serviceAccount: string; key: string }; result: void };
   offboard_plan: { args: { email: string; orgs: Array<string> }; result: OffboardPlanView };
   offboard_run: { args: { email: string; steps: Array<StepRefView>; overrides: OverridesView }; result: OffboardReportView };
   cancel_offboard: { args: Record<string, never>; result: boolean };
@@ -358,14 +370,56 @@ export function roleHolders(org: string | null, role: string): Promise<RoleHolde
   return invoke<RoleHoldersView>("role_holders", { org, role });
 }
 
-/** The organization's service accounts where the server offers them (read-only). */
+/** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
+export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
+  return invoke<string>("open_in_dashboard", { org, workspace });
+}
+
+/** The organization's service accounts where the server offers them, with whether each is active, its last login, its number of keys and its roles. */
 export function listServiceAccounts(org: string | null = null): Promise<ServiceAccountsView> {
   return invoke<ServiceAccountsView>("list_service_accounts", { org });
 }
 
-/** Opens the organization's (or a workspace's) dashboard page in the browser; resolves to the URL. */
-export function openInDashboard(org: string | null = null, workspace: string | null = null): Promise<string> {
-  return invoke<string>("open_in_dashboard", { org, workspace });
+/** What creating a service account named `username` may do beyond making it (adopting a workspace-level account of that name), to show before it is sent. */
+export function serviceAccountAdoptionNote(username: string): Promise<string> {
+  return invoke<string>("service_account_adoption_note", { username });
+}
+
+export function createServiceAccount(org: string | null, username: string, description: string | null = null): Promise<ServiceAccountView> {
+  return invoke<ServiceAccountView>("create_service_account", { org, username, description });
+}
+
+/** Activates or deactivates a service account (tokens already issued stay valid for up to an hour). */
+export function setServiceAccountActive(org: string | null, serviceAccount: string, active: boolean): Promise<ServiceAccountView> {
+  return invoke<ServiceAccountView>("set_service_account_active", { org, serviceAccount, active });
+}
+
+/** Deletes a service account and its keys (tokens already issued stay valid for up to an hour). */
+export function deleteServiceAccount(org: string | null, serviceAccount: string): Promise<void> {
+  return invoke<void>("delete_service_account", { org, serviceAccount });
+}
+
+/** A service account's API keys, with their last use and expiry (never their values). */
+export function listApiKeys(org: string | null, serviceAccount: string): Promise<Array<ApiKeyView>> {
+  return invoke<Array<ApiKeyView>>("list_api_keys", { org, serviceAccount });
+}
+
+/** Creates a key; the result holds its value, shown this once and kept nowhere by the app. `expires_in_minutes` null: it does not expire. */
+export function createApiKey(org: string | null, serviceAccount: string, name: string, description: string | null = null, expiresInMinutes: number | null = null): Promise<NewApiKeyView> {
+  return invoke<NewApiKeyView>("create_api_key", { org, serviceAccount, name, description, expiresInMinutes });
+}
+
+/** Rotates a key (by id or name): the result holds the new value, shown this once. The old value keeps working for `retain_minutes` (null or 0: it stops at once). */
+export function rotateApiKey(org: string | null, serviceAccount: string, key: string, retainMinutes: number | null = null): Promise<NewApiKeyView> {
+  return invoke<NewApiKeyView>("rotate_api_key", { org, serviceAccount, key, retainMinutes });
+}
+
+export function setApiKeyActive(org: string | null, serviceAccount: string, key: string, active: boolean): Promise<ApiKeyView> {
+  return invoke<ApiKeyView>("set_api_key_active", { org, serviceAccount, key, active });
+}
+
+export function deleteApiKey(org: string | null, serviceAccount: string, key: string): Promise<void> {
+  return invoke<void>("delete_api_key", { org, serviceAccount, key });
 }
 
 /** What offboarding the person would do: every workspace and project role to revoke and every team to leave (read from the server), every membership to remove and every pending invitation to revoke (from the cache), what cannot be done and why, and what is out of the app's reach. `orgs` (ids or names) narrows it; empty: every cached organization. */
