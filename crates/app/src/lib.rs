@@ -15,7 +15,8 @@
 //!   from the window (the native save dialog asked through [`SaveDialog`], a whole-file save, Show in
 //!   folder only for what was saved), and their rows of the command table.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
-//!   (RFC 3339 dates, string ids, never a secret).
+//!   (RFC 3339 dates, string ids, never a secret but one: a new API key's value, in the answer of the
+//!   command that made it).
 //! - [`events`]: [`AppEvent`], the one typed event (`"app-event"`; `data_changed` names the entities a
 //!   change touched), and the [`EventSink`], [`UrlOpener`] and [`SaveDialog`] traits the shell implements.
 //! - [`tray`]: the tray menu as a pure function of [`App::tray_state`], its typed actions (run by

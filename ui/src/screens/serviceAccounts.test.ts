@@ -202,6 +202,10 @@ describe('API keys', { timeout: 30_000 }, () => {
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(value));
     expect(within(shown).getByRole('status')).toHaveTextContent('Copied to the clipboard.');
 
+    // A click beside the dialog does not close it.
+    await fireEvent.click(shown.parentElement!);
+    expect(screen.getByRole('dialog', { name: 'API key created' })).toBeInTheDocument();
+
     // The new key is listed (without its value); closed, the value is gone from the window.
     expect(await screen.findByRole('cell', { name: 'deploy' })).toBeInTheDocument();
     await fireEvent.click(within(shown).getByRole('button', { name: 'Done' }));

@@ -1,6 +1,7 @@
 //! The IPC view models: what commands return, in shapes the UI can render directly. Dates are RFC 3339
 //! strings, ids are strings; none of them can hold a token or key (they are built only from cached,
-//! secret-free records).
+//! secret-free records), but for one: [`NewApiKeyView`], a service-account key just created or rotated,
+//! which holds its value for the one answer that shows it.
 
 //!
 //! One module per part of the window: [`session`] (accounts and sign-in), [`org`] (organizations and
