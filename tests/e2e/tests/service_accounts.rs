@@ -1,13 +1,14 @@
 //! Members → Service accounts in the real window, against the emulator: a service account created
-//! (after the note of what its username may adopt), a key created and shown once in its dialog (it
-//! signs in at the server; closed, its value is gone from the window), then rotated with an hour of
-//! retention (the new value and the old one both sign in). Neither value is in any file the app
-//! wrote. Screenshots: the Service accounts page and a key shown once. Ignored in a plain `cargo
-//! test`; `scripts/e2e.sh` runs it.
+//! (after the note of what its username may adopt), a key created and shown once in its dialog (Copy
+//! puts it on the clipboard; it signs in at the server; closed, its value is gone from the window),
+//! then rotated with an hour of retention (the new value and the old one both sign in). Neither value
+//! is in any file the app wrote. Screenshots: the Service accounts page and a key shown once. Ignored
+//! in a plain `cargo test`; `scripts/e2e.sh` runs it.
 
 use std::path::Path;
 
 use anyhow::{ensure, Context, Result};
+use fantoccini::key::Key;
 use zenml_pro_e2e::{xpath_literal, App};
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
@@ -119,6 +120,13 @@ async fn walk_through(app: &App, emu: &RunningEmulator) -> Result<()> {
     app.find(&row_with(&["ci", "Active", "Never"])).await?;
     let html = app.client.source().await?;
     ensure!(!html.contains(&first), "closed, the key is gone from the window");
+    // Copy put it on the desktop's clipboard: pasted into a field, it is the key.
+    app.click_button("New key").await?;
+    let field = app.find("//input[@id='key-name']").await?;
+    field.send_keys(&format!("{}v", char::from(Key::Control))).await?;
+    let pasted = field.prop("value").await?.unwrap_or_default();
+    ensure!(pasted == first, "the clipboard holds the key shown (pasted {} characters)", pasted.len());
+    app.click_button("Cancel").await?;
 
     // Rotated, keeping the old value for an hour: the new value is shown once, and both sign in.
     app.click_button("Rotate ci").await?;
