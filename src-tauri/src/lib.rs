@@ -22,10 +22,10 @@
 //! `--hidden` starts in the tray without showing the window (what "start at login" launches; only
 //! when a tray is shown). A `zenml-pro-desktop://org/<id-or-name>` argument opens that organization
 //! (a second launch hands it to the running app).
-//! `ZENML_PRO_API_URL`, `ZENML_PRO_URL`, `ZENML_PRO_DESKTOP_DATA_DIR`; `RUST_LOG` (default `info`, to
-//! stderr). `--tray-action <id>` runs a tray menu item (its id as the menu has it, a
-//! `zenml_pro_app::TrayAction` in JSON) in the running app, through the same handler as the menu: for
-//! scripts and the end-to-end suite.
+//! `ZENML_PRO_API_URL`, `ZENML_PRO_URL`, `ZENML_PRO_KITARU_URL` (a Kitaru workspace's dashboard),
+//! `ZENML_PRO_DESKTOP_DATA_DIR`; `RUST_LOG` (default `info`, to stderr). `--tray-action <id>` runs a
+//! tray menu item (its id as the menu has it, a `zenml_pro_app::TrayAction` in JSON) in the running
+//! app, through the same handler as the menu: for scripts and the end-to-end suite.
 
 pub mod commands;
 pub mod tray;

@@ -41,8 +41,9 @@ fn desktop_command() -> Command {
                 .help("A zenml-pro-desktop://org/<id-or-name> link: open that organization"),
         )
         .after_help(
-            "Environment: ZENML_PRO_API_URL, ZENML_PRO_URL, ZENML_PRO_DESKTOP_DATA_DIR, ZENML_PRO_DESKTOP_LOG_DIR, \
-             ZENML_PRO_CA_BUNDLE, ZENML_PRO_DESKTOP_GPU=1. Data: the platform's app-data folder \
+            "Environment: ZENML_PRO_API_URL, ZENML_PRO_URL, ZENML_PRO_KITARU_URL, ZENML_PRO_DESKTOP_DATA_DIR, \
+             ZENML_PRO_DESKTOP_LOG_DIR, ZENML_PRO_CA_BUNDLE, ZENML_PRO_DESKTOP_GPU=1. \
+             Data: the platform's app-data folder \
              (~/.local/share/zenmlprodesktop on Linux); the log: ~/.local/state/zenmlprodesktop/logs.",
         )
 }
