@@ -243,6 +243,7 @@ describe('API keys', { timeout: 30_000 }, () => {
     const rotate = screen.getByRole('dialog', { name: 'Rotate API key?' });
     const amount = within(rotate).getByLabelText(/^Keep the old value working for/);
     expect(amount).toHaveFocus();
+    expect(await axeViolations()).toEqual([]);
     await fireEvent.input(amount, { target: { value: '-5' } });
     expect(within(rotate).getByRole('alert')).toHaveTextContent('Enter a whole number.');
     expect(within(rotate).getByRole('button', { name: 'Rotate' })).toBeDisabled();
@@ -276,6 +277,7 @@ describe('API keys', { timeout: 30_000 }, () => {
     const row = await openKeys();
     await fireEvent.click(within(row).getByRole('button', { name: 'Deactivate key ci' }));
     expect(within(dialog()).getByRole('note')).toHaveTextContent(TOKENS_OUTLIVE);
+    expect(await axeViolations()).toEqual([]);
     await fireEvent.click(within(dialog()).getByRole('button', { name: 'Deactivate' }));
     await waitFor(() =>
       expect(callsOf('set_api_key_active')).toEqual([{ org: 'o1', serviceAccount: 'sa1', key: 'k1', active: false }]),
