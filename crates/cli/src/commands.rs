@@ -88,8 +88,11 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::Workspace { command } => crate::grants::workspace(ctx, command).await,
         Command::Doctor { url, json } => doctor(ctx, url, json).await,
         Command::Team { command } => teams::team(ctx, command).await,
-        Command::ServiceAccounts(f) => service_accounts::list(ctx, f).await,
-        Command::ServiceAccount { command } => service_accounts::service_account(ctx, command).await,
+        Command::ServiceAccounts(f) => Box::pin(service_accounts::list(ctx, f)).await,
+        // Boxed, as its writes' futures are large: the dispatch's own future stays small.
+        Command::ServiceAccount { command } => {
+            Box::pin(service_accounts::service_account(ctx, command)).await
+        }
         Command::Log(args) => activity::log(ctx, args),
         Command::Undo(args) => activity::undo(ctx, args).await,
     }

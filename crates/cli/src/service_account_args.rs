@@ -1,7 +1,7 @@
 //! The grammar of `zpro service-account ...` (clap derive); carried out in
 //! `commands::service_accounts`.
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::args::JsonFlag;
 
@@ -18,107 +18,128 @@ Examples:
   zpro service-account key-rotate autobot ci --retain 60
   zpro service-account deactivate autobot";
 
+// Each subcommand's arguments are a struct of their own: clap builds each in its own function, so
+// no one stack frame holds them all (debug builds give every temporary its own slot).
 #[derive(Debug, Subcommand)]
 pub enum ServiceAccountCommand {
     /// List the service accounts: active or not, last login, number of keys and roles.
     List(JsonFlag),
     /// Create a service account (with no role yet). Says first what its username may adopt.
-    Create {
-        /// Its username: letters, digits, '-', '_' and '.'.
-        #[arg(value_name = "USERNAME")]
-        username: String,
-        #[arg(long, value_name = "TEXT")]
-        description: Option<String>,
-        /// Print the account as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Create(CreateArgs),
     /// Activate a service account again.
-    Activate {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Activate(AccountArgs),
     /// Deactivate a service account: its keys stop signing in.
-    Deactivate {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Deactivate(AccountArgs),
     /// Delete a service account with its keys (cannot be undone).
-    Delete {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        /// Really delete it (without it, nothing is sent).
-        #[arg(long, short = 'y')]
-        yes: bool,
-    },
+    Delete(DeleteArgs),
     /// List a service account's keys: active or not, last use, expiry.
-    Keys {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[command(flatten)]
-        json: JsonFlag,
-    },
+    Keys(KeysArgs),
     /// Create a key; its secret is printed this once.
-    KeyCreate {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        /// The key's name, unique for the account.
-        #[arg(value_name = "NAME")]
-        name: String,
-        #[arg(long, value_name = "TEXT")]
-        description: Option<String>,
-        /// Minutes until it expires (default: never).
-        #[arg(long, value_name = "MINUTES")]
-        expires_in: Option<u64>,
-        /// Print the key and its secret as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    KeyCreate(KeyCreateArgs),
     /// Rotate a key: a new secret, printed this once; the old one works for the retention period.
-    KeyRotate {
-        /// The account's name or id.
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        /// The key's name or id.
-        #[arg(value_name = "KEY")]
-        key: String,
-        /// Minutes the old secret keeps working (default 0: it stops now).
-        #[arg(long, value_name = "MINUTES")]
-        retain: Option<u64>,
-        #[arg(long)]
-        json: bool,
-    },
+    KeyRotate(KeyRotateArgs),
     /// Activate a key again.
-    KeyActivate {
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[arg(value_name = "KEY")]
-        key: String,
-    },
+    KeyActivate(KeyArgs),
     /// Deactivate a key: it stops signing in.
-    KeyDeactivate {
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[arg(value_name = "KEY")]
-        key: String,
-    },
+    KeyDeactivate(KeyArgs),
     /// Delete a key (cannot be undone).
-    KeyDelete {
-        #[arg(value_name = "ACCOUNT")]
-        sa: String,
-        #[arg(value_name = "KEY")]
-        key: String,
-        /// Really delete it (without it, nothing is sent).
-        #[arg(long, short = 'y')]
-        yes: bool,
-    },
+    KeyDelete(KeyDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Its username: letters, digits, '-', '_' and '.'.
+    #[arg(value_name = "USERNAME")]
+    pub username: String,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Print the account as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// Print the account as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// Really delete it (without it, nothing is sent).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyCreateArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// The key's name, unique for the account.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Minutes until it expires (default: never).
+    #[arg(long, value_name = "MINUTES")]
+    pub expires_in: Option<u64>,
+    /// Print the key and its secret as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyRotateArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// The key's name or id.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Minutes the old secret keeps working (default 0: it stops now).
+    #[arg(long, value_name = "MINUTES")]
+    pub retain: Option<u64>,
+    /// Print the key and its new secret as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// The key's name or id.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyDeleteArgs {
+    /// The account's name or id.
+    #[arg(value_name = "ACCOUNT")]
+    pub sa: String,
+    /// The key's name or id.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Really delete it (without it, nothing is sent).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }

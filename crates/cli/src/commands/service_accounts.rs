@@ -10,7 +10,10 @@ use zenml_pro_core::{ApiKeyRow, CoreError, NewKey, ServiceAccountRow, TOKENS_OUT
 use super::{Ctx, Res, View};
 use crate::args::JsonFlag;
 use crate::output::{clean, date, Freshness};
-use crate::service_account_args::ServiceAccountCommand as C;
+use crate::service_account_args::{
+    AccountArgs, CreateArgs, DeleteArgs, KeyArgs, KeyCreateArgs, KeyDeleteArgs, KeyRotateArgs, KeysArgs,
+    ServiceAccountCommand as C,
+};
 use crate::EXIT_OK;
 
 /// One row of `service-account list --json` (and `service-accounts --json`).
@@ -184,7 +187,7 @@ pub(super) async fn service_account(ctx: &mut Ctx<'_>, command: C) -> Res {
     let a = me.id.as_str();
     match command {
         C::List(f) => list(ctx, f).await,
-        C::Create { username, description, json } => {
+        C::Create(CreateArgs { username, description, json }) => {
             // Said before anything is sent.
             let _ = writeln!(ctx.err, "Note: {}", ctx.core.adoption_note(&username));
             let made = ctx.core.create_service_account(a, org_id, &username, description.as_deref()).await?;
@@ -199,16 +202,16 @@ pub(super) async fn service_account(ctx: &mut Ctx<'_>, command: C) -> Res {
             );
             Ok(EXIT_OK)
         }
-        C::Activate { sa, json } => set_active(ctx, a, org_id, &sa, true, json).await,
-        C::Deactivate { sa, json } => set_active(ctx, a, org_id, &sa, false, json).await,
-        C::Delete { sa, yes } => {
+        C::Activate(AccountArgs { sa, json }) => set_active(ctx, a, org_id, &sa, true, json).await,
+        C::Deactivate(AccountArgs { sa, json }) => set_active(ctx, a, org_id, &sa, false, json).await,
+        C::Delete(DeleteArgs { sa, yes }) => {
             confirm(yes, format!("service account {} and its keys", clean(&sa)))?;
             ctx.core.delete_service_account(a, org_id, &sa).await?;
             say!(ctx.out, "Deleted service account {} and its keys.", clean(&sa));
             say!(ctx.out, "{TOKENS_OUTLIVE}");
             Ok(EXIT_OK)
         }
-        C::Keys { sa, json } => {
+        C::Keys(KeysArgs { sa, json }) => {
             let keys = ctx.core.api_keys(a, org_id, &sa).await?;
             let items: Vec<KeyItem> = keys.iter().map(KeyItem::new).collect();
             let empty = format!("{} has no keys.", clean(&sa));
@@ -233,12 +236,12 @@ pub(super) async fn service_account(ctx: &mut Ctx<'_>, command: C) -> Res {
                 },
             )
         }
-        C::KeyCreate { sa, name, description, expires_in, json } => {
+        C::KeyCreate(KeyCreateArgs { sa, name, description, expires_in, json }) => {
             let new =
                 ctx.core.create_api_key(a, org_id, &sa, &name, description.as_deref(), expires_in).await?;
             print_issued(ctx, json, &sa, &new, "Created")
         }
-        C::KeyRotate { sa, key, retain, json } => {
+        C::KeyRotate(KeyRotateArgs { sa, key, retain, json }) => {
             let new = ctx.core.rotate_api_key(a, org_id, &sa, &key, retain).await?;
             if !json {
                 match retain.filter(|m| *m > 0) {
@@ -248,9 +251,9 @@ pub(super) async fn service_account(ctx: &mut Ctx<'_>, command: C) -> Res {
             }
             print_issued(ctx, json, &sa, &new, "Rotated")
         }
-        C::KeyActivate { sa, key } => set_key_active(ctx, a, org_id, &sa, &key, true).await,
-        C::KeyDeactivate { sa, key } => set_key_active(ctx, a, org_id, &sa, &key, false).await,
-        C::KeyDelete { sa, key, yes } => {
+        C::KeyActivate(KeyArgs { sa, key }) => set_key_active(ctx, a, org_id, &sa, &key, true).await,
+        C::KeyDeactivate(KeyArgs { sa, key }) => set_key_active(ctx, a, org_id, &sa, &key, false).await,
+        C::KeyDelete(KeyDeleteArgs { sa, key, yes }) => {
             confirm(yes, format!("key {} of {}", clean(&key), clean(&sa)))?;
             ctx.core.delete_api_key(a, org_id, &sa, &key).await?;
             say!(ctx.out, "Deleted key {} of {}.", clean(&key), clean(&sa));

@@ -133,7 +133,7 @@ impl Core {
         let (e, org_id) = self.undo_entry(entry_id)?;
         self.refresh_for_undo(&e, org_id).await?;
         let reverse = self.reverse_plan(&e, org_id)?;
-        let reverse = self.check_live(&e, org_id, reverse).await?;
+        let reverse = Box::pin(self.check_live(&e, org_id, reverse)).await?;
         let age = age_days(&e);
         Ok(UndoPreview {
             will: describe(&e, &reverse),
@@ -168,7 +168,7 @@ impl Core {
         let reversed = async {
             self.refresh_for_undo(&e, org_id).await?;
             let reverse = self.reverse_plan(&e, org_id)?;
-            let reverse = self.check_live(&e, org_id, reverse).await?;
+            let reverse = Box::pin(self.check_live(&e, org_id, reverse)).await?;
             UNDO_OF.scope(entry_id, self.carry_out(&e, org_id, reverse)).await
         }
         .await;
@@ -543,13 +543,15 @@ impl Core {
                 Ok(format!("The workspace is named {name} again."))
             }
             Reverse::ServiceAccountActive { sa_id, active } => {
-                self.set_service_account_active(account, org_id, &sa_id.to_string(), active).await?;
+                // Boxed: the undo's future stays small (each write's future is large in debug builds).
+                Box::pin(self.set_service_account_active(account, org_id, &sa_id.to_string(), active))
+                    .await?;
                 Ok(format!("{} is {} again.", e.target, if active { "active" } else { "inactive" }))
             }
             Reverse::KeyActive { sa_id, key_id, active } => {
                 let sa_id = sa_id.ok_or_else(|| CoreError::internal("the key's account was not found"))?;
-                self.set_api_key_active(account, org_id, &sa_id.to_string(), &key_id.to_string(), active)
-                    .await?;
+                let key = key_id.to_string();
+                Box::pin(self.set_api_key_active(account, org_id, &sa_id.to_string(), &key, active)).await?;
                 Ok(format!("{} is {} again.", e.target, if active { "active" } else { "inactive" }))
             }
         }

@@ -108,18 +108,19 @@ impl Write for SetRole<'_> {
             Ok(m) => Member { user_id: m.user_id, label: m.label.clone(), via_team: m.via_team.clone() },
             // A service account of the organization with no role yet (service accounts are not
             // cached): found on the server by id or name, else not found as the cache said.
-            Err(not_cached) => match cx.core.server_service_account(cx.account_id, cx.org_id, self.who).await
-            {
-                Ok(sa) => Member {
-                    user_id: sa.id,
-                    label: crate::service_accounts::account_name(&sa),
-                    via_team: Vec::new(),
-                },
-                Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
-                    return Err(not_cached.clone())
+            Err(not_cached) => {
+                match Box::pin(cx.core.server_service_account(cx.account_id, cx.org_id, self.who)).await {
+                    Ok(sa) => Member {
+                        user_id: sa.id,
+                        label: crate::service_accounts::account_name(&sa),
+                        via_team: Vec::new(),
+                    },
+                    Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
+                        return Err(not_cached.clone())
+                    }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
-            },
+            }
         };
         let held = cx.core.server_direct_roles(cx.account_id, cx.org_id, Assignee::User(m.user_id)).await?;
         if held.is_empty() && m.via_team.is_empty() && self.cached(cx, m.user_id) {
@@ -142,7 +143,8 @@ impl Write for SetRole<'_> {
         roles.extend(m.via_team.iter().cloned());
         if cached.is_err() {
             // A service account given its first role: its member row comes with the organization.
-            if let Err(e) = cx.core.refresh_organization(cx.account_id, &cx.org_id.to_string()).await {
+            let org = cx.org_id.to_string();
+            if let Err(e) = Box::pin(cx.core.refresh_organization(cx.account_id, &org)).await {
                 tracing::warn!(org = %cx.org_id, code = e.code.as_str(), "re-fetch after a first role failed");
             }
         }
