@@ -46,6 +46,9 @@ describe('workspaces of every kind', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Open in dashboard (agents)' }));
     await waitFor(() => expect(callsOf('open_in_dashboard')).toEqual([{ org: 'o1', workspace: 'wk' }]));
+    // The workspace's own page names its type too.
+    await fireEvent.click(screen.getByRole('button', { name: 'Access and settings (agents)' }));
+    expect(await screen.findByTestId('ws-page-type')).toHaveTextContent('Kitaru workspace');
   });
 
   it('Home counts the workspaces by type when some are not ZenML workspaces', async () => {
