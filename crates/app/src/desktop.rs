@@ -51,7 +51,8 @@ impl App {
     }
 
     /// An organization's cached workspaces per kind, as the tray names them, ZenML's first, then
-    /// Kitaru's, then the others by text. Empty when none are cached or the list cannot be read.
+    /// Kitaru's, then the others by text (cleaned for a menu). Empty when none are cached or the list
+    /// cannot be read.
     fn workspace_kinds(&self, account_id: &str, org_id: uuid::Uuid) -> Vec<(String, usize)> {
         let Ok(cached) = self.core().workspaces(account_id, org_id) else { return Vec::new() };
         let mut kinds: Vec<(WorkspaceKind, usize)> = Vec::new();
@@ -68,7 +69,10 @@ impl App {
             WorkspaceKind::Other(_) => 2,
         };
         kinds.sort_by(|(a, _), (b, _)| (rank(a), a.as_str()).cmp(&(rank(b), b.as_str())));
-        kinds.into_iter().map(|(k, n)| (k.label().to_owned(), n)).collect()
+        // A type the app does not know is the server's text: a native menu gets it without control
+        // characters, and not longer than a menu line.
+        let label = |k: &WorkspaceKind| k.label().chars().filter(|c| !c.is_control()).take(40).collect();
+        kinds.into_iter().map(|(k, n)| (label(&k), n)).collect()
     }
 
     /// Whether closing the window hides it to the tray.

@@ -78,7 +78,7 @@ async fn kitaru_workspaces_in_the_list_the_dashboard_home_and_the_tray() {
         let resp = reqwest::Client::new()
             .post(format!("{}/_emulator/workspaces/type", emu.base_url()))
             .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-            .json(&serde_json::json!({"id": main.id, "workspace_type": "agent-lab"}))
+            .json(&serde_json::json!({"id": main.id, "workspace_type": "agent\u{7}-lab"}))
             .send()
             .await
             .unwrap();
@@ -86,9 +86,13 @@ async fn kitaru_workspaces_in_the_list_the_dashboard_home_and_the_tray() {
         e.app.sync_now().await.unwrap();
         let list = e.app.list_workspaces(None).await.unwrap();
         let odd = list.items.iter().find(|w| w.name == "orbit-main").unwrap();
-        assert_eq!((odd.workspace_type.as_str(), odd.type_label.as_str()), ("agent-lab", "agent-lab"));
+        assert_eq!(
+            (odd.workspace_type.as_str(), odd.type_label.as_str()),
+            ("agent\u{7}-lab", "agent\u{7}-lab")
+        );
         assert!(odd.dashboard_url.starts_with("https://dashboard.example.test/"), "{dialect}");
         let menu = tray_menu(&e.app.tray_state().unwrap(), chrono::Utc::now()).render();
+        // In the tray, without its control character.
         assert!(menu.contains("\nWorkspaces: 2 ZenML, 2 Kitaru, 1 agent-lab\n"), "{dialect}: {menu}");
         emu.shutdown().await;
         e.app.shutdown().await;
