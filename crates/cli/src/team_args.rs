@@ -53,11 +53,12 @@ pub enum TeamCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
-    /// Add members or pending invitations (by email) to a team.
+    /// Add members or pending invitations (by email) to a team; a service account by its name.
     Add {
         /// The team's id or name.
         #[arg(value_name = "TEAM")]
         team: String,
+        /// An email, or a service account's name (once it holds a role).
         #[arg(value_name = "EMAIL", required = true)]
         emails: Vec<String>,
     },

@@ -56,7 +56,12 @@ async fn service_accounts_and_keys_from_creation_to_deletion() {
     assert_eq!((bot["active"].clone(), bot["key_count"].clone()), (Value::Bool(true), Value::from(0)));
     assert_eq!(bot["roles"], Value::Array(Vec::new()));
 
-    // Roles and teams through the usual commands, by its name.
+    // Roles and teams through the usual commands, by its name: a team once it holds a role.
+    let before = h.requests().await;
+    let r = h.run(&["team", "create", "early", "--member", "autobot"]).await;
+    assert_eq!(r.code, EXIT_INVALID_INPUT, "{r:?}");
+    assert!(r.err.contains("joins teams once it holds a role"), "{r:?}");
+    assert_eq!(h.requests().await, before, "refused before any request");
     h.run(&["role", "set", "autobot", "Organization Viewer"]).await.ok();
     let r = h.run(&["team", "create", "robots", "--member", "autobot"]).await.ok();
     assert!(r.out.contains("added   autobot"), "{r:?}");

@@ -95,7 +95,14 @@ fn people(cx: Ctx<'_>, emails: &[String]) -> Result<Vec<Person>> {
                     found.push(Person { email, who })
                 }
                 (false, Some(_)) => {}
-                _ => bad.push(FieldMessage { field: email, message }),
+                (false, None) => bad.push(FieldMessage {
+                    field: email,
+                    message:
+                        "not an email address, nor the name of a service account holding a role in this \
+                              organization (a service account joins teams once it holds a role)"
+                            .into(),
+                }),
+                (true, _) => bad.push(FieldMessage { field: email, message }),
             }
             continue;
         }
