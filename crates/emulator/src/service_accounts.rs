@@ -477,3 +477,58 @@ pub fn samples(d: Dialect, db: &Db) -> (Vec<Value>, Vec<Value>) {
     };
     (accounts.collect(), vec![with_secret(d, &key), Db::api_key_json(d, &bare)])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rotated-out secret works until its retention ends, then never again; an expired key, an
+    /// inactive one, and one of an inactive account are refused; the current secret's use is noted.
+    #[test]
+    fn secrets_sign_in_only_while_they_may() {
+        let now = Utc::now();
+        let mut db = Db::default();
+        let user = User {
+            id: Uuid::new_v4(),
+            username: "bot".into(),
+            email: "bot".into(),
+            name: "bot".into(),
+            avatar_url: None,
+            is_superuser: false,
+            is_service_account: true,
+            is_active: true,
+            created: now,
+        };
+        let uid = user.id;
+        db.users.insert(uid, user);
+        let key = ApiKey {
+            id: Uuid::new_v4(),
+            user_id: uid,
+            name: "ci".into(),
+            description: None,
+            active: true,
+            created: now,
+            last_used: None,
+            expires: Some(now + Duration::minutes(120)),
+            secret: "ZENPROKEY_new".into(),
+            retired: vec![("ZENPROKEY_old".into(), now + Duration::minutes(30))],
+            retain_period_minutes: Some(30),
+        };
+        let kid = key.id;
+        db.api_keys.insert(kid, key);
+
+        assert_eq!(db.key_user("ZENPROKEY_old", now + Duration::minutes(29)), Some(uid));
+        assert_eq!(db.key_user("ZENPROKEY_old", now + Duration::minutes(31)), None, "retention over");
+        assert_eq!(db.key_user("ZENPROKEY_new", now + Duration::minutes(31)), Some(uid));
+        assert_eq!(db.api_keys[&kid].last_used, Some(now + Duration::minutes(31)));
+        assert_eq!(db.service_accounts[&uid].last_login, Some(now + Duration::minutes(31)));
+        assert_eq!(db.key_user("ZENPROKEY_new", now + Duration::minutes(121)), None, "expired");
+        assert_eq!(db.key_user("ZENPROKEY_other", now), None);
+
+        db.users.get_mut(&uid).unwrap().is_active = false;
+        assert_eq!(db.key_user("ZENPROKEY_new", now), None, "inactive account");
+        db.users.get_mut(&uid).unwrap().is_active = true;
+        db.api_keys.get_mut(&kid).unwrap().active = false;
+        assert_eq!(db.key_user("ZENPROKEY_new", now), None, "inactive key");
+    }
+}
