@@ -6,9 +6,12 @@ use clap::Args;
 pub const LOG_HELP: &str = "\
 Kinds (--kind): invite, revoke, resend, role_change, member_removal, org_rename, org_description,
   team_create, team_rename, team_description, team_delete, team_member_add, team_member_remove,
-  team_role, workspace_state, workspace_rename, workspace_description, grant_add, grant_revoke.
+  team_role, workspace_state, workspace_rename, workspace_description, grant_add, grant_revoke,
+  service_account_create, service_account_active, service_account_delete, api_key_create,
+  api_key_rotate, api_key_active, api_key_delete (no entry ever holds a key's secret).
 Reversible with `zpro undo ID`: role_change, invite, revoke, member_removal, org_rename, team_rename,
-  workspace_rename (when they succeeded and were not undone yet; an undo can be undone too). An undo
+  workspace_rename, service_account_active, api_key_active (when they succeeded and were not undone
+  yet; an undo can be undone too). An undo
   first refreshes the organization from the server and is refused as a conflict (exit 6) when the
   target changed since; entries older than 7 days need --force.
 

@@ -220,7 +220,7 @@ pub enum Command {
     ///
     /// A role change restores the previous role, a revocation invites again with the same roles and
     /// teams, a removal gives back the previous roles (or invites with them), a rename restores the
-    /// name. Refused (exit 2, or 1 for a conflict) when the entry failed, cannot be undone, was undone
+    /// name, a service account or key activated or deactivated is set back. Refused (exit 2, or 1 for a conflict) when the entry failed, cannot be undone, was undone
     /// already, or its target changed since.
     Undo(crate::activity_args::UndoArgs),
     /// Check how well this app and the server get along: connection, clock, sign-in, one small read of
