@@ -445,7 +445,7 @@ impl Db {
         } else {
             None
         };
-        d.finish(json!({
+        let mut me = json!({
             "id": u.id,
             "username": u.username,
             "email": if u.is_service_account { &u.username } else { &u.email },
@@ -462,7 +462,12 @@ impl Db {
             "is_superuser": u.is_superuser,
             "is_service_account": u.is_service_account,
             "organization_id": organization_id,
-        }))
+        });
+        if d.is_variant() {
+            // The variant dialect puts its unknown object under `metadata`.
+            me.as_object_mut().expect("an object").remove("metadata");
+        }
+        d.finish(me)
     }
 
     /// An organization; billing fields only when `billing` is true.

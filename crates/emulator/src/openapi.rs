@@ -223,6 +223,8 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
     });
     for u in users.iter().copied().chain(with_avatar.as_ref()) {
         add("User", Db::user_json(d, u));
+        // `/users/me` serves the same model in its documented, fuller shape.
+        add("User", db.me_json(d, u));
     }
 
     let mut orgs: Vec<&Org> = db.orgs.values().collect();

@@ -111,8 +111,21 @@ async fn key_exchange_and_token_response() {
     assert_eq!(me["email"], creds.admin.user_email);
     // The documented shape of `/users/me` (contract, section 4): these keys, and no `created`.
     for key in [
-        "id", "username", "email", "name", "avatar_url", "company", "job_title", "metadata", "oauth_provider",
-        "oauth_id", "password", "password_expired", "is_active", "is_superuser", "is_service_account",
+        "id",
+        "username",
+        "email",
+        "name",
+        "avatar_url",
+        "company",
+        "job_title",
+        "metadata",
+        "oauth_provider",
+        "oauth_id",
+        "password",
+        "password_expired",
+        "is_active",
+        "is_superuser",
+        "is_service_account",
         "organization_id",
     ] {
         assert!(me.get(key).is_some(), "{key} missing in {me}");
