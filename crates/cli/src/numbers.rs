@@ -12,6 +12,9 @@ pub const MAX_OFFSET: u64 = 1_000_000_000;
 /// `--stale-days`: from 0 (every pending invitation) to this many days (some 2,700 years).
 pub const MAX_STALE_DAYS: u64 = 1_000_000;
 
+/// `--expires-in` and `--retain` of a key: at most this many minutes (some ten years).
+pub const MAX_KEY_MINUTES: u64 = 10 * 366 * 24 * 60;
+
 /// A whole number from `min` to `max`, in plain decimal digits (surrounding blanks allowed); anything
 /// else is an error that states the range.
 fn whole(s: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -39,6 +42,16 @@ pub fn stale_days(s: &str) -> Result<u32, String> {
     whole(s, 0, MAX_STALE_DAYS).and_then(|n| u32::try_from(n).map_err(|e| e.to_string()))
 }
 
+/// `--expires-in MINUTES` of a new key: 1 to [`MAX_KEY_MINUTES`].
+pub fn expiry_minutes(s: &str) -> Result<u64, String> {
+    whole(s, 1, MAX_KEY_MINUTES)
+}
+
+/// `--retain MINUTES` of a key rotation: 0 (the old secret stops now) to [`MAX_KEY_MINUTES`].
+pub fn retain_minutes(s: &str) -> Result<u64, String> {
+    whole(s, 0, MAX_KEY_MINUTES)
+}
+
 /// An activity entry's id (`zpro undo ID`): 1 to `i64::MAX`, as the log numbers them.
 pub fn entry_id(s: &str) -> Result<i64, String> {
     whole(s, 1, i64::MAX as u64).and_then(|n| i64::try_from(n).map_err(|e| e.to_string()))
@@ -57,6 +70,10 @@ mod tests {
         assert_eq!(stale_days("0"), Ok(0));
         assert_eq!(stale_days("1000000"), Ok(1_000_000));
         assert_eq!(entry_id("9223372036854775807"), Ok(i64::MAX));
+        assert_eq!(expiry_minutes("1"), Ok(1));
+        assert_eq!(retain_minutes("0"), Ok(0));
+        assert_eq!(retain_minutes("5270400"), Ok(MAX_KEY_MINUTES));
+        assert!(expiry_minutes("0").is_err() && retain_minutes("5270401").is_err());
         for (bad, range) in [
             (limit("0").unwrap_err(), "from 1 to 1000000"),
             (limit("1000001").unwrap_err(), "from 1 to 1000000"),

@@ -98,7 +98,7 @@ pub struct KeyCreateArgs {
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
     /// Minutes until it expires (default: never).
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", value_parser = crate::numbers::expiry_minutes)]
     pub expires_in: Option<u64>,
     /// Print the key and its secret as JSON.
     #[arg(long)]
@@ -114,7 +114,7 @@ pub struct KeyRotateArgs {
     #[arg(value_name = "KEY")]
     pub key: String,
     /// Minutes the old secret keeps working (default 0: it stops now).
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", value_parser = crate::numbers::retain_minutes)]
     pub retain: Option<u64>,
     /// Print the key and its new secret as JSON.
     #[arg(long)]

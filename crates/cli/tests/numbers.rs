@@ -10,7 +10,7 @@ use std::panic::AssertUnwindSafe;
 use common::{Harness, Output};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use zenml_pro_cli::numbers::{MAX_LIMIT, MAX_OFFSET, MAX_STALE_DAYS};
+use zenml_pro_cli::numbers::{MAX_KEY_MINUTES, MAX_LIMIT, MAX_OFFSET, MAX_STALE_DAYS};
 use zenml_pro_cli::EXIT_INVALID_INPUT;
 
 /// One numeric argument: how to give it a value, and its range.
@@ -59,6 +59,22 @@ const NUMERIC: &[Numeric] = &[
         min: 0,
         max: MAX_STALE_DAYS,
         ok: &[0],
+    },
+    // A key of an account that does not exist: a number in range reaches the server, which answers
+    // not found (exit 1); nothing is created.
+    Numeric {
+        args: &["service-account", "key-create", "no-such-account", "ci", "--expires-in"],
+        positional: false,
+        min: 1,
+        max: MAX_KEY_MINUTES,
+        ok: &[1],
+    },
+    Numeric {
+        args: &["service-account", "key-rotate", "no-such-account", "ci", "--retain"],
+        positional: false,
+        min: 0,
+        max: MAX_KEY_MINUTES,
+        ok: &[1],
     },
 ];
 
