@@ -234,11 +234,10 @@ pub fn desktop_text(text: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod markup_tests {
     use super::desktop_text;
 
-    #[cfg(target_os = "linux")]
     #[test]
     fn markup_in_server_names_is_shown_as_text() {
         assert_eq!(

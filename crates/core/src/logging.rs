@@ -37,8 +37,10 @@ pub const KEEP_FILES: usize = 10;
 /// A file grows to about this size (10 MiB) before the next line goes to a new one.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// A log file's mode (Unix).
+#[cfg(unix)]
 const FILE_MODE: u32 = 0o600;
 /// A log folder's mode when the log creates it (Unix).
+#[cfg(unix)]
 const DIR_MODE: u32 = 0o700;
 
 /// The directory the log files go to (see the module's doc).

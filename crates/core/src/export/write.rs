@@ -16,6 +16,7 @@ use std::path::Path;
 use crate::error::{CoreError, Result};
 
 /// The mode of an exported file (Unix): read and write for its owner only.
+#[cfg(unix)]
 pub const EXPORT_FILE_MODE: u32 = 0o600;
 
 /// Writes `text` to `path` whole or not at all (see the module's docs). A path that names a folder
