@@ -31,6 +31,9 @@ pub const TRAY_ID: &str = "main";
 pub const MAIN_WINDOW: &str = "main";
 /// How often the menu is rebuilt without a change of state (the header's age is in minutes).
 const REBUILD_EVERY: Duration = Duration::from_secs(60);
+/// Whether the tray icon is a template image: on macOS the menu bar draws a black-and-clear mark in
+/// its own colour, for light and dark menu bars alike; elsewhere the flag is ignored.
+const TEMPLATE_ICON: bool = cfg!(target_os = "macos");
 
 /// The tray as managed state: whether one was created, and the signal that rebuilds its menu.
 pub struct Tray {
@@ -125,6 +128,7 @@ fn build<R: Runtime>(app: &tauri::App<R>, handle: &AppHandle<R>) -> Result<(), S
     let style = handle.try_state::<App>().map(|app| app.settings().tray_icon).unwrap_or_default();
     let builder = TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(style))
+        .icon_as_template(TEMPLATE_ICON)
         .tooltip("ZenML Pro Desktop")
         .menu(&menu)
         .show_menu_on_left_click(true)
@@ -141,8 +145,12 @@ fn build<R: Runtime>(app: &tauri::App<R>, handle: &AppHandle<R>) -> Result<(), S
     }
 }
 
-/// The tray icon of a style: the light mark for dark panels, the dark one for light panels.
+/// The tray icon of a style: the light mark for dark panels, the dark one for light panels. On macOS
+/// the one template mark, whatever the style: the menu bar colours it.
 fn icon(style: TrayIconStyle) -> Image<'static> {
+    if TEMPLATE_ICON {
+        return tauri::include_image!("../icons/tray-template-32.png");
+    }
     match style {
         TrayIconStyle::Light => tauri::include_image!("../icons/tray-light-32.png"),
         TrayIconStyle::Dark => tauri::include_image!("../icons/tray-dark-32.png"),
@@ -152,7 +160,8 @@ fn icon(style: TrayIconStyle) -> Image<'static> {
 /// Shows the tray icon in another style (the setting changed).
 pub fn set_icon_style<R: Runtime>(handle: &AppHandle<R>, style: TrayIconStyle) {
     if let Some(tray) = handle.tray_by_id(TRAY_ID) {
-        if let Err(e) = tray.set_icon(Some(icon(style))) {
+        // `set_icon` alone would clear the template flag on macOS.
+        if let Err(e) = tray.set_icon_with_as_template(Some(icon(style)), TEMPLATE_ICON) {
             tracing::warn!(error = %e, "could not change the tray icon");
         }
     }
