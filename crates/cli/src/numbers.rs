@@ -12,8 +12,9 @@ pub const MAX_OFFSET: u64 = 1_000_000_000;
 /// `--stale-days`: from 0 (every pending invitation) to this many days (some 2,700 years).
 pub const MAX_STALE_DAYS: u64 = 1_000_000;
 
-/// `--expires-in` and `--retain` of a key: at most this many minutes (some ten years).
-pub const MAX_KEY_MINUTES: u64 = 10 * 366 * 24 * 60;
+/// `--expires-in` and `--retain` of a key: at most this many minutes (some ten years), the bound the
+/// core checks a key's minutes against.
+pub const MAX_KEY_MINUTES: u64 = zenml_pro_core::service_accounts::MINUTES_MAX;
 
 /// A whole number from `min` to `max`, in plain decimal digits (surrounding blanks allowed); anything
 /// else is an error that states the range.
