@@ -94,3 +94,20 @@ pub fn no_progress() -> impl Fn(zenml_pro_core::SyncProgress) + Send + Sync {
 pub fn revoke_all() -> Value {
     json!({})
 }
+
+/// Every file under `dir`, as bytes.
+pub fn files(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+/// Whether `hay` holds `needle`'s bytes anywhere.
+pub fn holds(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}

@@ -39,22 +39,6 @@ async fn signs_in(base_url: &str, secret: &str) -> bool {
     c.login_with_key(&ApiKey::new(secret)).await.is_ok()
 }
 
-/// Every file under `dir`, as bytes.
-fn files(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-}
-
-fn holds(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_session_manages_service_accounts_and_keys_and_no_key_reaches_a_file_or_report() {
     let logs = tempfile::tempdir().unwrap();

@@ -45,22 +45,6 @@ async fn device_env(dialect: Dialect) -> (Env, String) {
     (e, account.id)
 }
 
-/// Every file under `dir`, as bytes.
-fn files(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-}
-
-fn holds(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_session_lists_service_accounts_and_the_exchanged_token_reaches_no_file() {
     let logs = tempfile::tempdir().unwrap();
