@@ -20,7 +20,7 @@ use crate::events::{AppEvent, EventSink, SaveDialog, UrlOpener};
 use crate::links::{dashboard_page, web_page};
 use crate::refresh::Shared;
 use crate::secrets::SecretRouter;
-use crate::settings::{self, DesktopSettings};
+use crate::settings::{self, Autostart, DesktopEntryAutostart, DesktopSettings};
 use crate::views::*;
 
 /// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
@@ -60,7 +60,8 @@ pub struct AppConfig {
     /// When the program started: the first paint is logged as the time since then.
     pub started: Instant,
     /// Where "start at login" puts its entry (the freedesktop autostart directory); `None` where
-    /// there is none.
+    /// there is none, and on macOS and Windows, where the shell gives the app its own [`Autostart`]
+    /// (see [`App::with_autostart`]).
     pub autostart_dir: Option<PathBuf>,
     /// The program the autostart entry launches.
     pub executable: PathBuf,
@@ -91,7 +92,12 @@ impl AppConfig {
             demo,
             refresh_interval: REFRESH_INTERVAL,
             started: Instant::now(),
-            autostart_dir: settings::autostart_dir(),
+            // macOS and Windows have no freedesktop autostart folder: the shell's plugin does it there.
+            autostart_dir: if cfg!(any(target_os = "macos", target_os = "windows")) {
+                None
+            } else {
+                settings::autostart_dir()
+            },
             executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zenml-pro-desktop")),
         })
     }
@@ -121,8 +127,8 @@ pub struct App {
     pub(crate) device: Mutex<Option<Arc<DeviceLogin>>>,
     /// Cancels the running background refresh.
     pub(crate) refresh: Mutex<Option<CancellationToken>>,
-    pub(crate) autostart_dir: Option<PathBuf>,
-    pub(crate) executable: PathBuf,
+    /// Starts the app at login: the freedesktop entry from the configuration, or the shell's own.
+    pub(crate) autostart: Arc<dyn Autostart>,
     pub(crate) secrets: Arc<SecretRouter>,
     /// One tray switch at a time: an account switch and the organization switch after it stay together.
     pub(crate) tray_switch: tokio::sync::Mutex<()>,
@@ -153,6 +159,8 @@ impl App {
         let (core, notice) = Core::open(CoreOptions {
             data_dir: config.data_dir,
             secrets: secrets.clone(),
+        let autostart: Arc<dyn Autostart> =
+            Arc::new(DesktopEntryAutostart { dir: config.autostart_dir, executable: config.executable });
             client: config.client,
         })?;
         let settings = DesktopSettings::load(core.data_dir());
@@ -175,8 +183,7 @@ impl App {
             demo: tokio::sync::Mutex::new(None),
             device: Mutex::new(None),
             refresh: Mutex::new(None),
-            autostart_dir: config.autostart_dir,
-            executable: config.executable,
+            autostart,
             secrets,
             tray_switch: tokio::sync::Mutex::new(()),
             started: config.started,
@@ -186,7 +193,28 @@ impl App {
             offboard: Mutex::new(None),
             save_dialog: None,
             saved_exports: Mutex::new(Vec::new()),
-        })
+        }
+        .with_autostart_state())
+    }
+
+    /// How the app starts at login, instead of the freedesktop entry of its configuration: the shell
+    /// gives its LaunchAgent (macOS) or `Run` key (Windows) implementation here.
+    pub fn with_autostart(mut self, autostart: Arc<dyn Autostart>) -> Self {
+        self.autostart = autostart;
+        self.with_autostart_state()
+    }
+
+    /// The "start at login" setting as the system has it: the user may have removed the entry (or
+    /// the login item) outside the app, and the settings page must not claim what is not so.
+    fn with_autostart_state(self) -> Self {
+        let enabled = self.autostart.is_enabled();
+        let mut settings = lock(&self.shared.settings);
+        if settings.start_at_login != enabled {
+            tracing::info!(enabled, "start at login differs from the saved setting: following the system");
+            settings.start_at_login = enabled;
+        }
+        drop(settings);
+        self
     }
 
     /// The save dialog exports ask for their file (the shell's native one; a stand-in in tests).

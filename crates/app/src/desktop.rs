@@ -9,7 +9,7 @@ use crate::deeplink::{self, DeepLink};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::events::AppEvent;
 use crate::notify::org_name;
-use crate::settings::{self, DesktopSettings};
+use crate::settings::{AutostartError, DesktopSettings};
 use crate::tray::{TrayAccount, TrayAction, TrayOrg, TrayOutcome, TrayState};
 
 impl App {
@@ -91,19 +91,15 @@ impl App {
         lock(&self.shared.settings).clone()
     }
 
-    /// Saves new settings and applies them: "start at login" writes or removes the autostart entry
-    /// first, so a failure there changes nothing. Tells the window and the tray.
+    /// Saves new settings and applies them: "start at login" registers or removes the app's start at
+    /// login (the [`crate::settings::Autostart`] of this system) first, so a failure there changes
+    /// nothing. Tells the window and the tray.
     pub(crate) fn apply_settings(&self, new: DesktopSettings) -> IpcResult<DesktopSettings> {
         let old = self.settings();
         if new.start_at_login != old.start_at_login {
-            let dir = self.autostart_dir.as_deref().ok_or_else(|| {
-                IpcError::new(
-                    ErrorCode::InvalidInput,
-                    "starting at login is not available here: no autostart folder (set HOME or XDG_CONFIG_HOME)",
-                )
-            })?;
-            settings::set_autostart(dir, &self.executable, new.start_at_login).map_err(|e| {
-                IpcError::internal(format!("could not change the autostart entry in {}: {e}", dir.display()))
+            self.autostart.set(new.start_at_login).map_err(|e| match e {
+                AutostartError::Unavailable(why) => IpcError::new(ErrorCode::InvalidInput, why),
+                AutostartError::Failed(why) => IpcError::internal(why),
             })?;
         }
         new.save(self.core().data_dir())

@@ -2,9 +2,20 @@
 //! notifications. Saved as JSON in the data directory; a missing or unreadable file gives the
 //! defaults, since a broken settings file must never keep the app from starting.
 //!
-//! Starting at login follows the freedesktop autostart spec: an entry in
-//! `$XDG_CONFIG_HOME/autostart` (else `~/.config/autostart`) that launches the app with `--hidden`,
-//! so it starts in the tray without showing its window.
+//! Starting at login goes through [`Autostart`], the system's own mechanism behind one interface;
+//! every implementation launches the app with `--hidden`, so it starts in the tray without showing
+//! its window:
+//!
+//! - Linux (and other freedesktop desktops): [`DesktopEntryAutostart`], written here, an entry in
+//!   `$XDG_CONFIG_HOME/autostart` (else `~/.config/autostart`) per the freedesktop autostart spec.
+//! - macOS (a LaunchAgent in `~/Library/LaunchAgents`) and Windows (the `Run` key of the user's
+//!   registry): the shell's implementation over its autostart plugin.
+//!
+//! Linux keeps its own writer rather than that plugin's, because the plugin's Linux entry (written by
+//! the `auto-launch` crate) would be a regression: its `Exec=` line puts the program's path unquoted,
+//! so a path with a space in it breaks; it has no `Icon=`; and it ignores `XDG_CONFIG_HOME`, always
+//! writing to `~/.config/autostart`. The writer here quotes the path per the desktop entry spec, sets
+//! the icon, `Terminal=false` and `--hidden`, follows `XDG_CONFIG_HOME`, and removes its entry.
 
 use std::path::{Path, PathBuf};
 
@@ -81,6 +92,59 @@ impl DesktopSettings {
         let path = Self::path(data_dir);
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+/// Why starting at login could not be changed, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AutostartError {
+    /// This system offers no way to start the app at login (no autostart folder, no plugin).
+    Unavailable(String),
+    /// The system's mechanism is there but the change failed (a file, a registry key).
+    Failed(String),
+}
+
+impl std::fmt::Display for AutostartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable(why) | Self::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for AutostartError {}
+
+/// Starting the app at login, hidden in the tray (`--hidden`), by the system's own mechanism.
+pub trait Autostart: Send + Sync {
+    /// Registers (`on`) or removes the app's start at login. Removing what is not there succeeds.
+    fn set(&self, on: bool) -> Result<(), AutostartError>;
+    /// Whether the app is registered to start at login now (false where that cannot be told).
+    fn is_enabled(&self) -> bool;
+}
+
+/// [`Autostart`] by a freedesktop autostart entry (Linux): [`autostart_entry`] in `dir`.
+pub struct DesktopEntryAutostart {
+    /// The autostart folder ([`autostart_dir`]); `None` where there is none (no `HOME`).
+    pub dir: Option<PathBuf>,
+    /// The program the entry launches.
+    pub executable: PathBuf,
+}
+
+impl Autostart for DesktopEntryAutostart {
+    fn set(&self, on: bool) -> Result<(), AutostartError> {
+        let dir = self.dir.as_deref().ok_or_else(|| {
+            AutostartError::Unavailable(
+                "starting at login is not available here: no autostart folder (set HOME or XDG_CONFIG_HOME)"
+                    .into(),
+            )
+        })?;
+        set_autostart(dir, &self.executable, on).map_err(|e| {
+            AutostartError::Failed(format!("could not change the autostart entry in {}: {e}", dir.display()))
+        })
+    }
+
+    fn is_enabled(&self) -> bool {
+        self.dir.as_deref().is_some_and(autostart_enabled)
+    }
+}
+
         std::fs::rename(tmp, path)
     }
 }
@@ -162,6 +226,41 @@ mod tests {
         assert!(!autostart_enabled(&auto));
         set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), true).unwrap();
         assert!(autostart_enabled(&auto));
+
+    #[test]
+    fn the_desktop_entry_autostart_writes_removes_and_explains_what_it_cannot_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = PathBuf::from("/opt/ZenML Pro/zenml-pro-desktop");
+        let auto = DesktopEntryAutostart { dir: Some(dir.path().join("autostart")), executable: exe.clone() };
+        assert!(!auto.is_enabled());
+        auto.set(true).unwrap();
+        assert!(auto.is_enabled());
+        let entry = std::fs::read_to_string(dir.path().join("autostart").join(AUTOSTART_FILE)).unwrap();
+        assert_eq!(entry, autostart_entry(&exe));
+        for line in
+            ["Exec=\"/opt/ZenML Pro/zenml-pro-desktop\" --hidden", "Icon=zenml-pro-desktop", "Terminal=false"]
+        {
+            assert!(entry.lines().any(|l| l == line), "{line} in {entry}");
+        }
+        auto.set(false).unwrap();
+        assert!(!auto.is_enabled());
+        auto.set(false).unwrap();
+
+        let nowhere = DesktopEntryAutostart { dir: None, executable: exe.clone() };
+        assert!(!nowhere.is_enabled());
+        let err = nowhere.set(true).unwrap_err();
+        assert!(matches!(err, AutostartError::Unavailable(_)), "{err:?}");
+        assert!(err.to_string().contains("not available here"), "{err}");
+
+        // A file where the folder should be: the change fails, in words that name the folder.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"in the way").unwrap();
+        let auto = DesktopEntryAutostart { dir: Some(blocked.clone()), executable: exe };
+        let err = auto.set(true).unwrap_err();
+        assert!(matches!(err, AutostartError::Failed(_)), "{err:?}");
+        assert!(err.to_string().contains(&blocked.display().to_string()), "{err}");
+        assert!(!auto.is_enabled());
+    }
         set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();
         assert!(!autostart_enabled(&auto));
         set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();

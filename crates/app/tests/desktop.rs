@@ -264,3 +264,97 @@ async fn desktop_settings_are_saved_and_start_at_login_writes_the_autostart_entr
 async fn active(app: &zenml_pro_app::App) -> Option<String> {
     app.list_organizations().await.unwrap().items.into_iter().find(|o| o.active).map(|o| o.name)
 }
+
+/// A stand-in for the shell's autostart (a LaunchAgent on macOS, the `Run` key on Windows): records
+/// what it was asked, and fails when told to.
+struct StandInAutostart {
+    on: std::sync::Mutex<bool>,
+    calls: std::sync::Mutex<Vec<bool>>,
+    fail: Option<zenml_pro_app::settings::AutostartError>,
+}
+
+impl zenml_pro_app::settings::Autostart for StandInAutostart {
+    fn set(&self, on: bool) -> Result<(), zenml_pro_app::settings::AutostartError> {
+        self.calls.lock().unwrap().push(on);
+        if let Some(e) = &self.fail {
+            return Err(e.clone());
+        }
+        *self.on.lock().unwrap() = on;
+        Ok(())
+    }
+
+    fn is_enabled(&self) -> bool {
+        *self.on.lock().unwrap()
+    }
+}
+
+/// Guards the autostart seam: the shell's own start at login replaces the freedesktop entry (no file
+/// is written then), the setting follows what the system has at start, and its failures come back
+/// in plain words with their kind and change nothing.
+#[tokio::test]
+async fn the_shells_autostart_replaces_the_desktop_entry_and_the_setting_follows_the_system() {
+    use std::sync::{Arc, Mutex};
+    use zenml_pro_app::settings::{Autostart, AutostartError};
+
+    // Registered outside the app (the user added the login item): the setting says so at start.
+    let dir = tempfile::tempdir().unwrap();
+    let rec = Arc::new(Recorder::new());
+    let system = Arc::new(StandInAutostart { on: Mutex::new(true), calls: Mutex::default(), fail: None });
+    let config =
+        common::config(dir.path(), Arc::new(zenml_pro_core::MemoryKeyring::new()), Duration::from_secs(3600));
+    let app =
+        zenml_pro_app::App::new(config, rec.clone(), rec.clone()).unwrap().with_autostart(system.clone());
+    assert!(app.desktop_settings().await.unwrap().start_at_login, "the system has it on");
+
+    let off = DesktopSettings { start_at_login: false, ..Default::default() };
+    assert_eq!(app.update_desktop_settings(off.clone()).await.unwrap(), off);
+    assert_eq!(*system.calls.lock().unwrap(), vec![false]);
+    assert!(!system.is_enabled());
+    // Only a change of the setting reaches the system.
+    let dark = DesktopSettings { tray_icon: TrayIconStyle::Dark, ..off.clone() };
+    app.update_desktop_settings(dark.clone()).await.unwrap();
+    assert_eq!(system.calls.lock().unwrap().len(), 1);
+    let on = DesktopSettings { start_at_login: true, ..dark.clone() };
+    app.update_desktop_settings(on.clone()).await.unwrap();
+    assert_eq!(*system.calls.lock().unwrap(), vec![false, true]);
+    assert!(!dir.path().join("autostart").exists(), "no freedesktop entry besides the shell's own");
+    app.shutdown().await;
+
+    // Saved on, but removed outside the app since: the setting says off.
+    *system.on.lock().unwrap() = false;
+    let config =
+        common::config(dir.path(), Arc::new(zenml_pro_core::MemoryKeyring::new()), Duration::from_secs(3600));
+    let app =
+        zenml_pro_app::App::new(config, rec.clone(), rec.clone()).unwrap().with_autostart(system.clone());
+    assert_eq!(DesktopSettings::load(dir.path()), on, "the file still says on");
+    assert!(!app.desktop_settings().await.unwrap().start_at_login);
+    app.shutdown().await;
+
+    // The system's failures: their words, their kind, nothing changed.
+    for (fail, code) in [
+        (
+            AutostartError::Unavailable("starting at login is not available here".into()),
+            ErrorCode::InvalidInput,
+        ),
+        (AutostartError::Failed("could not write the login item: access denied".into()), ErrorCode::Internal),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let system = Arc::new(StandInAutostart {
+            on: Mutex::new(false),
+            calls: Mutex::default(),
+            fail: Some(fail.clone()),
+        });
+        let config = common::config(
+            dir.path(),
+            Arc::new(zenml_pro_core::MemoryKeyring::new()),
+            Duration::from_secs(3600),
+        );
+        let app = zenml_pro_app::App::new(config, rec.clone(), rec.clone()).unwrap().with_autostart(system);
+        let err = app.update_desktop_settings(on.clone()).await.unwrap_err();
+        assert_eq!(err.code, code);
+        assert_eq!(err.message, fail.to_string());
+        assert_eq!(app.desktop_settings().await.unwrap(), DesktopSettings::default());
+        assert!(!dir.path().join(SETTINGS_FILE).exists(), "nothing saved");
+        app.shutdown().await;
+    }
+}
