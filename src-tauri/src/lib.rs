@@ -12,6 +12,12 @@
 //!   and the window hidden to it on close when the close-to-tray setting is on.
 //! - [`run`]: the program: flags, logging, configuration, one instance (a second launch focuses the
 //!   running one, or runs its `--tray-action`).
+//! - The main window's size, position and maximised state are saved at quit and restored at start
+//!   ([`window_state`], not in demo mode); start at login is the app's
+//!   [`zenml_pro_app::settings::Autostart`]: the freedesktop entry on Linux, the autostart plugin's
+//!   LaunchAgent (macOS) or `Run` key (Windows).
+//! - macOS: a `zenml-pro-desktop://` link arrives as an "open URLs" event (not on the command line),
+//!   and a click on the Dock icon shows the window hidden to the menu bar.
 //!
 //! To add a command: one row in the table of `crates/app/src/ipc.rs`; its adapter here, its place in
 //! the handler and its TypeScript wrapper are generated from it (see that module). The webview gets no
@@ -116,6 +122,49 @@ impl<R: Runtime> SaveDialog for TauriSaveDialog<R> {
     }
 }
 
+/// Start at login on macOS (a LaunchAgent in `~/Library/LaunchAgents`) and Windows (the `Run` key of
+/// the user's registry), through the autostart plugin, which launches the app with `--hidden`.
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+pub struct PluginAutostart<R: Runtime>(pub AppHandle<R>);
+
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+impl<R: Runtime> zenml_pro_app::settings::Autostart for PluginAutostart<R> {
+    fn set(&self, on: bool) -> Result<(), zenml_pro_app::settings::AutostartError> {
+        use zenml_pro_app::settings::AutostartError;
+        let Some(manager) = self.0.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
+            return Err(AutostartError::Unavailable("starting at login is not available here".into()));
+        };
+        let result = if on { manager.enable() } else { manager.disable() };
+        result.map_err(|e| {
+            let what = if on { "on" } else { "off" };
+            AutostartError::Failed(format!("could not turn {what} starting at login: {e}"))
+        })
+    }
+
+    fn is_enabled(&self) -> bool {
+        let Some(manager) = self.0.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
+            return false;
+        };
+        manager.is_enabled().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not tell whether the app starts at login");
+            false
+        })
+    }
+}
+
+/// Saves the main window's size, position and maximised state at quit (and on close) and restores
+/// them when the window is created, in `.window-state.json` of the app's config folder:
+/// `$XDG_CONFIG_HOME/io.zenml.pro-desktop` (else `~/.config/…`) on Linux,
+/// `~/Library/Application Support/io.zenml.pro-desktop` on macOS, `%APPDATA%\io.zenml.pro-desktop` on
+/// Windows (`ZENML_PRO_DESKTOP_DATA_DIR` does not move it). Visibility is left out, so a `--hidden`
+/// start stays in the tray whatever the last run showed.
+pub fn window_state<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .build()
+}
+
 /// The plugins and commands on a given builder (`tauri::test::mock_builder()` in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
@@ -127,12 +176,26 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 /// The app's builder: one instance (registered first, so a second launch goes no further than
-/// handing its arguments over), then the plugins and commands; services are added by [`install`].
+/// handing its arguments over), start at login on macOS and Windows, then the plugins and commands;
+/// services are added by [`install`].
 pub fn builder<R: Runtime>() -> tauri::Builder<R> {
-    configure(
-        tauri::Builder::<R>::new()
-            .plugin(tauri_plugin_single_instance::init(|handle, argv, _cwd| second_launch(handle, argv))),
-    )
+    let builder = tauri::Builder::<R>::new()
+        .plugin(tauri_plugin_single_instance::init(|handle, argv, _cwd| second_launch(handle, argv)));
+    #[cfg(any(target_os = "macos", target_os = "windows"))]
+    let builder = builder.plugin(tauri_plugin_autostart::Builder::new().arg(HIDDEN_FLAG).build());
+    configure(builder)
+}
+
+/// The program's builder: [`builder`], and the window state ([`window_state`]) except in demo mode,
+/// whose window keeps its configured size (its screenshots stay alike, and the size the user's own
+/// runs saved is left alone).
+fn program_builder(demo: bool) -> tauri::Builder<tauri::Wry> {
+    let builder = builder::<tauri::Wry>();
+    if demo {
+        builder
+    } else {
+        builder.plugin(window_state())
+    }
 }
 
 /// A second launch: opens its deep link, or runs its `--tray-action`, if it has one, else shows the
@@ -177,12 +240,15 @@ fn tray_action_arg(args: impl IntoIterator<Item = String>) -> Option<Result<Tray
 
 /// Manages the [`App`] on a built app (before its event loop runs, so before any command can arrive),
 /// its events emitted through the app's handle, and resumes it: the demo in demo mode, else the
-/// background refresh of the signed-in account.
+/// background refresh of the signed-in account. On macOS and Windows start at login goes through the
+/// autostart plugin ([`PluginAutostart`]).
 pub fn install<R: Runtime>(app: &tauri::App<R>, config: AppConfig) -> Result<(), zenml_pro_app::IpcError> {
     let handle = app.handle().clone();
     let services =
         App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?
             .with_save_dialog(Arc::new(TauriSaveDialog(handle.clone())));
+    #[cfg(any(target_os = "macos", target_os = "windows"))]
+    let services = services.with_autostart(Arc::new(PluginAutostart(handle.clone())));
     app.manage(services);
     tauri::async_runtime::spawn(async move {
         if let Err(e) = handle.state::<App>().resume().await {
@@ -230,7 +296,7 @@ pub fn run() {
         }
     };
     tracing::info!(demo, version = env!("CARGO_PKG_VERSION"), "starting");
-    let app = builder::<tauri::Wry>().build(tauri::generate_context!()).unwrap_or_else(|e| {
+    let app = program_builder(demo).build(tauri::generate_context!()).unwrap_or_else(|e| {
         eprintln!("zenml-pro-desktop: could not start: {e}");
         std::process::exit(1);
     });
@@ -251,6 +317,16 @@ pub fn run() {
     app.run(move |handle, event| match event {
         // The window from the configuration exists once the loop is ready.
         RunEvent::Ready if hidden => tray::start_hidden(handle),
+        // macOS hands a clicked `zenml-pro-desktop://` link to the app as an event, not as an argument.
+        #[cfg(target_os = "macos")]
+        RunEvent::Opened { urls } => {
+            if let Some(url) = urls.iter().map(|u| u.to_string()).find(|u| deeplink::is_link(u)) {
+                open_link(handle.clone(), url);
+            }
+        }
+        // A click on the Dock icon while the window is hidden to the menu bar brings it back.
+        #[cfg(target_os = "macos")]
+        RunEvent::Reopen { has_visible_windows: false, .. } => tray::show_window(handle),
         RunEvent::Exit => tauri::async_runtime::block_on(handle.state::<App>().shutdown()),
         _ => {}
     });
