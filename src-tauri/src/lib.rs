@@ -10,6 +10,8 @@
 //!   dialog) and resumes it (the demo, or the background refresh).
 //! - [`tray`]: the tray icon over `zenml_pro_app::tray` (menu rebuilt on every state-changing event),
 //!   and the window hidden to it on close when the close-to-tray setting is on.
+//! - [`updater`]: in-app updates through the updater plugin, only in builds given an update server
+//!   (`ZENML_PRO_UPDATE_ENDPOINT` and `ZENML_PRO_UPDATE_PUBKEY` when compiled).
 //! - [`run`]: the program: flags, logging, configuration, one instance (a second launch focuses the
 //!   running one, or runs its `--tray-action`).
 //! - The main window's size, position and maximised state are saved at quit and restored at start
@@ -35,6 +37,7 @@
 
 pub mod commands;
 pub mod tray;
+pub mod updater;
 
 use std::sync::Arc;
 
@@ -44,7 +47,7 @@ use tauri_plugin_opener::OpenerExt;
 use zenml_pro_app::settings::HIDDEN_FLAG;
 use zenml_pro_app::{
     deeplink, App, AppConfig, AppEvent, EventSink, SaveDialog, SaveDialogReply, SaveDialogRequest,
-    TrayAction, TrayOutcome, UrlOpener, EVENT_NAME,
+    TrayAction, TrayOutcome, UpdateConfig, UrlOpener, EVENT_NAME,
 };
 
 /// Delivers [`AppEvent`]s to every window as `"app-event"`, and has the tray menu rebuilt after those
@@ -243,10 +246,23 @@ fn tray_action_arg(args: impl IntoIterator<Item = String>) -> Option<Result<Tray
 /// background refresh of the signed-in account. On macOS and Windows start at login goes through the
 /// autostart plugin ([`PluginAutostart`]).
 pub fn install<R: Runtime>(app: &tauri::App<R>, config: AppConfig) -> Result<(), zenml_pro_app::IpcError> {
+    install_with_updates(app, config, None)
+}
+
+/// [`install`], with in-app updates from `updates` (the app must have been [`updater::wire`]d with
+/// the same configuration).
+pub fn install_with_updates<R: Runtime>(
+    app: &tauri::App<R>,
+    config: AppConfig,
+    updates: Option<UpdateConfig>,
+) -> Result<(), zenml_pro_app::IpcError> {
     let handle = app.handle().clone();
-    let services =
+    let mut services =
         App::new(config, Arc::new(TauriEvents(handle.clone())), Arc::new(TauriOpener(handle.clone())))?
             .with_save_dialog(Arc::new(TauriSaveDialog(handle.clone())));
+    if let Some(updates) = updates {
+        services = services.with_updater(Arc::new(updater::PluginUpdates::new(handle.clone(), updates)));
+    }
     #[cfg(any(target_os = "macos", target_os = "windows"))]
     let services = services.with_autostart(Arc::new(PluginAutostart(handle.clone())));
     app.manage(services);
@@ -296,11 +312,15 @@ pub fn run() {
         }
     };
     tracing::info!(demo, version = env!("CARGO_PKG_VERSION"), "starting");
-    let app = program_builder(demo).build(tauri::generate_context!()).unwrap_or_else(|e| {
-        eprintln!("zenml-pro-desktop: could not start: {e}");
-        std::process::exit(1);
-    });
-    if let Err(e) = install(&app, config) {
+    let updates = UpdateConfig::from_build();
+    let mut context = tauri::generate_context!();
+    let app = updater::wire(program_builder(demo), &mut context, updates.as_ref())
+        .build(context)
+        .unwrap_or_else(|e| {
+            eprintln!("zenml-pro-desktop: could not start: {e}");
+            std::process::exit(1);
+        });
+    if let Err(e) = install_with_updates(&app, config, updates) {
         eprintln!("zenml-pro-desktop: could not open the app's data: {e}");
         std::process::exit(1);
     }

@@ -56,6 +56,10 @@ pub fn affects_tray(event: &AppEvent) -> bool {
         | AppEvent::OffboardProgress { .. }
         | AppEvent::Notification { .. }
         | AppEvent::Notice { .. } => false,
+        // The tray offers an update on offer (and not while it installs); progress changes nothing there.
+        AppEvent::UpdateStatus { status } => {
+            !matches!(status.state, zenml_pro_app::UpdateState::Downloading { downloaded, .. } if downloaded > 0)
+        }
         // The tray lists organizations by name: a sync, or a rename.
         AppEvent::DataChanged { org_id, entities, .. } => {
             org_id.is_none() || entities.contains(&zenml_pro_app::Entity::Organizations)

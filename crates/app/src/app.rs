@@ -145,6 +145,8 @@ pub struct App {
     pub(crate) save_dialog: Option<Arc<dyn SaveDialog>>,
     /// The files exports were saved to in this run: Show in folder opens only their folders.
     pub(crate) saved_exports: Mutex<Vec<PathBuf>>,
+    /// In-app updates: none unless the shell gives an update service ([`App::with_updater`]).
+    pub(crate) updates: crate::updates::Updates,
 }
 
 impl App {
@@ -193,6 +195,7 @@ impl App {
             offboard: Mutex::new(None),
             save_dialog: None,
             saved_exports: Mutex::new(Vec::new()),
+            updates: Default::default(),
         }
         .with_autostart_state())
     }
@@ -248,10 +251,12 @@ impl App {
         &self.shared.core
     }
 
-    /// At launch: in demo mode starts the demo; otherwise starts the background refresh of the
-    /// active account, if one is signed in.
+    /// At launch: starts the daily update check (when the build has an update server); in demo mode
+    /// starts the demo; otherwise starts the background refresh of the active account, if one is
+    /// signed in.
     pub async fn resume(&self) -> IpcResult<()> {
         self.check_cache_in_background();
+        self.start_update_checks();
         if self.demo_mode {
             self.start_demo().await?;
             return Ok(());
@@ -284,6 +289,7 @@ impl App {
     pub async fn shutdown(&self) {
         self.restart_refresh(None);
         self.stop_following();
+        self.stop_update_checks();
         if let Some(d) = self.demo.lock().await.take() {
             d.emulator.shutdown().await;
         }

@@ -47,6 +47,7 @@ impl App {
             online: *lock(&self.shared.online),
             close_to_tray: self.close_to_tray(),
             utc_offset: *chrono::Local::now().offset(),
+            update_available: self.offered_update(),
         })
     }
 
@@ -168,6 +169,9 @@ impl App {
                 self.open_in_dashboard(None, None).await?;
             }
             TrayAction::SetCloseToTray { on } => self.set_close_to_tray(on)?,
+            TrayAction::InstallUpdate => {
+                self.install_update().await?;
+            }
             TrayAction::Quit => return Ok(TrayOutcome::Quit),
         }
         Ok(TrayOutcome::Done)

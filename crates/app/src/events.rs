@@ -83,6 +83,10 @@ pub enum AppEvent {
     SettingsChanged {
         settings: DesktopSettings,
     },
+    /// Where updates are changed (a check, an update on offer, download progress, a failure).
+    UpdateStatus {
+        status: crate::updates::UpdateStatusView,
+    },
 }
 
 /// Delivers events to the UI. The shell emits them as `"app-event"`; tests record them.

@@ -36,6 +36,32 @@ macro_rules! ipc_commands {
                 self.apply_settings(settings)
             }
 
+            // ----- updates (changes arrive as `update_status` events) -----
+
+            /// Whether this build has an update server (`configured: false`: show no update
+            /// controls), and where updates are.
+            async fn update_status(&self) -> $crate::UpdateStatusView {
+                Ok(self.update_status_now())
+            }
+
+            /// Checks the update server now; resolves to the outcome (up to date, a version on
+            /// offer, or failed with a message).
+            async fn check_for_updates(&self) -> $crate::UpdateStatusView {
+                self.check_updates_by_hand().await
+            }
+
+            /// Downloads, verifies and installs the update on offer, then restarts the app (progress
+            /// arrives as `update_status` events); resolves only when it did not install (failed,
+            /// with a message).
+            async fn install_update(&self) -> $crate::UpdateStatusView {
+                self.install_offered_update().await
+            }
+
+            /// "Later": hides the update banner for the version on offer, in this run.
+            async fn dismiss_update(&self) -> $crate::UpdateStatusView {
+                self.dismiss_offered_update()
+            }
+
             // ----- session -----
 
             /// Everything the UI needs at start.

@@ -14,6 +14,8 @@
 //! - [`review`] and `ipc_review`: the access review, the activity log with undo, and exports written
 //!   from the window (the native save dialog asked through [`SaveDialog`], a whole-file save, Show in
 //!   folder only for what was saved), and their rows of the command table.
+//! - [`updates`]: in-app updates (a build-time update server, the check by hand and once a day, the
+//!   install the user asks for) over the [`UpdateService`] the shell implements with its updater plugin.
 //! - [`views`]: the IPC view models, UI-friendly shapes over core's records and its one model of labels
 //!   (RFC 3339 dates, string ids, never a secret but one: a new API key's value, in the answer of the
 //!   command that made it).
@@ -56,6 +58,7 @@ mod session;
 pub mod settings;
 mod teams;
 pub mod tray;
+pub mod updates;
 pub mod views;
 mod workspaces;
 mod writes;
@@ -72,4 +75,5 @@ pub use events::{
 };
 pub use settings::{DesktopSettings, TrayIconStyle};
 pub use tray::{tray_menu, TrayAction, TrayMenu, TrayOutcome, TrayState};
+pub use updates::{OfferedUpdate, UpdateConfig, UpdateError, UpdateService, UpdateState, UpdateStatusView};
 pub use zenml_pro_core::{logging, Entity};

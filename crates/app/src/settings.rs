@@ -56,6 +56,9 @@ pub struct DesktopSettings {
     pub notify_workspace_status: bool,
     /// Notify when a session that cannot renew itself expires within a day.
     pub notify_session_expiring: bool,
+    /// Check for updates once a day in the background (default on; only in builds with an update
+    /// server).
+    pub check_updates_daily: bool,
 }
 
 impl Default for DesktopSettings {
@@ -67,6 +70,7 @@ impl Default for DesktopSettings {
             notify_invitation_accepted: true,
             notify_workspace_status: true,
             notify_session_expiring: true,
+            check_updates_daily: true,
         }
     }
 }

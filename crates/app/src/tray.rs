@@ -31,6 +31,8 @@ pub struct TrayState {
     pub close_to_tray: bool,
     /// The user's local offset, for "as of 14:02".
     pub utc_offset: FixedOffset,
+    /// A newer version on offer (only in builds with an update server): the menu offers to install it.
+    pub update_available: Option<String>,
 }
 
 /// One account as the tray shows it.
@@ -77,6 +79,8 @@ pub enum TrayAction {
     SetCloseToTray {
         on: bool,
     },
+    /// Download, verify and install the update on offer, then restart.
+    InstallUpdate,
     Quit,
 }
 
@@ -171,6 +175,7 @@ fn disabled(line: String, enabled: bool) -> String {
 /// - header: the active account, its active organization, its workspaces by kind ("Workspaces: 3
 ///   ZenML, 2 Kitaru") when it has any, and "synced 3 min ago" /
 ///   "offline — as of 14:02" / "signed out";
+/// - "Update to X available — install and restart" when an update is on offer;
 /// - the organizations of every signed-in account, the active one checked, under a title per account
 ///   when there are several;
 /// - "Sync now", "Open ZenML Pro Desktop", "Open <org> in dashboard";
@@ -192,6 +197,16 @@ pub fn tray_menu(state: &TrayState, now: DateTime<Utc>) -> TrayMenu {
             items.push(TrayItem::Text(freshness(state, a.synced_at, now)));
         }
         _ => items.push(TrayItem::Text("signed out".to_owned())),
+    }
+
+    // An update on offer, right under the header (installed only when clicked).
+    if let Some(version) = &state.update_available {
+        items.push(TrayItem::Separator);
+        items.push(TrayItem::Action {
+            label: format!("Update to {version} available — install and restart"),
+            action: TrayAction::InstallUpdate,
+            enabled: true,
+        });
     }
 
     // Organizations, grouped by account when several are signed in.

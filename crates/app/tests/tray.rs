@@ -33,6 +33,7 @@ fn state(accounts: Vec<TrayAccount>, active: Option<&str>, online: bool) -> Tray
         online,
         close_to_tray: true,
         utc_offset: FixedOffset::east_opt(0).unwrap(),
+        update_available: None,
     }
 }
 

@@ -25,4 +25,9 @@ notify_workspace_status: boolean,
 /**
  * Notify when a session that cannot renew itself expires within a day.
  */
-notify_session_expiring: boolean, };
+notify_session_expiring: boolean, 
+/**
+ * Check for updates once a day in the background (default on; only in builds with an update
+ * server).
+ */
+check_updates_daily: boolean, };

@@ -50,6 +50,7 @@ import type {
   TeamView,
   UndoOutcomeView,
   UndoPreviewView,
+  UpdateStatusView,
   WorkspaceAccessView,
   WorkspaceListView,
   WorkspaceRoleSpecView,
@@ -63,6 +64,10 @@ export const APP_EVENT = "app-event";
 export type Commands = {
   desktop_settings: { args: Record<string, never>; result: DesktopSettings };
   update_desktop_settings: { args: { settings: DesktopSettings }; result: DesktopSettings };
+  update_status: { args: Record<string, never>; result: UpdateStatusView };
+  check_for_updates: { args: Record<string, never>; result: UpdateStatusView };
+  install_update: { args: Record<string, never>; result: UpdateStatusView };
+  dismiss_update: { args: Record<string, never>; result: UpdateStatusView };
   app_state: { args: Record<string, never>; result: AppStateView };
   login_with_key: { args: { url: string; key: string }; result: AccountView };
   login_with_password: { args: { url: string; username: string; password: string }; result: AccountView };
@@ -152,6 +157,26 @@ export function desktopSettings(): Promise<DesktopSettings> {
 /** Saves and applies the settings (start at login writes the autostart entry); resolves to them as saved. */
 export function updateDesktopSettings(settings: DesktopSettings): Promise<DesktopSettings> {
   return invoke<DesktopSettings>("update_desktop_settings", { settings });
+}
+
+/** Whether this build has an update server (`configured: false`: show no update controls), and where updates are. */
+export function updateStatus(): Promise<UpdateStatusView> {
+  return invoke<UpdateStatusView>("update_status");
+}
+
+/** Checks the update server now; resolves to the outcome (up to date, a version on offer, or failed with a message). */
+export function checkForUpdates(): Promise<UpdateStatusView> {
+  return invoke<UpdateStatusView>("check_for_updates");
+}
+
+/** Downloads, verifies and installs the update on offer, then restarts the app (progress arrives as `update_status` events); resolves only when it did not install (failed, with a message). */
+export function installUpdate(): Promise<UpdateStatusView> {
+  return invoke<UpdateStatusView>("install_update");
+}
+
+/** "Later": hides the update banner for the version on offer, in this run. */
+export function dismissUpdate(): Promise<UpdateStatusView> {
+  return invoke<UpdateStatusView>("dismiss_update");
 }
 
 /** Everything the UI needs at start. */

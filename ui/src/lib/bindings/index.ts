@@ -78,6 +78,8 @@ export type { TeamView } from "./TeamView";
 export type { TrayIconStyle } from "./TrayIconStyle";
 export type { UndoOutcomeView } from "./UndoOutcomeView";
 export type { UndoPreviewView } from "./UndoPreviewView";
+export type { UpdateState } from "./UpdateState";
+export type { UpdateStatusView } from "./UpdateStatusView";
 export type { WorkspaceAccessView } from "./WorkspaceAccessView";
 export type { WorkspaceCountView } from "./WorkspaceCountView";
 export type { WorkspaceKindCountView } from "./WorkspaceKindCountView";
