@@ -1,0 +1,169 @@
+//! The main window keeps its size and position across a quit and a start (the window-state plugin),
+//! on the real window over WebDriver, under Xvfb. Ignored in a plain `cargo test`; run it with
+//! `bash scripts/e2e-one.sh window_state`.
+//!
+//! Xvfb runs no window manager here, so a window is placed exactly where it asks: the position is
+//! asserted as well as the size. Maximising needs a window manager, so the maximised state is not
+//! checked here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use zenml_pro_e2e::{app_binary, native_window_shown, private_env, STEP_TIMEOUT};
+
+/// The window's title (tauri.conf.json).
+const TITLE: &str = "ZenML Pro Desktop";
+/// The window's size in tauri.conf.json: what a first start, and the demo, show.
+const CONFIGURED: (u64, u64) = (1200, 800);
+
+/// One run of the app through `tauri-driver`, in the folders of `home` (kept between runs, unlike
+/// `zenml_pro_e2e::App`, whose every launch gets new ones).
+struct Run {
+    client: Client,
+    driver: Child,
+}
+
+impl Run {
+    async fn start(home: &Path, extra_env: &[(&str, &str)]) -> Result<Self> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let binary =
+            app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
+        let free_port =
+            || -> Result<u16> { Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut cmd = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        private_env(&mut cmd, home);
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut driver = cmd.spawn().context("tauri-driver starts (cargo install tauri-driver)")?;
+        let caps = json!({"browserName": "wry", "tauri:options": {"application": binary}});
+        let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(_) if started.elapsed() < STEP_TIMEOUT => {
+                    if let Some(status) = driver.try_wait()? {
+                        bail!("tauri-driver exited with {status}");
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e).context("WebDriver session"),
+            }
+        };
+        Ok(Self { client, driver })
+    }
+
+    /// The window's position and size, once it has them (`want`), or what it has after the timeout.
+    async fn rect_becomes(&self, want: Option<(u64, u64, u64, u64)>) -> Result<(u64, u64, u64, u64)> {
+        let started = Instant::now();
+        loop {
+            let rect = self.client.get_window_rect().await?;
+            if want.is_none_or(|w| w == rect) || started.elapsed() > STEP_TIMEOUT {
+                return Ok(rect);
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Quits the way a user does, by the tray menu's Quit (handed to the running app by a second
+    /// launch, through the handler the menu calls), and waits for the window to go.
+    async fn quit(mut self, home: &Path) -> Result<()> {
+        let mut second = Command::new(app_binary());
+        second.args(["--tray-action", &zenml_pro_app::TrayAction::Quit.to_id()]);
+        second.stdout(Stdio::null()).stderr(Stdio::inherit());
+        private_env(&mut second, home);
+        let status = second.status()?;
+        assert!(status.success(), "the second launch hands Quit over and exits: {status}");
+        let started = Instant::now();
+        while native_window_shown(TITLE) {
+            if started.elapsed() > STEP_TIMEOUT {
+                bail!("the app did not quit");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        Ok(())
+    }
+
+    async fn kill(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Where the plugin keeps the window state: the app's config folder under `XDG_CONFIG_HOME` (the
+/// private environment's `<home>/config`), not the data folder.
+fn state_file(home: &Path) -> PathBuf {
+    home.join("config").join("io.zenml.pro-desktop").join(".window-state.json")
+}
+
+/// The main window's saved state, as the plugin wrote it.
+fn saved(home: &Path) -> Result<Value> {
+    let file = state_file(home);
+    let text = std::fs::read_to_string(&file).with_context(|| format!("{} is written", file.display()))?;
+    Ok(serde_json::from_str::<Value>(&text)?["main"].clone())
+}
+
+/// A window moved and resized, then the app quit from the tray: the next start shows it at the same
+/// place and size. The first start of a fresh folder shows the configured size, and a demo start
+/// keeps the configured size and leaves the saved state alone.
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn the_window_comes_back_where_and_as_large_as_it_was() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let home = home.path();
+    let want = (100, 70, 880, 620);
+
+    let first = Run::start(home, &[]).await?;
+    let result = async {
+        let (_, _, w, h) = first.rect_becomes(None).await?;
+        assert_eq!((w, h), CONFIGURED, "a fresh config folder starts at the configured size");
+        assert!(!state_file(home).exists(), "nothing saved before the first quit");
+        first.client.set_window_rect(want.0 as u32, want.1 as u32, want.2 as u32, want.3 as u32).await?;
+        assert_eq!(first.rect_becomes(Some(want)).await?, want, "the window took the new rect");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if let Err(e) = result {
+        first.kill().await;
+        return Err(e);
+    }
+    first.quit(home).await?;
+    let state = saved(home)?;
+    assert_eq!(
+        (&state["x"], &state["y"], &state["width"], &state["height"]),
+        (&json!(want.0), &json!(want.1), &json!(want.2), &json!(want.3)),
+        "{state}"
+    );
+    assert_eq!(state["maximized"], json!(false), "{state}");
+
+    let second = Run::start(home, &[]).await?;
+    let rect = second.rect_becomes(Some(want)).await;
+    let quit = second.quit(home).await;
+    assert_eq!(rect?, want, "the second start restores position and size");
+    quit?;
+
+    // The demo keeps the configured size and does not save its own.
+    let before = std::fs::read(state_file(home))?;
+    let demo = Run::start(home, &[("ZENML_PRO_DESKTOP_DEMO", "1")]).await?;
+    let rect = demo.rect_becomes(None).await;
+    let quit = demo.quit(home).await;
+    let (_, _, w, h) = rect?;
+    quit?;
+    assert_eq!((w, h), CONFIGURED, "the demo shows the configured size");
+    assert_eq!(std::fs::read(state_file(home))?, before, "the demo leaves the saved state alone");
+    Ok(())
+}
