@@ -161,10 +161,10 @@ impl App {
         let (core, notice) = Core::open(CoreOptions {
             data_dir: config.data_dir,
             secrets: secrets.clone(),
-        let autostart: Arc<dyn Autostart> =
-            Arc::new(DesktopEntryAutostart { dir: config.autostart_dir, executable: config.executable });
             client: config.client,
         })?;
+        let autostart: Arc<dyn Autostart> =
+            Arc::new(DesktopEntryAutostart { dir: config.autostart_dir, executable: config.executable });
         let settings = DesktopSettings::load(core.data_dir());
         Ok(Self {
             shared: Arc::new(Shared {
