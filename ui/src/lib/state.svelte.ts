@@ -13,6 +13,7 @@ import {
   type AppEvent,
   type AppStateView,
   type DesktopSettings,
+  type UpdateStatusView,
   type Entity,
   type OrgView,
 } from './api';
@@ -108,6 +109,8 @@ function initial() {
     addingAccount: false,
     /** This computer's preferences of the app, once read (kept in step by `settings_changed`). */
     desktopSettings: null as DesktopSettings | null,
+    /** Where in-app updates are, once read (kept in step by `update_status`); see `lib/updates`. */
+    update: null as UpdateStatusView | null,
   };
 }
 
@@ -345,6 +348,9 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       break;
     case 'settings_changed':
       app.desktopSettings = ev.settings;
+      break;
+    case 'update_status':
+      app.update = ev.status;
       break;
     case 'notification':
       // Shown natively by the app; the window has nothing to add.

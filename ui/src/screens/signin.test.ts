@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { backend, callsOf } from '../test/fakeBackend';
 import { renderApp } from '../test/render';
@@ -8,7 +8,9 @@ describe('sign-in screen', () => {
     await renderApp({ signedIn: false });
     await fireEvent.click(screen.getByRole('button', { name: 'Try the demo' }));
     expect(callsOf('start_demo')).toHaveLength(1);
-    expect(await screen.findByRole('button', { name: /alpha Inc/ })).toBeInTheDocument();
+    // The organization list of the main window (Home may name it too, once it has loaded).
+    const orgs = await screen.findByRole('navigation', { name: 'Organizations' });
+    expect(await within(orgs).findByRole('button', { name: /alpha Inc/ })).toBeInTheDocument();
     await waitFor(() => expect(callsOf('sync_now')).toHaveLength(1));
   });
 

@@ -10,6 +10,8 @@ import type {
   AppEvent,
   AppStateView,
   DesktopSettings,
+  UpdateState,
+  UpdateStatusView,
   DiagnosticCheckView,
   DiagnosticsView,
   Entity,
@@ -157,6 +159,10 @@ export class FakeBackend {
   /** Offboarding's faults and pace (see `fakeOffboard`). */
   offboard = new FakeOffboard();
   desktop!: DesktopSettings;
+  /** In-app updates: not configured unless a test says so (`updatesOn`). */
+  update!: UpdateStatusView;
+  /** What the next checks find, in order (up to date when none is queued). */
+  updateAnswers: UpdateState[] = [];
   /** Organizations (by id) whose cache is stale, on the pages across organizations. */
   staleOrgs = new Set<string>();
   /** The access review, the activity log and the saved exports. */
@@ -233,7 +239,10 @@ export class FakeBackend {
       notify_invitation_accepted: true,
       notify_workspace_status: true,
       notify_session_expiring: true,
+      check_updates_daily: true,
     };
+    this.update = { configured: false, current_version: '', state: { state: 'idle' }, last_checked: null, dismissed: false };
+    this.updateAnswers = [];
     this.failures.clear();
     this.hidden.clear();
     this.skipped.clear();
@@ -674,7 +683,42 @@ export class FakeBackend {
       this.desktop = { ...settings };
       return { ...this.desktop };
     },
+    update_status: () => ({ ...this.update }),
+    check_for_updates: () => {
+      this.requireUpdates();
+      const found = this.updateAnswers.shift() ?? { state: 'up_to_date', version: this.update.current_version };
+      this.setUpdate({ ...this.update, state: found, last_checked: T0, dismissed: false });
+      return { ...this.update };
+    },
+    install_update: () => {
+      this.requireUpdates();
+      const s = this.update.state;
+      const version = s.state === 'available' || s.state === 'failed' ? s.version : null;
+      if (!version) throw { code: 'invalid_input', message: 'no update to install: check for updates first', fields: [] };
+      this.setUpdate({ ...this.update, state: { state: 'downloading', version, downloaded: 0, total: null } });
+      return { ...this.update };
+    },
+    dismiss_update: () => {
+      this.requireUpdates();
+      this.setUpdate({ ...this.update, dismissed: true });
+      return { ...this.update };
+    },
   };
+
+  /** A build with an update server, at `version`. */
+  updatesOn(version = '1.2.3') {
+    this.update = { configured: true, current_version: version, state: { state: 'idle' }, last_checked: null, dismissed: false };
+  }
+
+  private requireUpdates() {
+    if (!this.update.configured) throw { code: 'invalid_input', message: 'this build of the app has no update server', fields: [] };
+  }
+
+  /** Changes where updates are and announces it, as the app does. */
+  setUpdate(status: UpdateStatusView) {
+    this.update = status;
+    emit({ kind: 'update_status', status: { ...status } });
+  }
 
   private team(idOrName: string): TeamView {
     const found = this.teams.find((t) => t.id === idOrName || t.name === idOrName);
