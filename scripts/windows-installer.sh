@@ -92,7 +92,9 @@ WS=/usr/lib/wine/wineserver64
 work=$(mktemp -d)
 # Its own prefix; no Mono or Gecko prompt, and no menu entries or link handlers on this machine.
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+holder=
 cleanup() {
+  [ -z "$holder" ] || kill "$holder" 2>/dev/null || true
   # Wine's server saves its registry on exit: wait for it before the prefix goes.
   "$WS" -k 2>/dev/null || true
   "$WS" -w 2>/dev/null || true
@@ -184,6 +186,30 @@ check "the installer exits with 0" "$W" "$setup" /S
 "$WS" -w
 install_checks "$version"
 
+# A copy running from the install folder (zpro waiting for a key on its input): a silent install
+# stops (exit code 2), says why in its log, and leaves the installed copy as it was.
+log "install while zpro.exe runs from the install folder"
+mkfifo "$work/input"
+"$W" "$inst/zpro.exe" login --url http://127.0.0.1:9 --key-stdin <"$work/input" >/dev/null 2>&1 &
+running=$!
+# Only this sleep holds the input open (a Wine process started later must not inherit it): when it
+# ends, zpro reads the end of its input and exits.
+sleep 600 >"$work/input" &
+holder=$!
+for _ in $(seq 1 100); do
+  pgrep -f 'zpro.exe login' >/dev/null && break
+  sleep 0.1
+done
+sleep 1
+code=0
+"$W" "$setup" /S || code=$?
+check "the installer stops with exit code 2 ($code)" equals "$code" 2
+check "install log says zpro is running" grep -q "Stopped: zpro is running" "$inst/install.log"
+check "the installed copy is left as it was" equals "$(reg_value "$uninst" DisplayVersion)" "$version"
+kill "$holder"
+wait "$running" 2>/dev/null || true
+"$WS" -w
+
 # An upgrade: the same programs labelled as the next version, installed over the first.
 next="${version%%[-+]*}"
 next="${next%.*}.$(( ${next##*.} + 1 ))"
@@ -215,6 +241,20 @@ check "the Apps entry is gone" reg_no_key "$uninst"
 check "PATH is the user's PATH as it was before" equals "$(reg_value 'HKCU\Environment' Path)" "$prior"
 check "the data in AppData\\Roaming is kept" grep -qx planted "$data_roaming/planted.txt"
 check "the data in AppData\\Local is kept" grep -qx planted "$data_local/planted.txt"
+
+# A PATH longer than the installer can edit without cutting it is left alone, with a note.
+long="C:\\keep\\$(printf 'x%.0s' $(seq 1 1100))"
+"$W" reg add 'HKCU\Environment' /v Path /t REG_EXPAND_SZ /d "$long" /f >/dev/null
+log "install and uninstall with a PATH of ${#long} characters"
+check "the installer exits with 0" "$W" "$setup" /S
+"$WS" -w
+check "the long PATH is left as it was" equals "$(reg_value 'HKCU\Environment' Path)" "$long"
+check "install log says to add the folder to PATH by hand" grep -q "PATH is too long.*add .* to it by hand" "$inst/install.log"
+check "the app is installed anyway" test -f "$inst/zenml-pro-desktop.exe"
+check "the uninstaller exits with 0" "$W" "$inst/uninstall.exe" /S
+"$WS" -w
+check "the install folder is gone" test ! -e "$inst"
+check "the long PATH is still as it was" equals "$(reg_value 'HKCU\Environment' Path)" "$long"
 
 echo "test time: $(($(date +%s) - t_test)) s under Wine"
 if [ "$failed" -ne 0 ]; then

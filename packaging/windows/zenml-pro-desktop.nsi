@@ -186,7 +186,7 @@ Function ${UN}RemoveFromPath
   Push $R9
   Call ${UN}ReadUserPath
   ${If} $R9 == "long"
-    ${Note} "Your PATH is too long for this program to edit safely: remove $R1 from it by hand (Settings > System > About > Advanced system settings > Environment Variables)."
+    ${Note} "Your PATH is too long for this program to edit safely: if $R1 is on it, remove it by hand (Settings > System > About > Advanced system settings > Environment Variables)."
   ${ElseIf} $R9 == "ok"
     StrCpy $R8 $R0
     Call ${UN}DropPathEntry
@@ -321,14 +321,13 @@ Section "ZenML Pro Desktop" SecMain
   SectionIn RO
   SetShellVarContext current
   SetOutPath "$INSTDIR"
-  Call EnsureClosed
-
   ClearErrors
   FileOpen $Log "$INSTDIR\${INSTALL_LOG}" w
   ${If} ${Errors}
     StrCpy $Log ""
   ${EndIf}
   ${Note} "Installing ${PRODUCT} ${VERSION} into $INSTDIR"
+  Call EnsureClosed
 
   ; A previous version somewhere else: its folder leaves the PATH (its files stay where they are).
   ReadRegStr $0 HKCU "${UNINST_KEY}" "DisplayVersion"
