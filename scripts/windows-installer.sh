@@ -119,6 +119,7 @@ reg_value() {
   [ -n "$2" ] || sel=(/ve)
   "$W" reg query "$1" "${sel[@]}" 2>/dev/null | tr -d '\r' | sed -n 's/^    .*    REG_[A-Z_]*    \(.*\)$/\1/p' | head -n 1
 }
+reg_no_value() { ! "$W" reg query "$1" /v "$2" >/dev/null 2>&1; }
 reg_no_key() { ! "$W" reg query "$1" >/dev/null 2>&1; }
 reg_has_value() { "$W" reg query "$1" /v "$2" >/dev/null 2>&1; }
 equals() { [ "$1" = "$2" ] || { echo "    got:      $1" >&2; echo "    expected: $2" >&2; return 1; }; }
@@ -229,6 +230,13 @@ mkdir -p "$data_roaming" "$data_local"
 echo planted >"$data_roaming/planted.txt"
 echo planted >"$data_local/planted.txt"
 
+log "start at login on (as the app's setting writes it), and another program's entry"
+run='HKCU\Software\Microsoft\Windows\CurrentVersion\Run'
+"$W" reg add "$run" /v zenml-pro-desktop /d "\"$inst_win\\zenml-pro-desktop.exe\" --hidden" /f >/dev/null
+"$W" reg add "$run" /v other-program /d 'C:\other\other.exe' /f >/dev/null
+check "the start-at-login entry is there" \
+  equals "$(reg_value "$run" zenml-pro-desktop)" "\"$inst_win\\zenml-pro-desktop.exe\" --hidden"
+
 log "uninstall: uninstall.exe /S"
 # The uninstaller copies itself to a temporary folder, starts the copy and returns: wait for Wine's
 # processes to end.
@@ -238,6 +246,8 @@ check "the install folder is gone" test ! -e "$inst"
 check "the Start-menu shortcut is gone" test ! -e "$lnk"
 check "the zenml-pro-desktop:// scheme is gone" reg_no_key "$scheme"
 check "the Apps entry is gone" reg_no_key "$uninst"
+check "the start-at-login entry is gone" reg_no_value "$run" zenml-pro-desktop
+check "another program's start-at-login entry is kept" equals "$(reg_value "$run" other-program)" 'C:\other\other.exe'
 check "PATH is the user's PATH as it was before" equals "$(reg_value 'HKCU\Environment' Path)" "$prior"
 check "the data in AppData\\Roaming is kept" grep -qx planted "$data_roaming/planted.txt"
 check "the data in AppData\\Local is kept" grep -qx planted "$data_local/planted.txt"

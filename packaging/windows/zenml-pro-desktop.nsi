@@ -45,6 +45,10 @@ RequestExecutionLevel user
 !define INSTALL_LOG "install.log"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${PRODUCT}"
 !define SCHEME_KEY "Software\Classes\${SCHEME}"
+; The app's start-at-login value (src-tauri/src/autostart.rs: named after the product name in
+; src-tauri/tauri.conf.json).
+!define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
+!define RUN_VALUE "zenml-pro-desktop"
 !define WEBVIEW2_CLIENT "Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 !define WEBVIEW2_PAGE "https://developer.microsoft.com/microsoft-edge/webview2/"
 
@@ -411,6 +415,17 @@ Section "Uninstall"
   StrCpy $R1 $INSTDIR
   Call un.RemoveFromPath
   Pop $R1
+
+  ; Start at login (the app's setting writes its value in the Run key): gone with the program, when
+  ; it starts this copy.
+  ReadRegStr $0 HKCU "${RUN_KEY}" "${RUN_VALUE}"
+  StrLen $1 "$\"$INSTDIR\${EXE}$\""
+  StrCpy $2 $0 $1
+  ${If} $2 == "$\"$INSTDIR\${EXE}$\""
+    DeleteRegValue HKCU "${RUN_KEY}" "${RUN_VALUE}"
+    DeleteRegValue HKCU "Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run" "${RUN_VALUE}"
+    DetailPrint "Removed the start-at-login entry."
+  ${EndIf}
 
   DeleteRegKey HKCU "${UNINST_KEY}"
   DetailPrint "Your data is kept: $APPDATA\zenml\${PRODUCT} and $LOCALAPPDATA\zenml\${PRODUCT} (delete them by hand to remove everything); sign out first to remove your keys and tokens from Windows' Credential Manager."
