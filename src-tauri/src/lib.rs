@@ -16,8 +16,8 @@
 //!   running one, or runs its `--tray-action`).
 //! - The main window's size, position and maximised state are saved at quit and restored at start
 //!   ([`window_state`], not in demo mode); start at login is the app's
-//!   [`zenml_pro_app::settings::Autostart`]: the freedesktop entry on Linux, the autostart plugin's
-//!   LaunchAgent (macOS) or `Run` key (Windows).
+//!   [`zenml_pro_app::settings::Autostart`]: the freedesktop entry on Linux, and from [`autostart`] a
+//!   LaunchAgent through the autostart plugin (macOS) or the app's `Run` key value (Windows).
 //! - macOS: a `zenml-pro-desktop://` link arrives as an "open URLs" event (not on the command line),
 //!   and a click on the Dock icon shows the window hidden to the menu bar.
 //!
@@ -35,6 +35,7 @@
 //! tray menu item (its id as the menu has it, a `zenml_pro_app::TrayAction` in JSON) in the running
 //! app, through the same handler as the menu: for scripts and the end-to-end suite.
 
+pub mod autostart;
 pub mod commands;
 pub mod tray;
 pub mod updater;
@@ -125,36 +126,6 @@ impl<R: Runtime> SaveDialog for TauriSaveDialog<R> {
     }
 }
 
-/// Start at login on macOS (a LaunchAgent in `~/Library/LaunchAgents`) and Windows (the `Run` key of
-/// the user's registry), through the autostart plugin, which launches the app with `--hidden`.
-#[cfg(any(target_os = "macos", target_os = "windows"))]
-pub struct PluginAutostart<R: Runtime>(pub AppHandle<R>);
-
-#[cfg(any(target_os = "macos", target_os = "windows"))]
-impl<R: Runtime> zenml_pro_app::settings::Autostart for PluginAutostart<R> {
-    fn set(&self, on: bool) -> Result<(), zenml_pro_app::settings::AutostartError> {
-        use zenml_pro_app::settings::AutostartError;
-        let Some(manager) = self.0.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
-            return Err(AutostartError::Unavailable("starting at login is not available here".into()));
-        };
-        let result = if on { manager.enable() } else { manager.disable() };
-        result.map_err(|e| {
-            let what = if on { "on" } else { "off" };
-            AutostartError::Failed(format!("could not turn {what} starting at login: {e}"))
-        })
-    }
-
-    fn is_enabled(&self) -> bool {
-        let Some(manager) = self.0.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
-            return false;
-        };
-        manager.is_enabled().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not tell whether the app starts at login");
-            false
-        })
-    }
-}
-
 /// Saves the main window's size, position and maximised state at quit (and on close) and restores
 /// them when the window is created, in `.window-state.json` of the app's config folder:
 /// `$XDG_CONFIG_HOME/io.zenml.pro-desktop` (else `~/.config/…`) on Linux,
@@ -179,12 +150,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 /// The app's builder: one instance (registered first, so a second launch goes no further than
-/// handing its arguments over), start at login on macOS and Windows, then the plugins and commands;
-/// services are added by [`install`].
+/// handing its arguments over), the autostart plugin on macOS (a LaunchAgent launching `--hidden`),
+/// then the plugins and commands; services are added by [`install`].
 pub fn builder<R: Runtime>() -> tauri::Builder<R> {
     let builder = tauri::Builder::<R>::new()
         .plugin(tauri_plugin_single_instance::init(|handle, argv, _cwd| second_launch(handle, argv)));
-    #[cfg(any(target_os = "macos", target_os = "windows"))]
+    #[cfg(target_os = "macos")]
     let builder = builder.plugin(tauri_plugin_autostart::Builder::new().arg(HIDDEN_FLAG).build());
     configure(builder)
 }
@@ -243,8 +214,8 @@ fn tray_action_arg(args: impl IntoIterator<Item = String>) -> Option<Result<Tray
 
 /// Manages the [`App`] on a built app (before its event loop runs, so before any command can arrive),
 /// its events emitted through the app's handle, and resumes it: the demo in demo mode, else the
-/// background refresh of the signed-in account. On macOS and Windows start at login goes through the
-/// autostart plugin ([`PluginAutostart`]).
+/// background refresh of the signed-in account. On macOS and Windows start at login is the shell's
+/// own ([`autostart`]).
 pub fn install<R: Runtime>(app: &tauri::App<R>, config: AppConfig) -> Result<(), zenml_pro_app::IpcError> {
     install_with_updates(app, config, None)
 }
@@ -263,8 +234,13 @@ pub fn install_with_updates<R: Runtime>(
     if let Some(updates) = updates {
         services = services.with_updater(Arc::new(updater::PluginUpdates::new(handle.clone(), updates)));
     }
-    #[cfg(any(target_os = "macos", target_os = "windows"))]
-    let services = services.with_autostart(Arc::new(PluginAutostart(handle.clone())));
+    #[cfg(target_os = "macos")]
+    let services = services.with_autostart(Arc::new(autostart::LaunchAgent(handle.clone())));
+    #[cfg(target_os = "windows")]
+    let services = services.with_autostart(Arc::new(autostart::RunKey::new(
+        &handle.package_info().name,
+        &std::env::current_exe().unwrap_or_else(|_| "zenml-pro-desktop.exe".into()),
+    )));
     app.manage(services);
     tauri::async_runtime::spawn(async move {
         if let Err(e) = handle.state::<App>().resume().await {

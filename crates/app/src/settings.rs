@@ -8,14 +8,20 @@
 //!
 //! - Linux (and other freedesktop desktops): [`DesktopEntryAutostart`], written here, an entry in
 //!   `$XDG_CONFIG_HOME/autostart` (else `~/.config/autostart`) per the freedesktop autostart spec.
-//! - macOS (a LaunchAgent in `~/Library/LaunchAgents`) and Windows (the `Run` key of the user's
-//!   registry): the shell's implementation over its autostart plugin.
+//! - macOS: a LaunchAgent in `~/Library/LaunchAgents`, the shell's implementation over its autostart
+//!   plugin (the plist lists the program and `--hidden` as separate arguments, so no quoting is
+//!   involved).
+//! - Windows: the app's value in the `Run` key of the user's registry, [`run_key_command`], written by
+//!   the shell.
 //!
-//! Linux keeps its own writer rather than that plugin's, because the plugin's Linux entry (written by
-//! the `auto-launch` crate) would be a regression: its `Exec=` line puts the program's path unquoted,
-//! so a path with a space in it breaks; it has no `Icon=`; and it ignores `XDG_CONFIG_HOME`, always
-//! writing to `~/.config/autostart`. The writer here quotes the path per the desktop entry spec, sets
-//! the icon, `Terminal=false` and `--hidden`, follows `XDG_CONFIG_HOME`, and removes its entry.
+//! Linux and Windows keep their own writers rather than the autostart plugin's, because the plugin
+//! (through the `auto-launch` crate) puts the program's path unquoted before its arguments. On Linux
+//! its `Exec=` line then breaks on a path with a space; it also has no `Icon=` and ignores
+//! `XDG_CONFIG_HOME`, always writing to `~/.config/autostart`. On Windows, `Run` values are command
+//! lines: an unquoted path with a space followed by `--hidden` (the installer's folder is
+//! `%LOCALAPPDATA%\Programs\ZenML Pro Desktop`) starts nothing at login, silently. The writers here
+//! quote the path (per the desktop entry spec on Linux), launch with `--hidden`, and remove their
+//! entry; the Linux one also sets the icon and `Terminal=false`, and follows `XDG_CONFIG_HOME`.
 
 use std::path::{Path, PathBuf};
 
@@ -96,6 +102,10 @@ impl DesktopSettings {
         let path = Self::path(data_dir);
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+        std::fs::rename(tmp, path)
+    }
+}
+
 /// Why starting at login could not be changed, in plain words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AutostartError {
@@ -149,10 +159,6 @@ impl Autostart for DesktopEntryAutostart {
     }
 }
 
-        std::fs::rename(tmp, path)
-    }
-}
-
 /// The freedesktop autostart directory: `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`.
 pub fn autostart_dir() -> Option<PathBuf> {
     let config =
@@ -179,6 +185,12 @@ pub fn autostart_entry(exe: &Path) -> String {
          Comment=Manage ZenML Pro organizations from the tray\nExec={quoted} {HIDDEN_FLAG}\n\
          Icon=zenml-pro-desktop\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
     )
+}
+
+/// The command line of the app's value in the `Run` key of the Windows registry: the program's path in
+/// double quotes (Windows paths cannot contain one), then `--hidden`.
+pub fn run_key_command(exe: &Path) -> String {
+    format!("\"{}\" {HIDDEN_FLAG}", exe.display())
 }
 
 /// Writes (`on`) or removes the autostart entry in `dir` for `exe`.
@@ -230,6 +242,20 @@ mod tests {
         assert!(!autostart_enabled(&auto));
         set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), true).unwrap();
         assert!(autostart_enabled(&auto));
+        set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();
+        assert!(!autostart_enabled(&auto));
+        set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();
+    }
+
+    #[test]
+    fn the_run_key_command_quotes_a_path_with_spaces_and_starts_hidden() {
+        let exe =
+            Path::new(r"C:\Users\a user\AppData\Local\Programs\ZenML Pro Desktop\zenml-pro-desktop.exe");
+        assert_eq!(
+            run_key_command(exe),
+            r#""C:\Users\a user\AppData\Local\Programs\ZenML Pro Desktop\zenml-pro-desktop.exe" --hidden"#
+        );
+    }
 
     #[test]
     fn the_desktop_entry_autostart_writes_removes_and_explains_what_it_cannot_do() {
@@ -264,9 +290,5 @@ mod tests {
         assert!(matches!(err, AutostartError::Failed(_)), "{err:?}");
         assert!(err.to_string().contains(&blocked.display().to_string()), "{err}");
         assert!(!auto.is_enabled());
-    }
-        set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();
-        assert!(!autostart_enabled(&auto));
-        set_autostart(&auto, Path::new("/usr/bin/zenml-pro-desktop"), false).unwrap();
     }
 }
