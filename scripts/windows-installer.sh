@@ -72,7 +72,10 @@ build_installer() {
     "-DOUTFILE=$(realpath -m "$outfile")" "${loader[@]}" "$nsi"
 }
 
-setup=target/windows/installer/zenml-pro-desktop_${version}_x64-setup.exe
+# A debug build's installer says so in its name, so it never passes for the release one.
+suffix=
+[ "$profile" = release ] || suffix=-$profile
+setup=target/windows/installer/zenml-pro-desktop_${version}_x64${suffix}-setup.exe
 log "building $setup ($profile programs)"
 t0=$(date +%s.%N)
 build_installer "$version" "$setup"
@@ -179,6 +182,9 @@ install_checks() {
   local shown
   shown=$("$W" "$inst/zpro.exe" --version 2>&1 | tr -d '\r' || true)
   check "the installed zpro.exe --version prints $version ($shown)" grep -qF "$version" <<<"$shown"
+  # A new Wine process takes its environment from the registry: the PATH finds zpro by its name.
+  shown=$("$W" cmd /c "zpro --version" 2>&1 | tr -d '\r' || true)
+  check "\`zpro --version\` in a new command prompt finds zpro on PATH ($shown)" grep -qF "$version" <<<"$shown"
 }
 
 log "install: wine64 $(basename "$setup") /S"
