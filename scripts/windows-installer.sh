@@ -204,7 +204,7 @@ running=$!
 sleep 600 >"$work/input" &
 holder=$!
 for _ in $(seq 1 100); do
-  pgrep -f 'zpro.exe login' >/dev/null && break
+  pgrep -f "$WINEPREFIX/drive_c/.*zpro\.exe login" >/dev/null && break
   sleep 0.1
 done
 sleep 1
