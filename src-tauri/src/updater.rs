@@ -171,9 +171,7 @@ pub fn describe(e: PluginError, stage: Stage) -> UpdateError {
         PluginError::SignedVersionMismatch { signed, announced } => {
             UpdateError::SignedForOtherVersion { signed, announced }
         }
-        PluginError::MissingSignedVersion => UpdateError::Other(
-            "the update's signature does not name the version it was signed for: not installed".into(),
-        ),
+        PluginError::MissingSignedVersion => UpdateError::UnversionedSignature,
         PluginError::Reqwest(e) => UpdateError::Unreachable(with_causes(&e)),
         PluginError::Network(why) => UpdateError::Unreachable(why),
         PluginError::ReleaseNotFound => {

@@ -79,12 +79,16 @@ impl Key {
     /// The `signature` of `latest.json`: base64 of the `.sig` file's text, its trusted comment naming
     /// the version (as `tauri signer sign --app-version` writes it).
     fn sign(&self, data: &[u8], version: &str) -> String {
-        let trusted = format!("timestamp:1700000000\tfile:app.tar.gz\tversion:{version}");
+        self.sign_with_comment(data, &format!("timestamp:1700000000\tfile:app.tar.gz\tversion:{version}"))
+    }
+
+    /// As [`Key::sign`], with a trusted comment of the test's choosing.
+    fn sign_with_comment(&self, data: &[u8], trusted: &str) -> String {
         let sig = minisign::sign(
             Some(&self.kp.pk),
             &self.kp.sk,
             Cursor::new(data),
-            Some(&trusted),
+            Some(trusted),
             Some("signature from tauri secret key"),
         )
         .unwrap();
@@ -180,6 +184,17 @@ fn the_updater_finds_verifies_and_refuses_as_it_should() {
         assert_eq!(
             err.to_string(),
             "The update server announced version 99.0.0 but its download is signed for version 98.0.0: not installed."
+        );
+
+        // The right key, but a signature that does not say which version it was made for (the app
+        // requires it, so that an old signed file cannot be served as a new version).
+        let unversioned = key.sign_with_comment(ARTIFACT, "timestamp:1700000000\tfile:app.tar.gz");
+        server.put("/latest.json", manifest(&base, "99.0.0", &unversioned));
+        service.check().await.unwrap().expect("still offered");
+        let err = service.download(&|_, _| {}).await.expect_err("a signature without a version is refused");
+        assert_eq!(
+            err.to_string(),
+            "The update's signature does not say which version it was made for: not installed."
         );
 
         // Refusal 3: an older version (validly signed) and the same version are not offered.

@@ -106,6 +106,9 @@ pub enum UpdateError {
     BadSignature,
     /// The signature is good but was made for another version than the one the server announced.
     SignedForOtherVersion { signed: String, announced: String },
+    /// The signature does not say which version it was made for (the app requires it, so that an old
+    /// signed file cannot be served as a new version).
+    UnversionedSignature,
     /// The server could not be reached, or answered with an error.
     Unreachable(String),
     /// The server's answer is not an update manifest the app can read.
@@ -130,6 +133,9 @@ impl std::fmt::Display for UpdateError {
                 f,
                 "The update server announced version {announced} but its download is signed for version \
                  {signed}: not installed."
+            ),
+            Self::UnversionedSignature => f.write_str(
+                "The update's signature does not say which version it was made for: not installed.",
             ),
             Self::Unreachable(why) => write!(f, "Could not reach the update server: {why}"),
             Self::BadAnswer(why) => write!(f, "The update server's answer could not be read: {why}"),
