@@ -2,6 +2,9 @@
 //! on the real window over WebDriver, under Xvfb. Ignored in a plain `cargo test`; run it with
 //! `bash scripts/e2e-one.sh window_state`.
 //!
+//! A `--hidden` start (start at login) stays in the tray even when the saved state says the window
+//! was shown: the plugin restores size, position and maximised state, never visibility.
+//!
 //! Xvfb runs no window manager here, so a window is placed exactly where it asks: the position is
 //! asserted as well as the size. Maximising needs a window manager, so the maximised state is not
 //! checked here.
@@ -165,5 +168,46 @@ async fn the_window_comes_back_where_and_as_large_as_it_was() -> Result<()> {
     quit?;
     assert_eq!((w, h), CONFIGURED, "the demo shows the configured size");
     assert_eq!(std::fs::read(state_file(home))?, before, "the demo leaves the saved state alone");
+    Ok(())
+}
+
+/// A `--hidden` start outside demo mode, under a real StatusNotifier host (`tests/e2e/tray-host.sh`),
+/// with a saved state that says the window was shown: it stays in the tray, its window unmapped,
+/// until a second launch shows it. The script launches `--demo --hidden`; a stand-in program in front
+/// of the app writes the saved state into the script's config folder and drops `--demo`, whose window
+/// takes no saved state.
+#[tokio::test]
+#[ignore = "needs a display: run scripts/e2e.sh"]
+async fn a_hidden_start_stays_in_the_tray_whatever_the_saved_state_says() -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir()?;
+    let app = app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
+    let state = json!({"main": {"width": 900, "height": 640, "x": 60, "y": 40, "prev_x": 0, "prev_y": 0,
+        "maximized": false, "visible": true, "decorated": true, "fullscreen": false}});
+    let stand_in = dir.path().join("zenml-pro-desktop");
+    std::fs::write(
+        &stand_in,
+        format!(
+            "#!/bin/sh\nset -e\nd=\"$XDG_CONFIG_HOME/io.zenml.pro-desktop\"\nmkdir -p \"$d\"\n\
+             [ -f \"$d/.window-state.json\" ] || printf '%s' '{state}' > \"$d/.window-state.json\"\n\
+             for a; do shift; [ \"$a\" = --demo ] || set -- \"$@\" \"$a\"; done\nexec '{}' \"$@\"\n",
+            app.display()
+        ),
+    )?;
+    std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755))?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tray-host.sh");
+    let out = Command::new("bash").arg(script).arg(&stand_in).output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let value = |key: &str| {
+        stdout.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().to_owned()).unwrap_or_default()
+    };
+    assert!(out.status.success(), "{report}");
+    assert!(
+        stdout.contains("tray icon created") && stdout.contains("started hidden in the tray"),
+        "{report}"
+    );
+    assert_eq!(value("visible-at-start:"), "0", "the saved visible state does not show it: {report}");
+    assert_eq!(value("visible-after-second-launch:"), "1", "{report}");
     Ok(())
 }
