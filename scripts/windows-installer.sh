@@ -261,12 +261,16 @@ check "the data in AppData\\Local is kept" grep -qx planted "$data_local/planted
 # A PATH longer than the installer can edit without cutting it is left alone, with a note.
 long="C:\\keep\\$(printf 'x%.0s' $(seq 1 1100))"
 "$W" reg add 'HKCU\Environment' /v Path /t REG_EXPAND_SZ /d "$long" /f >/dev/null
-log "install and uninstall with a PATH of ${#long} characters"
+# And a WebView2 runtime registered for this user, as its per-user install does.
+"$W" reg add 'HKCU\Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}' \
+  /v pv /d 120.0.2210.91 /f >/dev/null
+log "install and uninstall with a PATH of ${#long} characters and a WebView2 runtime"
 check "the installer exits with 0" "$W" "$setup" /S
 "$WS" -w
 check "the long PATH is left as it was" equals "$(reg_value 'HKCU\Environment' Path)" "$long"
 check "install log says to add the folder to PATH by hand" grep -q "PATH is too long.*add .* to it by hand" "$inst/install.log"
 check "the app is installed anyway" test -f "$inst/zenml-pro-desktop.exe"
+check "install log names the WebView2 runtime found" grep -qF "WebView2 runtime: 120.0.2210.91." "$inst/install.log"
 check "the uninstaller exits with 0" "$W" "$inst/uninstall.exe" /S
 "$WS" -w
 check "the install folder is gone" test ! -e "$inst"
