@@ -191,8 +191,7 @@ impl Core {
             Ok(()) => Ok(None),
             Err(CacheError::Corrupt(reason)) => {
                 let mut cache = lock(&self.cache);
-                let (fresh, notice) = Cache::rebuild(&path, &reason)?;
-                *cache = fresh;
+                let notice = rebuild_in_place(&mut cache, &path, &reason)?;
                 tracing::warn!(%notice, "cache rebuilt after an integrity check");
                 *lock(&self.healed) = Some(notice.clone());
                 Ok(Some(notice))
@@ -211,9 +210,8 @@ impl Core {
             Ok(r) => Ok(r),
             Err(CacheError::Corrupt(reason)) if cache.path().is_some() => {
                 let path = crate::paths::cache_path(&self.data_dir);
-                match Cache::rebuild(&path, &reason) {
-                    Ok((fresh, notice)) => {
-                        *cache = fresh;
+                match rebuild_in_place(&mut cache, &path, &reason) {
+                    Ok(notice) => {
                         tracing::warn!(%notice, "cache rebuilt after damage found while using it");
                         *lock(&self.healed) = Some(notice.clone());
                         Err(CoreError::internal(notice.to_string()))
@@ -548,6 +546,26 @@ impl Core {
     /// Whether a core error means the server was unreachable.
     pub fn is_offline(e: &CoreError) -> bool {
         e.code == ErrorCode::Offline
+    }
+}
+
+/// Moves the damaged cache file at `path` aside and puts a fresh cache in `cache`'s place. The app's own
+/// connections to the file are closed first: Windows refuses to rename a file that is open (a sharing
+/// violation). When the rebuild fails, the file is opened again, so the app keeps using it.
+fn rebuild_in_place(cache: &mut Cache, path: &Path, reason: &str) -> Result<CacheNotice, CacheError> {
+    drop(std::mem::replace(cache, Cache::open_in_memory()?));
+    match Cache::rebuild(path, reason) {
+        Ok((fresh, notice)) => {
+            *cache = fresh;
+            Ok(notice)
+        }
+        Err(e) => {
+            match Cache::open(path) {
+                Ok((reopened, _)) => *cache = reopened,
+                Err(again) => tracing::warn!(error = %again, "the cache could not be opened again"),
+            }
+            Err(e)
+        }
     }
 }
 
