@@ -31,9 +31,14 @@ fn main() {
             std::process::exit(EXIT_FAILURE);
         }
     };
-    // Unlocked handles: log lines from other threads must not wait for the command to finish.
-    let code =
-        runtime.block_on(run(std::env::args_os(), env, &mut std::io::stdout(), &mut std::io::stderr()));
+    // Unlocked handles: log lines from other threads must not wait for the command to finish. The
+    // command's future is on the heap: a main thread has 1 MiB of stack on Windows.
+    let code = runtime.block_on(Box::pin(run(
+        std::env::args_os(),
+        env,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )));
     drop(runtime);
     // `exit` runs no destructors: flush the log file first.
     drop(log);

@@ -111,7 +111,9 @@ impl Harness {
             std::iter::once("zpro").chain(args.iter().copied()).map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let env = CliEnv { out_is_terminal, ..self.env() };
-        let code = run(argv, env, &mut out, &mut err).await;
+        // On the heap: a test awaiting dozens of commands would otherwise hold every command's whole
+        // future in its own, which overflows a test thread's 2 MiB stack on Windows in debug builds.
+        let code = Box::pin(run(argv, env, &mut out, &mut err)).await;
         Output { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
     }
 
