@@ -14,9 +14,12 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 
 bash scripts/build-ui.sh
-log "building the app"
-cargo build -p zenml-pro-desktop
-cargo test -p zenml-pro-e2e --no-run
+# One build of the app and the suite, with the feature set `cargo test --workspace` already built (a
+# `cargo build -p` here would compile the app's dependencies again with other features).
+log "building the app and the end-to-end suite"
+E2E_PROGRAMS=$(e2e_test_programs)
+[ -n "$E2E_PROGRAMS" ] || { echo "error: no end-to-end test programs were built" >&2; exit 1; }
+export E2E_PROGRAMS
 
 log "end-to-end tests (Xvfb, private D-Bus session, WebKitWebDriver)"
 runtime=$(mktemp -d)
@@ -29,5 +32,6 @@ export KEYRING_HOME="$keyring_home"
 dbus-run-session -- sh -c '
   echo -n e2e | env HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/data" \
     gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1280x900x24" cargo test -p zenml-pro-e2e -- --ignored --test-threads=1
+  cd tests/e2e && exec xvfb-run -a -s "-screen 0 1280x900x24" sh -c "
+    for program in \$E2E_PROGRAMS; do echo \"==> \${program##*/}\" >&2; \"\$program\" --ignored --test-threads=1 || exit 1; done"
 '

@@ -34,6 +34,20 @@ start_tray_host() {
   return 1
 }
 
+# Builds every test of the workspace, the app's binary with them, with the feature set of
+# `cargo test --workspace` (so nothing that step built is compiled again with other features), and
+# prints the paths of the end-to-end suite's test programs, one a line; with $1, only that file's
+# (tests/e2e/tests/$1.rs). The programs run from tests/e2e, as cargo would run them.
+e2e_test_programs() {
+  local want=${1:-}
+  cargo test --workspace --no-run --message-format=json-render-diagnostics |
+    grep '"reason":"compiler-artifact"' | grep '/tests/e2e/Cargo.toml"' | grep '"kind":\["test"\]' |
+    sed -n 's/.*"src_path":"[^"]*\/tests\/\([^"\/]*\)\.rs".*"executable":"\([^"]*\)".*/\1 \2/p' |
+    while read -r name program; do
+      if [ -z "$want" ] || [ "$name" = "$want" ]; then echo "$program"; fi
+    done
+}
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {
