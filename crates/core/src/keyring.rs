@@ -171,9 +171,19 @@ fn unlock_advice() -> &'static str {
     "unlock the login keyring (gnome-keyring or KWallet) and try again"
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "macos")]
 fn unlock_advice() -> &'static str {
-    "unlock the system keychain and try again"
+    "unlock the login keychain (Keychain Access) and try again"
+}
+
+#[cfg(windows)]
+fn unlock_advice() -> &'static str {
+    "sign in to Windows again so the Credential Manager opens, and try again"
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn unlock_advice() -> &'static str {
+    "unlock the system's credential store and try again"
 }
 
 /// Says what is missing, from the platform's failure message.
