@@ -72,9 +72,13 @@ build_installer() {
     "-DOUTFILE=$(realpath -m "$outfile")" "${loader[@]}" "$nsi"
 }
 
-# A debug build's installer says so in its name, so it never passes for the release one.
+# A debug build's installer says so in its name, so it never passes for the release one, and is packed
+# with zlib instead of solid LZMA (about 10 times faster on its larger programs).
 suffix=
-[ "$profile" = release ] || suffix=-$profile
+if [ "$profile" != release ]; then
+  suffix=-$profile
+  loader+=(-DFAST_COMPRESSION)
+fi
 setup=target/windows/installer/zenml-pro-desktop_${version}_x64${suffix}-setup.exe
 log "building $setup ($profile programs)"
 t0=$(date +%s.%N)

@@ -18,7 +18,12 @@
 
 Unicode true
 Target amd64-unicode
+; A debug build's installer (the test's) packs faster and larger; a release one as small as it gets.
+!ifdef FAST_COMPRESSION
+SetCompressor zlib
+!else
 SetCompressor /SOLID lzma
+!endif
 ManifestDPIAware true
 RequestExecutionLevel user
 
