@@ -12,7 +12,8 @@
 #
 # Usage: bash scripts/windows.sh [build|check|test]   (default: build)
 #   build  zpro.exe and zenml-pro-desktop.exe
-#   check  cargo check of every crate (debug, all targets)
+#   check  cargo check of every crate (debug, all targets) with clippy's lints, warnings as errors
+#          (the distribution's clippy-driver, which matches its rustc, as the compiler wrapper)
 #   test   cargo test of zenml-cloud-api, zenml-pro-core and zenml-pro-cli, each test program run under
 #          Wine (wine64) in a Wine prefix of this script's own, target/windows/wine-prefix; ends with one
 #          line "windows tests: N passed under Wine" and fails when any test failed
@@ -31,7 +32,7 @@ case "$profile" in
   *) echo "WINDOWS_PROFILE must be release or debug, not '$profile'" >&2; exit 2 ;;
 esac
 WINDOWS_PACKAGES=(
-  rustc-web cargo-web rust-web-src libstd-rust-web-dev
+  rustc-web cargo-web rust-web-src libstd-rust-web-dev rust-web-clippy
   gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
 )
 
@@ -63,9 +64,10 @@ cargo_win() {
 
 case "$mode" in
   check)
-    log "cargo check, Windows target (every crate)"
+    log "cargo clippy, Windows target (every crate, warnings are errors)"
     # The end-to-end tests drive the Linux webview, and the bare window is the Linux benchmark's reference.
-    cargo_win check --workspace --exclude zenml-pro-e2e --exclude zenml-pro-bare-window --all-targets
+    # `cargo clippy` would find rustup's clippy first; the wrapper is what it sets up, with this rustc's own.
+    RUSTC_WORKSPACE_WRAPPER=/usr/bin/clippy-driver cargo_win check --workspace --exclude zenml-pro-e2e --exclude zenml-pro-bare-window --all-targets
     ;;
   build)
     log "building zpro.exe and zenml-pro-desktop.exe ($profile, Windows target)"

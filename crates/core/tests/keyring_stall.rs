@@ -62,5 +62,8 @@ async fn a_silent_keyring_gives_a_plain_error_and_stalls_nothing() {
         read_at < gave_up_at,
         "the read waited for the silent keyring: it ended at {read_at:?}, the sign-in gave up at {gave_up_at:?}"
     );
-    assert!(gave_up_at < Duration::from_secs(25), "the caller waited the keyring (30 s), not the timeout (3 s)");
+    assert!(
+        gave_up_at < Duration::from_secs(25),
+        "the caller waited the keyring (30 s), not the timeout (3 s)"
+    );
 }
