@@ -90,21 +90,15 @@ printf 'installer: %s, %s bytes (%s MB), built in %.1f s\n' "$setup" "$(stat -c 
 
 # ---------------------------------------------------------------------------------------------------
 # The test, under Wine.
-if ! [ -x /usr/lib/wine/wine64 ]; then
-  log "installing Wine"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64 >/dev/null
-fi
-W=/usr/lib/wine/wine64
-WS=/usr/lib/wine/wineserver64
+# shellcheck source=scripts/windows/wine.sh
+. scripts/windows/wine.sh
+W=$WINE
 work=$(mktemp -d)
-# Its own prefix; no Mono or Gecko prompt, and no menu entries or link handlers on this machine.
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 holder=
 cleanup() {
   [ -z "$holder" ] || kill "$holder" 2>/dev/null || true
   # Wine's server saves its registry on exit: wait for it before the prefix goes.
-  "$WS" -k 2>/dev/null || true
-  "$WS" -w 2>/dev/null || true
+  wine_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -133,10 +127,7 @@ equals() { [ "$1" = "$2" ] || { echo "    got:      $1" >&2; echo "    expected:
 count_entries() { tr ';' '\n' <<<"$1" | grep -icxF -- "$2" || true; }
 
 log "a fresh Wine prefix"
-"$W" wineboot --init >/dev/null 2>&1
-"$WS" -w
-x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-  scripts/windows/bcryptprimitives.c -ladvapi32
+wine_prefix_ready "$work/prefix"
 
 user=$(id -un)
 profile_dir="$WINEPREFIX/drive_c/users/$user"
@@ -194,7 +185,7 @@ install_checks() {
 log "install: wine64 $(basename "$setup") /S"
 t_test=$(date +%s)
 check "the installer exits with 0" "$W" "$setup" /S
-"$WS" -w
+"$WINESERVER" -w
 install_checks "$version"
 
 # A copy running from the install folder (zpro waiting for a key on its input): a silent install
@@ -219,7 +210,7 @@ check "install log says zpro is running" grep -q "Stopped: zpro is running" "$in
 check "the installed copy is left as it was" equals "$(reg_value "$uninst" DisplayVersion)" "$version"
 kill "$holder"
 wait "$running" 2>/dev/null || true
-"$WS" -w
+"$WINESERVER" -w
 
 # An upgrade: the same programs labelled as the next version, installed over the first.
 next="${version%%[-+]*}"
@@ -227,7 +218,7 @@ next="${next%.*}.$(( ${next##*.} + 1 ))"
 log "upgrade: an installer labelled $next, over $version"
 build_installer "$next" "$work/zenml-pro-desktop_${next}_x64-setup.exe" >/dev/null
 check "the newer installer exits with 0" "$W" "$work/zenml-pro-desktop_${next}_x64-setup.exe" /S
-"$WS" -w
+"$WINESERVER" -w
 install_checks "$next"
 check "install log says it replaced $version" grep -q "Replacing version $version" "$inst/install.log"
 check "the install folder is on PATH exactly once" \
@@ -251,7 +242,7 @@ log "uninstall: uninstall.exe /S"
 # The uninstaller copies itself to a temporary folder, starts the copy and returns: wait for Wine's
 # processes to end.
 check "the uninstaller exits with 0" "$W" "$inst/uninstall.exe" /S
-"$WS" -w
+"$WINESERVER" -w
 check "the install folder is gone" test ! -e "$inst"
 check "the Start-menu shortcut is gone" test ! -e "$lnk"
 check "the zenml-pro-desktop:// scheme is gone" reg_no_key "$scheme"
@@ -270,13 +261,13 @@ long="C:\\keep\\$(printf 'x%.0s' $(seq 1 1100))"
   /v pv /d 120.0.2210.91 /f >/dev/null
 log "install and uninstall with a PATH of ${#long} characters and a WebView2 runtime"
 check "the installer exits with 0" "$W" "$setup" /S
-"$WS" -w
+"$WINESERVER" -w
 check "the long PATH is left as it was" equals "$(reg_value 'HKCU\Environment' Path)" "$long"
 check "install log says to add the folder to PATH by hand" grep -q "PATH is too long.*add .* to it by hand" "$inst/install.log"
 check "the app is installed anyway" test -f "$inst/zenml-pro-desktop.exe"
 check "install log names the WebView2 runtime found" grep -qF "WebView2 runtime: 120.0.2210.91." "$inst/install.log"
 check "the uninstaller exits with 0" "$W" "$inst/uninstall.exe" /S
-"$WS" -w
+"$WINESERVER" -w
 check "the install folder is gone" test ! -e "$inst"
 check "the long PATH is still as it was" equals "$(reg_value 'HKCU\Environment' Path)" "$long"
 

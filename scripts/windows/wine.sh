@@ -15,8 +15,9 @@ wine_prefix_ready() {
     log "installing Wine"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64
   fi
-  # A crashing program exits with its error instead of starting Wine's debugger, which can hang.
-  export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="winedbg.exe=d"
+  # A crashing program exits with its error instead of starting Wine's debugger, which can hang; no
+  # Mono or Gecko prompt, and no menu entries or link handlers on this machine.
+  export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winedbg.exe=d"
   local system32="$WINEPREFIX/drive_c/windows/system32"
   if ! [ -f "$system32/kernel32.dll" ]; then
     log "creating the Wine prefix $WINEPREFIX"
