@@ -44,6 +44,49 @@ pub fn private_env(cmd: &mut Command, home: &Path) {
         .env("RUST_LOG", "info");
 }
 
+/// Starts `tauri-driver` and, through it, the app in the folders of `home`, with `extra_env` added to
+/// a clean, private environment; returns the WebDriver session and the driver process.
+pub async fn start_session(home: &Path, extra_env: &[(&str, &str)]) -> Result<(Client, Child)> {
+    // More than one rustls crypto provider is compiled in (the app crates' and the WebDriver
+    // client's): choose one for the process, once.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let binary = app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let mut cmd = Command::new(driver_bin);
+    cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    private_env(&mut cmd, home);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut driver = cmd.spawn().context("tauri-driver starts (cargo install tauri-driver)")?;
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": {"application": binary},
+    });
+    let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    let client = loop {
+        match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(e) if started.elapsed() < STEP_TIMEOUT => {
+                if let Some(status) = driver.try_wait()? {
+                    bail!("tauri-driver exited with {status}");
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let _ = e;
+            }
+            Err(e) => return Err(e).context("WebDriver session"),
+        }
+    };
+    Ok((client, driver))
+}
+
 /// One running app, its WebDriver session, and its private directories.
 pub struct App {
     pub client: Client,
@@ -55,45 +98,8 @@ impl App {
     /// Starts `tauri-driver` and, through it, the app with `extra_env` added to a clean, private
     /// environment.
     pub async fn launch(extra_env: &[(&str, &str)]) -> Result<Self> {
-        // More than one rustls crypto provider is compiled in (the app crates' and the WebDriver
-        // client's): choose one for the process, once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let binary =
-            app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
         let home = tempfile::tempdir()?;
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-        let mut cmd = Command::new(driver_bin);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        private_env(&mut cmd, home.path());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let mut driver = cmd.spawn().context("tauri-driver starts (cargo install tauri-driver)")?;
-        let caps = json!({
-            "browserName": "wry",
-            "tauri:options": {"application": binary},
-        });
-        let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
-        let url = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let client = loop {
-            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
-                Ok(c) => break c,
-                Err(e) if started.elapsed() < STEP_TIMEOUT => {
-                    if let Some(status) = driver.try_wait()? {
-                        bail!("tauri-driver exited with {status}");
-                    }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                    let _ = e;
-                }
-                Err(e) => return Err(e).context("WebDriver session"),
-            }
-        };
+        let (client, driver) = start_session(home.path(), extra_env).await?;
         Ok(Self { client, driver, home })
     }
 

@@ -14,9 +14,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use serde_json::{json, Value};
-use zenml_pro_e2e::{app_binary, native_window_shown, private_env, STEP_TIMEOUT};
+use zenml_pro_e2e::{app_binary, native_window_shown, private_env, start_session, STEP_TIMEOUT};
 
 /// The window's title (tauri.conf.json).
 const TITLE: &str = "ZenML Pro Desktop";
@@ -32,38 +32,7 @@ struct Run {
 
 impl Run {
     async fn start(home: &Path, extra_env: &[(&str, &str)]) -> Result<Self> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let binary =
-            app_binary().canonicalize().context("the app binary is built (scripts/e2e.sh builds it)")?;
-        let free_port =
-            || -> Result<u16> { Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
-        let (port, native_port) = (free_port()?, free_port()?);
-        let mut cmd = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        private_env(&mut cmd, home);
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let mut driver = cmd.spawn().context("tauri-driver starts (cargo install tauri-driver)")?;
-        let caps = json!({"browserName": "wry", "tauri:options": {"application": binary}});
-        let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
-        let url = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let client = loop {
-            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
-                Ok(c) => break c,
-                Err(_) if started.elapsed() < STEP_TIMEOUT => {
-                    if let Some(status) = driver.try_wait()? {
-                        bail!("tauri-driver exited with {status}");
-                    }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => return Err(e).context("WebDriver session"),
-            }
-        };
+        let (client, driver) = start_session(home, extra_env).await?;
         Ok(Self { client, driver })
     }
 
