@@ -15,7 +15,8 @@ import {
   type DesktopSettings,
   type UpdateStatusView,
   type Entity,
-  type OrgView,
+  type Freshness,
+  type Organization,
 } from './api';
 import { errorCode, errorMessage } from './errors';
 
@@ -82,8 +83,9 @@ function initial() {
     loaded: false,
     state: null as AppStateView | null,
     startError: null as string | null,
-    orgs: [] as OrgView[],
-    orgsFetchedAt: null as string | null,
+    orgs: [] as Organization[],
+    /** How fresh the organization list is, once read. */
+    orgsFreshness: null as Freshness | null,
     orgsError: null as string | null,
     /** Home first: the organizations at a glance, before choosing one. */
     page: 'home' as Page,
@@ -121,7 +123,7 @@ export function resetApp(): void {
   Object.assign(app, initial());
 }
 
-export function activeOrg(): OrgView | null {
+export function activeOrg(): Organization | null {
   return app.orgs.find((o) => o.active) ?? null;
 }
 
@@ -168,6 +170,11 @@ function markActive(id: string): void {
   }
 }
 
+/** When a list was fetched from the server; null when it was not yet (or is not known). */
+export function fetchedAt(freshness: Freshness | null | undefined): string | null {
+  return freshness?.fetched_at ?? null;
+}
+
 export async function loadOrganizations(): Promise<void> {
   const choicesBefore = orgChoices;
   try {
@@ -177,11 +184,11 @@ export async function loadOrganizations(): Promise<void> {
       chosen && list.items.some((o) => o.id === chosen)
         ? list.items.map((o) => ({ ...o, active: o.id === chosen }))
         : list.items;
-    app.orgsFetchedAt = list.fetched_at;
+    app.orgsFreshness = list.freshness;
     app.orgsError = null;
-    const offline = app.state?.online === false || list.error_code === 'offline';
+    const offline = app.state?.online === false || list.freshness.error_code === 'offline';
     if (offline && !app.offline) {
-      app.offline = { asOf: list.fetched_at };
+      app.offline = { asOf: fetchedAt(list.freshness) };
     }
   } catch (e) {
     app.orgsError = errorMessage(e);
@@ -201,7 +208,7 @@ export async function syncNow(): Promise<void> {
     }
   } catch (e) {
     if (errorCode(e) === 'offline') {
-      app.offline = { asOf: app.orgsFetchedAt };
+      app.offline = { asOf: fetchedAt(app.orgsFreshness) };
     } else {
       app.sync.error = errorMessage(e);
     }
@@ -273,7 +280,7 @@ export async function afterSignIn(): Promise<void> {
  */
 async function reloadSession(): Promise<void> {
   app.orgs = [];
-  app.orgsFetchedAt = null;
+  app.orgsFreshness = null;
   app.orgsError = null;
   app.offline = null;
   app.sync.error = null;
@@ -341,7 +348,7 @@ export async function handleEvent(ev: AppEvent): Promise<void> {
       app.sessionVersion++;
       break;
     case 'connectivity':
-      app.offline = ev.online ? null : { asOf: ev.as_of ?? app.orgsFetchedAt };
+      app.offline = ev.online ? null : { asOf: ev.as_of ?? fetchedAt(app.orgsFreshness) };
       break;
     case 'notice':
       app.notice = ev.message;

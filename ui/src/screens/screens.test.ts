@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { backend, callsOf } from '../test/fakeBackend';
+import { backend, callsOf, makeMember } from '../test/fakeBackend';
 import { openPage, renderApp } from '../test/render';
 
 async function open(page: string) {
@@ -169,14 +169,9 @@ describe('members', () => {
   it('shows an invitation whose name is its email once, breakable only at "@" and dots', async () => {
     await renderApp({
       setup: () =>
-        backend.members.unshift({
-          key: 'inv:x',
-          kind: 'invitation',
-          id: 'ix',
-          name: 'late-reply@acme-ml.example',
-          email: 'late-reply@acme-ml.example',
-          roles: [],
-        }),
+        backend.members.unshift(
+          makeMember({ key: 'inv:x', kind: 'invitation', id: 'ix', name: null, email: 'late-reply@acme-ml.example' }),
+        ),
     });
     await open('Members');
     // Its pieces with a hyphen are separate spans, so the address is matched on the whole element.

@@ -3,11 +3,11 @@
 // type the app does not know is shown as its text, and Home counts the workspaces by type.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceView } from '../lib/api';
+import type { Workspace } from '../lib/api';
 import { backend, callsOf } from '../test/fakeBackend';
 import { openPage, renderApp } from '../test/render';
 
-function workspace(id: string, name: string, type: string, label: string, server: string | null): WorkspaceView {
+function workspace(id: string, name: string, type: string, label: string, server: string | null): Workspace {
   return {
     id,
     name,

@@ -6,7 +6,7 @@
 import { vi } from 'vitest';
 import type { CommandHandlers, CommandName } from '../lib/bindings/commands';
 import type {
-  AccountView,
+  Account,
   AppEvent,
   AppStateView,
   DesktopSettings,
@@ -16,15 +16,17 @@ import type {
   DiagnosticsView,
   Entity,
   ErrorCode,
-  InvitationView,
-  MemberView,
-  OrgView,
+  Freshness,
+  HeldRole,
+  Invitation,
+  Member,
+  Organization,
   AccessEntryView,
-  RoleView,
+  Role,
   ServiceAccountsView,
   TeamMemberView,
-  TeamView,
-  WorkspaceView,
+  Team,
+  Workspace,
 } from '../lib/api';
 
 import * as cross from './fakeCross';
@@ -35,7 +37,7 @@ import { FakeServiceAccounts, TOKENS_OUTLIVE } from './fakeServiceAccounts';
 const T0 = '2025-01-10T09:00:00Z';
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
 
-function org(id: string, name: string, active = false): OrgView {
+function org(id: string, name: string, active = false): Organization {
   return {
     id,
     name,
@@ -52,7 +54,7 @@ function org(id: string, name: string, active = false): OrgView {
   };
 }
 
-const ROLES: RoleView[] = [
+const ROLES: Role[] = [
   { id: 'r-admin', name: 'Organization Admin', description: 'Full control of the organization', level: 'organization', system_managed: true },
   { id: 'r-manager', name: 'Organization Manager', description: 'Manages members and settings', level: 'organization', system_managed: true },
   { id: 'r-member', name: 'Organization Member', description: 'Uses the workspaces', level: 'organization', system_managed: true },
@@ -60,30 +62,79 @@ const ROLES: RoleView[] = [
   { id: 'r-ws', name: 'Workspace Admin', description: 'Runs a workspace', level: 'workspace', system_managed: true },
 ];
 
-function makeMembers(n: number): MemberView[] {
-  const rows: MemberView[] = [];
+/** A role a member holds, labelled as the app labels it. */
+export function heldRole(id: string, name: string, viaTeam = false): HeldRole {
+  return { id, name, via_team: viaTeam, label: viaTeam ? `${name} (via a team)` : name };
+}
+
+/** Sets the roles a member holds: the chips (`held_roles`) and their names, each once (`roles`). */
+export function holdRoles(m: Member, held: HeldRole[]): Member {
+  m.held_roles = held;
+  m.roles = [...new Set(held.map((r) => r.name))];
+  return m;
+}
+
+/** A member row as the app gives it: `name` its own (null for an invitation), `label` how it is shown. */
+export function makeMember(
+  m: Pick<Member, 'key' | 'kind' | 'id' | 'email'> & { name: string | null },
+  held: HeldRole[] = [],
+): Member {
+  const label = m.name ?? m.email ?? m.id;
+  return holdRoles({ ...m, username: null, roles: [], held_roles: [], label }, held);
+}
+
+function makeMembers(n: number): Member[] {
+  const rows: Member[] = [];
   for (let i = 1; i <= n; i++) {
     const role = i % 10 === 0 ? ROLES[0] : ROLES[2];
-    rows.push({
-      key: `user:u${i}`,
-      kind: 'user',
-      id: `u${i}`,
-      name: `User ${i}`,
-      email: `user${i}@example.com`,
-      roles: [{ role_id: role.id, name: role.name, via_team: false }],
-    });
+    rows.push(
+      makeMember({ key: `user:u${i}`, kind: 'user', id: `u${i}`, name: `User ${i}`, email: `user${i}@example.com` }, [
+        heldRole(role.id, role.name),
+      ]),
+    );
   }
-  rows.push({ key: 'sa:bot', kind: 'service_account', id: 'sa1', name: 'ci-bot', email: null, roles: [] });
-  rows.push({
-    key: 'team:t1',
-    kind: 'team',
-    id: 't1',
-    name: 'Platform',
-    email: null,
-    roles: [{ role_id: 'r-manager', name: 'Organization Manager', via_team: true }],
-  });
-  rows[0].roles.push({ role_id: 'r-manager', name: 'Organization Manager', via_team: true });
+  rows.push(makeMember({ key: 'sa:bot', kind: 'service_account', id: 'sa1', name: 'ci-bot', email: null }));
+  rows.push(
+    makeMember({ key: 'team:t1', kind: 'team', id: 't1', name: 'Platform', email: null }, [
+      heldRole('r-manager', 'Organization Manager', true),
+    ]),
+  );
+  holdRoles(rows[0], [...rows[0].held_roles, heldRole('r-manager', 'Organization Manager', true)]);
   return rows;
+}
+
+/** An account as the app gives it, with its `label` (its email, else name, else server). */
+function makeAccount(a: Omit<Account, 'label'>): Account {
+  return { ...a, label: a.email ?? a.name ?? a.base_url };
+}
+
+/** An invitation as the app gives it: `roles` the organization role first, then the workspace roles
+ *  (each "<role> on <workspace>"); `teams` by name. */
+export function makeInvitation(
+  i: Pick<Invitation, 'id' | 'email' | 'status' | 'role_id' | 'role_name' | 'inviter' | 'created' | 'expires'>,
+  workspaceRoles: { id: string; name: string; workspaceId: string; workspace: string }[] = [],
+  teams: { id: string; name: string }[] = [],
+): Invitation {
+  const orgRole = i.role_id
+    ? [{ id: i.role_id, name: i.role_name, level: 'organization', workspace_id: null, workspace: null, label: i.role_name ?? i.role_id }]
+    : [];
+  return {
+    ...i,
+    lapsed: false,
+    role: i.role_name ?? i.role_id,
+    roles: [
+      ...orgRole,
+      ...workspaceRoles.map((w) => ({
+        id: w.id,
+        name: w.name,
+        level: 'workspace',
+        workspace_id: w.workspaceId,
+        workspace: w.workspace,
+        label: `${w.name} on ${w.workspace}`,
+      })),
+    ],
+    teams: teams.map((t) => ({ id: t.id, name: t.name, label: t.name })),
+  };
 }
 
 function grant(workspaceId: string, workspace: string, kind: string, holderId: string, holder: string): AccessEntryView {
@@ -100,7 +151,7 @@ function grant(workspaceId: string, workspace: string, kind: string, holderId: s
   };
 }
 
-const STATUSES: WorkspaceView['status'][] = ['not_initialized', 'pending', 'available', 'failed', 'deactivated', 'deleted'];
+const STATUSES: Workspace['status'][] = ['not_initialized', 'pending', 'available', 'failed', 'deactivated', 'deleted'];
 
 const SERVER = 'http://127.0.0.1:1';
 
@@ -125,19 +176,19 @@ function reportText(status: string, checks: DiagnosticCheckView[]): string {
 
 export class FakeBackend {
   state!: AppStateView;
-  orgs!: OrgView[];
-  members!: MemberView[];
-  invitations!: InvitationView[];
-  teams!: TeamView[];
+  orgs!: Organization[];
+  members!: Member[];
+  invitations!: Invitation[];
+  teams!: Team[];
   /** Team id → its members. */
   teamMembers!: Map<string, TeamMemberView[]>;
-  workspaces!: WorkspaceView[];
+  workspaces!: Workspace[];
   /** Workspace role grants. */
   grants!: AccessEntryView[];
   serviceAccounts!: ServiceAccountsView;
   /** The service accounts' API keys, and every key value handed out (see `fakeServiceAccounts`). */
   sa = new FakeServiceAccounts();
-  roles!: RoleView[];
+  roles!: Role[];
   canManage = true;
   myRoles = ['Organization Admin'];
   failures = new Map<CommandName, { code: ErrorCode; message: string }>();
@@ -155,7 +206,7 @@ export class FakeBackend {
   /** Where the log files are; null when there are none. */
   logDir: string | null = '/tmp/app-logs';
   /** The organizations of the accounts that are not active (`orgs` holds the active one's). */
-  otherOrgs = new Map<string, OrgView[]>();
+  otherOrgs = new Map<string, Organization[]>();
   /** Offboarding's faults and pace (see `fakeOffboard`). */
   offboard = new FakeOffboard();
   desktop!: DesktopSettings;
@@ -178,7 +229,7 @@ export class FakeBackend {
   reset(signedIn = true) {
     this.state = {
       accounts: signedIn
-        ? [{ id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' }]
+        ? [makeAccount({ id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' })]
         : [],
       active_account: signedIn ? 'acc1' : null,
       demo: false,
@@ -191,8 +242,8 @@ export class FakeBackend {
     this.offboard = new FakeOffboard();
     this.members = makeMembers(250);
     this.invitations = [
-      { id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', roles: ['Organization Member'], teams: [], inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' },
-      { id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', roles: ['Organization Member'], teams: [], inviter: 'Me', created: T0, expires: null },
+      makeInvitation({ id: 'i1', email: 'pending@example.com', status: 'pending', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: '2030-01-01T00:00:00Z' }),
+      makeInvitation({ id: 'i2', email: 'accepted@example.com', status: 'accepted', role_id: 'r-member', role_name: 'Organization Member', inviter: 'Me', created: T0, expires: null }),
     ];
     this.teams = [{ id: 't1', name: 'Platform', description: 'Runs the platform', member_count: 12 }];
     this.teamMembers = new Map([
@@ -259,22 +310,24 @@ export class FakeBackend {
   }
 
   signIn() {
-    const me = { id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' as const };
+    const me = makeAccount({ id: 'acc1', base_url: 'http://127.0.0.1:1', email: 'me@example.com', name: 'Me', signed_in: true, active: true, auth_method: 'key' });
     this.state.accounts = [me, ...this.state.accounts.filter((a) => a.id !== me.id).map((a) => ({ ...a, active: false }))];
     this.state.active_account = 'acc1';
   }
 
   /** A second account, "Other" on another server, with one organization of its own. */
   addOtherAccount(signedIn = true) {
-    this.state.accounts.push({
-      id: 'acc2',
-      base_url: 'https://zenml.other.example',
-      email: 'other@other.example',
-      name: 'Other',
-      signed_in: signedIn,
-      active: false,
-      auth_method: 'password',
-    });
+    this.state.accounts.push(
+      makeAccount({
+        id: 'acc2',
+        base_url: 'https://zenml.other.example',
+        email: 'other@other.example',
+        name: 'Other',
+        signed_in: signedIn,
+        active: false,
+        auth_method: 'password',
+      }),
+    );
     this.otherOrgs.set('acc2', [org('o9', 'delta', true)]);
   }
 
@@ -313,12 +366,12 @@ export class FakeBackend {
     };
   }
 
-  private active(): OrgView {
+  private active(): Organization {
     return this.orgs.find((o) => o.active)!;
   }
 
-  /** The fields every list shares; a hidden list comes back empty. */
-  private listState(command: CommandName) {
+  /** How fresh every list is; a hidden list comes back empty. */
+  private freshness(command: CommandName): Freshness {
     return {
       fetched_at: FETCHED,
       stale: false,
@@ -330,7 +383,7 @@ export class FakeBackend {
   }
 
   private listing<T>(command: CommandName, items: T[]) {
-    return { items: this.hidden.has(command) ? [] : items, ...this.listState(command) };
+    return { items: this.hidden.has(command) ? [] : items, freshness: this.freshness(command) };
   }
 
   /** Announces a change as the app does after a write or a sync. */
@@ -340,11 +393,11 @@ export class FakeBackend {
   }
 
   /** A role by id or by name, as the app accepts either. */
-  private role(idOrName: string): RoleView {
+  private role(idOrName: string): Role {
     return this.roles.find((r) => r.id === idOrName || r.name === idOrName) ?? { ...ROLES[2], id: idOrName, name: idOrName };
   }
 
-  private orgById(id: string | null): OrgView {
+  private orgById(id: string | null): Organization {
     return this.orgs.find((o) => o.id === id || o.name === id) ?? this.active();
   }
 
@@ -370,7 +423,7 @@ export class FakeBackend {
     stop_demo: () => undefined,
     begin_device_login: () => ({ verification_url: 'http://127.0.0.1:1/device', user_code: 'WDJB-MJHT', expires_in: 900 }),
     complete_device_login: () =>
-      new Promise<AccountView>((resolve, reject) => {
+      new Promise<Account>((resolve, reject) => {
         this.deviceResolve = () => {
           this.signIn();
           resolve(this.state.accounts[0]);
@@ -417,10 +470,11 @@ export class FakeBackend {
     },
     list_organizations: () => ({
       items: structuredClone(this.orgs),
-      fetched_at: FETCHED,
-      stale: false,
-      last_error: this.orgListError?.message ?? null,
-      error_code: this.orgListError?.code ?? null,
+      freshness: {
+        ...this.freshness('list_organizations'),
+        last_error: this.orgListError?.message ?? null,
+        error_code: this.orgListError?.code ?? null,
+      },
     }),
     switch_organization: ({ org }) => {
       const target = this.orgById(org);
@@ -456,11 +510,11 @@ export class FakeBackend {
       let rows = this.hidden.has('list_members') ? [] : this.members;
       if (q.search) {
         const s = q.search.toLowerCase();
-        rows = rows.filter((r) => `${r.name} ${r.email}`.toLowerCase().includes(s));
+        rows = rows.filter((r) => `${r.label} ${r.email}`.toLowerCase().includes(s));
       }
-      if (q.role) rows = rows.filter((r) => r.roles.some((x) => x.name === q.role));
+      if (q.role) rows = rows.filter((r) => r.roles.includes(q.role!));
       if (q.kind) rows = rows.filter((r) => r.kind === q.kind);
-      return { rows: structuredClone(rows.slice(offset, offset + limit)), total: rows.length, ...this.listState('list_members') };
+      return { items: structuredClone(rows.slice(offset, offset + limit)), total: rows.length, freshness: this.freshness('list_members') };
     },
     list_invitations: ({ onlyPending }) => {
       const items = onlyPending ? this.invitations.filter((i) => i.status === 'pending') : this.invitations;
@@ -471,24 +525,32 @@ export class FakeBackend {
     list_roles: () => this.listing('list_roles', structuredClone(this.roles)),
     invite_with: ({ org, emails, role, workspaceRoles, teams }) => {
       const r = this.role(role);
-      const extra = workspaceRoles.map((x) => `${this.role(x.role).name} on ${this.workspace(x.workspace).name}`);
-      const teamNames = teams.map((t) => this.team(t).name);
+      const wsRoles = workspaceRoles.map((x) => {
+        const role = this.role(x.role);
+        const w = this.workspace(x.workspace);
+        return { id: role.id, name: role.name, workspaceId: w.id, workspace: w.name };
+      });
+      const extra = wsRoles.map((x) => `${x.name} on ${x.workspace}`);
+      const joined = teams.map((t) => this.team(t));
+      const teamNames = joined.map((t) => t.name);
       const outcomes = emails.map((email) => {
-        const invitation: InvitationView = {
-          id: `i-${email}`,
-          email,
-          status: 'pending',
-          role_id: r.id,
-          role_name: r.name,
-          roles: [r.name, ...extra],
-          teams: teamNames,
-          inviter: 'Me',
-          created: new Date().toISOString(),
-          expires: null,
-        };
-        this.invitations.push(invitation);
+        const invited = makeInvitation(
+          {
+            id: `i-${email}`,
+            email,
+            status: 'pending',
+            role_id: r.id,
+            role_name: r.name,
+            inviter: 'Me',
+            created: new Date().toISOString(),
+            expires: null,
+          },
+          wsRoles,
+          joined,
+        );
+        this.invitations.push(invited);
         const attached = [...extra, ...teamNames.map((t) => `team ${t}`)].map((label) => ({ label, ok: true, error: null }));
-        return { email, ok: true, invitation, error: null, attached };
+        return { email, ok: true, invitation: invited, error: null, attached };
       });
       this.changed(this.orgById(org).id, ['invitations']);
       return outcomes;
@@ -509,7 +571,7 @@ export class FakeBackend {
       const m = this.members.find((x) => x.id === member);
       if (!m) throw { code: 'not_found', message: `no member ${member}`, fields: [] };
       const r = this.role(role);
-      m.roles = [{ role_id: r.id, name: r.name, via_team: false }];
+      holdRoles(m, [heldRole(r.id, r.name)]);
       this.changed(this.orgById(org).id, ['members']);
       return structuredClone(m);
     },
@@ -526,7 +588,7 @@ export class FakeBackend {
       return structuredClone(o);
     },
     create_team: ({ org, name, description, members }) => {
-      const team: TeamView = { id: `t-${name}`, name, description, member_count: members.length };
+      const team: Team = { id: `t-${name}`, name, description, member_count: members.length };
       this.teams.push(team);
       this.teamMembers.set(
         team.id,
@@ -633,7 +695,7 @@ export class FakeBackend {
       return {
         who: member,
         kind: m.kind === 'invitation' ? 'invitation' : 'user',
-        org_roles: structuredClone(m.roles),
+        org_roles: structuredClone(m.held_roles),
         teams: teams.map((t) => t.name),
         workspace_roles: held,
       };
@@ -720,19 +782,19 @@ export class FakeBackend {
     emit({ kind: 'update_status', status: { ...status } });
   }
 
-  private team(idOrName: string): TeamView {
+  private team(idOrName: string): Team {
     const found = this.teams.find((t) => t.id === idOrName || t.name === idOrName);
     if (!found) throw { code: 'invalid_input', message: `no team "${idOrName}" in this organization`, fields: [] };
     return found;
   }
 
-  private workspace(idOrName: string): WorkspaceView {
+  private workspace(idOrName: string): Workspace {
     const found = this.workspaces.find((w) => w.id === idOrName || w.name === idOrName);
     if (!found) throw { code: 'invalid_input', message: `no workspace "${idOrName}"`, fields: [] };
     return found;
   }
 
-  private invitation(idOrEmail: string): InvitationView {
+  private invitation(idOrEmail: string): Invitation {
     const found = this.invitations.find((i) => i.id === idOrEmail || i.email === idOrEmail);
     if (!found) throw { code: 'not_found', message: `no invitation ${idOrEmail}`, fields: [] };
     return found;

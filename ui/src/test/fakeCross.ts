@@ -6,7 +6,7 @@ import type {
   HomeCardView,
   HomeView,
   MembershipView,
-  OrgView,
+  Organization,
   PeoplePageView,
   PeopleQueryView,
   PersonOrgView,
@@ -15,7 +15,7 @@ import type {
   WorkspaceCountView,
   WorkspaceKindCountView,
 } from '../lib/api';
-import type { FakeBackend } from './fakeBackend';
+import { heldRole, type FakeBackend } from './fakeBackend';
 
 const FETCHED = new Date(Date.now() - 5 * 60_000).toISOString();
 
@@ -30,9 +30,9 @@ function accountLabel(b: FakeBackend, id: string): string {
 }
 
 /** Every signed-in account's organizations, the active account's first. */
-function accountOrgs(b: FakeBackend): [string, OrgView[]][] {
+function accountOrgs(b: FakeBackend): [string, Organization[]][] {
   const active = b.state.active_account;
-  const out: [string, OrgView[]][] = [];
+  const out: [string, Organization[]][] = [];
   if (active) out.push([active, b.orgs]);
   for (const [id, orgs] of b.otherOrgs) {
     if (b.state.accounts.some((a) => a.id === id && a.signed_in)) out.push([id, orgs]);
@@ -88,7 +88,7 @@ export function home(b: FakeBackend): HomeView {
   return { cards, accounts: accountOrgs(b).length, fetched_at: FETCHED, stale: cards.some((c) => c.stale) };
 }
 
-function membership(b: FakeBackend, account: string, o: OrgView, kind: MembershipView['kind'], roles: MembershipView['roles'], status: string | null): MembershipView {
+function membership(b: FakeBackend, account: string, o: Organization, kind: MembershipView['kind'], roles: MembershipView['roles'], status: string | null): MembershipView {
   return {
     account_id: account,
     account: accountLabel(b, account),
@@ -110,14 +110,14 @@ function everyone(b: FakeBackend): PersonSummaryView[] {
   const people: PersonSummaryView[] = [];
   for (const m of b.members) {
     if (m.kind !== 'user' && m.kind !== 'service_account') continue;
-    const memberships = [membership(b, account, active, m.kind, m.roles, null)];
+    const memberships = [membership(b, account, active, m.kind, m.held_roles, null)];
     if (m.id === 'u1') {
       for (const o of b.orgs.filter((x) => x.id !== active.id)) memberships.push(membership(b, account, o, 'user', [], null));
     }
     people.push({ key: m.email?.toLowerCase() ?? `id:${m.id}`, email: m.email, name: m.name, username: null, memberships });
   }
   for (const i of b.invitations.filter((x) => x.status === 'pending')) {
-    const roles = i.role_id ? [{ role_id: i.role_id, name: i.role_name ?? i.role_id, via_team: false }] : [];
+    const roles = i.role_id ? [heldRole(i.role_id, i.role_name ?? i.role_id)] : [];
     people.push({ key: i.email.toLowerCase(), email: i.email, name: null, username: null, memberships: [membership(b, account, active, 'invitation', roles, 'pending')] });
   }
   return people.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -159,8 +159,8 @@ export function person(b: FakeBackend, email: string): PersonView {
         id: i.id,
         status: i.status ?? 'pending',
         lapsed: false,
-        roles: [...i.roles],
-        teams: [...i.teams],
+        roles: i.roles.map((r) => r.label),
+        teams: i.teams.map((t) => t.label),
         inviter: i.inviter,
         created: i.created,
         expires: i.expires,
