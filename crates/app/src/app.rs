@@ -21,7 +21,6 @@ use crate::links::{dashboard_page, web_page};
 use crate::refresh::Shared;
 use crate::secrets::SecretRouter;
 use crate::settings::{self, Autostart, DesktopEntryAutostart, DesktopSettings};
-use crate::views::*;
 
 /// `ZENML_PRO_API_URL`: the API URL the sign-in screen proposes.
 pub const API_URL_ENV: &str = "ZENML_PRO_API_URL";
@@ -309,15 +308,19 @@ impl App {
         Ok((account, org))
     }
 
-    pub(crate) fn account_view(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+    pub(crate) fn account_view(&self, a: &AccountRecord) -> IpcResult<zenml_pro_core::records::Account> {
         let active = self.core().active_account()?.is_some_and(|x| x.id == a.id);
-        Ok(AccountView::new(a, active))
+        Ok(zenml_pro_core::records::Account::new(a, active))
     }
 
-    pub(crate) fn org_view(&self, account_id: &str, org_id: Uuid) -> IpcResult<OrgView> {
+    pub(crate) fn org_view(
+        &self,
+        account_id: &str,
+        org_id: Uuid,
+    ) -> IpcResult<zenml_pro_core::records::Organization> {
         let org = self.core().organization(account_id, &org_id.to_string())?.value;
         let active = self.core().active_organization(account_id)? == Some(org_id);
-        Ok(OrgView::new(&org, active))
+        Ok(zenml_pro_core::records::Organization::new(&org, active))
     }
 
     pub(crate) fn org_dashboard(&self, org_id: Uuid) -> String {
@@ -360,7 +363,7 @@ impl App {
     }
 
     /// After any sign-in: the account is active, refreshed in the background, and the UI told.
-    pub(crate) fn signed_in(&self, a: &AccountRecord) -> IpcResult<AccountView> {
+    pub(crate) fn signed_in(&self, a: &AccountRecord) -> IpcResult<zenml_pro_core::records::Account> {
         self.restart_refresh(Some(a.id.clone()));
         self.session_changed();
         self.account_view(a)

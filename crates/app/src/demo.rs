@@ -6,7 +6,6 @@ use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
 use crate::app::{lock, App};
 use crate::error::{IpcError, IpcResult};
-use crate::views::*;
 
 /// Settings key of the demo account of the last run, deleted when the next run makes its own.
 pub(crate) const DEMO_ACCOUNT_SETTING: &str = "demo_account";
@@ -27,7 +26,7 @@ pub(crate) fn demo_dialect() -> zenml_pro_emulator::Dialect {
 
 /// Starts the demo server inside the app on a loopback port, signs in to it with the demo key
 /// (an admin of several organizations) and runs a first sync.
-pub(crate) async fn start_demo(app: &App) -> IpcResult<AccountView> {
+pub(crate) async fn start_demo(app: &App) -> IpcResult<zenml_pro_core::records::Account> {
     let mut demo = app.demo.lock().await;
     if let Some(d) = demo.as_ref() {
         if let Ok(a) = app.core().account(&d.account_id) {

@@ -34,7 +34,11 @@ pub(crate) fn home(app: &App) -> IpcResult<HomeView> {
 /// first when it is not the active one: what a card of Home or an organization of a person's page
 /// opens. One such switch at a time (with the tray's), so the account and the organization stay
 /// together.
-pub(crate) async fn open_organization(app: &App, account_id: String, org: String) -> IpcResult<OrgView> {
+pub(crate) async fn open_organization(
+    app: &App,
+    account_id: String,
+    org: String,
+) -> IpcResult<zenml_pro_core::records::Organization> {
     let _one_at_a_time = app.tray_switch.lock().await;
     let active = app.core().active_account()?.map(|a| a.id);
     if active.as_deref() != Some(account_id.as_str()) {

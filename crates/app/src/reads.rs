@@ -6,28 +6,33 @@ use crate::app::{App, DEFAULT_MEMBER_PAGE, MAX_MEMBER_PAGE};
 use crate::error::IpcResult;
 use crate::events::AppEvent;
 use crate::views::*;
+use zenml_pro_core::records::{Invitation, List, Member, Organization, Role, Team, Workspace};
 
 // ----- commands: reads (from the cache) -----
 
-pub(crate) fn list_organizations(app: &App) -> IpcResult<OrgListView> {
+pub(crate) fn list_organizations(app: &App) -> IpcResult<List<Organization>> {
     let account = app.account()?;
     let list = app.core().organization_list(&account.id)?;
-    Ok(OrgListView {
-        items: list.entries.iter().map(|e| OrgView::new(&e.organization, e.active)).collect(),
-        fetched_at: list.fetched_at.map(iso),
+    let freshness = Freshness {
+        fetched_at: list.fetched_at.map(zenml_pro_core::records::time),
         stale: list.stale,
         last_error: list.last_error,
         error_code: list.last_error_code,
+        ..Freshness::default()
+    };
+    Ok(List {
+        items: list.entries.iter().map(|e| Organization::new(&e.organization, e.active)).collect(),
+        freshness,
     })
 }
 
-pub(crate) async fn switch_organization(app: &App, org: String) -> IpcResult<OrgView> {
+pub(crate) async fn switch_organization(app: &App, org: String) -> IpcResult<Organization> {
     let account = app.account()?;
     let o = app.core().switch_organization(&account.id, &org).await?;
     app.shared
         .events
         .emit(AppEvent::ActiveOrgChanged { account_id: account.id.clone(), org_id: o.id.to_string() });
-    Ok(OrgView::new(&o, true))
+    Ok(Organization::new(&o, true))
 }
 
 pub(crate) fn organization_overview(app: &App, org: Option<String>) -> IpcResult<OverviewView> {
@@ -47,7 +52,7 @@ pub(crate) fn organization_overview(app: &App, org: Option<String>) -> IpcResult
     let workspace_count = (!workspaces.hidden).then(|| to_u32(workspaces.value.len()));
     let dashboard_url = app.org_dashboard(org_id);
     Ok(OverviewView {
-        org: OrgView::new(&cached.value, active),
+        org: Organization::new(&cached.value, active),
         can_manage: access.can_manage,
         can_see_billing: access.can_see_billing,
         my_roles: access.my_roles,
@@ -78,14 +83,9 @@ pub(crate) fn list_members(
     };
     let page = app.core().members(&account.id, org_id, &q)?;
     Ok(MemberPageView {
-        rows: page.value.rows.iter().map(MemberView::from).collect(),
+        items: page.value.rows.iter().filter_map(Member::new).collect(),
         total: to_u32(page.value.total),
-        fetched_at: Some(iso(page.fetched_at)),
-        stale: page.stale,
-        last_error: page.last_error,
-        error_code: page.last_error_code,
-        hidden: page.hidden,
-        skipped: to_u32(page.skipped),
+        freshness: Freshness::of(&page),
     })
 }
 
@@ -93,27 +93,24 @@ pub(crate) fn list_invitations(
     app: &App,
     org: Option<String>,
     only_pending: bool,
-) -> IpcResult<InvitationListView> {
+) -> IpcResult<List<Invitation>> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let c = app.core().invitations(&account.id, org_id, only_pending)?;
-    Ok(InvitationListView::new(c, |i| InvitationView::from(i)))
+    Ok(List::from_cached(&c, |i| Some(Invitation::from_wire(i))))
 }
 
-pub(crate) fn list_workspaces(app: &App, org: Option<String>) -> IpcResult<WorkspaceListView> {
+pub(crate) fn list_workspaces(app: &App, org: Option<String>) -> IpcResult<List<Workspace>> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let c = app.core().workspaces(&account.id, org_id)?;
-    Ok(WorkspaceListView::new(c, |w| {
-        let page = app.workspace_dashboard(org_id, w);
-        WorkspaceView::new(w, page)
-    }))
+    Ok(List::from_cached(&c, |w| Some(Workspace::new(w, app.workspace_dashboard(org_id, w)))))
 }
 
-pub(crate) fn list_teams(app: &App, org: Option<String>) -> IpcResult<TeamListView> {
+pub(crate) fn list_teams(app: &App, org: Option<String>) -> IpcResult<List<Team>> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    Ok(TeamListView::new(app.core().teams(&account.id, org_id)?, |t| TeamView::from(t)))
+    Ok(List::from_cached(&app.core().teams(&account.id, org_id)?, |t| Some(Team::new(t))))
 }
 
-pub(crate) fn list_roles(app: &App, org: Option<String>) -> IpcResult<RoleListView> {
+pub(crate) fn list_roles(app: &App, org: Option<String>) -> IpcResult<List<Role>> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
-    Ok(RoleListView::new(app.core().roles(&account.id, org_id)?, |r| RoleView::from(r)))
+    Ok(List::from_cached(&app.core().roles(&account.id, org_id)?, |r| Some(Role::new(r))))
 }

@@ -26,7 +26,7 @@ pub(crate) async fn app_state(app: &App) -> IpcResult<AppStateView> {
         .core()
         .accounts()?
         .iter()
-        .map(|a| AccountView::new(a, active.as_deref() == Some(a.id.as_str())))
+        .map(|a| zenml_pro_core::records::Account::new(a, active.as_deref() == Some(a.id.as_str())))
         .collect();
     Ok(AppStateView {
         accounts,
@@ -41,7 +41,11 @@ pub(crate) async fn app_state(app: &App) -> IpcResult<AppStateView> {
     })
 }
 
-pub(crate) async fn login_with_key(app: &App, url: String, key: String) -> IpcResult<AccountView> {
+pub(crate) async fn login_with_key(
+    app: &App,
+    url: String,
+    key: String,
+) -> IpcResult<zenml_pro_core::records::Account> {
     let a = app.core().login_with_key(&url, ApiKey::new(key)).await?;
     app.signed_in(&a)
 }
@@ -51,7 +55,7 @@ pub(crate) async fn login_with_password(
     url: String,
     username: String,
     password: String,
-) -> IpcResult<AccountView> {
+) -> IpcResult<zenml_pro_core::records::Account> {
     let a = app.core().login_with_password(&url, &username, Password::new(password)).await?;
     app.signed_in(&a)
 }
@@ -83,7 +87,7 @@ pub(crate) async fn begin_device_login(app: &App, url: String) -> IpcResult<Devi
 }
 
 /// Waits until the browser sign-in begun last is approved, denied, expired or cancelled.
-pub(crate) async fn complete_device_login(app: &App) -> IpcResult<AccountView> {
+pub(crate) async fn complete_device_login(app: &App) -> IpcResult<zenml_pro_core::records::Account> {
     let login = lock(&app.device)
         .clone()
         .ok_or_else(|| IpcError::invalid("no browser sign-in is in progress: begin one first"))?;
@@ -117,7 +121,7 @@ pub(crate) async fn logout(app: &App, account_id: String, purge: bool) -> IpcRes
     Ok(())
 }
 
-pub(crate) fn switch_account(app: &App, account_id: String) -> IpcResult<AccountView> {
+pub(crate) fn switch_account(app: &App, account_id: String) -> IpcResult<zenml_pro_core::records::Account> {
     app.core().set_active_account(&account_id)?;
     let a = app.core().account(&account_id)?;
     app.restart_refresh(a.signed_in.then(|| a.id.clone()));

@@ -30,11 +30,11 @@ pub(crate) async fn update_team(
     team: String,
     name: Option<String>,
     description: Option<String>,
-) -> IpcResult<TeamView> {
+) -> IpcResult<zenml_pro_core::records::Team> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let t = app.core().update_team(&account.id, org_id, &team, name, description).await?;
     app.changed(&account.id, Some(org_id), &[Entity::Teams]);
-    Ok(TeamView::from(&t))
+    Ok(zenml_pro_core::records::Team::new(&t))
 }
 
 pub(crate) async fn delete_team(app: &App, org: Option<String>, team: String) -> IpcResult<()> {

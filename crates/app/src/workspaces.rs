@@ -15,7 +15,6 @@ use crate::error::{IpcError, IpcResult};
 use crate::events::AppEvent;
 use crate::notify::NotificationKind;
 use crate::refresh::Shared;
-use crate::views::*;
 
 /// `state`: `available` (activate) or `deactivated`. Resolves as soon as the server took the change
 /// (usually with the workspace `pending`); following it goes on in the background.
@@ -24,7 +23,7 @@ pub(crate) async fn set_workspace_state(
     org: Option<String>,
     workspace: String,
     state: String,
-) -> IpcResult<WorkspaceView> {
+) -> IpcResult<zenml_pro_core::records::Workspace> {
     let desired = match state.trim() {
         "available" => WorkspaceStatus::Available,
         "deactivated" => WorkspaceStatus::Deactivated,
@@ -58,15 +57,15 @@ pub(crate) async fn update_workspace(
     workspace: String,
     name: Option<String>,
     description: Option<String>,
-) -> IpcResult<WorkspaceView> {
+) -> IpcResult<zenml_pro_core::records::Workspace> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let ws = app.core().update_workspace(&account.id, org_id, &workspace, name, description).await?;
     app.changed(&account.id, Some(org_id), &[Entity::Workspaces]);
     Ok(workspace_view(app, org_id, &ws))
 }
 
-fn workspace_view(app: &App, org_id: Uuid, ws: &Workspace) -> WorkspaceView {
-    WorkspaceView::new(ws, app.workspace_dashboard(org_id, ws))
+fn workspace_view(app: &App, org_id: Uuid, ws: &Workspace) -> zenml_pro_core::records::Workspace {
+    zenml_pro_core::records::Workspace::new(ws, app.workspace_dashboard(org_id, ws))
 }
 
 fn follow(

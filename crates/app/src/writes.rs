@@ -42,18 +42,18 @@ pub(crate) async fn revoke_invitation(
     app: &App,
     org: Option<String>,
     invitation: String,
-) -> IpcResult<InvitationView> {
+) -> IpcResult<zenml_pro_core::records::Invitation> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let i = app.core().revoke_invitation(&account.id, org_id, &invitation).await?;
     app.changed(&account.id, Some(org_id), &[Entity::Invitations]);
-    Ok(InvitationView::from(&i))
+    Ok(zenml_pro_core::records::Invitation::from_wire(&i))
 }
 
 pub(crate) async fn resend_invitation(
     app: &App,
     org: Option<String>,
     invitation: String,
-) -> IpcResult<InvitationView> {
+) -> IpcResult<zenml_pro_core::records::Invitation> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let outcome = app.core().resend_invitation_with_outcome(&account.id, org_id, &invitation).await;
     // A failed resend may still have revoked the old invitation: the UI reads again either way.
@@ -70,7 +70,7 @@ pub(crate) async fn resend_invitation(
         });
     }
     match (&outcome.invitation, outcome.error) {
-        (Some(i), _) => Ok(InvitationView::from(i)),
+        (Some(i), _) => Ok(zenml_pro_core::records::Invitation::from_wire(i)),
         (None, Some(e)) => Err(e.into()),
         (None, None) => Err(IpcError::internal("the invitation was not sent again")),
     }
@@ -81,7 +81,7 @@ pub(crate) async fn set_member_role(
     org: Option<String>,
     member: String,
     role: String,
-) -> IpcResult<MemberView> {
+) -> IpcResult<zenml_pro_core::records::Member> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     let result = app.core().set_member_role(&account.id, org_id, &member, &role).await;
     if result.is_ok() || result.as_ref().is_err_and(|e| e.code != CoreCode::Offline) {
@@ -89,7 +89,8 @@ pub(crate) async fn set_member_role(
     }
     result?;
     let row = app.core().find_member(&account.id, org_id, &member)?;
-    Ok(MemberView::from(&row))
+    zenml_pro_core::records::Member::new(&row)
+        .ok_or_else(|| crate::error::IpcError::internal("the member's cached row stands for nobody"))
 }
 
 pub(crate) async fn remove_member(app: &App, org: Option<String>, member: String) -> IpcResult<()> {
@@ -104,7 +105,7 @@ pub(crate) async fn update_organization(
     org: Option<String>,
     name: Option<String>,
     description: Option<String>,
-) -> IpcResult<OrgView> {
+) -> IpcResult<zenml_pro_core::records::Organization> {
     let (account, org_id) = app.account_and_org(org.as_deref())?;
     app.core().update_organization(&account.id, org_id, name, description).await?;
     app.changed(&account.id, Some(org_id), &[Entity::Organization, Entity::Organizations]);

@@ -35,7 +35,7 @@ async fn the_demo_signs_in_syncs_and_lists_organizations() {
     let orgs = e.app.list_organizations().await.unwrap();
     assert!(orgs.items.len() >= 2, "the demo user is in several organizations");
     assert_eq!(orgs.items.iter().filter(|o| o.active).count(), 1, "one active organization");
-    assert!(orgs.fetched_at.is_some() && !orgs.stale);
+    assert!(orgs.freshness.fetched_at.is_some() && !orgs.freshness.stale);
 
     let events = e.rec.events();
     assert!(events.iter().any(|ev| matches!(ev, AppEvent::SyncProgress { stage: SyncStage::Listing, .. })));
@@ -101,15 +101,15 @@ async fn members_are_searched_filtered_and_paged() {
     e.app.start_demo().await.unwrap();
     e.app.switch_organization("acme-ml".into()).await.unwrap();
     let all = e.app.list_members(None, q()).await.unwrap();
-    assert!(all.total as usize >= all.rows.len() && !all.rows.is_empty());
-    let keys: std::collections::HashSet<_> = all.rows.iter().map(|r| r.key.clone()).collect();
-    assert_eq!(keys.len(), all.rows.len(), "keys are unique");
+    assert!(all.total as usize >= all.items.len() && !all.items.is_empty());
+    let keys: std::collections::HashSet<_> = all.items.iter().map(|r| r.key.clone()).collect();
+    assert_eq!(keys.len(), all.items.len(), "keys are unique");
 
     let page =
         e.app.list_members(None, MemberQueryView { limit: Some(2), offset: Some(1), ..q() }).await.unwrap();
-    assert_eq!(page.rows.len(), 2);
+    assert_eq!(page.items.len(), 2);
     assert_eq!(page.total, all.total);
-    assert_eq!(page.rows[0].key, all.rows[1].key);
+    assert_eq!(page.items[0].key, all.items[1].key);
 
     let admins = e
         .app
@@ -117,17 +117,17 @@ async fn members_are_searched_filtered_and_paged() {
         .await
         .unwrap();
     assert!(admins.total > 0 && admins.total < all.total);
-    assert!(admins.rows.iter().all(|r| r.roles.iter().any(|c| c.name == "Organization Admin")));
+    assert!(admins.items.iter().all(|r| r.held_roles.iter().any(|c| c.name == "Organization Admin")));
 
-    let someone = all.rows.iter().find(|r| r.email.is_some()).unwrap();
+    let someone = all.items.iter().find(|r| r.email.is_some()).unwrap();
     let needle = someone.email.clone().unwrap();
     let found =
         e.app.list_members(None, MemberQueryView { search: Some(needle.clone()), ..q() }).await.unwrap();
-    assert!(found.rows.iter().any(|r| r.key == someone.key));
+    assert!(found.items.iter().any(|r| r.key == someone.key));
 
     let users =
         e.app.list_members(None, MemberQueryView { kind: Some(MemberKindView::User), ..q() }).await.unwrap();
-    assert!(users.rows.iter().all(|r| r.kind == MemberKindView::User));
+    assert!(users.items.iter().all(|r| r.kind == MemberKindView::User));
 }
 
 /// Guards writes: invite (with its event), revoke, resend, role change, removal and rename.
@@ -174,12 +174,12 @@ async fn writes_return_views_and_tell_the_ui() {
         )
         .await
         .unwrap();
-    let member = viewers.rows[0].clone();
+    let member = viewers.items[0].clone();
     let changed =
         e.app.set_member_role(None, member.id.clone(), "Organization Manager".into()).await.unwrap();
     assert_eq!(changed.key, member.key);
-    assert!(changed.roles.iter().any(|r| r.name == "Organization Manager" && !r.via_team));
-    assert!(!changed.roles.iter().any(|r| r.name == "Organization Viewer" && !r.via_team));
+    assert!(changed.held_roles.iter().any(|r| r.name == "Organization Manager" && !r.via_team));
+    assert!(!changed.held_roles.iter().any(|r| r.name == "Organization Viewer" && !r.via_team));
 
     let before = e.app.list_members(None, q()).await.unwrap().total;
     e.app.remove_member(None, member.id.clone()).await.unwrap();
@@ -234,7 +234,7 @@ async fn offline_is_announced_and_reads_still_answer() {
     let e = env();
     e.app.start_demo().await.unwrap();
     let members = e.app.list_members(None, q()).await.unwrap();
-    let fetched = e.app.list_organizations().await.unwrap().fetched_at;
+    let fetched = e.app.list_organizations().await.unwrap().freshness.fetched_at;
     e.app.stop_demo().await.unwrap();
     e.rec.clear();
 
@@ -251,9 +251,9 @@ async fn offline_is_announced_and_reads_still_answer() {
 
     let offline = e.app.list_members(None, q()).await.unwrap();
     assert_eq!(offline.total, members.total);
-    assert!(offline.stale && offline.last_error.is_some());
+    assert!(offline.freshness.stale && offline.freshness.last_error.is_some());
     let orgs = e.app.list_organizations().await.unwrap();
-    assert!(!orgs.items.is_empty() && orgs.stale);
+    assert!(!orgs.items.is_empty() && orgs.freshness.stale);
     assert!(!e.app.list_workspaces(None).await.unwrap().items.is_empty());
     assert!(!e.app.list_roles(None).await.unwrap().items.is_empty());
     assert!(!e.app.list_teams(None).await.unwrap().items.is_empty());

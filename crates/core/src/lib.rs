@@ -72,6 +72,7 @@ pub mod paths;
 pub mod people;
 pub(crate) mod pipeline;
 pub mod reads;
+pub mod records;
 pub mod resolve;
 pub mod service;
 pub mod service_accounts;

@@ -47,7 +47,7 @@ impl TeamMemberView {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct TeamMembersView {
-    pub team: TeamView,
+    pub team: zenml_pro_core::records::Team,
     pub members: Vec<TeamMemberView>,
     /// Rows that could not be read and were left out.
     pub skipped: u32,
@@ -57,7 +57,7 @@ impl From<&TeamMembers> for TeamMembersView {
     fn from(t: &TeamMembers) -> Self {
         let mut members: Vec<TeamMemberView> = t.members.iter().filter_map(TeamMemberView::new).collect();
         members.sort_by_key(|m| (m.pending, m.name.to_lowercase()));
-        Self { team: TeamView::from(&t.team), members, skipped: to_u32(t.skipped) }
+        Self { team: zenml_pro_core::records::Team::new(&t.team), members, skipped: to_u32(t.skipped) }
     }
 }
 
@@ -88,13 +88,16 @@ impl From<&TeamMemberOutcome> for TeamChangeView {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct TeamCreatedView {
-    pub team: TeamView,
+    pub team: zenml_pro_core::records::Team,
     pub members: Vec<TeamChangeView>,
 }
 
 impl From<&TeamCreated> for TeamCreatedView {
     fn from(t: &TeamCreated) -> Self {
-        Self { team: TeamView::from(&t.team), members: t.members.iter().map(TeamChangeView::from).collect() }
+        Self {
+            team: zenml_pro_core::records::Team::new(&t.team),
+            members: t.members.iter().map(TeamChangeView::from).collect(),
+        }
     }
 }
 
@@ -151,13 +154,16 @@ fn sorted(entries: &[AccessEntry]) -> Vec<AccessEntryView> {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct WorkspaceAccessView {
-    pub workspace: WorkspaceView,
+    pub workspace: zenml_pro_core::records::Workspace,
     pub entries: Vec<AccessEntryView>,
 }
 
 impl WorkspaceAccessView {
     pub fn new(w: &Workspace, dashboard_url: String, entries: &[AccessEntry]) -> Self {
-        Self { workspace: WorkspaceView::new(w, dashboard_url), entries: sorted(entries) }
+        Self {
+            workspace: zenml_pro_core::records::Workspace::new(w, dashboard_url),
+            entries: sorted(entries),
+        }
     }
 }
 
@@ -165,13 +171,13 @@ impl WorkspaceAccessView {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct RoleHoldersView {
-    pub role: RoleView,
+    pub role: zenml_pro_core::records::Role,
     pub holders: Vec<AccessEntryView>,
 }
 
 impl RoleHoldersView {
     pub fn new(role: &Role, entries: &[AccessEntry]) -> Self {
-        Self { role: RoleView::from(role), holders: sorted(entries) }
+        Self { role: zenml_pro_core::records::Role::new(role), holders: sorted(entries) }
     }
 }
 
@@ -194,7 +200,7 @@ pub struct MemberAccessView {
     pub who: String,
     /// `user` or `invitation`.
     pub kind: String,
-    pub org_roles: Vec<RoleChipView>,
+    pub org_roles: Vec<zenml_pro_core::records::HeldRole>,
     pub teams: Vec<String>,
     pub workspace_roles: Vec<HeldRoleView>,
 }
@@ -204,7 +210,7 @@ impl From<&zenml_pro_core::MemberAccess> for MemberAccessView {
         Self {
             who: a.grantee.label.clone(),
             kind: a.grantee.kind.to_owned(),
-            org_roles: a.org_roles.iter().map(RoleChipView::from).collect(),
+            org_roles: a.org_roles.iter().map(zenml_pro_core::records::HeldRole::new).collect(),
             teams: a.teams.clone(),
             workspace_roles: a
                 .workspace_roles

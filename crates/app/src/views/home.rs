@@ -36,7 +36,7 @@ pub struct HomeCardView {
     /// The account's email (else name, else server).
     pub account: String,
     /// The organization (`active`: its account's active one; `plan` null when the role may not see it).
-    pub org: OrgView,
+    pub org: zenml_pro_core::records::Organization,
     /// The organization open in the window: the active one of the active account.
     pub current: bool,
     /// Users and service accounts; null when the member list is not visible to the user's role.
@@ -60,7 +60,7 @@ impl HomeCardView {
         Self {
             account_id: o.account_id.clone(),
             account: o.account.clone(),
-            org: OrgView::new(&o.organization, o.active),
+            org: zenml_pro_core::records::Organization::new(&o.organization, o.active),
             current: o.active && active_account == Some(o.account_id.as_str()),
             member_count: o.members.map(to_u32),
             pending_invitations: o.pending_invitations.map(to_u32),

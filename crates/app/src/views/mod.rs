@@ -8,7 +8,7 @@
 //! what the user may do in one), [`members`] (members and invitations), [`lists`] (workspaces, teams,
 //! roles), [`admin`] (team members, scoped roles: read live), [`service_accounts`] (service accounts and their keys: read live), [`reports`] (sync reports, invitation outcomes, diagnostics), [`people`] (people across organizations, a person), [`home`] (the home page's cards), [`review`] (access review, activity, undo), [`export`].
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 mod admin;
 mod export;
@@ -38,7 +38,7 @@ pub use session::*;
 
 /// An RFC 3339 timestamp in UTC, to the second.
 pub fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    zenml_pro_core::records::time(t)
 }
 
 pub(crate) fn iso_opt(t: Option<DateTime<Utc>>) -> Option<String> {

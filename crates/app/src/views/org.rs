@@ -3,71 +3,14 @@
 use serde::Serialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
-use zenml_pro_core::api::{Organization, User};
 
-use super::*;
-
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct OrgView {
-    pub id: String,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    /// Null when the server did not say (or said it in a shape this app cannot read).
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    /// `free`, `trial`, `pro`, `enterprise` (or `other`); null when the role may not see billing.
-    pub plan: Option<String>,
-    pub trial_expiry: Option<String>,
-    pub has_active_subscription: Option<bool>,
-    pub owner_name: Option<String>,
-    pub owner_email: Option<String>,
-    /// The account's active organization.
-    pub active: bool,
-}
-
-pub(crate) fn user_name(u: &User) -> Option<String> {
-    u.name.clone().or_else(|| u.username.clone())
-}
-
-impl OrgView {
-    pub fn new(o: &Organization, active: bool) -> Self {
-        Self {
-            id: o.id.to_string(),
-            name: o.name.clone(),
-            display_name: o.display_name.clone(),
-            description: o.description.clone(),
-            created: iso_opt(o.created),
-            updated: iso_opt(o.updated),
-            plan: o.plan.map(|p| p.as_str().to_owned()),
-            trial_expiry: iso_opt(o.trial_expiry),
-            has_active_subscription: o.has_active_subscription,
-            owner_name: o.owner.as_ref().and_then(user_name),
-            owner_email: o.owner.as_ref().and_then(|u| u.email.clone()),
-            active,
-        }
-    }
-}
-
-/// The organizations of the active account.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct OrgListView {
-    pub items: Vec<OrgView>,
-    /// When the list was last fetched; null before the first sync.
-    pub fetched_at: Option<String>,
-    pub stale: bool,
-    pub last_error: Option<String>,
-    /// What kind of failure `last_error` was (`offline` when the server could not be reached).
-    pub error_code: Option<zenml_pro_core::ErrorCode>,
-}
+pub use zenml_pro_core::records::Organization;
 
 /// One organization's overview page.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct OverviewView {
-    pub org: OrgView,
+    pub org: Organization,
     /// The organization-level roles the signed-in user holds.
     pub my_roles: Vec<String>,
     /// False only when the cached roles are built-in ones known to lack the right to invite, change

@@ -36,7 +36,7 @@ pub struct MembershipView {
     pub org_name: String,
     /// `user`, `service_account` or `invitation`.
     pub kind: MemberKind,
-    pub roles: Vec<RoleChipView>,
+    pub roles: Vec<zenml_pro_core::records::HeldRole>,
     /// An invitation's status; null for a member.
     pub invitation_status: Option<String>,
     pub fetched_at: String,
@@ -51,7 +51,7 @@ impl From<&Membership> for MembershipView {
             org_id: m.org_id.to_string(),
             org_name: m.org_name.clone(),
             kind: m.kind,
-            roles: m.roles.iter().map(RoleChipView::from).collect(),
+            roles: m.roles.iter().map(zenml_pro_core::records::HeldRole::new).collect(),
             invitation_status: m.invitation_status.clone(),
             fetched_at: iso(m.fetched_at),
             stale: m.stale,
@@ -159,7 +159,7 @@ pub struct PersonOrgView {
     /// Null when only invited.
     pub member_id: Option<String>,
     /// Organization roles, each marked when held through a team.
-    pub roles: Vec<RoleChipView>,
+    pub roles: Vec<zenml_pro_core::records::HeldRole>,
     /// A pending invitation's teams; null for a member (which teams they are in is not cached).
     pub teams: Option<Vec<String>>,
     pub invitations: Vec<PersonInvitationView>,
@@ -178,7 +178,7 @@ impl From<&PersonOrg> for PersonOrgView {
             org_name: o.org_name.clone(),
             kind: o.kind,
             member_id: o.member_id.map(|id| id.to_string()),
-            roles: o.roles.iter().map(RoleChipView::from).collect(),
+            roles: o.roles.iter().map(zenml_pro_core::records::HeldRole::new).collect(),
             teams: o.teams.clone(),
             invitations: o.invitations.iter().map(PersonInvitationView::from).collect(),
             fetched_at: iso(o.fetched_at),

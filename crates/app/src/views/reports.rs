@@ -68,7 +68,7 @@ impl DiagnosticsView {
 pub struct InviteOutcomeView {
     pub email: String,
     pub ok: bool,
-    pub invitation: Option<InvitationView>,
+    pub invitation: Option<zenml_pro_core::records::Invitation>,
     pub error: Option<IpcError>,
     /// The workspace roles and teams attached after the invitation was sent, each with whether it took.
     pub attached: Vec<AttachedView>,
@@ -89,7 +89,7 @@ impl From<&zenml_pro_core::InviteOutcome> for InviteOutcomeView {
         Self {
             email: o.email.clone(),
             ok: o.invitation.is_some(),
-            invitation: o.invitation.as_ref().map(InvitationView::from),
+            invitation: o.invitation.as_ref().map(zenml_pro_core::records::Invitation::from_wire),
             error: o.error.clone().map(IpcError::from),
             attached: o
                 .attached

@@ -3,13 +3,13 @@
 use serde::Serialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
-use zenml_pro_core::{AccountRecord, AuthMethod};
+use zenml_pro_core::AuthMethod;
 
 /// Everything the UI needs at start.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct AppStateView {
-    pub accounts: Vec<AccountView>,
+    pub accounts: Vec<Account>,
     /// Id of the account commands act on.
     pub active_account: Option<String>,
     /// Demo mode: the app was started with `--demo`, or the in-app demo server is running.
@@ -26,32 +26,7 @@ pub struct AppStateView {
 /// How an account signed in (core's type; the name the views had).
 pub type AuthMethodView = AuthMethod;
 
-/// One user on one server.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-pub struct AccountView {
-    pub id: String,
-    pub base_url: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub signed_in: bool,
-    pub active: bool,
-    pub auth_method: AuthMethodView,
-}
-
-impl AccountView {
-    pub fn new(a: &AccountRecord, active: bool) -> Self {
-        Self {
-            id: a.id.clone(),
-            base_url: a.base_url.clone(),
-            email: a.user_email.clone(),
-            name: a.user_name.clone(),
-            signed_in: a.signed_in,
-            active,
-            auth_method: a.auth_method,
-        }
-    }
-}
+pub use zenml_pro_core::records::Account;
 
 /// A browser sign-in in progress: show `user_code`; the verification page is already opened.
 #[derive(Clone, Debug, Serialize)]

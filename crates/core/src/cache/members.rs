@@ -14,11 +14,12 @@ use super::sync_state::list_fetched_at;
 use super::{json_rows, Cache, Entity, Fetched, Result};
 
 /// What a member row stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MemberKind {
     /// A person with an account.
+    #[default]
     User,
     /// An account for a machine (pipelines, CI), not a person.
     ServiceAccount,

@@ -1,23 +1,20 @@
 //! The files of each export: their JSON shapes and CSV columns.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-use zenml_cloud_api::{InvitationStatus, MemberRole, MemberRow};
 
-use super::{
-    ExportFormat, ExportInvitation, ExportKind, ExportMember, ExportOrg, ExportRole, ExportScope, Exported,
-    JsonFile,
-};
+use super::{columns, ExportFormat, ExportKind, ExportOrg, ExportScope, Exported, JsonFile};
 use crate::access_review::{AccessReview, ReviewOrg};
 use crate::cache::MemberQuery;
 use crate::csv::Cells;
 use crate::error::{CoreError, Result};
-use crate::model::{invitation_role_labels, invitation_team_labels, inviter_label, member_kind};
 use crate::people::PeopleQuery;
+use crate::records::{HeldRole, Invitation, Member};
 use crate::service::Core;
+use serde_json::Value;
 
 fn time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::records::time(t)
 }
 
 fn opt_time(t: Option<DateTime<Utc>>) -> String {
@@ -37,26 +34,23 @@ fn json<T: Serialize>(
     Ok(text)
 }
 
-fn member_item(row: &MemberRow) -> Option<ExportMember> {
-    let kind = member_kind(row)?;
-    let roles = |rs: &[MemberRole]| {
-        rs.iter().map(|r| ExportRole { id: r.role_id, name: r.label(), via_team: r.via_team }).collect()
-    };
-    let (id, name, email, username) = match (&row.user, &row.team, &row.invitation) {
-        (Some(u), _, _) => (u.id, u.name.clone(), u.email.clone(), u.username.clone()),
-        (None, Some(t), _) => (t.id, Some(t.name.clone()), None, None),
-        (None, None, Some(i)) => (i.id, None, Some(i.email.clone()), None),
-        _ => return None,
-    };
-    Some(ExportMember { kind, id, name, email, username, roles: roles(&row.roles) })
-}
-
-fn roles_cell(roles: &[ExportRole]) -> String {
-    let names: Vec<String> = roles
-        .iter()
-        .map(|r| if r.via_team { format!("{} (via a team)", r.name) } else { r.name.clone() })
-        .collect();
-    names.join("; ")
+/// The CSV of records by organization: the organization's columns, the record's, then when it was
+/// fetched.
+fn records_csv<T: Serialize + Default>(out: &[ExportOrg<T>], cells: Cells) -> Result<String> {
+    let mut header: Vec<String> = ["account", "organization", "org_id"].map(str::to_owned).to_vec();
+    header.extend(columns::header::<T>()?);
+    header.extend(["fetched_at", "stale"].map(str::to_owned));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for o in out {
+        for item in &o.items {
+            let mut row = vec![o.account.clone(), o.org.clone(), o.org_id.to_string()];
+            row.extend(columns::cells(item)?);
+            row.extend([time(o.fetched_at), o.stale.to_string()]);
+            rows.push(row);
+        }
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    Ok(crate::csv::write_with(&header, &rows, cells))
 }
 
 impl Core {
@@ -66,7 +60,7 @@ impl Core {
         cells: Cells,
         orgs: &[ReviewOrg],
     ) -> Result<Exported> {
-        let mut out: Vec<ExportOrg<ExportMember>> = Vec::new();
+        let mut out: Vec<ExportOrg<Member>> = Vec::new();
         for o in orgs {
             let cached = self.members(&o.account_id, o.org_id, &MemberQuery::default())?;
             out.push(ExportOrg {
@@ -78,48 +72,14 @@ impl Core {
                 stale: cached.stale,
                 last_error: cached.last_error.clone(),
                 hidden: cached.hidden,
-                items: cached.value.rows.iter().filter_map(member_item).collect(),
+                items: cached.value.rows.iter().filter_map(Member::new).collect(),
             });
         }
         let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
         let rows = out.iter().map(|o| o.items.len()).sum();
         let text = match format {
             ExportFormat::Json => json(ExportKind::Members, at, is_stale, &Orgs { organizations: &out })?,
-            ExportFormat::Csv => {
-                let header = [
-                    "account",
-                    "organization",
-                    "org_id",
-                    "kind",
-                    "id",
-                    "name",
-                    "email",
-                    "username",
-                    "roles",
-                    "fetched_at",
-                    "stale",
-                ];
-                let rows: Vec<Vec<String>> = out
-                    .iter()
-                    .flat_map(|o| o.items.iter().map(move |m| (o, m)))
-                    .map(|(o, m)| {
-                        vec![
-                            o.account.clone(),
-                            o.org.clone(),
-                            o.org_id.to_string(),
-                            m.kind.as_str().to_owned(),
-                            m.id.to_string(),
-                            m.name.clone().unwrap_or_default(),
-                            m.email.clone().unwrap_or_default(),
-                            m.username.clone().unwrap_or_default(),
-                            roles_cell(&m.roles),
-                            time(o.fetched_at),
-                            o.stale.to_string(),
-                        ]
-                    })
-                    .collect();
-                crate::csv::write_with(&header, &rows, cells)
-            }
+            ExportFormat::Csv => records_csv(&out, cells)?,
         };
         Ok(Exported { text, rows })
     }
@@ -131,27 +91,10 @@ impl Core {
         orgs: &[ReviewOrg],
     ) -> Result<Exported> {
         let now = Utc::now();
-        let mut out: Vec<ExportOrg<ExportInvitation>> = Vec::new();
+        let mut out: Vec<ExportOrg<Invitation>> = Vec::new();
         for o in orgs {
             let cached = self.invitations(&o.account_id, o.org_id, false)?;
-            let items = cached
-                .value
-                .iter()
-                .map(|i| {
-                    let pending = matches!(i.status, None | Some(InvitationStatus::Pending));
-                    ExportInvitation {
-                        id: i.id,
-                        email: i.email.clone(),
-                        status: i.status.map_or("pending", InvitationStatus::as_str).to_owned(),
-                        lapsed: pending && i.expires.is_some_and(|e| e <= now),
-                        roles: invitation_role_labels(i),
-                        teams: invitation_team_labels(i),
-                        inviter: i.inviter.as_ref().and_then(inviter_label).map(str::to_owned),
-                        created: i.created,
-                        expires: i.expires,
-                    }
-                })
-                .collect();
+            let items = cached.value.iter().map(|i| Invitation::new(i, now)).collect();
             out.push(ExportOrg {
                 account_id: o.account_id.clone(),
                 account: o.account.clone(),
@@ -168,47 +111,7 @@ impl Core {
         let rows = out.iter().map(|o| o.items.len()).sum();
         let text = match format {
             ExportFormat::Json => json(ExportKind::Invitations, at, is_stale, &Orgs { organizations: &out })?,
-            ExportFormat::Csv => {
-                let header = [
-                    "account",
-                    "organization",
-                    "org_id",
-                    "id",
-                    "email",
-                    "status",
-                    "lapsed",
-                    "roles",
-                    "teams",
-                    "inviter",
-                    "created",
-                    "expires",
-                    "fetched_at",
-                    "stale",
-                ];
-                let rows: Vec<Vec<String>> = out
-                    .iter()
-                    .flat_map(|o| o.items.iter().map(move |i| (o, i)))
-                    .map(|(o, i)| {
-                        vec![
-                            o.account.clone(),
-                            o.org.clone(),
-                            o.org_id.to_string(),
-                            i.id.to_string(),
-                            i.email.clone(),
-                            i.status.clone(),
-                            i.lapsed.to_string(),
-                            i.roles.join("; "),
-                            i.teams.join("; "),
-                            i.inviter.clone().unwrap_or_default(),
-                            opt_time(i.created),
-                            opt_time(i.expires),
-                            time(o.fetched_at),
-                            o.stale.to_string(),
-                        ]
-                    })
-                    .collect();
-                crate::csv::write_with(&header, &rows, cells)
-            }
+            ExportFormat::Csv => records_csv(&out, cells)?,
         };
         Ok(Exported { text, rows })
     }
@@ -257,10 +160,10 @@ impl Core {
                 let mut rows: Vec<Vec<String>> = Vec::new();
                 for p in &page.people {
                     for m in &p.memberships {
-                        let roles: Vec<ExportRole> = m
+                        let roles: Vec<Value> = m
                             .roles
                             .iter()
-                            .map(|r| ExportRole { id: r.role_id, name: r.label(), via_team: r.via_team })
+                            .map(|r| serde_json::to_value(HeldRole::new(r)).unwrap_or_default())
                             .collect();
                         rows.push(vec![
                             p.key.clone(),
@@ -272,7 +175,7 @@ impl Core {
                             m.org_id.to_string(),
                             m.kind.as_str().to_owned(),
                             m.id.to_string(),
-                            roles_cell(&roles),
+                            columns::cell(&Value::Array(roles)),
                             m.invitation_status.clone().unwrap_or_default(),
                             time(m.fetched_at),
                             m.stale.to_string(),

@@ -15,11 +15,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::access_review::{review_org, ReviewOrg, ReviewQuery};
-use crate::cache::MemberKind;
 use crate::error::{CoreError, FieldMessage, Result};
 use crate::model::account_label;
 use crate::service::Core;
 
+mod columns;
 mod files;
 mod write;
 use files::review_file;
@@ -102,41 +102,6 @@ pub struct ExportRequest {
     /// CSV cells as they are, formulas and all (for machines). `false`, the safe default, puts a `'`
     /// in front of a cell that a spreadsheet would read as a formula. JSON is the same either way.
     pub raw: bool,
-}
-
-/// A role in an exported member row.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ExportRole {
-    pub id: Uuid,
-    pub name: String,
-    pub via_team: bool,
-}
-
-/// A member row as exported.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ExportMember {
-    pub kind: MemberKind,
-    pub id: Uuid,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub username: Option<String>,
-    pub roles: Vec<ExportRole>,
-}
-
-/// An invitation as exported.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ExportInvitation {
-    pub id: Uuid,
-    pub email: String,
-    /// `pending` when the server does not say.
-    pub status: String,
-    /// Pending, yet past when it expires.
-    pub lapsed: bool,
-    pub roles: Vec<String>,
-    pub teams: Vec<String>,
-    pub inviter: Option<String>,
-    pub created: Option<DateTime<Utc>>,
-    pub expires: Option<DateTime<Utc>>,
 }
 
 /// One organization of a members or invitations export.

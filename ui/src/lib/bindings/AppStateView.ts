@@ -1,11 +1,11 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
-import type { AccountView } from "./AccountView";
+import type { Account } from "./Account";
 
 /**
  * Everything the UI needs at start.
  */
-export type AppStateView = { accounts: Array<AccountView>, 
+export type AppStateView = { accounts: Array<Account>, 
 /**
  * Id of the account commands act on.
  */

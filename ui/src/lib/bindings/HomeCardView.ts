@@ -1,7 +1,7 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
 import type { ErrorCode } from "./ErrorCode";
-import type { OrgView } from "./OrgView";
+import type { Organization } from "./Organization";
 import type { WorkspaceCountView } from "./WorkspaceCountView";
 import type { WorkspaceKindCountView } from "./WorkspaceKindCountView";
 
@@ -16,7 +16,7 @@ account: string,
 /**
  * The organization (`active`: its account's active one; `plan` null when the role may not see it).
  */
-org: OrgView, 
+org: Organization, 
 /**
  * The organization open in the window: the active one of the active account.
  */

@@ -1,7 +1,7 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { HeldRole } from "./HeldRole";
 import type { HeldRoleView } from "./HeldRoleView";
-import type { RoleChipView } from "./RoleChipView";
 
 /**
  * Everything one member (or pending invitation) holds in the organization.
@@ -14,4 +14,4 @@ who: string,
 /**
  * `user` or `invitation`.
  */
-kind: string, org_roles: Array<RoleChipView>, teams: Array<string>, workspace_roles: Array<HeldRoleView>, };
+kind: string, org_roles: Array<HeldRole>, teams: Array<string>, workspace_roles: Array<HeldRoleView>, };

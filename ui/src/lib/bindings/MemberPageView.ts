@@ -1,22 +1,10 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
-import type { ErrorCode } from "./ErrorCode";
-import type { MemberView } from "./MemberView";
+import type { Freshness } from "./Freshness";
+import type { Member } from "./Member";
 
-export type MemberPageView = { rows: Array<MemberView>, 
+export type MemberPageView = { items: Array<Member>, 
 /**
  * How many members match the query in all.
  */
-total: number, fetched_at: string | null, stale: boolean, last_error: string | null, 
-/**
- * What kind of failure `last_error` was (`offline` when the server could not be reached).
- */
-error_code: ErrorCode | null, 
-/**
- * The server refused the list to the user's role: not visible, which is not the same as empty.
- */
-hidden: boolean, 
-/**
- * Rows the last sync could not read and left out.
- */
-skipped: number, };
+total: number, freshness: Freshness, };

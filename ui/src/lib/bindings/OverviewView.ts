@@ -1,12 +1,12 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
 import type { ErrorCode } from "./ErrorCode";
-import type { OrgView } from "./OrgView";
+import type { Organization } from "./Organization";
 
 /**
  * One organization's overview page.
  */
-export type OverviewView = { org: OrgView, 
+export type OverviewView = { org: Organization, 
 /**
  * The organization-level roles the signed-in user holds.
  */

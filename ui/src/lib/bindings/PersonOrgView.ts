@@ -1,8 +1,8 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
+import type { HeldRole } from "./HeldRole";
 import type { MemberKind } from "./MemberKind";
 import type { PersonInvitationView } from "./PersonInvitationView";
-import type { RoleChipView } from "./RoleChipView";
 
 /**
  * The person in one organization of one account.
@@ -19,7 +19,7 @@ member_id: string | null,
 /**
  * Organization roles, each marked when held through a team.
  */
-roles: Array<RoleChipView>, 
+roles: Array<HeldRole>, 
 /**
  * A pending invitation's teams; null for a member (which teams they are in is not cached).
  */

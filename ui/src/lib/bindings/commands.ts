@@ -8,7 +8,7 @@ import type {
   AccessEntryView,
   AccessReviewView,
   AccessView,
-  AccountView,
+  Account,
   ActivityPageView,
   ActivityQueryView,
   ApiKeyView,
@@ -19,42 +19,39 @@ import type {
   ExportChoiceView,
   ExportOutcomeView,
   HomeView,
-  InvitationListView,
-  InvitationView,
+  Invitation,
   InviteOutcomeView,
+  List,
+  Member,
   MemberAccessView,
   MemberPageView,
   MemberQueryView,
-  MemberView,
   NewApiKeyView,
   OffboardPlanView,
   OffboardReportView,
-  OrgListView,
-  OrgView,
+  Organization,
   OverridesView,
   OverviewView,
   PeoplePageView,
   PeopleQueryView,
   PersonView,
   ReviewQueryView,
+  Role,
   RoleHoldersView,
-  RoleListView,
   ServiceAccountView,
   ServiceAccountsView,
   StepRefView,
   SyncReportView,
+  Team,
   TeamChangeView,
   TeamCreatedView,
-  TeamListView,
   TeamMembersView,
-  TeamView,
   UndoOutcomeView,
   UndoPreviewView,
   UpdateStatusView,
+  Workspace,
   WorkspaceAccessView,
-  WorkspaceListView,
   WorkspaceRoleSpecView,
-  WorkspaceView,
 } from "./index";
 
 /** The name of the one event the app emits; its payload is an `AppEvent`. */
@@ -69,46 +66,46 @@ export type Commands = {
   install_update: { args: Record<string, never>; result: UpdateStatusView };
   dismiss_update: { args: Record<string, never>; result: UpdateStatusView };
   app_state: { args: Record<string, never>; result: AppStateView };
-  login_with_key: { args: { url: string; key: string }; result: AccountView };
-  login_with_password: { args: { url: string; username: string; password: string }; result: AccountView };
+  login_with_key: { args: { url: string; key: string }; result: Account };
+  login_with_password: { args: { url: string; username: string; password: string }; result: Account };
   begin_device_login: { args: { url: string }; result: DeviceLoginView };
-  complete_device_login: { args: Record<string, never>; result: AccountView };
+  complete_device_login: { args: Record<string, never>; result: Account };
   cancel_device_login: { args: Record<string, never>; result: void };
-  start_demo: { args: Record<string, never>; result: AccountView };
+  start_demo: { args: Record<string, never>; result: Account };
   stop_demo: { args: Record<string, never>; result: void };
   logout: { args: { accountId: string; purge: boolean }; result: void };
-  switch_account: { args: { accountId: string }; result: AccountView };
+  switch_account: { args: { accountId: string }; result: Account };
   sync_now: { args: Record<string, never>; result: SyncReportView };
   ui_painted: { args: Record<string, never>; result: void };
   diagnostics: { args: Record<string, never>; result: DiagnosticsView };
   open_log_folder: { args: Record<string, never>; result: string };
   open_billing: { args: { org: string | null }; result: string };
-  list_organizations: { args: Record<string, never>; result: OrgListView };
-  switch_organization: { args: { org: string }; result: OrgView };
+  list_organizations: { args: Record<string, never>; result: List<Organization> };
+  switch_organization: { args: { org: string }; result: Organization };
   organization_overview: { args: { org: string | null }; result: OverviewView };
   my_access: { args: { org: string | null }; result: AccessView };
   list_members: { args: { org: string | null; query: MemberQueryView }; result: MemberPageView };
-  list_invitations: { args: { org: string | null; onlyPending: boolean }; result: InvitationListView };
-  list_workspaces: { args: { org: string | null }; result: WorkspaceListView };
-  list_teams: { args: { org: string | null }; result: TeamListView };
-  list_roles: { args: { org: string | null }; result: RoleListView };
+  list_invitations: { args: { org: string | null; onlyPending: boolean }; result: List<Invitation> };
+  list_workspaces: { args: { org: string | null }; result: List<Workspace> };
+  list_teams: { args: { org: string | null }; result: List<Team> };
+  list_roles: { args: { org: string | null }; result: List<Role> };
   organization_link: { args: { org: string | null }; result: string };
   invite: { args: { org: string | null; emails: Array<string>; role: string }; result: Array<InviteOutcomeView> };
   invite_with: { args: { org: string | null; emails: Array<string>; role: string; workspaceRoles: Array<WorkspaceRoleSpecView>; teams: Array<string> }; result: Array<InviteOutcomeView> };
-  revoke_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
-  resend_invitation: { args: { org: string | null; invitation: string }; result: InvitationView };
-  set_member_role: { args: { org: string | null; member: string; role: string }; result: MemberView };
+  revoke_invitation: { args: { org: string | null; invitation: string }; result: Invitation };
+  resend_invitation: { args: { org: string | null; invitation: string }; result: Invitation };
+  set_member_role: { args: { org: string | null; member: string; role: string }; result: Member };
   remove_member: { args: { org: string | null; member: string }; result: void };
-  update_organization: { args: { org: string | null; name: string | null; description: string | null }; result: OrgView };
+  update_organization: { args: { org: string | null; name: string | null; description: string | null }; result: Organization };
   create_team: { args: { org: string | null; name: string; description: string | null; members: Array<string> }; result: TeamCreatedView };
-  update_team: { args: { org: string | null; team: string; name: string | null; description: string | null }; result: TeamView };
+  update_team: { args: { org: string | null; team: string; name: string | null; description: string | null }; result: Team };
   delete_team: { args: { org: string | null; team: string }; result: void };
   team_members: { args: { org: string | null; team: string }; result: TeamMembersView };
   add_to_team: { args: { org: string | null; team: string; emails: Array<string> }; result: Array<TeamChangeView> };
   remove_from_team: { args: { org: string | null; team: string; emails: Array<string> }; result: Array<TeamChangeView> };
   set_team_role: { args: { org: string | null; team: string; role: string }; result: void };
-  set_workspace_state: { args: { org: string | null; workspace: string; state: string }; result: WorkspaceView };
-  update_workspace: { args: { org: string | null; workspace: string; name: string | null; description: string | null }; result: WorkspaceView };
+  set_workspace_state: { args: { org: string | null; workspace: string; state: string }; result: Workspace };
+  update_workspace: { args: { org: string | null; workspace: string; name: string | null; description: string | null }; result: Workspace };
   workspace_access: { args: { org: string | null; workspace: string }; result: WorkspaceAccessView };
   grant_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
   revoke_workspace_role: { args: { org: string | null; workspace: string; who: string; role: string }; result: AccessEntryView };
@@ -137,7 +134,7 @@ export type Commands = {
   people: { args: { query: PeopleQueryView }; result: PeoplePageView };
   person: { args: { email: string }; result: PersonView };
   home: { args: Record<string, never>; result: HomeView };
-  open_organization: { args: { accountId: string; org: string }; result: OrgView };
+  open_organization: { args: { accountId: string; org: string }; result: Organization };
 };
 
 export type CommandName = keyof Commands;
@@ -184,12 +181,12 @@ export function appState(): Promise<AppStateView> {
   return invoke<AppStateView>("app_state");
 }
 
-export function loginWithKey(url: string, key: string): Promise<AccountView> {
-  return invoke<AccountView>("login_with_key", { url, key });
+export function loginWithKey(url: string, key: string): Promise<Account> {
+  return invoke<Account>("login_with_key", { url, key });
 }
 
-export function loginWithPassword(url: string, username: string, password: string): Promise<AccountView> {
-  return invoke<AccountView>("login_with_password", { url, username, password });
+export function loginWithPassword(url: string, username: string, password: string): Promise<Account> {
+  return invoke<Account>("login_with_password", { url, username, password });
 }
 
 /** Starts a browser sign-in; the app opens the verification page itself. */
@@ -198,8 +195,8 @@ export function beginDeviceLogin(url: string): Promise<DeviceLoginView> {
 }
 
 /** Waits until the browser sign-in is approved; rejects with code `cancelled` after `cancelDeviceLogin`. */
-export function completeDeviceLogin(): Promise<AccountView> {
-  return invoke<AccountView>("complete_device_login");
+export function completeDeviceLogin(): Promise<Account> {
+  return invoke<Account>("complete_device_login");
 }
 
 export function cancelDeviceLogin(): Promise<void> {
@@ -207,8 +204,8 @@ export function cancelDeviceLogin(): Promise<void> {
 }
 
 /** Starts the demo server inside the app, signs in to it and runs a first sync. */
-export function startDemo(): Promise<AccountView> {
-  return invoke<AccountView>("start_demo");
+export function startDemo(): Promise<Account> {
+  return invoke<Account>("start_demo");
 }
 
 /** Stops the demo server (its data stays readable, as when offline). */
@@ -220,8 +217,8 @@ export function logout(accountId: string, purge: boolean): Promise<void> {
   return invoke<void>("logout", { accountId, purge });
 }
 
-export function switchAccount(accountId: string): Promise<AccountView> {
-  return invoke<AccountView>("switch_account", { accountId });
+export function switchAccount(accountId: string): Promise<Account> {
+  return invoke<Account>("switch_account", { accountId });
 }
 
 /** Syncs the active account; progress arrives as `sync_progress` events. */
@@ -249,13 +246,13 @@ export function openBilling(org: string | null = null): Promise<string> {
   return invoke<string>("open_billing", { org });
 }
 
-export function listOrganizations(): Promise<OrgListView> {
-  return invoke<OrgListView>("list_organizations");
+export function listOrganizations(): Promise<List<Organization>> {
+  return invoke<List<Organization>>("list_organizations");
 }
 
 /** `org` is an id or a name. */
-export function switchOrganization(org: string): Promise<OrgView> {
-  return invoke<OrgView>("switch_organization", { org });
+export function switchOrganization(org: string): Promise<Organization> {
+  return invoke<Organization>("switch_organization", { org });
 }
 
 /** One organization's overview page (with its member and workspace counts). */
@@ -272,20 +269,20 @@ export function listMembers(org: string | null, query: MemberQueryView): Promise
   return invoke<MemberPageView>("list_members", { org, query });
 }
 
-export function listInvitations(org: string | null, onlyPending: boolean): Promise<InvitationListView> {
-  return invoke<InvitationListView>("list_invitations", { org, onlyPending });
+export function listInvitations(org: string | null, onlyPending: boolean): Promise<List<Invitation>> {
+  return invoke<List<Invitation>>("list_invitations", { org, onlyPending });
 }
 
-export function listWorkspaces(org: string | null = null): Promise<WorkspaceListView> {
-  return invoke<WorkspaceListView>("list_workspaces", { org });
+export function listWorkspaces(org: string | null = null): Promise<List<Workspace>> {
+  return invoke<List<Workspace>>("list_workspaces", { org });
 }
 
-export function listTeams(org: string | null = null): Promise<TeamListView> {
-  return invoke<TeamListView>("list_teams", { org });
+export function listTeams(org: string | null = null): Promise<List<Team>> {
+  return invoke<List<Team>>("list_teams", { org });
 }
 
-export function listRoles(org: string | null = null): Promise<RoleListView> {
-  return invoke<RoleListView>("list_roles", { org });
+export function listRoles(org: string | null = null): Promise<List<Role>> {
+  return invoke<List<Role>>("list_roles", { org });
 }
 
 /** The `zenml-pro-desktop://org/<id>` link that opens this organization in the app (to paste in a chat or a runbook). */
@@ -304,18 +301,18 @@ export function inviteWith(org: string | null, emails: Array<string>, role: stri
 }
 
 /** `invitation` is an invitation id or email. */
-export function revokeInvitation(org: string | null, invitation: string): Promise<InvitationView> {
-  return invoke<InvitationView>("revoke_invitation", { org, invitation });
+export function revokeInvitation(org: string | null, invitation: string): Promise<Invitation> {
+  return invoke<Invitation>("revoke_invitation", { org, invitation });
 }
 
 /** Revokes and sends again, keeping every role and team (a `notice` names any that did not take). */
-export function resendInvitation(org: string | null, invitation: string): Promise<InvitationView> {
-  return invoke<InvitationView>("resend_invitation", { org, invitation });
+export function resendInvitation(org: string | null, invitation: string): Promise<Invitation> {
+  return invoke<Invitation>("resend_invitation", { org, invitation });
 }
 
 /** `member` is a user id, email or name; `role` an organization role's id (or name). */
-export function setMemberRole(org: string | null, member: string, role: string): Promise<MemberView> {
-  return invoke<MemberView>("set_member_role", { org, member, role });
+export function setMemberRole(org: string | null, member: string, role: string): Promise<Member> {
+  return invoke<Member>("set_member_role", { org, member, role });
 }
 
 export function removeMember(org: string | null, member: string): Promise<void> {
@@ -323,8 +320,8 @@ export function removeMember(org: string | null, member: string): Promise<void> 
 }
 
 /** null leaves a field unchanged. */
-export function updateOrganization(org: string | null = null, name: string | null = null, description: string | null = null): Promise<OrgView> {
-  return invoke<OrgView>("update_organization", { org, name, description });
+export function updateOrganization(org: string | null = null, name: string | null = null, description: string | null = null): Promise<Organization> {
+  return invoke<Organization>("update_organization", { org, name, description });
 }
 
 /** A new team with initial members (emails of members or pending invitations); one outcome per member. */
@@ -333,8 +330,8 @@ export function createTeam(org: string | null, name: string, description: string
 }
 
 /** `team` is an id or a name; null leaves a field unchanged. */
-export function updateTeam(org: string | null, team: string, name: string | null = null, description: string | null = null): Promise<TeamView> {
-  return invoke<TeamView>("update_team", { org, team, name, description });
+export function updateTeam(org: string | null, team: string, name: string | null = null, description: string | null = null): Promise<Team> {
+  return invoke<Team>("update_team", { org, team, name, description });
 }
 
 /** Deletes a team: its members lose the roles it gave them. */
@@ -362,13 +359,13 @@ export function setTeamRole(org: string | null, team: string, role: string): Pro
 }
 
 /** `state`: `available` or `deactivated`. Resolves once the server took it; the workspace is followed in the background (each poll a `workspaces` change, a notification where it lands). */
-export function setWorkspaceState(org: string | null, workspace: string, state: string): Promise<WorkspaceView> {
-  return invoke<WorkspaceView>("set_workspace_state", { org, workspace, state });
+export function setWorkspaceState(org: string | null, workspace: string, state: string): Promise<Workspace> {
+  return invoke<Workspace>("set_workspace_state", { org, workspace, state });
 }
 
 /** Renames or re-describes a workspace (null leaves a field unchanged). */
-export function updateWorkspace(org: string | null, workspace: string, name: string | null = null, description: string | null = null): Promise<WorkspaceView> {
-  return invoke<WorkspaceView>("update_workspace", { org, workspace, name, description });
+export function updateWorkspace(org: string | null, workspace: string, name: string | null = null, description: string | null = null): Promise<Workspace> {
+  return invoke<Workspace>("update_workspace", { org, workspace, name, description });
 }
 
 /** Who holds which role on a workspace, read from the server. */
@@ -508,6 +505,6 @@ export function home(): Promise<HomeView> {
 }
 
 /** Opens an organization (id or name) of any signed-in account: switches to the account when it is not the active one, then to the organization. */
-export function openOrganization(accountId: string, org: string): Promise<OrgView> {
-  return invoke<OrgView>("open_organization", { accountId, org });
+export function openOrganization(accountId: string, org: string): Promise<Organization> {
+  return invoke<Organization>("open_organization", { accountId, org });
 }

@@ -1,4 +1,7 @@
 // Generated from the Rust view models in crates/app. Do not edit: change the Rust type and run
 // `UPDATE_BINDINGS=1 cargo test -p zenml-pro-app --test bindings`.
 
-export type TeamView = { id: string, name: string, description: string | null, member_count: number | null, };
+/**
+ * A team as every front end shows it.
+ */
+export type Team = { id: string, name: string, member_count: number | null, description: string | null, };

@@ -4,8 +4,16 @@
 /**
  * A role a member holds.
  */
-export type RoleChipView = { role_id: string, name: string, 
+export type HeldRole = { id: string, 
+/**
+ * Its name, else its id.
+ */
+name: string, 
 /**
  * Held through a team rather than directly.
  */
-via_team: boolean, };
+via_team: boolean, 
+/**
+ * Its name, and "(via a team)" when held through one.
+ */
+label: string, };
