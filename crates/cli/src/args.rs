@@ -113,10 +113,10 @@ pub enum Command {
     /// managers, service accounts with admin roles, custom roles, roles held only through a team,
     /// members marked inactive who still hold roles, stale and expired invitations, and with --group
     /// who is in only one organization of a group.
-    AccessReview(crate::review_args::ReviewArgs),
+    AccessReview(crate::cmd::review::ReviewArgs),
     /// Export members, invitations, people or the access review as CSV or JSON, from the cache; every
     /// file says when its data was fetched.
-    Export(crate::review_args::ExportArgs),
+    Export(crate::cmd::review::ExportArgs),
     /// Invite people to the organization, or with `--org A --org B` to each of several.
     ///
     /// To several organizations: one step per organization and email, each result printed as it
@@ -149,7 +149,7 @@ pub enum Command {
     /// result and then exactly what remains. A failed step is not retried and stops the rest of its
     /// organization; the other organizations carry on. Exit 0 when every step succeeded, else the code
     /// of the first failure.
-    Offboard(crate::offboard_args::OffboardArgs),
+    Offboard(crate::cmd::offboarding::OffboardArgs),
     /// List the organization's invitations (pending ones unless --all).
     Invitations {
         /// Include accepted, declined, revoked and expired invitations.
@@ -198,31 +198,31 @@ pub enum Command {
     /// Create, rename, describe and delete teams; change who is in them and their organization role.
     Team {
         #[command(subcommand)]
-        command: crate::team_args::TeamCommand,
+        command: crate::cmd::teams::TeamCommand,
     },
     /// List the organization's service accounts (read from the server now); the same as
     /// `service-account list`.
     ServiceAccounts(JsonFlag),
     /// Create, activate, deactivate and delete service accounts; list, create, rotate, deactivate and
     /// delete their keys.
-    #[command(after_help = crate::service_account_args::SERVICE_ACCOUNT_HELP)]
+    #[command(after_help = crate::cmd::service_accounts::SERVICE_ACCOUNT_HELP)]
     ServiceAccount {
         #[command(subcommand)]
-        command: crate::service_account_args::ServiceAccountCommand,
+        command: crate::cmd::service_accounts::ServiceAccountCommand,
     },
     /// The activity log of every change made from this computer, newest first.
     ///
     /// Every change made by `zpro` or the window, with its account, organization, target, result and
     /// what it replaced. Local: works offline; `--account` and `--org` narrow it.
-    #[command(after_help = crate::activity_args::LOG_HELP)]
-    Log(crate::activity_args::LogArgs),
+    #[command(after_help = crate::cmd::activity::LOG_HELP)]
+    Log(crate::cmd::activity::LogArgs),
     /// Undo a logged change by its id (see `zpro log`).
     ///
     /// A role change restores the previous role, a revocation invites again with the same roles and
     /// teams, a removal gives back the previous roles (or invites with them), a rename restores the
     /// name, a service account or key activated or deactivated is set back. Refused (exit 2, or 1 for a conflict) when the entry failed, cannot be undone, was undone
     /// already, or its target changed since.
-    Undo(crate::activity_args::UndoArgs),
+    Undo(crate::cmd::activity::UndoArgs),
     /// Check how well this app and the server get along: connection, clock, sign-in, one small read of
     /// each list, how the last sync read, and the server's published schema. Only reads. Exit 0 when all
     /// is well, 1 when a check warns or fails, 3 when the server cannot be reached.

@@ -6,7 +6,7 @@ use zenml_pro_core::api::{Workspace, WorkspaceStatus};
 use zenml_pro_core::{AccessEntry, CoreError, FollowOptions};
 
 use crate::args::{GrantArgs, RolesCommand, WorkspaceCommand, WorkspaceStateArgs};
-use crate::commands::Ctx;
+use crate::cmd::Ctx;
 use crate::output::{cell, clean, table};
 use crate::{EXIT_FAILURE, EXIT_OK};
 

@@ -12,22 +12,17 @@
 //!
 //! ## Adding a command
 //! 1. Add a variant (with its doc comment, which becomes its help) to [`args::Command`].
-//! 2. Handle it in `commands::dispatch` with one core call. If the logic is more than parse, call,
+//! 2. Handle it in `cmd::dispatch` with one core call. If the logic is more than parse, call,
 //!    print, it belongs in core.
 //! 3. A listing gets `--json` ([`args::JsonFlag`]) and an item struct in [`output`] with documented,
 //!    stable field names; human output is an [`output::table`] followed by the freshness lines.
 //! 4. Add an integration test in `tests/` against the emulator.
 
-pub mod activity_args;
 pub mod args;
-mod commands;
+pub mod cmd;
 mod grants;
 pub mod numbers;
-pub mod offboard_args;
 pub mod output;
-pub mod review_args;
-pub mod service_account_args;
-pub mod team_args;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -129,8 +124,8 @@ pub async fn run(
         let _ = writeln!(err, "notice: {notice}");
     }
     let org = cli.org.first().cloned();
-    let mut ctx = commands::Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
-    let code = match commands::dispatch(&mut ctx, cli.command).await {
+    let mut ctx = cmd::Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
+    let code = match cmd::dispatch(&mut ctx, cli.command).await {
         Ok(code) => code,
         Err(e) => report(ctx.err, &e),
     };

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use zenml_pro_core::api::{MemberRow, Organization, Role, Team, Workspace};
 use zenml_pro_core::model::{member_email, member_id, member_kind, user_name};
 
-pub use crate::commands::invitations::{InvitationItem, InvitationRoleItem, InvitationTeamItem};
-pub use crate::commands::people::{
+pub use crate::cmd::invitations::{InvitationItem, InvitationRoleItem, InvitationTeamItem};
+pub use crate::cmd::people::{
     MembershipItem, PersonDetailItem, PersonInvitationItem, PersonItem, PersonOrgItem, PersonRoleItem,
 };
 use zenml_pro_core::{AccountRecord, Cached, MemberKind};

@@ -23,13 +23,13 @@ macro_rules! say {
 
 type Res = Result<i32, CoreError>;
 
-mod activity;
-pub(crate) mod invitations;
-mod offboard;
-pub(crate) mod people;
-mod review;
-mod service_accounts;
-mod teams;
+pub mod activity;
+pub mod invitations;
+pub mod offboarding;
+pub mod people;
+pub mod review;
+pub mod service_accounts;
+pub mod teams;
 
 /// How a listing prints as a table: its header, one row per item (cells already cleaned), and the
 /// line printed when it is empty.
@@ -68,12 +68,12 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
         Command::AccessReview(args) => review::access_review(ctx, args),
         Command::Export(args) => review::export(ctx, args),
         Command::Invite { emails, role, workspace_roles, teams } if ctx.orgs.len() > 1 => {
-            offboard::invite_many(ctx, &emails, role, &workspace_roles, teams).await
+            offboarding::invite_many(ctx, &emails, role, &workspace_roles, teams).await
         }
         Command::Invite { emails, role, workspace_roles, teams } => {
             invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
         }
-        Command::Offboard(args) => offboard::offboard(ctx, args).await,
+        Command::Offboard(args) => offboarding::offboard(ctx, args).await,
         Command::Invitations { all, json } => invitations::invitations(ctx, all, json),
         Command::Revoke { invitation } => revoke(ctx, &invitation).await,
         Command::Resend { invitation } => invitations::resend(ctx, &invitation).await,

@@ -1,22 +1,50 @@
 //! `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes)` and `zpro invite EMAIL... --org A --org B
 //! --role R`: writes across organizations, planned and carried out by core (`offboard`, `steps`), each
-//! step's result printed as it completes, then what remains.
+//! step's result printed as it completes, then what remains. Holds the grammar of `zpro offboard`
+//! (clap derive).
 
 use std::future::Future;
 use std::io::{BufRead, IsTerminal, Write};
 
-use tokio::sync::mpsc::UnboundedReceiver;
-
 use chrono::Utc;
+use clap::Args;
+use tokio::sync::mpsc::UnboundedReceiver;
 use zenml_pro_core::{
     Blocked, CancellationToken, CoreError, InviteSpec, OffboardPlan, Overrides, Step, StepProgress,
     StepReport, StepStatus,
 };
 
 use super::{Ctx, Res};
-use crate::offboard_args::OffboardArgs;
 use crate::output::{clean, local_time};
 use crate::{exit_code, EXIT_FAILURE, EXIT_OK};
+
+/// `zpro offboard EMAIL [--org ORG]... (--dry-run | --yes) [--json]`: takes away, in each
+/// organization, the person's workspace and project roles, their team memberships, their membership
+/// and their pending invitations.
+#[derive(Debug, Args)]
+pub struct OffboardArgs {
+    /// The person's email address.
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+    /// Print the plan only; nothing is changed (the person's workspace and project roles and their
+    /// teams are read from the server).
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Carry the plan out without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Also remove the account you act as, where the person is that account's own user (refused
+    /// without it: you would lose your access there).
+    #[arg(long)]
+    pub allow_self: bool,
+    /// Also remove an organization's last Organization Admin (checked on the server as the step
+    /// runs; refused without it).
+    #[arg(long)]
+    pub allow_last_admin: bool,
+    /// Print JSON: the plan (with --dry-run) or the report of the run.
+    #[arg(long)]
+    pub json: bool,
+}
 
 fn json(value: &impl serde::Serialize) -> Result<String, CoreError> {
     serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))
