@@ -1,7 +1,15 @@
-//! The command line's grammar (clap derive). Parsing only: every command is carried out in
-//! `commands`.
+//! The command line's top-level grammar (clap derive): the global options, the list of commands and
+//! `--json`. Each command group's own arguments and subcommands are in its file under `cmd/`, where
+//! it is carried out.
 
-use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::cmd::accounts::{LoginArgs, LOGIN_EXAMPLES};
+use crate::cmd::members::{MembersArgs, RoleCommand};
+use crate::cmd::organizations::OrgCommand;
+use crate::cmd::people::PeopleArgs;
+use crate::cmd::roles::RolesArgs;
+use crate::cmd::workspaces::WorkspaceCommand;
 
 /// Shown at the end of `zpro --help`; kept in step with the constants in the crate root.
 pub const EXIT_CODES_HELP: &str = "\
@@ -41,13 +49,6 @@ Environment:
 Listings read the offline cache (fill it with `zpro sync`) and work without a network.
 Keys and passwords: prefer `--key-stdin` / `--password-stdin` over arguments, which other
 programs on this computer can see.";
-
-const LOGIN_EXAMPLES: &str = "\
-Examples:
-  zpro login                                   open the browser, confirm the code shown here
-  zpro login --key-stdin < key.txt             a personal access token or service-account key
-  printf %s \"$KEY\" | zpro login --key-stdin
-  zpro login --url https://host/api/v1 --username admin    asks for the password";
 
 /// Administer ZenML Pro organizations from a shell: sign in, sync, then list and change members,
 /// invitations, roles and settings.
@@ -248,195 +249,4 @@ pub struct JsonFlag {
     /// Print JSON: {"fetched_at", "stale", "last_error", "items": [...]}.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(group(ArgGroup::new("method").args(["key", "key_stdin", "username"])))]
-pub struct LoginArgs {
-    /// The API's base URL [default: $ZENML_PRO_API_URL, else https://cloudapi.zenml.io].
-    // The doc line is the help text, where a bare URL reads best.
-    #[allow(rustdoc::bare_urls)]
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// A personal access token or service-account key ("-" reads it from standard input; prefer --key-stdin).
-    #[arg(long, value_name = "KEY")]
-    pub key: Option<String>,
-    /// Read the personal access token or service-account key from standard input.
-    #[arg(long)]
-    pub key_stdin: bool,
-    /// Sign in with this username and a password (self-hosted control planes).
-    #[arg(long, value_name = "NAME")]
-    pub username: Option<String>,
-    /// Read the password from standard input (otherwise it is asked for on the terminal).
-    #[arg(long, requires = "username")]
-    pub password_stdin: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum OrgCommand {
-    /// Show the organization's details.
-    Show {
-        /// Print JSON: {"fetched_at", "stale", "last_error", "item": {...}}.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Rename the organization.
-    Rename {
-        #[arg(value_name = "NAME")]
-        name: String,
-    },
-    /// Set the organization's description.
-    Describe {
-        #[arg(value_name = "TEXT")]
-        text: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RoleCommand {
-    /// Give a member a new organization role (replacing their direct organization roles).
-    Set {
-        /// The member's id, email, username or name.
-        #[arg(value_name = "MEMBER")]
-        member: String,
-        /// The organization role's name.
-        #[arg(value_name = "ROLE")]
-        role: String,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct MembersArgs {
-    /// Only members whose name, email or username contains this (case-insensitive).
-    #[arg(long, value_name = "S")]
-    pub search: Option<String>,
-    /// Only members holding this role (directly or through a team).
-    #[arg(long, value_name = "R")]
-    pub role: Option<String>,
-    /// Only rows of this kind.
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
-    /// At most this many rows (1 to 1000000).
-    #[arg(long, value_name = "N", value_parser = crate::numbers::limit, allow_negative_numbers = true)]
-    pub limit: Option<usize>,
-    #[command(flatten)]
-    pub json: JsonFlag,
-}
-
-#[derive(Debug, Args)]
-pub struct PeopleArgs {
-    /// Only people whose name, email or username contains this (case-insensitive); none: everyone.
-    #[arg(value_name = "QUERY")]
-    pub query: Option<String>,
-    /// At most this many people (1 to 1000000).
-    #[arg(long, value_name = "N", value_parser = crate::numbers::limit, allow_negative_numbers = true)]
-    pub limit: Option<usize>,
-    /// Skip this many people first (with --limit, for the next page; 0 to 1000000000).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 0,
-        value_parser = crate::numbers::offset,
-        allow_negative_numbers = true
-    )]
-    pub offset: usize,
-    #[command(flatten)]
-    pub json: JsonFlag,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    User,
-    #[value(name = "service_account")]
-    ServiceAccount,
-    Team,
-    Invitation,
-}
-
-impl From<KindArg> for zenml_pro_core::MemberKind {
-    fn from(k: KindArg) -> Self {
-        match k {
-            KindArg::User => Self::User,
-            KindArg::ServiceAccount => Self::ServiceAccount,
-            KindArg::Team => Self::Team,
-            KindArg::Invitation => Self::Invitation,
-        }
-    }
-}
-
-/// `zpro roles [--json]` or `zpro roles show ROLE [--json]`.
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct RolesArgs {
-    #[command(subcommand)]
-    pub command: Option<RolesCommand>,
-    #[command(flatten)]
-    pub json: JsonFlag,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RolesCommand {
-    /// Who holds a role, and where (the organization, or which workspace). Read from the server.
-    Show {
-        /// The role's name or id.
-        #[arg(value_name = "ROLE")]
-        role: String,
-        #[command(flatten)]
-        json: JsonFlag,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum WorkspaceCommand {
-    /// Deactivate a workspace; waits until it lands (progress on stderr) unless --no-wait.
-    Deactivate(WorkspaceStateArgs),
-    /// Activate a workspace; waits until it lands (progress on stderr) unless --no-wait.
-    Activate(WorkspaceStateArgs),
-    /// Who holds which role on a workspace (read from the server).
-    Access {
-        /// The workspace's id or name.
-        #[arg(value_name = "WS")]
-        workspace: String,
-        #[command(flatten)]
-        json: JsonFlag,
-    },
-    /// Give a member (by email), a pending invitation (by email) or a team (by name) a workspace role.
-    Grant(GrantArgs),
-    /// Take a workspace role back.
-    Revoke(GrantArgs),
-    /// Rename a workspace (and optionally change its description).
-    Rename {
-        /// The workspace's id or name.
-        #[arg(value_name = "WS")]
-        workspace: String,
-        /// The new name.
-        #[arg(value_name = "NEW")]
-        name: String,
-        /// A new description.
-        #[arg(long, value_name = "D")]
-        description: Option<String>,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct WorkspaceStateArgs {
-    /// The workspace's id or name.
-    #[arg(value_name = "WS")]
-    pub workspace: String,
-    /// Return as soon as the server accepted the change.
-    #[arg(long)]
-    pub no_wait: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct GrantArgs {
-    /// The workspace's id or name.
-    #[arg(value_name = "WS")]
-    pub workspace: String,
-    /// A member's or pending invitation's email, or a team's name.
-    #[arg(value_name = "EMAIL|TEAM")]
-    pub who: String,
-    /// A workspace role's name (for example "Workspace Developer").
-    #[arg(value_name = "ROLE")]
-    pub role: String,
 }

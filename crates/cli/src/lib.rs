@@ -10,17 +10,23 @@
 //! default URL), so tests drive it in-process against the emulator with a temp-dir cache and an
 //! in-memory keyring; `main.rs` only fills [`CliEnv`] from the real environment.
 //!
+//! ## Where things are
+//! [`args`] has the top-level grammar ([`args::Cli`], [`args::Command`]); `dispatch` hands each
+//! command to its group's file under [`cmd`] (`cmd/<group>.rs`: its arguments and subcommands, its run
+//! functions and its JSON item types); [`output`] has what they all print with.
+//!
 //! ## Adding a command
-//! 1. Add a variant (with its doc comment, which becomes its help) to [`args::Command`].
-//! 2. Handle it in `cmd::dispatch` with one core call. If the logic is more than parse, call,
-//!    print, it belongs in core.
-//! 3. A listing gets `--json` ([`args::JsonFlag`]) and an item struct in [`output`] with documented,
-//!    stable field names; human output is an [`output::table`] followed by the freshness lines.
+//! 1. Add a variant (with its doc comment, which becomes its help) to [`args::Command`]; arguments
+//!    beyond a flag or two are a struct (or a subcommand enum) in the group's file under [`cmd`].
+//! 2. Handle it in `dispatch` with the group's function, which makes one core call. If the logic is
+//!    more than parse, call, print, it belongs in core.
+//! 3. A listing gets `--json` ([`args::JsonFlag`]) and an item struct in its group's file with
+//!    documented, stable field names; human output is an [`output::table`] followed by the freshness
+//!    lines.
 //! 4. Add an integration test in `tests/` against the emulator.
 
 pub mod args;
 pub mod cmd;
-mod grants;
 pub mod numbers;
 pub mod output;
 
@@ -31,6 +37,14 @@ use std::sync::Arc;
 
 use clap::Parser;
 use zenml_pro_core::{ClientSettings, Core, CoreError, CoreOptions, ErrorCode, SecretStore};
+
+use args::Command;
+use cmd::members::RoleCommand;
+use cmd::roles::RolesArgs;
+use cmd::{
+    accounts, activity, doctor, invitations, members, offboarding, organizations, people, review, roles,
+    service_accounts, sync, teams, workspaces, Ctx, Res,
+};
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
@@ -124,8 +138,8 @@ pub async fn run(
         let _ = writeln!(err, "notice: {notice}");
     }
     let org = cli.org.first().cloned();
-    let mut ctx = cmd::Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
-    let code = match cmd::dispatch(&mut ctx, cli.command).await {
+    let mut ctx = Ctx { core, env: &env, account: cli.account, org, orgs: cli.org, out, err };
+    let code = match dispatch(&mut ctx, cli.command).await {
         Ok(code) => code,
         Err(e) => report(ctx.err, &e),
     };
@@ -136,10 +150,56 @@ pub async fn run(
     code
 }
 
+/// Carries out a command: one call to its group's function in `cmd`.
+async fn dispatch(ctx: &mut Ctx<'_>, command: Command) -> Res {
+    match command {
+        Command::Login(args) => accounts::login(ctx, args).await,
+        Command::Logout { purge } => accounts::logout(ctx, purge).await,
+        Command::Accounts(f) => accounts::accounts(ctx, f),
+        Command::Sync => sync::sync(ctx).await,
+        Command::Orgs(f) => organizations::orgs(ctx, f),
+        Command::Switch { org } => organizations::switch(ctx, &org).await,
+        Command::Org { command } => organizations::org(ctx, command).await,
+        Command::Members(args) => members::members(ctx, args),
+        Command::People(args) => people::people(ctx, args),
+        Command::Person { email, json } => people::person(ctx, &email, json.json),
+        Command::AccessReview(args) => review::access_review(ctx, args),
+        Command::Export(args) => review::export(ctx, args),
+        Command::Invite { emails, role, workspace_roles, teams } if ctx.orgs.len() > 1 => {
+            offboarding::invite_many(ctx, &emails, role, &workspace_roles, teams).await
+        }
+        Command::Invite { emails, role, workspace_roles, teams } => {
+            invitations::invite(ctx, &emails, role, &workspace_roles, teams).await
+        }
+        Command::Offboard(args) => offboarding::offboard(ctx, args).await,
+        Command::Invitations { all, json } => invitations::invitations(ctx, all, json),
+        Command::Revoke { invitation } => invitations::revoke(ctx, &invitation).await,
+        Command::Resend { invitation } => invitations::resend(ctx, &invitation).await,
+        Command::Role { command: RoleCommand::Set { member, role } } => {
+            members::role_set(ctx, &member, &role).await
+        }
+        Command::Remove { member, yes } => members::remove(ctx, &member, yes).await,
+        Command::Workspaces(f) => workspaces::workspaces(ctx, f),
+        Command::Teams(f) => teams::teams(ctx, f),
+        Command::Roles(RolesArgs { command: None, json }) => roles::roles(ctx, json),
+        Command::Roles(RolesArgs { command: Some(c), .. }) => roles::roles_command(ctx, c).await,
+        Command::Workspace { command } => workspaces::workspace(ctx, command).await,
+        Command::Doctor { url, json } => doctor::doctor(ctx, url, json).await,
+        Command::Team { command } => teams::team(ctx, command).await,
+        Command::ServiceAccounts(f) => Box::pin(service_accounts::list(ctx, f)).await,
+        // Boxed, as its writes' futures are large: the dispatch's own future stays small.
+        Command::ServiceAccount { command } => {
+            Box::pin(service_accounts::service_account(ctx, command)).await
+        }
+        Command::Log(args) => activity::log(ctx, args),
+        Command::Undo(args) => activity::undo(ctx, args).await,
+    }
+}
+
 /// Whether a command only reads the cache (listings, the log, the access review, an export), so the
 /// cache is opened read-only, without the write lock.
-fn reads_only(command: &args::Command) -> bool {
-    use args::Command as C;
+fn reads_only(command: &Command) -> bool {
+    use Command as C;
     matches!(
         command,
         C::Accounts(_)
@@ -152,7 +212,7 @@ fn reads_only(command: &args::Command) -> bool {
             | C::Invitations { .. }
             | C::Workspaces(_)
             | C::Teams(_)
-            | C::Roles(args::RolesArgs { command: None, .. })
+            | C::Roles(RolesArgs { command: None, .. })
             | C::Log(_)
     )
 }

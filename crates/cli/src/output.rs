@@ -1,19 +1,13 @@
-//! What `zpro` prints: the stable JSON shapes of `--json`, plain-text tables, and the "as of" line.
+//! What every command prints with: the `--json` envelopes ([`Listing`], [`Single`]) and how fresh the
+//! data is ([`Freshness`], the "as of" line), plain-text tables, and server text made safe for a
+//! terminal. Each listing's JSON item type lives with its command group under `cmd/`.
 //!
 //! The JSON field names are part of the command line's interface: scripts read them. Add fields
 //! freely; never rename or remove one.
 
 use chrono::{DateTime, Local, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use zenml_pro_core::api::{MemberRow, Organization, Role, Team, Workspace};
-use zenml_pro_core::model::{member_email, member_id, member_kind, user_name};
-
-pub use crate::cmd::invitations::{InvitationItem, InvitationRoleItem, InvitationTeamItem};
-pub use crate::cmd::people::{
-    MembershipItem, PersonDetailItem, PersonInvitationItem, PersonItem, PersonOrgItem, PersonRoleItem,
-};
-use zenml_pro_core::{AccountRecord, Cached, MemberKind};
+use zenml_pro_core::Cached;
 
 /// Every `--json` listing: the items and how fresh they are.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,165 +120,6 @@ impl Freshness {
             }
         }
         lines
-    }
-}
-
-/// An organization (`orgs --json`, `org show --json`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct OrgItem {
-    pub id: Uuid,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    /// `free`, `trial`, `pro`, `enterprise`; `null` when your role cannot see billing.
-    pub plan: Option<String>,
-    /// Whether it is the account's active organization.
-    pub active: bool,
-    pub created: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-}
-
-impl OrgItem {
-    pub fn new(o: &Organization, active: bool) -> Self {
-        Self {
-            id: o.id,
-            name: o.name.clone(),
-            display_name: o.display_name.clone(),
-            description: o.description.clone(),
-            plan: o.plan.map(|p| p.as_str().to_owned()),
-            active,
-            created: o.created,
-            updated: o.updated,
-        }
-    }
-}
-
-/// One row of `members --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct MemberItem {
-    /// `user`, `service_account`, `team` or `invitation`.
-    pub kind: String,
-    /// The user's, team's or invitation's id.
-    pub id: Uuid,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// Names of the roles held, directly or through a team, at any level.
-    pub roles: Vec<String>,
-}
-
-impl MemberItem {
-    pub fn new(row: &MemberRow) -> Self {
-        let mut roles: Vec<String> = Vec::new();
-        for r in &row.roles {
-            let name = r.label();
-            if !roles.contains(&name) {
-                roles.push(name);
-            }
-        }
-        let name = match (&row.user, &row.team) {
-            (Some(u), _) => user_name(u).map(str::to_owned),
-            (None, Some(t)) => Some(t.name.clone()),
-            (None, None) => None,
-        };
-        Self {
-            kind: member_kind(row).map_or("unknown", MemberKind::as_str).to_owned(),
-            id: member_id(row).unwrap_or(Uuid::nil()),
-            name,
-            email: member_email(row).map(str::to_owned),
-            roles,
-        }
-    }
-}
-
-/// One row of `workspaces --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct WorkspaceItem {
-    pub id: Uuid,
-    pub name: String,
-    /// `available`, `pending`, `failed`, `deactivated`, `deleted`, `not_initialized`.
-    pub status: String,
-    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
-    pub workspace_type: String,
-    /// The ZenML server version.
-    pub version: Option<String>,
-    /// The URL of whichever server the workspace has (a Kitaru workspace's Kitaru server first).
-    pub server_url: Option<String>,
-    /// Its page on its kind's web dashboard (`ZENML_PRO_URL`, `ZENML_PRO_KITARU_URL`).
-    pub dashboard_url: String,
-}
-
-impl WorkspaceItem {
-    pub fn new(w: &Workspace, dashboard_url: String) -> Self {
-        Self {
-            id: w.id,
-            name: w.name.clone(),
-            status: w.status.as_str().to_owned(),
-            workspace_type: w.kind().as_str().to_owned(),
-            version: w.version().map(str::to_owned),
-            server_url: w.server_url().map(str::to_owned),
-            dashboard_url,
-        }
-    }
-}
-
-/// One row of `teams --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct TeamItem {
-    pub id: Uuid,
-    pub name: String,
-    pub member_count: Option<u64>,
-}
-
-impl TeamItem {
-    pub fn new(t: &Team) -> Self {
-        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
-    }
-}
-
-/// One row of `roles --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RoleItem {
-    pub id: Uuid,
-    pub name: String,
-    /// `organization`, `workspace` or `project`; `unknown` when the server did not say.
-    pub level: String,
-    /// True for the built-in roles.
-    pub system_managed: Option<bool>,
-}
-
-impl RoleItem {
-    pub fn new(r: &Role) -> Self {
-        Self {
-            id: r.id,
-            name: r.name.clone(),
-            level: r.level.map_or("unknown", |l| l.as_str()).to_owned(),
-            system_managed: r.system_managed,
-        }
-    }
-}
-
-/// One row of `accounts --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AccountItem {
-    pub id: String,
-    pub base_url: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub signed_in: bool,
-    /// Whether commands act on this account by default.
-    pub active: bool,
-}
-
-impl AccountItem {
-    pub fn new(a: &AccountRecord, active: bool) -> Self {
-        Self {
-            id: a.id.clone(),
-            base_url: a.base_url.clone(),
-            email: a.user_email.clone(),
-            name: a.user_name.clone(),
-            signed_in: a.signed_in,
-            active,
-        }
     }
 }
 

@@ -220,3 +220,10 @@ pub(crate) async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
     );
     Ok(print_attached(ctx, &outcome))
 }
+
+pub(crate) async fn revoke(ctx: &mut Ctx<'_>, which: &str) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let inv = ctx.core.revoke_invitation(&account.id, org_id, which).await?;
+    say!(ctx.out, "Revoked the invitation of {} (invitation {}).", clean(&inv.email), inv.id);
+    Ok(EXIT_OK)
+}

@@ -2,15 +2,37 @@
 //! signed-in account, from the cache (no request; `--account` and `--org` do not narrow it).
 
 use chrono::{DateTime, Utc};
+use clap::Args;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zenml_pro_core::api::MemberRole;
 use zenml_pro_core::{CoreError, Membership, PeopleQuery, PersonInvitation, PersonOrg, PersonSummary};
 
 use super::{Ctx, Res};
-use crate::args::PeopleArgs;
+use crate::args::JsonFlag;
 use crate::output::{cell, clean, date, local_time, table, Freshness, Single};
 use crate::EXIT_OK;
+
+#[derive(Debug, Args)]
+pub struct PeopleArgs {
+    /// Only people whose name, email or username contains this (case-insensitive); none: everyone.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// At most this many people (1 to 1000000).
+    #[arg(long, value_name = "N", value_parser = crate::numbers::limit, allow_negative_numbers = true)]
+    pub limit: Option<usize>,
+    /// Skip this many people first (with --limit, for the next page; 0 to 1000000000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = crate::numbers::offset,
+        allow_negative_numbers = true
+    )]
+    pub offset: usize,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
 
 /// A role in `people --json` and `person --json`.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 
 use chrono::Utc;
 use clap::Subcommand;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use zenml_pro_core::api::TeamMemberRow;
+use zenml_pro_core::api::{Team, TeamMemberRow};
 use zenml_pro_core::{CoreError, TeamMemberOutcome};
 
 use super::{Ctx, Res, View};
@@ -229,4 +229,42 @@ pub(crate) async fn team(ctx: &mut Ctx<'_>, command: TeamCommand) -> Res {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// One row of `teams --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamItem {
+    pub id: Uuid,
+    pub name: String,
+    pub member_count: Option<u64>,
+}
+
+impl TeamItem {
+    pub fn new(t: &Team) -> Self {
+        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
+    }
+}
+
+pub(crate) fn teams(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.teams(&account.id, org_id)?;
+    let fresh = Freshness::from(&cached);
+    let items: Vec<TeamItem> = cached.value.iter().map(TeamItem::new).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["NAME", "MEMBERS", "ID"],
+            row: &|t| {
+                vec![
+                    clean(&t.name),
+                    t.member_count.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+                    t.id.to_string(),
+                ]
+            },
+            empty: "No teams.",
+        },
+    )
 }

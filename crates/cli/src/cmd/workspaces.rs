@@ -1,20 +1,132 @@
-//! `zpro workspace …` (lifecycle, rename, access, grant, revoke) and `zpro roles show`: resolve the account
-//! and organization, call core, print. Every check happens in core before any request.
+//! `zpro workspaces` and `zpro workspace ...` (lifecycle, rename, access, grant, revoke): the
+//! organization's workspaces and who holds roles on them: their grammar (clap derive), carrying them
+//! out (every check happens in core before any request) and the JSON item of `workspaces --json`.
 
-use serde::Serialize;
+use clap::{Args, Subcommand};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 use zenml_pro_core::api::{Workspace, WorkspaceStatus};
-use zenml_pro_core::{AccessEntry, CoreError, FollowOptions};
+use zenml_pro_core::FollowOptions;
 
-use crate::args::{GrantArgs, RolesCommand, WorkspaceCommand, WorkspaceStateArgs};
-use crate::cmd::Ctx;
-use crate::output::{cell, clean, table};
+use super::roles::print_entries;
+use super::{Ctx, Res, View};
+use crate::args::JsonFlag;
+use crate::output::{cell, clean, Freshness};
 use crate::{EXIT_FAILURE, EXIT_OK};
 
-macro_rules! say {
-    ($w:expr, $($t:tt)*) => {{ let _ = writeln!($w, $($t)*); }};
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Deactivate a workspace; waits until it lands (progress on stderr) unless --no-wait.
+    Deactivate(WorkspaceStateArgs),
+    /// Activate a workspace; waits until it lands (progress on stderr) unless --no-wait.
+    Activate(WorkspaceStateArgs),
+    /// Who holds which role on a workspace (read from the server).
+    Access {
+        /// The workspace's id or name.
+        #[arg(value_name = "WS")]
+        workspace: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Give a member (by email), a pending invitation (by email) or a team (by name) a workspace role.
+    Grant(GrantArgs),
+    /// Take a workspace role back.
+    Revoke(GrantArgs),
+    /// Rename a workspace (and optionally change its description).
+    Rename {
+        /// The workspace's id or name.
+        #[arg(value_name = "WS")]
+        workspace: String,
+        /// The new name.
+        #[arg(value_name = "NEW")]
+        name: String,
+        /// A new description.
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+    },
 }
 
-type Res = Result<i32, CoreError>;
+#[derive(Debug, Args)]
+pub struct WorkspaceStateArgs {
+    /// The workspace's id or name.
+    #[arg(value_name = "WS")]
+    pub workspace: String,
+    /// Return as soon as the server accepted the change.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The workspace's id or name.
+    #[arg(value_name = "WS")]
+    pub workspace: String,
+    /// A member's or pending invitation's email, or a team's name.
+    #[arg(value_name = "EMAIL|TEAM")]
+    pub who: String,
+    /// A workspace role's name (for example "Workspace Developer").
+    #[arg(value_name = "ROLE")]
+    pub role: String,
+}
+
+/// One row of `workspaces --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkspaceItem {
+    pub id: Uuid,
+    pub name: String,
+    /// `available`, `pending`, `failed`, `deactivated`, `deleted`, `not_initialized`.
+    pub status: String,
+    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
+    pub workspace_type: String,
+    /// The ZenML server version.
+    pub version: Option<String>,
+    /// The URL of whichever server the workspace has (a Kitaru workspace's Kitaru server first).
+    pub server_url: Option<String>,
+    /// Its page on its kind's web dashboard (`ZENML_PRO_URL`, `ZENML_PRO_KITARU_URL`).
+    pub dashboard_url: String,
+}
+
+impl WorkspaceItem {
+    pub fn new(w: &Workspace, dashboard_url: String) -> Self {
+        Self {
+            id: w.id,
+            name: w.name.clone(),
+            status: w.status.as_str().to_owned(),
+            workspace_type: w.kind().as_str().to_owned(),
+            version: w.version().map(str::to_owned),
+            server_url: w.server_url().map(str::to_owned),
+            dashboard_url,
+        }
+    }
+}
+
+pub(crate) fn workspaces(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
+    let (account, org_id) = ctx.account_and_org()?;
+    let cached = ctx.core.workspaces(&account.id, org_id)?;
+    let fresh = Freshness::from(&cached);
+    let dashboards = zenml_pro_core::Dashboards::from_env();
+    let items: Vec<WorkspaceItem> =
+        cached.value.iter().map(|w| WorkspaceItem::new(w, dashboards.workspace_page(org_id, w))).collect();
+    ctx.listing(
+        f.json,
+        &fresh,
+        items,
+        None,
+        View {
+            header: &["NAME", "TYPE", "STATUS", "VERSION", "SERVER URL"],
+            row: &|w| {
+                vec![
+                    clean(&w.name),
+                    clean(zenml_pro_core::api::WorkspaceKind::of(Some(&w.workspace_type)).label()),
+                    clean(&w.status),
+                    cell(w.version.as_deref()),
+                    cell(w.server_url.as_deref()),
+                ]
+            },
+            empty: "No workspaces.",
+        },
+    )
+}
 
 pub(crate) async fn workspace(ctx: &mut Ctx<'_>, command: WorkspaceCommand) -> Res {
     match command {
@@ -107,37 +219,6 @@ fn landed(ctx: &mut Ctx<'_>, ws: &Workspace, desired: WorkspaceStatus, no_wait: 
     }
 }
 
-fn print_entries(ctx: &mut Ctx<'_>, json: bool, entries: &[AccessEntry], empty: &str) -> Res {
-    if json {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            items: &'a [AccessEntry],
-        }
-        let text = serde_json::to_string_pretty(&Out { items: entries })
-            .map_err(|e| CoreError::internal(format!("could not write JSON: {e}")))?;
-        say!(ctx.out, "{text}");
-        return Ok(EXIT_OK);
-    }
-    if entries.is_empty() {
-        say!(ctx.out, "{empty}");
-        return Ok(EXIT_OK);
-    }
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.workspace.as_deref().map_or_else(|| "(organization)".to_owned(), clean),
-                clean(&e.holder),
-                e.kind.to_owned(),
-                clean(&e.role),
-                cell(e.level.map(|l| l.as_str())),
-            ]
-        })
-        .collect();
-    let _ = write!(ctx.out, "{}", table(&["WHERE", "HOLDER", "KIND", "ROLE", "LEVEL"], &rows));
-    Ok(EXIT_OK)
-}
-
 async fn access(ctx: &mut Ctx<'_>, workspace: &str, json: bool) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let entries = ctx.core.workspace_access(&account.id, org_id, workspace).await?;
@@ -158,14 +239,4 @@ async fn grant(ctx: &mut Ctx<'_>, a: GrantArgs, give: bool) -> Res {
         say!(ctx.out, "{} ({}) no longer holds {} on {ws}.", clean(&e.holder), e.kind, clean(&e.role));
     }
     Ok(EXIT_OK)
-}
-
-pub(crate) async fn roles_command(ctx: &mut Ctx<'_>, command: RolesCommand) -> Res {
-    let RolesCommand::Show { role, json } = command;
-    let (account, org_id) = ctx.account_and_org()?;
-    let (role, entries) = ctx.core.role_holders(&account.id, org_id, &role).await?;
-    if !json.json {
-        say!(ctx.out, "{} ({})", clean(&role.name), cell(role.level.map(|l| l.as_str())));
-    }
-    print_entries(ctx, json.json, &entries, "Nobody holds this role.")
 }
