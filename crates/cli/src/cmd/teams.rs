@@ -1,5 +1,6 @@
-//! `zpro team ...`: create, rename, describe and delete teams, change who is in them and their
-//! organization role: the grammar (clap derive) and carrying it out.
+//! `zpro teams` and `zpro team ...`: the organization's teams; creating, renaming, describing and
+//! deleting them, changing who is in them and their organization role: the grammar (clap derive),
+//! carrying it out and the JSON items of `teams --json` and `team members --json`.
 
 use chrono::Utc;
 use clap::Subcommand;
@@ -88,6 +89,20 @@ pub enum TeamCommand {
         #[arg(value_name = "ROLE")]
         role: String,
     },
+}
+
+/// One row of `teams --json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamItem {
+    pub id: Uuid,
+    pub name: String,
+    pub member_count: Option<u64>,
+}
+
+impl TeamItem {
+    pub fn new(t: &Team) -> Self {
+        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
+    }
 }
 
 /// One row of `team members --json`.
@@ -228,20 +243,6 @@ pub(crate) async fn team(ctx: &mut Ctx<'_>, command: TeamCommand) -> Res {
             say!(ctx.out, "Team {} now holds: {}.", clean(&found.name), names.join(", "));
             Ok(EXIT_OK)
         }
-    }
-}
-
-/// One row of `teams --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct TeamItem {
-    pub id: Uuid,
-    pub name: String,
-    pub member_count: Option<u64>,
-}
-
-impl TeamItem {
-    pub fn new(t: &Team) -> Self {
-        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
     }
 }
 
