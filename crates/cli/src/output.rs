@@ -178,6 +178,11 @@ pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A record's time (RFC 3339) as a date for a table cell, in local time.
+pub fn record_date(at: Option<&str>) -> String {
+    date(at.and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc)))
+}
+
 /// A date for a table cell, in local time.
 pub fn date(at: Option<DateTime<Utc>>) -> String {
     at.map_or_else(|| "-".to_owned(), |t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())

@@ -41,7 +41,10 @@ async fn login_with_key_then_accounts() {
     assert_eq!(keys(&accounts), set(&["fetched_at", "stale", "last_error", "hidden", "skipped", "items"]));
     let items = accounts["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
-    assert_eq!(keys(&items[0]), set(&["id", "base_url", "email", "name", "signed_in", "active"]));
+    assert_eq!(
+        keys(&items[0]),
+        set(&["id", "base_url", "email", "name", "signed_in", "active", "auth_method", "label"])
+    );
     assert_eq!(items[0]["email"], "admin@acme-ml.example");
     assert_eq!(items[0]["base_url"], h.base.as_str());
     assert_eq!(items[0]["signed_in"], true);
@@ -95,7 +98,20 @@ async fn sync_then_orgs_json() {
     for o in items {
         assert_eq!(
             keys(o),
-            set(&["id", "name", "display_name", "description", "plan", "active", "created", "updated"])
+            set(&[
+                "id",
+                "name",
+                "display_name",
+                "description",
+                "plan",
+                "active",
+                "created",
+                "updated",
+                "trial_expiry",
+                "has_active_subscription",
+                "owner_name",
+                "owner_email",
+            ])
         );
     }
     assert_eq!(items.iter().filter(|o| o["active"] == true).count(), 1);
@@ -210,7 +226,10 @@ async fn members_search_role_kind_limit() {
     let found = h.run(&["members", "--search", "VIEWER@acme", "--json"]).await.ok().json();
     let items = found["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{found}");
-    assert_eq!(keys(&items[0]), set(&["kind", "id", "name", "email", "roles"]));
+    assert_eq!(
+        keys(&items[0]),
+        set(&["kind", "id", "name", "email", "roles", "username", "held_roles", "label", "key"])
+    );
     assert_eq!(items[0]["kind"], "user");
     assert_eq!(items[0]["email"], "viewer@acme-ml.example");
     assert_eq!(items[0]["roles"], serde_json::json!(["Organization Viewer"]));
@@ -308,7 +327,20 @@ async fn invitations_revoke_resend() {
     let first = &pending["items"].as_array().unwrap()[0];
     assert_eq!(
         keys(first),
-        set(&["id", "email", "status", "role", "roles", "teams", "inviter", "created", "expires"])
+        set(&[
+            "id",
+            "email",
+            "status",
+            "role",
+            "roles",
+            "teams",
+            "inviter",
+            "created",
+            "expires",
+            "lapsed",
+            "role_id",
+            "role_name",
+        ])
     );
     assert!(pending["items"].as_array().unwrap().iter().all(|i| i["status"] == "pending"), "{pending}");
     assert!(emails(&pending).contains(&"new-hire@acme-ml.example".to_owned()));
@@ -422,7 +454,20 @@ async fn workspaces_teams_roles() {
     let items = ws["items"].as_array().unwrap();
     assert_eq!(
         keys(&items[0]),
-        set(&["id", "name", "status", "workspace_type", "version", "server_url", "dashboard_url"])
+        set(&[
+            "id",
+            "name",
+            "status",
+            "workspace_type",
+            "version",
+            "server_url",
+            "dashboard_url",
+            "display_name",
+            "description",
+            "desired_state",
+            "state_reason",
+            "type_label",
+        ])
     );
     let prod = items.iter().find(|w| w["name"] == "acme-prod").expect("acme-prod");
     assert_eq!(prod["status"], "available");
@@ -431,13 +476,13 @@ async fn workspaces_teams_roles() {
 
     let teams = h.run(&["teams", "--json"]).await.ok().json();
     let items = teams["items"].as_array().unwrap();
-    assert_eq!(keys(&items[0]), set(&["id", "name", "member_count"]));
+    assert_eq!(keys(&items[0]), set(&["id", "name", "member_count", "description"]));
     let ds = items.iter().find(|t| t["name"] == "data-science").expect("data-science");
     assert_eq!(ds["member_count"], 2);
 
     let roles = h.run(&["roles", "--json"]).await.ok().json();
     let items = roles["items"].as_array().unwrap();
-    assert_eq!(keys(&items[0]), set(&["id", "name", "level", "system_managed"]));
+    assert_eq!(keys(&items[0]), set(&["id", "name", "level", "system_managed", "description"]));
     let custom = items.iter().find(|r| r["name"] == "Compliance Auditor").expect("custom role");
     assert_eq!(custom["system_managed"], false);
     assert_eq!(custom["level"], "organization");

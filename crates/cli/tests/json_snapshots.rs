@@ -1,7 +1,8 @@
 //! `zpro --json` pinned: every listing's JSON on the demo data, compared with a stored snapshot under
 //! `tests/snapshots/`. Run-dependent values are normalised first: ids become `<id:N>` in order of first
 //! appearance (so which rows point at which is still checked), times `<time>`, the emulator's address
-//! `<base>`. `ZPRO_UPDATE_SNAPSHOTS=1` rewrites the snapshots; a missing one fails the test.
+//! `<base>`; ids are numbered afresh in each snapshot, so one listing's change does not renumber
+//! the others. `ZPRO_UPDATE_SNAPSHOTS=1` rewrites the snapshots; a missing one fails the test.
 //!
 //! A snapshot whose JSON had to change since it was first pinned says why in its name:
 //! `members--roles-stay-names-held_roles-added.json` stands for `members.json`.
@@ -163,6 +164,7 @@ async fn json_output_matches_the_snapshots() {
     for (name, args) in &listings {
         let out = h.run(args).await;
         assert!(out.code == 0 || *name == "offboard_dry_run", "{name}: {out:?}");
+        norm.ids.clear();
         let json = norm.value(&out.json());
         let text = serde_json::to_string_pretty(&json).unwrap() + "\n";
         check(&format!("{name}.json"), &text, &mut failures);
@@ -170,6 +172,7 @@ async fn json_output_matches_the_snapshots() {
     for kind in ["members", "invitations", "people", "access-review"] {
         for format in ["json", "csv"] {
             let out = h.run(&["export", kind, "--format", format, "--all-orgs"]).await.ok();
+            norm.ids.clear();
             let text = if format == "json" {
                 serde_json::to_string_pretty(&norm.value(&out.json())).unwrap() + "\n"
             } else {

@@ -2,9 +2,9 @@
 //! grammar (clap derive), carrying them out and the JSON item of `accounts --json`.
 
 use std::io::{BufRead, IsTerminal, Read};
+use zenml_pro_core::records;
 
 use clap::{ArgGroup, Args};
-use serde::{Deserialize, Serialize};
 use zenml_pro_core::api::{ApiKey, Password};
 use zenml_pro_core::{AccountRecord, CoreError};
 
@@ -41,31 +41,6 @@ pub struct LoginArgs {
     /// Read the password from standard input (otherwise it is asked for on the terminal).
     #[arg(long, requires = "username")]
     pub password_stdin: bool,
-}
-
-/// One row of `accounts --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AccountItem {
-    pub id: String,
-    pub base_url: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub signed_in: bool,
-    /// Whether commands act on this account by default.
-    pub active: bool,
-}
-
-impl AccountItem {
-    pub fn new(a: &AccountRecord, active: bool) -> Self {
-        Self {
-            id: a.id.clone(),
-            base_url: a.base_url.clone(),
-            email: a.user_email.clone(),
-            name: a.user_name.clone(),
-            signed_in: a.signed_in,
-            active,
-        }
-    }
 }
 
 pub(crate) async fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Res {
@@ -167,8 +142,12 @@ pub(crate) async fn logout(ctx: &mut Ctx<'_>, purge: bool) -> Res {
 
 pub(crate) fn accounts(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let active = ctx.core.active_account()?.map(|a| a.id);
-    let items: Vec<AccountItem> =
-        ctx.core.accounts()?.iter().map(|a| AccountItem::new(a, active.as_deref() == Some(&a.id))).collect();
+    let items: Vec<records::Account> = ctx
+        .core
+        .accounts()?
+        .iter()
+        .map(|a| records::Account::new(a, active.as_deref() == Some(&a.id)))
+        .collect();
     ctx.listing(
         f.json,
         &Freshness::local(),

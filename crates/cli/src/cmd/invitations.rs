@@ -1,107 +1,31 @@
 //! `zpro invite`, `zpro invitations` and `zpro resend`: invitations with every role and team they
 //! carry. Every check happens in core before any request.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use zenml_pro_core::api::Invitation;
-use zenml_pro_core::model::{invitation_role_label, inviter_label};
 use zenml_pro_core::{CoreError, FieldMessage, InviteOutcome, InviteSpec};
 
 use super::{Ctx, Res, View};
 use crate::args::JsonFlag;
-use crate::output::{cell, clean, date, Freshness};
+use crate::output::{cell, clean, record_date, Freshness};
 use crate::{exit_code, EXIT_FAILURE, EXIT_OK};
+use zenml_pro_core::records::Invitation;
 
-/// One role of an invitation in `invitations --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvitationRoleItem {
-    pub id: Uuid,
-    /// The role's name (`null` when neither the server nor the cache names it).
-    pub name: Option<String>,
-    /// `organization`, `workspace` or `project` (`null` when not known).
-    pub level: Option<String>,
-    /// The workspace it applies to; `null`: the organization.
-    pub workspace_id: Option<Uuid>,
-    /// The workspace's name, when known.
-    pub workspace: Option<String>,
-    /// In words: "Workspace Developer on acme-prod".
-    pub label: String,
-}
-
-/// One team of an invitation in `invitations --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvitationTeamItem {
-    pub id: Uuid,
-    pub name: Option<String>,
-}
-
-/// One row of `invitations --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvitationItem {
-    pub id: Uuid,
-    pub email: String,
-    /// `pending`, `accepted`, `declined`, `revoked`, `expired` (or `null` when the server does not say).
-    pub status: Option<String>,
-    /// The organization role's name.
-    pub role: Option<String>,
-    /// Every role it carries, the organization role first, workspace roles with their workspace.
-    #[serde(default)]
-    pub roles: Vec<InvitationRoleItem>,
-    /// The teams it makes its person join.
-    #[serde(default)]
-    pub teams: Vec<InvitationTeamItem>,
-    /// The inviter's email (else name).
-    pub inviter: Option<String>,
-    pub created: Option<DateTime<Utc>>,
-    pub expires: Option<DateTime<Utc>>,
-}
-
-impl InvitationItem {
-    pub fn new(i: &Invitation) -> Self {
-        Self {
-            id: i.id,
-            email: i.email.clone(),
-            status: i.status.map(|s| s.as_str().to_owned()),
-            role: i.role.as_ref().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())),
-            roles: i
-                .all_roles()
-                .iter()
-                .map(|r| InvitationRoleItem {
-                    id: r.id,
-                    name: r.name.clone(),
-                    level: r.level.map(|l| l.as_str().to_owned()),
-                    workspace_id: r.workspace_id,
-                    workspace: r.workspace_name.clone(),
-                    label: invitation_role_label(r),
-                })
-                .collect(),
-            teams: i.teams.iter().map(|t| InvitationTeamItem { id: t.id, name: t.name.clone() }).collect(),
-            inviter: i.inviter.as_ref().and_then(inviter_label).map(str::to_owned),
-            created: i.created,
-            expires: i.expires,
-        }
+/// An invitation's roles in words, comma-separated.
+fn roles_text(i: &Invitation) -> String {
+    let labels: Vec<&str> = i.roles.iter().map(|r| r.label.as_str()).collect();
+    if labels.is_empty() {
+        cell(i.role.as_deref())
+    } else {
+        clean(&labels.join(", "))
     }
+}
 
-    /// Its roles in words, comma-separated.
-    fn roles_text(&self) -> String {
-        let labels: Vec<&str> = self.roles.iter().map(|r| r.label.as_str()).collect();
-        if labels.is_empty() {
-            cell(self.role.as_deref())
-        } else {
-            clean(&labels.join(", "))
-        }
-    }
-
-    /// Its teams' names (else ids), comma-separated.
-    fn teams_text(&self) -> String {
-        let names: Vec<String> =
-            self.teams.iter().map(|t| t.name.clone().unwrap_or_else(|| t.id.to_string())).collect();
-        if names.is_empty() {
-            "-".to_owned()
-        } else {
-            clean(&names.join(", "))
-        }
+/// An invitation's teams' names (else ids), comma-separated.
+fn teams_text(i: &Invitation) -> String {
+    let names: Vec<&str> = i.teams.iter().map(|t| t.label.as_str()).collect();
+    if names.is_empty() {
+        "-".to_owned()
+    } else {
+        clean(&names.join(", "))
     }
 }
 
@@ -152,7 +76,7 @@ pub(crate) async fn invite(
     for o in &outcomes {
         match (&o.invitation, &o.error) {
             (Some(inv), _) => {
-                let item = InvitationItem::new(inv);
+                let item = Invitation::from_wire(inv);
                 say!(
                     ctx.out,
                     "sent    {}  ({}, invitation {})",
@@ -179,7 +103,7 @@ pub(crate) fn invitations(ctx: &mut Ctx<'_>, all: bool, f: JsonFlag) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.invitations(&account.id, org_id, !all)?;
     let fresh = Freshness::from(&cached);
-    let items: Vec<InvitationItem> = cached.value.iter().map(InvitationItem::new).collect();
+    let items: Vec<Invitation> = cached.value.iter().map(Invitation::from_wire).collect();
     ctx.listing(
         f.json,
         &fresh,
@@ -191,11 +115,11 @@ pub(crate) fn invitations(ctx: &mut Ctx<'_>, all: bool, f: JsonFlag) -> Res {
                 vec![
                     clean(&i.email),
                     cell(i.status.as_deref()),
-                    i.roles_text(),
-                    i.teams_text(),
+                    roles_text(i),
+                    teams_text(i),
                     cell(i.inviter.as_deref()),
-                    date(i.created),
-                    date(i.expires),
+                    record_date(i.created.as_deref()),
+                    record_date(i.expires.as_deref()),
                     i.id.to_string(),
                 ]
             },
@@ -210,7 +134,7 @@ pub(crate) async fn resend(ctx: &mut Ctx<'_>, which: &str) -> Res {
     let Some(inv) = outcome.invitation.as_ref() else {
         return Err(CoreError::internal("the server answered without the invitation"));
     };
-    let item = InvitationItem::new(inv);
+    let item = Invitation::from_wire(inv);
     say!(
         ctx.out,
         "Invited {} again as {} (new invitation {}).",

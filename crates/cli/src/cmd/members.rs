@@ -5,11 +5,8 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use zenml_pro_core::api::MemberRow;
-use zenml_pro_core::model::{member_email, member_id, member_kind, user_name};
-use zenml_pro_core::{CoreError, MemberKind, MemberQuery};
+use zenml_pro_core::records::Member;
+use zenml_pro_core::{CoreError, MemberQuery};
 
 use super::{Ctx, Res, View};
 use crate::args::JsonFlag;
@@ -67,43 +64,6 @@ pub enum RoleCommand {
     },
 }
 
-/// One row of `members --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct MemberItem {
-    /// `user`, `service_account`, `team` or `invitation`.
-    pub kind: String,
-    /// The user's, team's or invitation's id.
-    pub id: Uuid,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// Names of the roles held, directly or through a team, at any level.
-    pub roles: Vec<String>,
-}
-
-impl MemberItem {
-    pub fn new(row: &MemberRow) -> Self {
-        let mut roles: Vec<String> = Vec::new();
-        for r in &row.roles {
-            let name = r.label();
-            if !roles.contains(&name) {
-                roles.push(name);
-            }
-        }
-        let name = match (&row.user, &row.team) {
-            (Some(u), _) => user_name(u).map(str::to_owned),
-            (None, Some(t)) => Some(t.name.clone()),
-            (None, None) => None,
-        };
-        Self {
-            kind: member_kind(row).map_or("unknown", MemberKind::as_str).to_owned(),
-            id: member_id(row).unwrap_or(Uuid::nil()),
-            name,
-            email: member_email(row).map(str::to_owned),
-            roles,
-        }
-    }
-}
-
 pub(crate) fn members(ctx: &mut Ctx<'_>, args: MembersArgs) -> Res {
     if args.limit == Some(0) {
         return Err(CoreError::invalid("--limit must be at least 1", Vec::new()));
@@ -119,7 +79,7 @@ pub(crate) fn members(ctx: &mut Ctx<'_>, args: MembersArgs) -> Res {
     let cached = ctx.core.members(&account.id, org_id, &query)?;
     let fresh = Freshness::from(&cached);
     let total = cached.value.total;
-    let items: Vec<MemberItem> = cached.value.rows.iter().map(MemberItem::new).collect();
+    let items: Vec<Member> = cached.value.rows.iter().filter_map(Member::new).collect();
     ctx.listing(
         args.json.json,
         &fresh,
@@ -129,7 +89,7 @@ pub(crate) fn members(ctx: &mut Ctx<'_>, args: MembersArgs) -> Res {
             header: &["KIND", "NAME", "EMAIL", "ROLES"],
             row: &|m| {
                 vec![
-                    m.kind.clone(),
+                    m.kind.as_str().to_owned(),
                     cell(m.name.as_deref()),
                     cell(m.email.as_deref()),
                     if m.roles.is_empty() { "-".to_owned() } else { clean(&m.roles.join(", ")) },
@@ -151,7 +111,7 @@ pub(crate) async fn role_set(ctx: &mut Ctx<'_>, member: &str, role: &str) -> Res
 pub(crate) async fn remove(ctx: &mut Ctx<'_>, member: &str, yes: bool) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let row = ctx.core.find_member(&account.id, org_id, member)?;
-    let shown = MemberItem::new(&row);
+    let shown = Member::new(&row).unwrap_or_default();
     let label = zenml_pro_core::model::name_and_email(shown.name.as_deref(), shown.email.as_deref())
         .map_or_else(|| clean(member), |l| clean(&l));
     let org_name = ctx.org_name(&account.id, org_id);

@@ -2,11 +2,9 @@
 //! showing or changing one: their grammar (clap derive), carrying them out and the JSON item of
 //! `orgs --json` and `org show --json`.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use clap::Subcommand;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use zenml_pro_core::api::Organization;
+use zenml_pro_core::records;
 use zenml_pro_core::CoreError;
 
 use super::{Ctx, Res, View};
@@ -34,36 +32,6 @@ pub enum OrgCommand {
     },
 }
 
-/// An organization (`orgs --json`, `org show --json`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct OrgItem {
-    pub id: Uuid,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    /// `free`, `trial`, `pro`, `enterprise`; `null` when your role cannot see billing.
-    pub plan: Option<String>,
-    /// Whether it is the account's active organization.
-    pub active: bool,
-    pub created: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-}
-
-impl OrgItem {
-    pub fn new(o: &Organization, active: bool) -> Self {
-        Self {
-            id: o.id,
-            name: o.name.clone(),
-            display_name: o.display_name.clone(),
-            description: o.description.clone(),
-            plan: o.plan.map(|p| p.as_str().to_owned()),
-            active,
-            created: o.created,
-            updated: o.updated,
-        }
-    }
-}
-
 pub(crate) fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let account = ctx.account()?;
     let list = ctx.core.organization_list(&account.id)?;
@@ -76,7 +44,8 @@ pub(crate) fn orgs(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
         hidden: false,
         skipped: list.skipped,
     };
-    let items: Vec<OrgItem> = entries.iter().map(|e| OrgItem::new(&e.organization, e.active)).collect();
+    let items: Vec<records::Organization> =
+        entries.iter().map(|e| records::Organization::new(&e.organization, e.active)).collect();
     ctx.listing(
         f.json,
         &fresh,
@@ -134,7 +103,7 @@ fn org_show(ctx: &mut Ctx<'_>, json: bool) -> Res {
     let cached = ctx.core.organization(&account.id, &org_id.to_string())?;
     let active = ctx.core.active_organization(&account.id)? == Some(org_id);
     let fresh = Freshness::from(&cached);
-    let item = OrgItem::new(&cached.value, active);
+    let item = records::Organization::new(&cached.value, active);
     if json {
         let single = Single {
             fetched_at: fresh.fetched_at,

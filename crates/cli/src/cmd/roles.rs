@@ -2,9 +2,8 @@
 //! (clap derive), carrying them out and the JSON item of `roles --json`.
 
 use clap::{Args, Subcommand};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-use zenml_pro_core::api::Role;
+use serde::Serialize;
+use zenml_pro_core::records;
 use zenml_pro_core::{AccessEntry, CoreError};
 
 use super::{Ctx, Res, View};
@@ -34,33 +33,11 @@ pub enum RolesCommand {
     },
 }
 
-/// One row of `roles --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RoleItem {
-    pub id: Uuid,
-    pub name: String,
-    /// `organization`, `workspace` or `project`; `unknown` when the server did not say.
-    pub level: String,
-    /// True for the built-in roles.
-    pub system_managed: Option<bool>,
-}
-
-impl RoleItem {
-    pub fn new(r: &Role) -> Self {
-        Self {
-            id: r.id,
-            name: r.name.clone(),
-            level: r.level.map_or("unknown", |l| l.as_str()).to_owned(),
-            system_managed: r.system_managed,
-        }
-    }
-}
-
 pub(crate) fn roles(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.roles(&account.id, org_id)?;
     let fresh = Freshness::from(&cached);
-    let items: Vec<RoleItem> = cached.value.iter().map(RoleItem::new).collect();
+    let items: Vec<records::Role> = cached.value.iter().map(records::Role::new).collect();
     ctx.listing(
         f.json,
         &fresh,

@@ -4,9 +4,10 @@
 
 use chrono::Utc;
 use clap::Subcommand;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
-use zenml_pro_core::api::{Team, TeamMemberRow};
+use zenml_pro_core::api::TeamMemberRow;
+use zenml_pro_core::records;
 use zenml_pro_core::{CoreError, TeamMemberOutcome};
 
 use super::{Ctx, Res, View};
@@ -89,20 +90,6 @@ pub enum TeamCommand {
         #[arg(value_name = "ROLE")]
         role: String,
     },
-}
-
-/// One row of `teams --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct TeamItem {
-    pub id: Uuid,
-    pub name: String,
-    pub member_count: Option<u64>,
-}
-
-impl TeamItem {
-    pub fn new(t: &Team) -> Self {
-        Self { id: t.id, name: t.name.clone(), member_count: t.member_count }
-    }
 }
 
 /// One row of `team members --json`.
@@ -250,7 +237,7 @@ pub(crate) fn teams(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.teams(&account.id, org_id)?;
     let fresh = Freshness::from(&cached);
-    let items: Vec<TeamItem> = cached.value.iter().map(TeamItem::new).collect();
+    let items: Vec<records::Team> = cached.value.iter().map(records::Team::new).collect();
     ctx.listing(
         f.json,
         &fresh,

@@ -3,9 +3,8 @@
 //! out (every check happens in core before any request) and the JSON item of `workspaces --json`.
 
 use clap::{Args, Subcommand};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 use zenml_pro_core::api::{Workspace, WorkspaceStatus};
+use zenml_pro_core::records;
 use zenml_pro_core::FollowOptions;
 
 use super::roles::print_entries;
@@ -69,44 +68,16 @@ pub struct GrantArgs {
     pub role: String,
 }
 
-/// One row of `workspaces --json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct WorkspaceItem {
-    pub id: Uuid,
-    pub name: String,
-    /// `available`, `pending`, `failed`, `deactivated`, `deleted`, `not_initialized`.
-    pub status: String,
-    /// `zenml`, `kitaru`, or a type this build does not know, as the server wrote it.
-    pub workspace_type: String,
-    /// The ZenML server version.
-    pub version: Option<String>,
-    /// The URL of whichever server the workspace has (a Kitaru workspace's Kitaru server first).
-    pub server_url: Option<String>,
-    /// Its page on its kind's web dashboard (`ZENML_PRO_URL`, `ZENML_PRO_KITARU_URL`).
-    pub dashboard_url: String,
-}
-
-impl WorkspaceItem {
-    pub fn new(w: &Workspace, dashboard_url: String) -> Self {
-        Self {
-            id: w.id,
-            name: w.name.clone(),
-            status: w.status.as_str().to_owned(),
-            workspace_type: w.kind().as_str().to_owned(),
-            version: w.version().map(str::to_owned),
-            server_url: w.server_url().map(str::to_owned),
-            dashboard_url,
-        }
-    }
-}
-
 pub(crate) fn workspaces(ctx: &mut Ctx<'_>, f: JsonFlag) -> Res {
     let (account, org_id) = ctx.account_and_org()?;
     let cached = ctx.core.workspaces(&account.id, org_id)?;
     let fresh = Freshness::from(&cached);
     let dashboards = zenml_pro_core::Dashboards::from_env();
-    let items: Vec<WorkspaceItem> =
-        cached.value.iter().map(|w| WorkspaceItem::new(w, dashboards.workspace_page(org_id, w))).collect();
+    let items: Vec<records::Workspace> = cached
+        .value
+        .iter()
+        .map(|w| records::Workspace::new(w, dashboards.workspace_page(org_id, w)))
+        .collect();
     ctx.listing(
         f.json,
         &fresh,
