@@ -178,27 +178,28 @@
 //! ## How to change it
 //! - Data model, role rules and JSON shapes (dialect-aware): `model.rs` (token and device responses in
 //!   `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
-//! - Route handlers: `api.rs` (API), `auth.rs` (sign-in), `control.rs` (faults, stats, request log,
-//!   controls), `openapi.rs` (the document).
+//! - Route handlers: `handlers/<concern>.rs` (`auth` for sign-in, `users`, `organizations`, `members`,
+//!   `invitations`, `roles`, `teams`, `workspaces`, `service_accounts`), sharing the `OrgCaller`
+//!   extractor, the `require` permission check and the `paged` list helper of `handlers/mod.rs`;
+//!   `control.rs` (faults, stats, request log, controls), `openapi.rs` (the document).
 //! - API routes are declared once, in `routes.rs`; control routes are wired in `router`. The connection
 //!   loop in `server` exists so a `drop` fault can close a connection without any response.
 //! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi.rs`.
 //! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
 
-mod api;
 mod auth;
 mod control;
 mod demo;
 mod dialect;
 mod error;
 mod grants;
+mod handlers;
 mod invitations;
 mod model;
 mod openapi;
 mod routes;
 mod server;
 mod service_accounts;
-mod teams;
 mod users;
 
 use std::sync::{Arc, Mutex};

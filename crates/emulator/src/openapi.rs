@@ -285,7 +285,7 @@ fn samples(d: Dialect) -> BTreeMap<&'static str, Vec<Value>> {
     for t in db.teams.values().chain(bare_team.as_ref()) {
         add("Team", Db::team_json(d, t));
     }
-    for row in crate::teams::team_member_samples(d, &db) {
+    for row in crate::handlers::teams::team_member_samples(d, &db) {
         add("TeamMember", row);
     }
 

@@ -11,7 +11,7 @@ use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 
 use crate::model::{DESIRED_STATES, WORKSPACE_STATUSES};
-use crate::{api, auth, grants, openapi, service_accounts, teams, AppState};
+use crate::{handlers, openapi, AppState};
 
 /// The type of a query parameter or body field, as the document declares it.
 #[derive(Clone, Copy, Debug)]
@@ -164,19 +164,24 @@ const TEAM_MEMBER_QUERY: &[QueryParam] = &[
 pub fn table() -> Vec<Route> {
     use Method as M;
     vec![
-        route(M::POST, "/auth/device_authorization", "device_authorization", auth::device_authorization)
-            .summary("Start a device login")
-            .public()
-            .body(Body::Form(
-                const {
-                    &[
-                        req("client_id", Ty::Uuid, "Stable id of the client installation"),
-                        opt("device_id", Ty::Uuid, "Device id from an earlier login, to reuse the device"),
-                    ]
-                },
-            ))
-            .returns(Returns::One("DeviceAuthorization")),
-        route(M::POST, "/auth/login", "login", auth::login)
+        route(
+            M::POST,
+            "/auth/device_authorization",
+            "device_authorization",
+            handlers::auth::device_authorization,
+        )
+        .summary("Start a device login")
+        .public()
+        .body(Body::Form(
+            const {
+                &[
+                    req("client_id", Ty::Uuid, "Stable id of the client installation"),
+                    opt("device_id", Ty::Uuid, "Device id from an earlier login, to reuse the device"),
+                ]
+            },
+        ))
+        .returns(Returns::One("DeviceAuthorization")),
+        route(M::POST, "/auth/login", "login", handlers::auth::login)
             .summary("Exchange a device code, an API key or a username and password for a token")
             .public()
             .body(Body::Form(
@@ -195,15 +200,15 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::One("TokenResponse")),
-        route(M::GET, "/auth/api_token", "api_token", auth::api_token)
+        route(M::GET, "/auth/api_token", "api_token", handlers::auth::api_token)
             .summary("Exchange the caller's token for a one-hour automation token (a bare JSON string)")
             .returns(Returns::Text),
-        route(M::GET, "/devices/verify", "verify_page", auth::verify_page)
+        route(M::GET, "/devices/verify", "verify_page", handlers::auth::verify_page)
             .summary("The page that approves or denies a device login")
             .public()
             .query(const { &[opt("user_code", Ty::Str, "The code the device shows")] })
             .returns(Returns::Html),
-        route(M::POST, "/devices/verify", "verify_submit", auth::verify_submit)
+        route(M::POST, "/devices/verify", "verify_submit", handlers::auth::verify_submit)
             .summary("Approve or deny a device login")
             .public()
             .body(Body::Form(
@@ -215,17 +220,17 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::Html),
-        route(M::GET, "/users/me", "get_current_user", api::me)
+        route(M::GET, "/users/me", "get_current_user", handlers::users::me)
             .summary("The signed-in user")
             .returns(Returns::One("User")),
-        route(M::GET, "/users", "list_users", api::list_users)
+        route(M::GET, "/users", "list_users", handlers::users::list_users)
             .summary("Users, by email")
             .query(const { &[opt("email", Ty::Email, "Only the user with this email (any case)")] })
             .list("User"),
-        route(M::GET, "/organizations", "list_organizations", api::list_orgs)
+        route(M::GET, "/organizations", "list_organizations", handlers::organizations::list_orgs)
             .summary("Organizations the caller belongs to")
             .list("Organization"),
-        route(M::POST, "/organizations", "create_organization", api::create_org)
+        route(M::POST, "/organizations", "create_organization", handlers::organizations::create_org)
             .summary("Create an organization; the caller becomes its Organization Admin")
             .body(Body::Json(
                 const {
@@ -236,64 +241,84 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::One("Organization")),
-        route(M::GET, "/organizations/{id_or_name}", "get_organization", api::get_org)
+        route(M::GET, "/organizations/{id_or_name}", "get_organization", handlers::organizations::get_org)
             .summary("One organization, by id or name")
             .returns(Returns::One("Organization")),
-        route(M::PATCH, "/organizations/{id_or_name}", "update_organization", api::update_org)
-            .summary("Change an organization (partial; the path takes its id)")
-            .body(Body::Json(
-                const {
-                    &[
-                        opt("name", Ty::Str, ""),
-                        opt("description", Ty::Str, ""),
-                        opt("display_name", Ty::Str, ""),
-                        opt("logo_url", Ty::Str, ""),
-                    ]
-                },
-            ))
-            .returns(Returns::One("Organization")),
-        route(M::GET, "/organizations/{org_id}/members", "list_members", api::list_members)
+        route(
+            M::PATCH,
+            "/organizations/{id_or_name}",
+            "update_organization",
+            handlers::organizations::update_org,
+        )
+        .summary("Change an organization (partial; the path takes its id)")
+        .body(Body::Json(
+            const {
+                &[
+                    opt("name", Ty::Str, ""),
+                    opt("description", Ty::Str, ""),
+                    opt("display_name", Ty::Str, ""),
+                    opt("logo_url", Ty::Str, ""),
+                ]
+            },
+        ))
+        .returns(Returns::One("Organization")),
+        route(M::GET, "/organizations/{org_id}/members", "list_members", handlers::members::list_members)
             .summary("Member rows: users, teams, pending invitations")
             .list("MemberRow"),
-        route(M::DELETE, "/organizations/{org_id}/members", "remove_member", api::remove_member)
-            .summary("Remove every organization-level role of a user")
-            .query(const { &[req("user_id", Ty::Uuid, "The user to remove")] }),
-        route(M::GET, "/organizations/{org_id}/invitations", "list_invitations", api::list_invitations)
-            .summary("Invitations of the organization")
-            .query(
-                const {
-                    &[
-                        opt("only_pending", Ty::Bool, "Only pending invitations"),
-                        opt("email", Ty::Email, "Only invitations for this email (any case)"),
-                    ]
-                },
-            )
-            .list("Invitation"),
-        route(M::POST, "/organizations/{org_id}/invitations", "create_invitation", api::create_invitation)
-            .summary("Invite someone with an organization-level role")
-            .body(Body::Json(
-                const {
-                    &[
-                        req("email", Ty::Email, ""),
-                        opt("role_id", Ty::Uuid, "An organization-level role of the organization"),
-                        opt(
-                            "roles",
-                            Ty::UuidList,
-                            "Role ids; the first organization-level one is the invitation's role",
-                        ),
-                    ]
-                },
-            ))
-            .returns(Returns::One("Invitation")),
+        route(
+            M::DELETE,
+            "/organizations/{org_id}/members",
+            "remove_member",
+            handlers::members::remove_member,
+        )
+        .summary("Remove every organization-level role of a user")
+        .query(const { &[req("user_id", Ty::Uuid, "The user to remove")] }),
+        route(
+            M::GET,
+            "/organizations/{org_id}/invitations",
+            "list_invitations",
+            handlers::invitations::list_invitations,
+        )
+        .summary("Invitations of the organization")
+        .query(
+            const {
+                &[
+                    opt("only_pending", Ty::Bool, "Only pending invitations"),
+                    opt("email", Ty::Email, "Only invitations for this email (any case)"),
+                ]
+            },
+        )
+        .list("Invitation"),
+        route(
+            M::POST,
+            "/organizations/{org_id}/invitations",
+            "create_invitation",
+            handlers::invitations::create_invitation,
+        )
+        .summary("Invite someone with an organization-level role")
+        .body(Body::Json(
+            const {
+                &[
+                    req("email", Ty::Email, ""),
+                    opt("role_id", Ty::Uuid, "An organization-level role of the organization"),
+                    opt(
+                        "roles",
+                        Ty::UuidList,
+                        "Role ids; the first organization-level one is the invitation's role",
+                    ),
+                ]
+            },
+        ))
+        .returns(Returns::One("Invitation")),
         route(
             M::DELETE,
             "/organizations/{org_id}/invitations/{invitation_id}",
             "revoke_invitation",
-            api::revoke_invitation,
+            handlers::invitations::revoke_invitation,
         )
         .summary("Revoke an invitation")
         .returns(Returns::One("Invitation")),
-        route(M::GET, "/organizations/{org_id}/roles", "list_roles", api::list_roles)
+        route(M::GET, "/organizations/{org_id}/roles", "list_roles", handlers::roles::list_roles)
             .summary("Roles of the organization")
             .query(
                 const {
@@ -304,14 +329,14 @@ pub fn table() -> Vec<Route> {
                 },
             )
             .list("Role"),
-        route(M::GET, "/organizations/{org_id}/teams", "list_teams", api::list_teams)
+        route(M::GET, "/organizations/{org_id}/teams", "list_teams", handlers::teams::list_teams)
             .summary("Teams of the organization")
             .list("Team"),
         route(
             M::GET,
             "/organizations/{org_id}/service_accounts",
             "list_service_accounts",
-            service_accounts::list_service_accounts,
+            handlers::service_accounts::list_service_accounts,
         )
         .summary("Service accounts of the organization: created in it or holding a role in it")
         .list("ServiceAccount"),
@@ -319,7 +344,7 @@ pub fn table() -> Vec<Route> {
             M::POST,
             "/organizations/{org_id}/service_accounts",
             "create_service_account",
-            service_accounts::create_service_account,
+            handlers::service_accounts::create_service_account,
         )
         .summary("Create a service account (no role yet); 409 when the username is taken")
         .body(Body::Json(
@@ -335,7 +360,7 @@ pub fn table() -> Vec<Route> {
             M::PATCH,
             "/organizations/{org_id}/service_accounts/{name_or_id}",
             "update_service_account",
-            service_accounts::update_service_account,
+            handlers::service_accounts::update_service_account,
         )
         .summary("Activate or deactivate a service account, or change its description (partial)")
         .body(Body::Json(ACTIVE_BODY))
@@ -344,14 +369,14 @@ pub fn table() -> Vec<Route> {
             M::DELETE,
             "/organizations/{org_id}/service_accounts/{name_or_id}",
             "delete_service_account",
-            service_accounts::delete_service_account,
+            handlers::service_accounts::delete_service_account,
         )
         .summary("Delete a service account with its roles, team memberships and keys"),
         route(
             M::GET,
             "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys",
             "list_api_keys",
-            service_accounts::list_api_keys,
+            handlers::service_accounts::list_api_keys,
         )
         .summary("A service account's API keys, without their secrets")
         .list("ApiKey"),
@@ -359,7 +384,7 @@ pub fn table() -> Vec<Route> {
             M::POST,
             "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys",
             "create_api_key",
-            service_accounts::create_api_key,
+            handlers::service_accounts::create_api_key,
         )
         .summary("Create an API key; its secret is in `key`, served this once")
         .body(Body::Json(
@@ -376,7 +401,7 @@ pub fn table() -> Vec<Route> {
             M::POST,
             "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}/rotate",
             "rotate_api_key",
-            service_accounts::rotate_api_key,
+            handlers::service_accounts::rotate_api_key,
         )
         .summary("Rotate an API key: a new secret in `key`; the old one works for the retention period")
         .body(Body::Json(
@@ -393,7 +418,7 @@ pub fn table() -> Vec<Route> {
             M::PATCH,
             "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}",
             "update_api_key",
-            service_accounts::update_api_key,
+            handlers::service_accounts::update_api_key,
         )
         .summary("Activate or deactivate an API key, or change its description (partial)")
         .body(Body::Json(ACTIVE_BODY))
@@ -402,16 +427,16 @@ pub fn table() -> Vec<Route> {
             M::DELETE,
             "/organizations/{org_id}/service_accounts/{name_or_id}/api_keys/{key_name_or_id}",
             "delete_api_key",
-            service_accounts::delete_api_key,
+            handlers::service_accounts::delete_api_key,
         )
         .summary("Delete an API key"),
-        route(M::POST, "/roles/{role_id}/assignments", "assign_role", api::assign_role)
+        route(M::POST, "/roles/{role_id}/assignments", "assign_role", handlers::roles::assign_role)
             .summary("Assign a role")
             .query(ASSIGNMENT_QUERY),
-        route(M::DELETE, "/roles/{role_id}/assignments", "revoke_role", api::revoke_role)
+        route(M::DELETE, "/roles/{role_id}/assignments", "revoke_role", handlers::roles::revoke_role)
             .summary("Revoke a role assignment")
             .query(ASSIGNMENT_QUERY),
-        route(M::POST, "/teams", "create_team", teams::create_team)
+        route(M::POST, "/teams", "create_team", handlers::teams::create_team)
             .summary("Create a team in an organization")
             .body(Body::Json(
                 const {
@@ -423,25 +448,30 @@ pub fn table() -> Vec<Route> {
                 },
             ))
             .returns(Returns::One("Team")),
-        route(M::GET, "/teams/{team_id}", "get_team", teams::get_team)
+        route(M::GET, "/teams/{team_id}", "get_team", handlers::teams::get_team)
             .summary("One team")
             .returns(Returns::One("Team")),
-        route(M::PATCH, "/teams/{team_id}", "update_team", teams::update_team)
+        route(M::PATCH, "/teams/{team_id}", "update_team", handlers::teams::update_team)
             .summary("Rename or re-describe a team (partial)")
             .body(Body::Json(const { &[opt("name", Ty::Str, ""), opt("description", Ty::Str, "")] }))
             .returns(Returns::One("Team")),
-        route(M::DELETE, "/teams/{team_id}", "delete_team", teams::delete_team)
+        route(M::DELETE, "/teams/{team_id}", "delete_team", handlers::teams::delete_team)
             .summary("Delete a team; its members lose the roles it granted"),
-        route(M::GET, "/teams/{team_id}/members", "list_team_members", teams::list_team_members)
+        route(M::GET, "/teams/{team_id}/members", "list_team_members", handlers::teams::list_team_members)
             .summary("The users and invitations in a team")
             .list("TeamMember"),
-        route(M::POST, "/teams/{team_id}/members", "add_team_member", api::add_team_member)
+        route(M::POST, "/teams/{team_id}/members", "add_team_member", handlers::teams::add_team_member)
             .summary("Add a user or an invitation to a team")
             .query(TEAM_MEMBER_QUERY),
-        route(M::DELETE, "/teams/{team_id}/members", "remove_team_member", api::remove_team_member)
-            .summary("Remove a user or an invitation from a team")
-            .query(TEAM_MEMBER_QUERY),
-        route(M::GET, "/workspaces", "list_workspaces", api::list_workspaces)
+        route(
+            M::DELETE,
+            "/teams/{team_id}/members",
+            "remove_team_member",
+            handlers::teams::remove_team_member,
+        )
+        .summary("Remove a user or an invitation from a team")
+        .query(TEAM_MEMBER_QUERY),
+        route(M::GET, "/workspaces", "list_workspaces", handlers::workspaces::list_workspaces)
             .summary("Workspaces the caller can see")
             .query(
                 const {
@@ -455,43 +485,53 @@ pub fn table() -> Vec<Route> {
                 },
             )
             .list("Workspace"),
-        route(M::GET, "/workspaces/{name_or_id}", "get_workspace", api::get_workspace)
+        route(M::GET, "/workspaces/{name_or_id}", "get_workspace", handlers::workspaces::get_workspace)
             .summary("One workspace, by name or id")
             .returns(Returns::One("Workspace")),
-        route(M::PATCH, "/workspaces/{name_or_id}", "update_workspace", api::update_workspace)
-            .summary("Change a workspace (partial; the path takes its id)")
-            .body(Body::Json(
-                const {
-                    &[
-                        opt("name", Ty::Str, "Rename: 1 to 50 lowercase letters, digits and '-'"),
-                        opt("desired_state", Ty::Enum(DESIRED_STATES), ""),
-                        opt("description", Ty::Str, ""),
-                        opt("display_name", Ty::Str, ""),
-                    ]
-                },
-            ))
-            .returns(Returns::One("Workspace")),
+        route(
+            M::PATCH,
+            "/workspaces/{name_or_id}",
+            "update_workspace",
+            handlers::workspaces::update_workspace,
+        )
+        .summary("Change a workspace (partial; the path takes its id)")
+        .body(Body::Json(
+            const {
+                &[
+                    opt("name", Ty::Str, "Rename: 1 to 50 lowercase letters, digits and '-'"),
+                    opt("desired_state", Ty::Enum(DESIRED_STATES), ""),
+                    opt("description", Ty::Str, ""),
+                    opt("display_name", Ty::Str, ""),
+                ]
+            },
+        ))
+        .returns(Returns::One("Workspace")),
         route(
             M::GET,
             "/workspaces/{name_or_id}/assignments",
             "list_workspace_assignments",
-            grants::workspace_assignments,
+            handlers::roles::workspace_assignments,
         )
         .summary("Roles held on a workspace: by users, teams and pending invitations")
         .list("Assignment"),
-        route(M::GET, "/roles/{role_id}/assignments", "list_role_assignments", grants::role_assignments)
-            .summary("Who holds a role, and where")
-            .query(
-                const {
-                    &[
-                        opt("workspace_id", Ty::Uuid, "Only assignments on this workspace"),
-                        opt("user_id", Ty::Uuid, "Only this user's assignments"),
-                        opt("team_id", Ty::Uuid, "Only this team's assignments"),
-                        opt("invitation_id", Ty::Uuid, "Only this invitation's assignments"),
-                    ]
-                },
-            )
-            .list("Assignment"),
+        route(
+            M::GET,
+            "/roles/{role_id}/assignments",
+            "list_role_assignments",
+            handlers::roles::role_assignments,
+        )
+        .summary("Who holds a role, and where")
+        .query(
+            const {
+                &[
+                    opt("workspace_id", Ty::Uuid, "Only assignments on this workspace"),
+                    opt("user_id", Ty::Uuid, "Only this user's assignments"),
+                    opt("team_id", Ty::Uuid, "Only this team's assignments"),
+                    opt("invitation_id", Ty::Uuid, "Only this invitation's assignments"),
+                ]
+            },
+        )
+        .list("Assignment"),
         route(M::GET, "/openapi.json", "openapi", openapi::serve)
             .summary("This document")
             .public()

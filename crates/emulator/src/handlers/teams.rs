@@ -1,5 +1,5 @@
-//! Handlers of the team routes beyond listing and membership changes: create, read, rename or
-//! re-describe, delete, and list a team's members.
+//! Handlers of the team routes: an organization's team list, create, read, rename or re-describe,
+//! delete, a team's member list, and adding or removing a member (a user or an invitation).
 //!
 //! Role rules: only Organization Admin and Manager change teams (others get 403); reading a team
 //! follows the team list (every member of the organization, Organization Members refused in the
@@ -18,11 +18,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::api::{access, lock, paged, require_manage, require_read_all, require_roles_and_teams, ApiResult};
-use crate::auth::Caller;
+use super::{access, lock, paged, require, ApiResult, Caller, Need, OrgCaller};
 use crate::dialect::Dialect;
 use crate::error::{parse_body, parse_uuid, path_uuid, ApiError, Params};
-use crate::model::{Db, Subject, Team};
+use crate::model::*;
 use crate::AppState;
 
 /// Longest team name, in characters.
@@ -57,6 +56,81 @@ fn team_of(db: &Db, team_id: Uuid, caller: Caller) -> Result<(&Team, crate::mode
     Ok((team, a))
 }
 
+pub async fn list_teams(State(st): State<Arc<AppState>>, oc: OrgCaller, params: Params) -> ApiResult {
+    let org_id = oc.org_id;
+    params.page()?;
+    let d = st.config.dialect;
+    let db = lock(&st);
+    oc.require(&db, Need::RolesAndTeams(d))?;
+    let items = db
+        .teams
+        .values()
+        .filter(|t| t.organization_id == org_id)
+        .map(|t| (t.name.clone(), t.id, Db::team_json(d, t)))
+        .collect();
+    paged(items, &params)
+}
+
+fn team_member_target(db: &Db, team: &Team, params: &Params) -> Result<Subject, ApiError> {
+    match (params.uuid("user_id")?, params.uuid("invitation_id")?) {
+        (Some(u), None) => {
+            if !db.users.contains_key(&u) {
+                return Err(ApiError::not_found("User", u));
+            }
+            Ok(Subject::User(u))
+        }
+        (None, Some(i)) => {
+            if db.invitations.get(&i).map(|x| x.organization_id) != Some(team.organization_id) {
+                return Err(ApiError::not_found("Invitation", i));
+            }
+            Ok(Subject::Invitation(i))
+        }
+        _ => Err(ApiError::invalid(
+            &["query", "user_id"],
+            "Give exactly one of user_id and invitation_id",
+            "value_error",
+        )),
+    }
+}
+
+pub async fn add_team_member(
+    State(st): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let team_id = path_uuid(&id, "team_id")?;
+    let mut db = lock(&st);
+    let team = db.teams.get(&team_id).ok_or_else(|| ApiError::not_found("Team", team_id))?;
+    require(access(&db, team.organization_id, caller)?, Need::Manage)?;
+    let subject = team_member_target(&db, team, &params)?;
+    let team = db.teams.get_mut(&team_id).expect("checked");
+    if !team.members.insert(subject) {
+        return Err(ApiError::Conflict("Already a member of this team".into()));
+    }
+    team.updated = Utc::now();
+    Ok(Json(Value::Null))
+}
+
+pub async fn remove_team_member(
+    State(st): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let team_id = path_uuid(&id, "team_id")?;
+    let mut db = lock(&st);
+    let team = db.teams.get(&team_id).ok_or_else(|| ApiError::not_found("Team", team_id))?;
+    require(access(&db, team.organization_id, caller)?, Need::Manage)?;
+    let subject = team_member_target(&db, team, &params)?;
+    let team = db.teams.get_mut(&team_id).expect("checked");
+    if !team.members.remove(&subject) {
+        return Err(ApiError::NotFound("Not a member of this team".into()));
+    }
+    team.updated = Utc::now();
+    Ok(Json(Value::Null))
+}
+
 #[derive(Deserialize)]
 struct TeamCreate {
     name: Option<String>,
@@ -73,7 +147,7 @@ pub async fn create_team(State(st): State<Arc<AppState>>, caller: Caller, body: 
     let name =
         create.name.ok_or_else(|| ApiError::invalid(&["body", "name"], "Field required", "missing"))?;
     let mut db = lock(&st);
-    require_manage(access(&db, org_id, caller)?)?;
+    require(access(&db, org_id, caller)?, Need::Manage)?;
     let name = check_team_name(&db, org_id, &name, None)?;
     let now = Utc::now();
     let team = Team {
@@ -96,7 +170,7 @@ pub async fn get_team(State(st): State<Arc<AppState>>, caller: Caller, Path(id):
     let d = st.config.dialect;
     let db = lock(&st);
     let (team, a) = team_of(&db, team_id, caller)?;
-    require_roles_and_teams(d, a)?;
+    require(a, Need::RolesAndTeams(d))?;
     Ok(Json(Db::team_json(d, team)))
 }
 
@@ -116,7 +190,7 @@ pub async fn update_team(
     let update: TeamUpdate = parse_body(&body)?;
     let mut db = lock(&st);
     let (team, a) = team_of(&db, team_id, caller)?;
-    require_manage(a)?;
+    require(a, Need::Manage)?;
     let org_id = team.organization_id;
     let name = match &update.name {
         Some(n) => Some(check_team_name(&db, org_id, n, Some(team_id))?),
@@ -141,7 +215,7 @@ pub async fn delete_team(
     let team_id = path_uuid(&id, "team_id")?;
     let mut db = lock(&st);
     let (team, a) = team_of(&db, team_id, caller)?;
-    require_manage(a)?;
+    require(a, Need::Manage)?;
     let org_id = team.organization_id;
     db.teams.remove(&team_id);
     if let Some(ids) = db.teams_by_org.get_mut(&org_id) {
@@ -191,7 +265,7 @@ pub async fn list_team_members(
     let d = st.config.dialect;
     let db = lock(&st);
     let (team, a) = team_of(&db, team_id, caller)?;
-    require_read_all(a)?;
+    require(a, Need::ReadAll)?;
     let items = team
         .members
         .iter()
