@@ -12,11 +12,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::Json;
 use rand::distr::{Alphanumeric, SampleString};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -209,56 +207,6 @@ impl FromRequestParts<Arc<AppState>> for KeyRouteCaller {
     }
 }
 
-/// `GET /_emulator/tokens`: every live token with its kind, so tests can check that one leaks nowhere.
-pub async fn control_tokens(State(st): State<Arc<AppState>>) -> Json<Value> {
-    let now = Instant::now();
-    let auth = st.auth.lock().expect("auth lock");
-    let mut list: Vec<Value> = auth
-        .sessions
-        .iter()
-        .filter(|(_, s)| s.expires > now)
-        .map(|(token, s)| {
-            json!({"kind": s.kind.as_str(), "token": token, "expires_in": (s.expires - now).as_secs()})
-        })
-        .collect();
-    list.sort_by(|a, b| a["token"].as_str().cmp(&b["token"].as_str()));
-    Json(Value::Array(list))
-}
-
-/// `POST /_emulator/token_types` `{"key_exchange"?: "accept"|"refuse", "api_token"?: "accept"|"refuse"}`:
-/// whether the key routes take key-exchange and automation tokens (device-flow tokens: never). Answers
-/// the settings now in force.
-pub async fn control_token_types(
-    State(st): State<Arc<AppState>>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let body: Value = crate::error::parse_body(&body)?;
-    let refuse = |field: &str| -> Result<Option<bool>, ApiError> {
-        match body.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) if v == "accept" => Ok(Some(false)),
-            Some(v) if v == "refuse" => Ok(Some(true)),
-            Some(_) => {
-                Err(ApiError::invalid(&["body", field], "Input should be 'accept' or 'refuse'", "enum"))
-            }
-        }
-    };
-    let (key_exchange, api_token) = (refuse("key_exchange")?, refuse("api_token")?);
-    let mut auth = st.auth.lock().expect("auth lock");
-    if let Some(r) = key_exchange {
-        auth.refuse_key_exchange = r;
-    }
-    if let Some(r) = api_token {
-        auth.refuse_api_token = r;
-    }
-    let word = |refused: bool| if refused { "refuse" } else { "accept" };
-    Ok(Json(json!({
-        "device_code": "refuse",
-        "key_exchange": word(auth.refuse_key_exchange),
-        "api_token": word(auth.refuse_api_token),
-    })))
-}
-
 /// The token response; `device` is the device id and metadata of a device-flow login.
 pub fn token_json(d: Dialect, token: &str, ttl: Duration, device: Option<(Uuid, Option<&Value>)>) -> Value {
     d.finish(json!({
@@ -309,31 +257,4 @@ pub fn device_metadata(user_agent: Option<&str>) -> Option<Value> {
         }
     }
     (!m.is_empty()).then_some(Value::Object(m))
-}
-
-/// Control route helper: approve (as `user`) or deny a device request.
-pub fn control_decide(st: &AppState, body: &Value, approve: bool) -> Result<Value, ApiError> {
-    let code = body
-        .get("user_code")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::invalid(&["body", "user_code"], "Field required", "missing"))?;
-    let state = if approve {
-        let user = match body.get("user_email").and_then(Value::as_str) {
-            None => st.demo_user,
-            Some(email) => {
-                let db = st.db.lock().expect("db lock");
-                db.user_by_email(email)
-                    .map(|u| u.id)
-                    .ok_or_else(|| ApiError::NotFound(format!("No user with email '{email}'")))?
-            }
-        };
-        DeviceState::Approved(user)
-    } else {
-        DeviceState::Denied
-    };
-    if st.auth.lock().expect("auth lock").decide(code, state) {
-        Ok(json!({"user_code": normalize_user_code(code), "approved": approve}))
-    } else {
-        Err(ApiError::NotFound(format!("No pending device request with user code '{code}'")))
-    }
 }

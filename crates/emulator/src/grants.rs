@@ -1,5 +1,5 @@
-//! Who holds which role where: the read routes of role assignments, their JSON shape, and the
-//! controls that end or fail a workspace's transition.
+//! Who holds which role where: the JSON shape of role assignments (the routes are in
+//! `handlers/roles.rs`), and the rule for workspace names.
 //!
 //! - `GET /workspaces/{name_or_id}/assignments`: every role held on the workspace (workspace- and
 //!   project-level), by users, teams and pending invitations.
@@ -12,21 +12,11 @@
 //! resolve names from the organization's roles by `role_id`). Reading needs read access to the whole
 //! organization (Organization Members get 403).
 
-use std::sync::Arc;
-use std::time::Instant;
-
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::Json;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 use crate::dialect::Dialect;
-use crate::error::{parse_body, ApiError};
 use crate::model::{Db, Grant, Role, Subject};
-use crate::AppState;
 
 /// One assignment row; `None` when its holder no longer exists (or is an invitation no longer pending).
 pub fn assignment_json(
@@ -62,57 +52,6 @@ pub fn assignment_json(
         }
     }
     Some(d.finish(v))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FailBody {
-    /// The workspace whose next transition fails; none: the next transition of any workspace.
-    id: Option<Uuid>,
-    reason: Option<String>,
-}
-
-/// `POST /_emulator/workspaces/fail` `{"id"?, "reason"?}`: the next transition (of that workspace, or
-/// of any) ends in `failed` with `reason` as its `state_reason`, instead of in its desired state.
-pub async fn fail_next_transition(
-    State(st): State<Arc<AppState>>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let body: FailBody = parse_body(&body)?;
-    let reason = body.reason.unwrap_or_else(|| "The workspace could not change state".into());
-    let mut db = st.db.lock().expect("db lock");
-    if let Some(id) = body.id {
-        if !db.workspaces.contains_key(&id) {
-            return Err(ApiError::not_found("Workspace", id));
-        }
-    }
-    db.workspace_failures.push((body.id, reason.clone()));
-    Ok(Json(json!({ "id": body.id, "reason": reason })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettleBody {
-    id: Option<Uuid>,
-}
-
-/// `POST /_emulator/workspaces/settle` `{"id"?}`: transitions in progress (of that workspace, or all)
-/// end now.
-pub async fn settle_now(State(st): State<Arc<AppState>>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let body: SettleBody = parse_body(&body)?;
-    let mut db = st.db.lock().expect("db lock");
-    let now = Instant::now();
-    let mut settled = Vec::new();
-    for ws in db.workspaces.values_mut() {
-        if ws.transition_until.is_some() && body.id.is_none_or(|id| id == ws.id) {
-            ws.transition_until = Some(now);
-            settled.push(ws.id);
-        }
-    }
-    db.settle_workspaces(now);
-    drop(db);
-    st.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    Ok(Json(json!({ "settled": settled })))
 }
 
 /// Workspace names: 1 to 50 characters, lowercase ASCII letters, digits and `-`, starting with a letter

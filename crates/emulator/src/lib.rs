@@ -158,7 +158,7 @@
 //! - `POST /_emulator/users/active` `{"email", "active"}`: a user marked inactive (or active again); they keep
 //!   their roles, teams and tokens, as the real server has been seen to.
 //! - `POST /_emulator/users/rename` `{"email", "name"}`: a user's display name becomes any text (commas,
-//!   quotes, line breaks), as they could set it in their profile (see `users.rs`).
+//!   quotes, line breaks), as they could set it in their profile (see `control/users.rs`).
 //! - `POST /_emulator/workspaces/status` `{"id", "status"}`: a workspace moves to a status at once.
 //! - `POST /_emulator/workspaces/type` `{"id", "workspace_type"}`: a workspace is served with this
 //!   `workspace_type` (any text: a kind no client knows).
@@ -181,7 +181,8 @@
 //! - Route handlers: `handlers/<concern>.rs` (`auth` for sign-in, `users`, `organizations`, `members`,
 //!   `invitations`, `roles`, `teams`, `workspaces`, `service_accounts`), sharing the `OrgCaller`
 //!   extractor, the `require` permission check and the `paged` list helper of `handlers/mod.rs`;
-//!   `control.rs` (faults, stats, request log, controls), `openapi.rs` (the document).
+//!   `control/` (the control routes, one file per what they control, and the request middleware),
+//!   `faults.rs` (the fault engine), `openapi.rs` (the document).
 //! - API routes are declared once, in `routes.rs`; control routes are wired in `router`. The connection
 //!   loop in `server` exists so a `drop` fault can close a connection without any response.
 //! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi.rs`.
@@ -192,6 +193,7 @@ mod control;
 mod demo;
 mod dialect;
 mod error;
+mod faults;
 mod grants;
 mod handlers;
 mod invitations;
@@ -200,21 +202,20 @@ mod openapi;
 mod routes;
 mod server;
 mod service_accounts;
-mod users;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::Method;
-use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-pub use control::{CONTROL_HEADER, HUGE_NUMBER};
+pub use control::CONTROL_HEADER;
 pub use dialect::{Dialect, UnknownDialect, VARIANT_LIMIT_MAX};
 pub use error::LIMIT_MAX;
+pub use faults::HUGE_NUMBER;
 
 /// How to run the emulator.
 #[derive(Clone, Debug)]
@@ -295,7 +296,7 @@ pub(crate) struct AppState {
     pub config: EmulatorConfig,
     pub db: Mutex<model::Db>,
     pub auth: Mutex<auth::AuthState>,
-    pub faults: Mutex<control::FaultState>,
+    pub faults: Mutex<faults::FaultState>,
     pub stats: Mutex<control::Stats>,
     /// Who device-flow approvals sign in as by default.
     pub demo_user: Uuid,
@@ -325,33 +326,8 @@ impl AppState {
 
 /// The API routes of the route table, then the control routes, with the logging/fault/stats middleware.
 fn router(state: Arc<AppState>, table: Vec<routes::Route>) -> Router {
-    let mut api = Router::new();
-    for route in table {
-        api = api.route(route.doc.path, route.handler);
-    }
-    let api = api
-        .route(
-            "/_emulator/faults",
-            post(control::add_fault).get(control::list_faults).delete(control::clear_faults),
-        )
-        .route("/_emulator/tokens/revoke", post(control::revoke_tokens))
-        .route("/_emulator/token_types", post(auth::control_token_types))
-        .route("/_emulator/tokens", get(auth::control_tokens))
-        .route("/_emulator/devices/approve", post(control::approve_device))
-        .route("/_emulator/devices/deny", post(control::deny_device))
-        .route("/_emulator/invitations/accept", post(control::accept_invitation))
-        .route("/_emulator/users/rename", post(users::rename_user))
-        .route("/_emulator/users/active", post(users::set_user_active))
-        .route("/_emulator/workspaces/status", post(control::set_workspace_status))
-        .route("/_emulator/workspaces/type", post(control::set_workspace_type))
-        .route("/_emulator/workspaces/fail", post(grants::fail_next_transition))
-        .route("/_emulator/workspaces/settle", post(grants::settle_now))
-        .route("/_emulator/stats", get(control::stats))
-        .route("/_emulator/stats/reset", post(control::reset_stats))
-        .route("/_emulator/requests", get(control::requests))
-        .route("/_emulator/requests/reset", post(control::reset_requests))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed);
+    let api = table.into_iter().fold(Router::new(), |api, r| api.route(r.doc.path, r.handler));
+    let api = control::routes(api).fallback(not_found).method_not_allowed_fallback(method_not_allowed);
     api.layer(axum::middleware::from_fn_with_state(state.clone(), control::faults_and_stats))
         .with_state(state)
 }
@@ -384,7 +360,7 @@ pub async fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         config: config.clone(),
         db: Mutex::new(db),
         auth: Mutex::new(auth::AuthState::default()),
-        faults: Mutex::new(control::FaultState::default()),
+        faults: Mutex::new(faults::FaultState::default()),
         stats: Mutex::new(control::Stats::default()),
         demo_user,
         generation: std::sync::atomic::AtomicU64::new(0),

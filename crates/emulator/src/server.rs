@@ -13,7 +13,7 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
-use crate::control::ConnectionKiller;
+use crate::faults::ConnectionKiller;
 
 /// How long shutdown waits for in-flight requests.
 const GRACE: Duration = Duration::from_secs(2);
