@@ -176,8 +176,8 @@
 //!   `grant_type` and `client_id` (others are `"<redacted>"`); `POST /_emulator/requests/reset`.
 //!
 //! ## How to change it
-//! - Data model, role rules and JSON shapes (dialect-aware): `model.rs` (token and device responses in
-//!   `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
+//! - Data model and role rules: `model.rs`; JSON shapes (dialect-aware): `shapes.rs` (token and device
+//!   responses in `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
 //! - Route handlers: `handlers/<concern>.rs` (`auth` for sign-in, `users`, `organizations`, `members`,
 //!   `invitations`, `roles`, `teams`, `workspaces`, `service_accounts`), sharing the `OrgCaller`
 //!   extractor, the `require` permission check and the `paged` list helper of `handlers/mod.rs`;
@@ -202,6 +202,7 @@ mod openapi;
 mod routes;
 mod server;
 mod service_accounts;
+mod shapes;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
