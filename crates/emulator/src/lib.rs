@@ -203,6 +203,8 @@ mod routes;
 mod server;
 mod service_accounts;
 mod shapes;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

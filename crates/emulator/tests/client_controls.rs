@@ -114,13 +114,13 @@ async fn paging_faults() {
         assert_eq!(names(&env.ok(&multi, "/organizations?limit=10").await), all[..2]);
         assert_eq!(names(&env.ok(&multi, "/organizations?limit=500").await), all[..2], "{dialect}: silent");
         assert_eq!(names(&env.ok(&multi, "/organizations").await), all, "used up");
-        env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+        env.control_call(Method::DELETE, "faults", None).await;
 
         env.control("faults", json!({"kind": "page_cap", "limit": 1, "path_prefix": "/workspaces"})).await;
         assert_eq!(names(&env.ok(&multi, "/organizations").await), all);
         assert_eq!(items(&env.ok(&multi, "/workspaces?limit=50").await).len(), 1);
         assert_eq!(items(&env.ok(&multi, "/workspaces").await).len(), 1, "no count: stays");
-        env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+        env.control_call(Method::DELETE, "faults", None).await;
 
         env.control("faults", json!({"kind": "ignore_offset", "method": "GET"})).await;
         let first = env.ok(&multi, "/organizations?limit=1").await;
@@ -132,7 +132,7 @@ async fn paging_faults() {
         let rows = env.ok(&multi, &format!("/organizations/{acme}/members?offset=5&limit=100")).await;
         let head = env.ok(&multi, &format!("/organizations/{acme}/members?limit=2")).await;
         assert_eq!(rows, head, "both rules at once");
-        env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+        env.control_call(Method::DELETE, "faults", None).await;
         assert_ne!(env.ok(&multi, "/organizations?limit=1&offset=1").await, first);
     }
 }
@@ -144,7 +144,7 @@ async fn request_log() {
     let env = Env::dialect(Dialect::Default).await;
     let key = env.emu.credentials().admin.key.clone();
     let token = env.token(&key).await;
-    env.call(Method::POST, None, "/_emulator/requests/reset", None).await;
+    env.control_call(Method::POST, "requests/reset", None).await;
     env.login(&[("grant_type", "zenml_api_key"), ("password", &key)]).await;
     env.http
         .get(format!("{}/workspaces?status=available&limit=5", env.url))
@@ -157,7 +157,7 @@ async fn request_log() {
     env.device_poll(&auth).await;
     env.control("stats/reset", json!({})).await;
 
-    let (status, log) = env.call(Method::GET, None, "/_emulator/requests", None).await;
+    let (status, log) = env.control_call(Method::GET, "requests", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         log,
@@ -176,16 +176,16 @@ async fn request_log() {
     // The query is the one sent, before any paging fault rewrote it.
     env.control("faults", json!({"kind": "ignore_offset"})).await;
     env.ok(&token, "/organizations?offset=2").await;
-    let (_, log) = env.call(Method::GET, None, "/_emulator/requests", None).await;
+    let (_, log) = env.control_call(Method::GET, "requests", None).await;
     assert_eq!(log.as_array().unwrap().last().unwrap()["query"], "offset=2");
-    env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(Method::DELETE, "faults", None).await;
 
-    let (_, cleared) = env.call(Method::POST, None, "/_emulator/requests/reset", None).await;
+    let (_, cleared) = env.control_call(Method::POST, "requests/reset", None).await;
     assert_eq!(cleared, json!([]));
     for i in 0..505 {
         env.ok(&token, &format!("/users/me?n={i}")).await;
     }
-    let (_, log) = env.call(Method::GET, None, "/_emulator/requests", None).await;
+    let (_, log) = env.control_call(Method::GET, "requests", None).await;
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), 500);
     assert_eq!((log[0]["query"].as_str(), log[499]["query"].as_str()), (Some("n=5"), Some("n=504")));

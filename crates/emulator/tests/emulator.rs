@@ -4,19 +4,23 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+use zenml_pro_emulator::testkit::Control;
+use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 struct Env {
     emu: RunningEmulator,
     http: reqwest::Client,
     url: String,
+    /// The typed client of the control routes.
+    ctl: Control,
 }
 
 impl Env {
     async fn start(config: EmulatorConfig) -> Env {
         let emu = start(EmulatorConfig { port: 0, ..config }).await.expect("emulator starts");
         let url = emu.base_url();
-        Env { emu, http: reqwest::Client::new(), url }
+        let ctl = Control::new(&emu);
+        Env { emu, http: reqwest::Client::new(), url, ctl }
     }
 
     async fn default() -> Env {
@@ -49,9 +53,6 @@ impl Env {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
-        if path.starts_with("/_emulator/") {
-            req = req.header(CONTROL_HEADER, self.emu.control_token());
-        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -69,7 +70,15 @@ impl Env {
     }
 
     async fn control(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, None, &format!("/_emulator/{path}"), Some(body)).await
+        self.control_call(Method::POST, path, Some(body)).await
+    }
+
+    /// A control request through the typed control client: (status, JSON body or the text).
+    async fn control_call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let resp = self.ctl.send(method, path, body.as_ref()).await;
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     async fn org_id(&self, token: &str, name: &str) -> String {
@@ -633,7 +642,7 @@ async fn device_verification_page_approves() {
 async fn fault_injection() {
     let env = Env::default().await;
     let admin = env.token(&env.emu.credentials().admin.key).await;
-    env.call(Method::POST, None, "/_emulator/stats/reset", None).await;
+    env.control_call(Method::POST, "stats/reset", None).await;
 
     env.control("faults", json!({"kind": "status", "status": 503, "count": 2})).await;
     assert_eq!(env.get(&admin, "/organizations").await.0, StatusCode::SERVICE_UNAVAILABLE);
@@ -668,9 +677,9 @@ async fn fault_injection() {
     assert_eq!(env.get(&admin, "/users/me").await.0, StatusCode::OK);
     assert!(t.elapsed() >= Duration::from_millis(300));
     let t = Instant::now();
-    env.call(Method::GET, None, "/_emulator/stats", None).await;
+    env.control_call(Method::GET, "stats", None).await;
     assert!(t.elapsed() < Duration::from_millis(300), "control routes are not delayed");
-    env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(Method::DELETE, "faults", None).await;
 
     // Filters by path prefix and method.
     env.control(
@@ -681,7 +690,7 @@ async fn fault_injection() {
     assert_eq!(env.get(&admin, "/organizations").await.0, StatusCode::OK);
     assert_eq!(env.get(&admin, "/workspaces").await.0, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(env.get(&admin, "/workspaces").await.0, StatusCode::INTERNAL_SERVER_ERROR, "no count: stays");
-    env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(Method::DELETE, "faults", None).await;
     assert_eq!(env.get(&admin, "/workspaces").await.0, StatusCode::OK);
 
     // A ratio hits some requests, not all.
@@ -693,11 +702,11 @@ async fn fault_injection() {
         }
     }
     assert!((5..=35).contains(&failures), "{failures} of 40 failed");
-    env.call(Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(Method::DELETE, "faults", None).await;
     let (status, _) = env.control("faults", json!({"kind": "status"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let (_, stats) = env.call(Method::GET, None, "/_emulator/stats", None).await;
+    let (_, stats) = env.control_call(Method::GET, "stats", None).await;
     assert_eq!(stats["by_route"]["GET /workspaces"], 3);
     assert_eq!(stats["requests"], 52);
 }

@@ -127,7 +127,7 @@ async fn huge_body_streams_megabytes() {
     let item = r#"{"id":"00000000-0000-4000-8000-000000000000","name":"x"}"#;
     assert!(head.starts_with(format!("[{item},{item},").as_bytes()), "{}", String::from_utf8_lossy(&head));
     assert_eq!(tail.last(), Some(&b']'));
-    env.call(reqwest::Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(reqwest::Method::DELETE, "faults", None).await;
 
     env.control("faults", json!({"kind": "huge_body", "mb": 1, "content_length": true, "count": 1})).await;
     let resp = env.http.get(format!("{}/workspaces", env.url)).bearer_auth(&admin).send().await.unwrap();
@@ -201,7 +201,7 @@ async fn huge_numbers_replace_every_integer() {
     assert_eq!(orgs[0]["x_revision"], json!(HUGE_NUMBER), "{orgs}");
 
     // Errors are served too, and a filter keeps the rest alone.
-    env.call(reqwest::Method::DELETE, None, "/_emulator/faults", None).await;
+    env.control_call(reqwest::Method::DELETE, "faults", None).await;
     env.control("faults", json!({"kind": "huge_numbers", "path_prefix": "/auth", "count": 1})).await;
     assert_eq!(env.ok(&admin, "/workspaces?limit=100").await, normal_workspaces);
     let resp = login(env.http.clone(), env.url.clone(), vec![("password", "nope".into())]).await;

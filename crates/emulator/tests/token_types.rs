@@ -45,7 +45,7 @@ async fn device_tokens_are_refused_on_key_routes_and_exchanged_tokens_are_taken(
         assert_eq!(status, StatusCode::OK, "{dialect}: {exchanged}");
         let automation = exchanged.as_str().expect("a bare JSON string").to_string();
         assert_ne!(automation, device);
-        let (_, live) = env.call(reqwest::Method::GET, None, "/_emulator/tokens", None).await;
+        let (_, live) = env.control_call(reqwest::Method::GET, "tokens", None).await;
         let kind_of =
             |t: &str| live.as_array().unwrap().iter().find(|x| x["token"] == t).map(|x| x["kind"].clone());
         assert_eq!(kind_of(&automation), Some(json!("api_token")));

@@ -4,7 +4,8 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+use zenml_pro_emulator::testkit::Control;
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 pub const CLIENT_ID: &str = "6f2a2b39-7f3e-4a55-9f6e-0d6c1e7a9b10";
 
@@ -12,13 +13,16 @@ pub struct Env {
     pub emu: RunningEmulator,
     pub http: reqwest::Client,
     pub url: String,
+    /// The typed client of the control routes.
+    pub ctl: Control,
 }
 
 impl Env {
     pub async fn start(config: EmulatorConfig) -> Env {
         let emu = start(EmulatorConfig { port: 0, ..config }).await.expect("emulator starts");
         let url = emu.base_url();
-        Env { emu, http: reqwest::Client::new(), url }
+        let ctl = Control::new(&emu);
+        Env { emu, http: reqwest::Client::new(), url, ctl }
     }
 
     pub async fn dialect(dialect: Dialect) -> Env {
@@ -86,9 +90,6 @@ impl Env {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
-        if path.starts_with("/_emulator/") {
-            req = req.header(CONTROL_HEADER, self.emu.control_token());
-        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -113,7 +114,15 @@ impl Env {
     }
 
     pub async fn control(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, None, &format!("/_emulator/{path}"), Some(body)).await
+        self.control_call(Method::POST, path, Some(body)).await
+    }
+
+    /// A control request through the typed control client: (status, JSON body or the text).
+    pub async fn control_call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let resp = self.ctl.send(method, path, body.as_ref()).await;
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     pub async fn org_id(&self, token: &str, name: &str) -> String {
