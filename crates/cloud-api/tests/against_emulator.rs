@@ -2,6 +2,7 @@
 //! retries, faults, paging and the device flow. Each test starts its own emulator.
 
 use std::time::{Duration, Instant};
+use zenml_pro_emulator::testkit::Control;
 
 use serde_json::{json, Value};
 use zenml_cloud_api::*;
@@ -27,33 +28,12 @@ fn client(emu: &RunningEmulator) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/{path}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
-}
-
 async fn requests_served(emu: &RunningEmulator) -> u64 {
-    let stats: Value = reqwest::Client::new()
-        .get(format!("{}/_emulator/stats", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    stats["requests"].as_u64().expect("stats.requests")
+    Control::new(emu).request_count().await
 }
 
 async fn reset_stats(emu: &RunningEmulator) {
-    control(emu, "stats/reset", json!({})).await;
+    Control::new(emu).reset_stats().await;
 }
 
 async fn login(c: &ApiClient, key: &str) -> AccessToken {
@@ -477,7 +457,7 @@ async fn expired_and_revoked_tokens_are_unauthorized() {
     let c = client(&emu);
     let t = login(&c, &emu.credentials().admin.key).await;
     assert!(c.me(&t).await.is_ok());
-    control(&emu, "tokens/revoke", json!({"token": t.expose()})).await;
+    Control::new(&emu).post("tokens/revoke", json!({"token": t.expose()})).await;
     let e = c.me(&t).await.unwrap_err();
     assert!(matches!(e, ApiError::Unauthorized(_)), "revoked token → unauthorized: {e:?}");
 }
@@ -487,7 +467,7 @@ async fn rate_limits_wait_for_retry_after() {
     let emu = emulator().await;
     let c = client(&emu);
     let t = login(&c, &emu.credentials().admin.key).await;
-    control(&emu, "faults", json!({"kind": "rate_limit", "retry_after": 1, "count": 1})).await;
+    Control::new(&emu).add_fault(json!({"kind": "rate_limit", "retry_after": 1, "count": 1})).await;
     reset_stats(&emu).await;
     let started = Instant::now();
     let orgs = c.list_organizations(&t, Page::default()).await.unwrap();
@@ -499,7 +479,7 @@ async fn rate_limits_wait_for_retry_after() {
     let mut config = ClientConfig::new(emu.base_url());
     config.retry.max_total = Duration::from_secs(2);
     let impatient = ApiClient::new(config).unwrap();
-    control(&emu, "faults", json!({"kind": "rate_limit", "retry_after": 60, "count": 1})).await;
+    Control::new(&emu).add_fault(json!({"kind": "rate_limit", "retry_after": 60, "count": 1})).await;
     let e = impatient.list_organizations(&t, Page::default()).await.unwrap_err();
     assert!(
         matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(60)),
@@ -513,24 +493,21 @@ async fn server_errors_are_retried_for_reads_but_not_for_writes() {
     let c = client(&emu);
     let creds = emu.credentials().clone();
     let t = login(&c, &creds.admin.key).await;
-    control(&emu, "faults", json!({"kind": "status", "status": 503, "count": 2})).await;
+    Control::new(&emu).add_fault(json!({"kind": "status", "status": 503, "count": 2})).await;
     reset_stats(&emu).await;
     assert!(c.me(&t).await.is_ok(), "503 → retried");
     assert_eq!(requests_served(&emu).await, 3);
 
-    control(&emu, "faults", json!({"kind": "status", "status": 500, "count": 10})).await;
+    Control::new(&emu).add_fault(json!({"kind": "status", "status": 500, "count": 10})).await;
     let e = c.me(&t).await.unwrap_err();
     assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
-    let _ = reqwest::Client::new()
-        .delete(format!("{}/_emulator/faults", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap();
+    Control::new(&emu).clear_faults().await;
 
     let org = org_by_name(&c, &t, &creds.admin.organization).await;
     let role = org_role(&c, &t, org.id, "Organization Viewer").await;
-    control(&emu, "faults", json!({"kind": "status", "status": 503, "count": 1, "method": "POST"})).await;
+    Control::new(&emu)
+        .add_fault(json!({"kind": "status", "status": 503, "count": 1, "method": "POST"}))
+        .await;
     reset_stats(&emu).await;
     let e = c
         .create_invitation(
@@ -544,7 +521,8 @@ async fn server_errors_are_retried_for_reads_but_not_for_writes() {
     assert_eq!(requests_served(&emu).await, 1, "a POST that may have reached the server is not sent again");
 
     // 429 means the server did not act, so even a write is retried.
-    control(&emu, "faults", json!({"kind": "rate_limit", "retry_after": 0, "count": 1, "method": "POST"}))
+    Control::new(&emu)
+        .add_fault(json!({"kind": "rate_limit", "retry_after": 0, "count": 1, "method": "POST"}))
         .await;
     let inv = c
         .create_invitation(
@@ -563,18 +541,18 @@ async fn malformed_json_and_dropped_connections() {
     let c = client(&emu);
     let t = login(&c, &emu.credentials().admin.key).await;
 
-    control(&emu, "faults", json!({"kind": "malformed", "count": 1})).await;
+    Control::new(&emu).add_fault(json!({"kind": "malformed", "count": 1})).await;
     let e = c.list_organizations(&t, Page::default()).await.unwrap_err();
     assert!(matches!(e, ApiError::MalformedResponse(_)), "malformed JSON → malformed response: {e:?}");
     assert!(c.list_organizations(&t, Page::default()).await.is_ok());
 
-    control(&emu, "faults", json!({"kind": "drop", "count": 1})).await;
+    Control::new(&emu).add_fault(json!({"kind": "drop", "count": 1})).await;
     assert!(c.list_organizations(&t, Page::default()).await.is_ok(), "one dropped connection is retried");
 
     let mut config = ClientConfig::new(emu.base_url());
     config.retry = RetryPolicy::none();
     let no_retry = ApiClient::new(config).unwrap();
-    control(&emu, "faults", json!({"kind": "drop", "count": 1})).await;
+    Control::new(&emu).add_fault(json!({"kind": "drop", "count": 1})).await;
     let e = no_retry.list_organizations(&t, Page::default()).await.unwrap_err();
     assert!(matches!(e, ApiError::Network { .. }), "dropped connection → network error: {e:?}");
     assert!(e.is_offline());
@@ -608,7 +586,7 @@ async fn device_flow_pending_slow_down_approve() {
     assert!(matches!(c.poll_device_token(client_id, &auth.device_code).await.unwrap(), DevicePoll::Pending));
     assert!(matches!(c.poll_device_token(client_id, &auth.device_code).await.unwrap(), DevicePoll::SlowDown));
 
-    control(&emu, "devices/approve", json!({"user_code": auth.user_code})).await;
+    Control::new(&emu).approve_device(&auth.user_code, None).await;
     let started = Instant::now();
     let token = c.wait_for_device_token(client_id, &auth).await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(8));
@@ -629,7 +607,7 @@ async fn device_flow_denied_and_expired() {
     let client_id = uuid::Uuid::new_v4();
 
     let auth = c.start_device_authorization(client_id, None).await.unwrap();
-    control(&emu, "devices/deny", json!({"user_code": auth.user_code})).await;
+    Control::new(&emu).deny_device(&auth.user_code).await;
     let e = c.wait_for_device_token(client_id, &auth).await.unwrap_err();
     assert!(matches!(e, ApiError::AccessDenied(_)), "{e:?}");
 

@@ -3,6 +3,7 @@
 //! emulator's request log.
 
 use std::time::Duration;
+use zenml_pro_emulator::testkit::Control;
 
 use serde_json::{json, Value};
 use zenml_cloud_api::*;
@@ -24,29 +25,9 @@ fn client_with(emu: &RunningEmulator, page_size: u32) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-async fn control(emu: &RunningEmulator, path: &str, body: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/{path}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
-}
-
 /// The emulator's log of the API requests it served.
 async fn requests(emu: &RunningEmulator) -> Vec<Value> {
-    let v: Value = reqwest::Client::new()
-        .get(format!("{}/_emulator/requests", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v.as_array().cloned().unwrap_or_default()
+    Control::new(emu).requests().await
 }
 
 fn to(emu_requests: &[Value], method: &str, path_end: &str) -> Vec<Value> {
@@ -183,7 +164,9 @@ async fn a_silent_cap_loses_nothing() {
 
     let c = client_with(&emu, 100);
     let t = login(&c, &emu.credentials().admin.key).await;
-    control(&emu, "faults", json!({"kind": "page_cap", "limit": 30, "path_prefix": "/organizations/"})).await;
+    Control::new(&emu)
+        .add_fault(json!({"kind": "page_cap", "limit": 30, "path_prefix": "/organizations/"}))
+        .await;
     let capped = c.all_members(&t, big.id).await.unwrap();
     assert_eq!(capped.len(), uncapped);
     assert_eq!(c.paging().cap(), Some(30));
@@ -197,7 +180,7 @@ async fn a_server_that_ignores_offset_gives_a_clear_error() {
     let t = login(&c, &emu.credentials().admin.key).await;
     let orgs = c.all_organizations(&t).await.unwrap();
     let big = orgs.iter().find(|o| o.name.starts_with("scale-org-")).expect("a scaled org").clone();
-    control(&emu, "faults", json!({"kind": "ignore_offset", "path_prefix": "/organizations/"})).await;
+    Control::new(&emu).add_fault(json!({"kind": "ignore_offset", "path_prefix": "/organizations/"})).await;
     let e = tokio::time::timeout(Duration::from_secs(20), c.all_members(&t, big.id))
         .await
         .expect("no hang")
@@ -213,7 +196,7 @@ async fn an_empty_list_is_one_request() {
     let c = client_with(&emu, 100);
     let t = login(&c, &emu.credentials().admin.key).await;
     let org = c.get_organization(&t, "acme-ml").await.unwrap();
-    control(&emu, "requests/reset", json!({})).await;
+    Control::new(&emu).reset_requests().await;
     let filter = InvitationFilter { only_pending: false, email: Some("nobody@nowhere.example".into()) };
     let none = c.all_invitations(&t, org.id, &filter).await.unwrap();
     assert!(none.is_empty());

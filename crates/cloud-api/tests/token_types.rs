@@ -5,11 +5,11 @@
 //! taken, after the same exchange.)
 
 use std::time::Duration;
+use zenml_pro_emulator::testkit::{Control, TokenPolicy};
 
-use serde_json::{json, Value};
 use uuid::Uuid;
 use zenml_cloud_api::*;
-use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 async fn emulator(dialect: Dialect) -> RunningEmulator {
     start(EmulatorConfig { port: 0, dialect, ..Default::default() }).await.expect("emulator starts")
@@ -26,30 +26,14 @@ fn client(emu: &RunningEmulator) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-    let mut req = reqwest::Client::new()
-        .request(method, emu.control_url(path))
-        .header(CONTROL_HEADER, emu.control_token());
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("control call");
-    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
-}
-
-async fn post(emu: &RunningEmulator, path: &str, body: Value) -> Value {
-    control(emu, reqwest::Method::POST, path, Some(body)).await
-}
-
 /// How many logged requests went to `path` (exactly, or as a prefix with `*` at its end).
 async fn calls_to(emu: &RunningEmulator, path: &str) -> usize {
-    let log = control(emu, reqwest::Method::GET, "requests", None).await;
+    let log = Control::new(emu).requests().await;
     let matches = |p: &str| match path.strip_suffix('*') {
         Some(prefix) => p.starts_with(prefix),
         None => p == path,
     };
-    log.as_array().expect("request log").iter().filter(|r| matches(r["path"].as_str().unwrap_or(""))).count()
+    log.iter().filter(|r| matches(r["path"].as_str().unwrap_or(""))).count()
 }
 
 /// A device-flow sign-in, approved through the control route (as the multi-org demo user, an
@@ -57,7 +41,7 @@ async fn calls_to(emu: &RunningEmulator, path: &str) -> usize {
 async fn device_session(emu: &RunningEmulator, c: &ApiClient) -> AccessToken {
     let client_id = Uuid::new_v4();
     let auth = c.start_device_authorization(client_id, None).await.unwrap();
-    post(emu, "devices/approve", json!({"user_code": auth.user_code})).await;
+    Control::new(emu).approve_device(&auth.user_code, None).await;
     match c.poll_device_token(client_id, &auth.device_code).await.unwrap() {
         DevicePoll::Granted(t) => t.access_token,
         other => panic!("not granted: {other:?}"),
@@ -78,10 +62,8 @@ fn served<T: std::fmt::Debug>(dialect: Dialect, result: Result<T>) -> Option<T> 
 
 /// Every live automation token the emulator issued.
 async fn automation_tokens(emu: &RunningEmulator) -> Vec<String> {
-    let live = control(emu, reqwest::Method::GET, "tokens", None).await;
-    live.as_array()
-        .unwrap()
-        .iter()
+    let live = Control::new(emu).tokens().await;
+    live.iter()
         .filter(|t| t["kind"] == "api_token")
         .map(|t| t["token"].as_str().unwrap().to_owned())
         .collect()
@@ -137,7 +119,7 @@ async fn a_plain_401_still_means_sign_in_again() {
         served(dialect, c.all_service_accounts(&t, org).await);
 
         // Revoked: the session token and the exchanged one.
-        post(&emu, "tokens/revoke", json!({})).await;
+        Control::new(&emu).revoke_tokens(None).await;
         let before = calls_to(&emu, "/*").await;
         let e = c.all_service_accounts(&t, org).await.unwrap_err();
         assert!(matches!(e, ApiError::Unauthorized(_)), "{dialect}: {e:?}");
@@ -154,7 +136,7 @@ async fn an_exchanged_token_refused_too_ends_in_plain_words_without_a_loop() {
     for dialect in Dialect::ALL {
         let emu = emulator(dialect).await;
         let c = client(&emu);
-        post(&emu, "token_types", json!({"key_exchange": "refuse", "api_token": "refuse"})).await;
+        Control::new(&emu).token_types(Some(TokenPolicy::Refuse), Some(TokenPolicy::Refuse)).await;
         let t = device_session(&emu, &c).await;
         let org = c.get_organization(&t, "acme-ml").await.unwrap().id;
         let sas_path = format!("/organizations/{org}/service_accounts");
@@ -175,7 +157,7 @@ async fn an_exchanged_token_refused_too_ends_in_plain_words_without_a_loop() {
         c.get_organization(&t, "acme-ml").await.unwrap();
 
         // Accepted again: the same session reads the route.
-        post(&emu, "token_types", json!({"api_token": "accept"})).await;
+        Control::new(&emu).token_types(None, Some(TokenPolicy::Accept)).await;
         served(dialect, c.all_service_accounts(&t, org).await);
 
         // A key-exchange session where the server refuses those tokens: exchanged the same way.

@@ -7,6 +7,7 @@
 //! body is empty or not JSON).
 
 use reqwest::Method;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::{RunningEmulator, CONTROL_HEADER};
@@ -57,8 +58,8 @@ impl Control {
     }
 
     /// Sends one control request; panics unless it answers 2xx; returns its JSON (`null` if none).
-    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Value {
-        let resp = self.send(method, path, body).await;
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let resp = self.send(method, path, body.as_ref()).await;
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
         assert!(status.is_success(), "control {path}: {status} {text}");
@@ -67,7 +68,7 @@ impl Control {
 
     /// `POST /_emulator/<path>` with a JSON body.
     pub async fn post(&self, path: &str, body: Value) -> Value {
-        self.call(Method::POST, path, Some(&body)).await
+        self.call(Method::POST, path, Some(body)).await
     }
 
     /// `GET /_emulator/<path>`.
@@ -162,7 +163,7 @@ impl Control {
     }
 
     /// Approves a pending device login, as `user_email` or the demo user (`POST /_emulator/devices/approve`).
-    pub async fn approve_device(&self, user_code: &str, user_email: Option<&str>) -> Value {
+    pub async fn approve_device(&self, user_code: impl Serialize, user_email: Option<&str>) -> Value {
         let mut body = json!({ "user_code": user_code });
         if let Some(email) = user_email {
             body["user_email"] = json!(email);
@@ -171,7 +172,7 @@ impl Control {
     }
 
     /// Denies a pending device login (`POST /_emulator/devices/deny`).
-    pub async fn deny_device(&self, user_code: &str) -> Value {
+    pub async fn deny_device(&self, user_code: impl Serialize) -> Value {
         self.post("devices/deny", json!({ "user_code": user_code })).await
     }
 
@@ -184,7 +185,7 @@ impl Control {
     }
 
     /// Marks a user active or inactive (`POST /_emulator/users/active`).
-    pub async fn set_user_active(&self, email: &str, active: bool) -> Value {
+    pub async fn set_user_active(&self, email: impl Serialize, active: bool) -> Value {
         self.post("users/active", json!({ "email": email, "active": active })).await
     }
 
@@ -196,12 +197,12 @@ impl Control {
     // ---- workspaces ----
 
     /// Moves a workspace to a status at once (`POST /_emulator/workspaces/status`).
-    pub async fn set_workspace_status(&self, id: &str, status: &str) -> Value {
+    pub async fn set_workspace_status(&self, id: impl Serialize, status: &str) -> Value {
         self.post("workspaces/status", json!({ "id": id, "status": status })).await
     }
 
     /// Serves a workspace with this `workspace_type` (`POST /_emulator/workspaces/type`).
-    pub async fn set_workspace_type(&self, id: &str, workspace_type: &str) -> Value {
+    pub async fn set_workspace_type(&self, id: impl Serialize, workspace_type: &str) -> Value {
         self.post("workspaces/type", json!({ "id": id, "workspace_type": workspace_type })).await
     }
 
