@@ -30,25 +30,11 @@ async fn three_accounts(dialect: Dialect) -> Harness {
     h
 }
 
-/// A control route of the emulator.
-async fn control(h: &Harness, method: reqwest::Method, path: &str) -> Value {
-    let emu = h.emu.as_ref().expect("running");
-    reqwest::Client::new()
-        .request(method, emu.control_url(path))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// The API requests logged since the last reset: (method, path).
 async fn logged(h: &Harness) -> Vec<(String, String)> {
-    let log = control(h, reqwest::Method::GET, "requests").await;
-    log.as_array()
-        .unwrap()
+    h.control()
+        .requests()
+        .await
         .iter()
         .map(|r| (r["method"].as_str().unwrap().to_owned(), r["path"].as_str().unwrap().to_owned()))
         .collect()
@@ -96,7 +82,7 @@ fn remaining_of(report: &Value) -> Vec<(String, String, String)> {
 async fn a_person_in_three_organizations_is_planned_then_offboarded_from_two() {
     for dialect in Dialect::ALL {
         let h = three_accounts(dialect).await;
-        control(&h, reqwest::Method::POST, "requests/reset").await;
+        h.control().reset_requests().await;
         let plan = h.run(&["offboard", DEMO, "--dry-run", "--json"]).await.ok().json();
         assert_eq!(plan["out_of_reach"].as_array().map(Vec::len), Some(2), "{dialect}: {plan}");
         // Each organization through the account best placed: not the person's own, not lacking the right.
@@ -170,7 +156,7 @@ async fn a_fault_on_one_organization_leaves_exactly_it_remaining() {
         let orbit = org_id(&h, ORBIT_CI, "orbit-labs").await;
         let path = format!("/organizations/{orbit}/members");
         h.fault(json!({"kind": "status", "status": 500, "path_prefix": path, "method": "DELETE"})).await;
-        control(&h, reqwest::Method::POST, "requests/reset").await;
+        h.control().reset_requests().await;
 
         let run = h.run(&["offboard", DEMO, "--yes", "--json"]).await;
         assert_eq!(run.code, EXIT_FAILURE, "{dialect}: a server error is exit 1: {run:?}");
@@ -261,7 +247,7 @@ async fn one_invitation_to_several_organizations() {
         let acme = org_id(&h, DEMO, "acme-ml").await;
         let path = format!("/organizations/{acme}/invitations");
         h.fault(json!({"kind": "status", "status": 503, "path_prefix": path, "method": "POST"})).await;
-        control(&h, reqwest::Method::POST, "requests/reset").await;
+        h.control().reset_requests().await;
         let d = "intern-d@acme-ml.example";
         let r = h.run(&[&["invite", d], &both[..], &["--role", "Organization Member"]].concat()).await;
         assert_eq!(r.code, EXIT_FAILURE, "{dialect}: {r:?}");
@@ -379,14 +365,8 @@ async fn roles_and_teams_go_before_the_membership_and_the_review_sees_inactive_h
     for dialect in Dialect::ALL {
         let h = Harness::with(EmulatorConfig { port: 0, dialect, ..Default::default() }).await;
         h.login_and_sync("admin").await;
-        let emu = h.emu.as_ref().unwrap();
-        let marked = reqwest::Client::new()
-            .post(emu.control_url("users/active"))
-            .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-            .json(&json!({"email": MEMBER, "active": false}))
-            .send()
-            .await
-            .unwrap();
+        let body = json!({"email": MEMBER, "active": false});
+        let marked = h.control().send(reqwest::Method::POST, "users/active", Some(&body)).await;
         assert!(marked.status().is_success(), "{dialect}: {}", marked.status());
         h.run(&["sync"]).await.ok();
         let review = h.run(&["access-review", "--json"]).await.ok().json();

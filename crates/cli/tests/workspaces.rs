@@ -8,9 +8,9 @@ mod common;
 use std::time::Duration;
 
 use common::Harness;
-use serde_json::{json, Value};
+use serde_json::Value;
 use zenml_pro_cli::{EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INVALID_INPUT};
-use zenml_pro_emulator::{Dialect, EmulatorConfig, CONTROL_HEADER};
+use zenml_pro_emulator::{Dialect, EmulatorConfig};
 
 async fn harness(dialect: Dialect) -> Harness {
     Harness::with(EmulatorConfig {
@@ -20,18 +20,6 @@ async fn harness(dialect: Dialect) -> Harness {
         ..Default::default()
     })
     .await
-}
-
-async fn control(h: &Harness, path: &str, body: Value) {
-    let emu = h.emu.as_ref().expect("running");
-    let r = reqwest::Client::new()
-        .post(emu.control_url(path))
-        .header(CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
 }
 
 fn status_of(h_json: &Value, name: &str) -> String {
@@ -90,7 +78,7 @@ async fn deactivate_and_activate_wait_until_the_change_lands() {
 async fn a_change_that_fails_exits_non_zero_with_the_reason() {
     let h = harness(Dialect::Default).await;
     h.login_and_sync("admin").await;
-    control(&h, "workspaces/fail", json!({"reason": "No capacity left in the region"})).await;
+    h.control().fail_next_transition(None, Some("No capacity left in the region")).await;
     let r = h.run(&["workspace", "deactivate", "acme-research"]).await;
     assert_eq!(r.code, EXIT_FAILURE, "{r:?}");
     assert!(
@@ -253,7 +241,7 @@ async fn kinds_of_workspaces(dialect: Dialect) {
 
     // A type this build does not know: its text, with no control character reaching the terminal.
     let id = main["id"].as_str().unwrap().to_owned();
-    control(&h, "workspaces/type", json!({"id": id, "workspace_type": "agent\u{1b}[31m-lab"})).await;
+    h.control().set_workspace_type(&id, "agent\u{1b}[31m-lab").await;
     h.run(&["sync"]).await.ok();
     let j = h.run(&["--org", "orbit-labs", "workspaces", "--json"]).await.ok().json();
     let odd = j["items"].as_array().unwrap().iter().find(|w| w["name"] == "orbit-main").unwrap().clone();

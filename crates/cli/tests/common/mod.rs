@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use zenml_pro_emulator::testkit::Control;
 
 use serde_json::Value;
 use zenml_pro_cli::{run, CliEnv};
@@ -124,40 +125,24 @@ impl Harness {
         self.run(&["sync"]).await.ok();
     }
 
+    /// The typed client of the emulator's control routes.
+    pub fn control(&self) -> Control {
+        Control::new(self.emu.as_ref().expect("running"))
+    }
+
     /// How many API requests the emulator has served.
     pub async fn requests(&self) -> u64 {
-        let stats: Value = reqwest::Client::new()
-            .get(format!("{}/_emulator/stats", self.base))
-            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        stats["requests"].as_u64().expect("requests count")
+        self.control().request_count().await
     }
 
     /// Adds an emulator fault rule (`POST /_emulator/faults`).
     pub async fn fault(&self, rule: Value) {
-        let r = reqwest::Client::new()
-            .post(format!("{}/_emulator/faults", self.base))
-            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
-            .json(&rule)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "fault rule refused: {}", r.status());
+        self.control().add_fault(rule).await;
     }
 
     /// Removes every fault rule.
     pub async fn clear_faults(&self) {
-        reqwest::Client::new()
-            .delete(format!("{}/_emulator/faults", self.base))
-            .header(zenml_pro_emulator::CONTROL_HEADER, self.emu.as_ref().expect("running").control_token())
-            .send()
-            .await
-            .unwrap();
+        self.control().clear_faults().await;
     }
 
     pub async fn shutdown(&mut self) {
