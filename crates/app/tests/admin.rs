@@ -7,9 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::{env, Env};
-use serde_json::json;
 use zenml_pro_app::notify::NotificationKind;
 use zenml_pro_app::{AppEvent, Entity, ErrorCode};
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 async fn signed_in(admin: bool, transition_ms: u64) -> (Env, RunningEmulator) {
@@ -33,17 +33,6 @@ async fn signed_in_to(admin: bool, transition_ms: u64, dialect: Dialect) -> (Env
     e.app.switch_organization("acme-ml".into()).await.unwrap();
     e.app.set_follow_interval(Duration::from_millis(50));
     (e, emu)
-}
-
-async fn control(emu: &RunningEmulator, path: &str, body: serde_json::Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/{path}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
 }
 
 fn changed(e: &Env, entity: Entity) -> usize {
@@ -147,7 +136,7 @@ async fn a_deactivation_is_followed_until_it_lands_and_then_told() {
 #[tokio::test]
 async fn a_change_that_fails_is_told_with_the_servers_reason() {
     let (e, emu) = signed_in(true, 200).await;
-    control(&emu, "workspaces/fail", json!({"reason": "Quota exceeded"})).await;
+    Control::new(&emu).fail_next_transition(None, Some("Quota exceeded")).await;
     e.rec.clear();
     e.app.set_workspace_state(None, "acme-research".into(), "deactivated".into()).await.unwrap();
     let body = notification(&e, NotificationKind::WorkspaceFailed).await;

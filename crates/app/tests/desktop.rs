@@ -11,19 +11,8 @@ use zenml_pro_app::notify::NotificationKind;
 use zenml_pro_app::settings::{DesktopSettings, TrayIconStyle, AUTOSTART_FILE, SETTINGS_FILE};
 use zenml_pro_app::views::MemberQueryView;
 use zenml_pro_app::{AppEvent, ErrorCode, Recorder, TrayOutcome};
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
-
-async fn control(emu: &RunningEmulator, route: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/{route}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{route}: {}", resp.status());
-    resp.json().await.unwrap()
-}
 
 /// The notifications recorded since the last `clear`, as (kind, body).
 fn notifications(rec: &Recorder) -> Vec<(NotificationKind, String)> {
@@ -62,8 +51,8 @@ async fn syncs_announce_accepted_invitations_and_workspace_changes_once() {
     e.app.sync_now().await.unwrap();
     assert_eq!(notifications(&e.rec), vec![], "no change on the server, nothing announced");
 
-    control(&emu, "invitations/accept", json!({ "email": "new.person@example.com" })).await;
-    control(&emu, "workspaces/status", json!({ "id": ws.id, "status": "failed" })).await;
+    Control::new(&emu).accept_invitation(json!({ "email": "new.person@example.com" })).await;
+    Control::new(&emu).set_workspace_status(&ws.id, "failed").await;
     e.rec.clear();
     e.app.sync_now().await.unwrap();
     let got = notifications(&e.rec);
@@ -84,14 +73,14 @@ async fn syncs_announce_accepted_invitations_and_workspace_changes_once() {
     // Workspace notifications off: a workspace coming back is not announced; on again, the next is.
     let off = DesktopSettings { notify_workspace_status: false, ..e.app.settings() };
     e.app.update_desktop_settings(off).await.unwrap();
-    control(&emu, "workspaces/status", json!({ "id": ws.id, "status": "available" })).await;
+    Control::new(&emu).set_workspace_status(&ws.id, "available").await;
     e.rec.clear();
     e.app.sync_now().await.unwrap();
     assert_eq!(notifications(&e.rec), vec![]);
     e.app.update_desktop_settings(DesktopSettings::default()).await.unwrap();
-    control(&emu, "workspaces/status", json!({ "id": ws.id, "status": "deactivated" })).await;
+    Control::new(&emu).set_workspace_status(&ws.id, "deactivated").await;
     e.app.sync_now().await.unwrap();
-    control(&emu, "workspaces/status", json!({ "id": ws.id, "status": "available" })).await;
+    Control::new(&emu).set_workspace_status(&ws.id, "available").await;
     e.rec.clear();
     e.app.sync_now().await.unwrap();
     let got = notifications(&e.rec);

@@ -8,12 +8,13 @@ mod common;
 use std::sync::Arc;
 
 use common::{env, Env};
-use serde_json::{json, Value};
+use serde_json::json;
 use zenml_pro_app::views::{
     OffboardPlanView, OffboardReportView, OverridesView, StepActionView, StepRefView, StepStatusView,
 };
 use zenml_pro_app::{AppEvent, Entity, ErrorCode};
-use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator, CONTROL_HEADER};
+use zenml_pro_emulator::testkit::Control;
+use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 const DEMO: &str = "demo@zenml-pro.example";
 
@@ -30,23 +31,11 @@ async fn three_accounts(dialect: Dialect) -> (Env, RunningEmulator) {
     (e, emu)
 }
 
-async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-    let mut req = reqwest::Client::new()
-        .request(method, emu.control_url(path))
-        .header(CONTROL_HEADER, emu.control_token());
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
-
 /// The DELETE requests the emulator logged since the last reset.
 async fn deletes(emu: &RunningEmulator) -> Vec<String> {
-    let log = control(emu, reqwest::Method::GET, "requests", None).await;
-    log.as_array()
-        .unwrap()
+    Control::new(emu)
+        .requests()
+        .await
         .iter()
         .filter(|r| r["method"] == "DELETE")
         .map(|r| r["path"].as_str().unwrap().to_owned())
@@ -110,7 +99,7 @@ async fn plan_narrowed_run_and_a_fault_on_one_organization() {
         // Narrowed to acme-ml: only it is planned and acted on.
         let narrow = e.app.offboard_plan(DEMO.into(), vec!["acme-ml".into()]).await.unwrap();
         assert_eq!(narrow.steps.len(), 1, "{dialect}: {narrow:?}");
-        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        Control::new(&emu).reset_requests().await;
         let before = e.rec.events().len();
         let report = e.app.offboard_run(DEMO.into(), refs(&narrow), OverridesView::default()).await.unwrap();
         assert_eq!((report.done, report.failed, report.results.len()), (1, 0, 1), "{dialect}: {report:?}");
@@ -123,8 +112,8 @@ async fn plan_narrowed_run_and_a_fault_on_one_organization() {
         // A fault on orbit-labs: it fails with the server's words, and acme-ml is not offered again.
         let path = format!("/organizations/{orbit}/members");
         let rule = json!({"kind": "status", "status": 500, "path_prefix": path, "method": "DELETE"});
-        control(&emu, reqwest::Method::POST, "faults", Some(rule)).await;
-        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        Control::new(&emu).add_fault(rule).await;
+        Control::new(&emu).reset_requests().await;
         let before = e.rec.events().len();
         let again = e.app.offboard_plan(DEMO.into(), Vec::new()).await.unwrap();
         let report = e.app.offboard_run(DEMO.into(), refs(&again), OverridesView::default()).await.unwrap();
@@ -162,7 +151,7 @@ async fn plan_narrowed_run_and_a_fault_on_one_organization() {
         let err = e.app.offboard_run(DEMO.into(), vec![bad], OverridesView::default()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{dialect}: {err:?}");
         // A step the plan no longer has (acme-ml's, done above) is refused before anything is sent.
-        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        Control::new(&emu).reset_requests().await;
         let err = e.app.offboard_run(DEMO.into(), refs(&plan), OverridesView::default()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Conflict, "{dialect}: {err:?}");
         assert!(err.message.contains("no longer in it"), "{dialect}: {err:?}");
@@ -183,8 +172,8 @@ async fn cancel_stops_before_the_next_step() {
         assert_eq!(plan.steps.len(), 2, "{dialect}: {plan:?}");
         // Every DELETE is slow, so that the cancel lands while the run is under way.
         let rule = json!({"kind": "latency", "ms": 800, "method": "DELETE"});
-        control(&emu, reqwest::Method::POST, "faults", Some(rule)).await;
-        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        Control::new(&emu).add_fault(rule).await;
+        Control::new(&emu).reset_requests().await;
         let app = Arc::clone(&e.app);
         let chosen = refs(&plan);
         let run =
@@ -240,7 +229,7 @@ async fn a_workspace_role_and_a_team_go_first_from_the_window() {
         // The role step without its workspace is not the step shown: refused, nothing sent.
         let mut wrong = refs(&plan);
         wrong[0].workspace_id = None;
-        control(&emu, reqwest::Method::POST, "requests/reset", None).await;
+        Control::new(&emu).reset_requests().await;
         let err = e.app.offboard_run(MEMBER.into(), wrong, OverridesView::default()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Conflict, "{dialect}: {err:?}");
         assert!(deletes(&emu).await.is_empty(), "{dialect}");

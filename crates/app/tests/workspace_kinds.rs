@@ -7,6 +7,7 @@ mod common;
 
 use common::env;
 use zenml_pro_app::tray_menu;
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, Dialect, EmulatorConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,13 +76,8 @@ async fn kitaru_workspaces_in_the_list_the_dashboard_home_and_the_tray() {
         assert!(menu.contains("\nWorkspaces: 3 ZenML, 2 Kitaru\n"), "{dialect}: {menu}");
 
         // A type this build does not know: its text, in the list, on Home and in the tray.
-        let resp = reqwest::Client::new()
-            .post(format!("{}/_emulator/workspaces/type", emu.base_url()))
-            .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-            .json(&serde_json::json!({"id": main.id, "workspace_type": "agent\u{7}-lab"}))
-            .send()
-            .await
-            .unwrap();
+        let body = serde_json::json!({"id": main.id, "workspace_type": "agent\u{7}-lab"});
+        let resp = Control::new(&emu).send(reqwest::Method::POST, "workspaces/type", Some(&body)).await;
         assert!(resp.status().is_success());
         e.app.sync_now().await.unwrap();
         let list = e.app.list_workspaces(None).await.unwrap();

@@ -2,10 +2,10 @@
 //! retries, faults, paging and the device flow. Each test starts its own emulator.
 
 use std::time::{Duration, Instant};
-use zenml_pro_emulator::testkit::Control;
 
 use serde_json::{json, Value};
 use zenml_cloud_api::*;
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 async fn emulator() -> RunningEmulator {

@@ -3,10 +3,10 @@
 //! emulator's request log.
 
 use std::time::Duration;
-use zenml_pro_emulator::testkit::Control;
 
 use serde_json::{json, Value};
 use zenml_cloud_api::*;
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 async fn emulator(dialect: Dialect) -> RunningEmulator {

@@ -5,10 +5,10 @@
 //! taken, after the same exchange.)
 
 use std::time::Duration;
-use zenml_pro_emulator::testkit::{Control, TokenPolicy};
 
 use uuid::Uuid;
 use zenml_cloud_api::*;
+use zenml_pro_emulator::testkit::{Control, TokenPolicy};
 use zenml_pro_emulator::{start, Dialect, EmulatorConfig, RunningEmulator};
 
 async fn emulator(dialect: Dialect) -> RunningEmulator {

@@ -7,12 +7,12 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use zenml_pro_emulator::testkit::Control;
 
 use serde_json::Value;
 use zenml_pro_cli::{run, CliEnv};
 use zenml_pro_core::api::RetryPolicy;
 use zenml_pro_core::{ClientSettings, MemoryKeyring};
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{EmulatorConfig, RunningEmulator};
 
 /// What one command printed and returned.
