@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use zenml_pro_core::api::ApiKey;
 use zenml_pro_core::{ClientSettings, Core, CoreOptions, MemberQuery, MemoryKeyring, SyncOptions};
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -48,29 +49,9 @@ impl Figures {
     }
 }
 
-async fn control(
-    http: &reqwest::Client,
-    emu: &RunningEmulator,
-    method: reqwest::Method,
-    path: &str,
-) -> reqwest::Response {
-    http.request(method, format!("{}/_emulator/{path}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-async fn measure(
-    emu: &RunningEmulator,
-    http: &reqwest::Client,
-    page_size: u32,
-    latency_ms: u64,
-    runs: usize,
-) -> Figures {
+async fn measure(emu: &RunningEmulator, page_size: u32, latency_ms: u64, runs: usize) -> Figures {
     // No latency while the cache is filled.
-    control(http, emu, reqwest::Method::DELETE, "faults").await;
+    Control::new(emu).clear_faults().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = ClientSettings { page_size, ..ClientSettings::default() };
     let (core, _) = Core::open(CoreOptions {
@@ -111,26 +92,18 @@ async fn measure(
     let chain = pages(orgs.len(), page) + longest_org_chain;
     let critical = Duration::from_millis(chain as u64 * latency_ms);
 
-    http.post(format!("{}/_emulator/faults", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&serde_json::json!({"kind": "latency", "ms": latency_ms}))
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("latency fault");
+    Control::new(emu).add_fault(serde_json::json!({"kind": "latency", "ms": latency_ms})).await;
     let mut times = Vec::new();
     let mut requests = Vec::new();
     for _ in 0..runs {
-        control(http, emu, reqwest::Method::POST, "stats/reset").await;
+        Control::new(emu).reset_stats().await;
         let started = Instant::now();
         let report = core.sync(&account.id, &options, &|_| {}, &cancel).await.expect("sync");
         times.push(started.elapsed());
         assert!(report.failed.is_empty(), "{:?}", report.failed);
-        let stats: serde_json::Value =
-            control(http, emu, reqwest::Method::GET, "stats").await.json().await.expect("stats json");
-        requests.push(stats["requests"].as_u64().expect("stats.requests"));
+        requests.push(Control::new(emu).request_count().await);
     }
-    control(http, emu, reqwest::Method::DELETE, "faults").await;
+    Control::new(emu).clear_faults().await;
     times.sort();
     Figures { page_size: page, organizations: orgs.len(), biggest, chain, critical, times, requests }
 }
@@ -170,9 +143,8 @@ async fn main() {
 
     let emu =
         start(EmulatorConfig { port: 0, scale: Some(scale), ..Default::default() }).await.expect("emulator");
-    let http = reqwest::Client::new();
-    let large = measure(&emu, &http, 1000, latency_ms, runs).await;
-    let small = measure(&emu, &http, 100, latency_ms, runs).await;
+    let large = measure(&emu, 1000, latency_ms, runs).await;
+    let small = measure(&emu, 100, latency_ms, runs).await;
 
     println!(
         "sync benchmark: scale {scale}, {} organizations (largest {} with {} member rows), \

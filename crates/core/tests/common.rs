@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use zenml_pro_core::api::RetryPolicy;
 use zenml_pro_core::{ClientSettings, Core, CoreOptions, MemoryKeyring};
+use zenml_pro_emulator::testkit::Control;
 use zenml_pro_emulator::{start, EmulatorConfig, RunningEmulator};
 
 pub struct Env {
@@ -50,37 +51,17 @@ pub async fn env() -> Env {
     env_with(EmulatorConfig::default()).await
 }
 
+/// A control route of the emulator, which must answer 2xx.
 pub async fn control(emu: &RunningEmulator, path: &str, body: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/{path}", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    assert!(resp.status().is_success(), "control {path}: {}", resp.status());
+    Control::new(emu).post(path, body).await;
 }
 
 pub async fn clear_faults(emu: &RunningEmulator) {
-    reqwest::Client::new()
-        .delete(format!("{}/_emulator/faults", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap();
+    Control::new(emu).clear_faults().await;
 }
 
 pub async fn requests(emu: &RunningEmulator) -> u64 {
-    let v: Value = reqwest::Client::new()
-        .get(format!("{}/_emulator/stats", emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, emu.control_token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["requests"].as_u64().unwrap()
+    Control::new(emu).request_count().await
 }
 
 pub async fn fault(emu: &RunningEmulator, rule: Value) {

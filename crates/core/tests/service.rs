@@ -211,15 +211,7 @@ async fn an_expired_session_is_renewed_before_the_call() {
     let before = requests(&e.emu).await;
     sync(&e, &account.id).await;
     assert!(requests(&e.emu).await > before);
-    let stats: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/_emulator/stats", e.emu.base_url()))
-        .header(zenml_pro_emulator::CONTROL_HEADER, e.emu.control_token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = zenml_pro_emulator::testkit::Control::new(&e.emu).stats().await;
     assert!(stats["by_route"]["POST /auth/login"].as_u64().unwrap() >= 2, "{stats}");
 }
 
