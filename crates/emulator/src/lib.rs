@@ -178,15 +178,14 @@
 //! ## How to change it
 //! - Data model and role rules: `model.rs`; JSON shapes (dialect-aware): `shapes.rs` (token and device
 //!   responses in `auth.rs`), dialect helpers in `dialect.rs`. Demo data: `demo.rs` (UUIDv5 ids, fixed dates).
-//! - Route handlers: `handlers/<concern>.rs` (`auth` for sign-in, `users`, `organizations`, `members`,
-//!   `invitations`, `roles`, `teams`, `workspaces`, `service_accounts`), sharing the `OrgCaller`
-//!   extractor, the `require` permission check and the `paged` list helper of `handlers/mod.rs`;
-//!   `control/` (the control routes, one file per what they control, and the request middleware),
-//!   `faults.rs` (the fault engine), `openapi.rs` (the document).
-//! - API routes are declared once, in `routes.rs`; control routes are wired in `router`. The connection
-//!   loop in `server` exists so a `drop` fault can close a connection without any response.
-//! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi.rs`.
-//! - Keep the shapes in step with `cloud-api.md`; integration tests live in `tests/`.
+//! - Route handlers: `handlers/<concern>.rs` (`auth`, `users`, `organizations`, `members`, `invitations`,
+//!   `roles`, `teams`, `workspaces`, `service_accounts`; `OrgCaller`, `require` and `paged` in
+//!   `handlers/mod.rs`); `control/` (control routes, one file per what they control, and the request
+//!   middleware), `faults.rs` (the fault engine), `openapi.rs` (the document).
+//! - API routes are declared once, in `routes.rs`; control routes are wired in `control::routes`. The
+//!   connection loop in `server` exists so a `drop` fault can close a connection without any response.
+//! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi/samples.rs`;
+//!   keep the shapes in step with `cloud-api.md`. Tests: `tests/` (controls through `testkit::Control`).
 
 mod auth;
 mod control;
