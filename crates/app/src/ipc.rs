@@ -69,11 +69,11 @@ macro_rules! ipc_commands {
                 $crate::session::app_state(self).await
             }
 
-            async fn login_with_key(&self, url: String, key: String) -> zenml_pro_core::records::Account {
+            async fn login_with_key(&self, url: String, key: String) -> $crate::views::Account {
                 $crate::session::login_with_key(self, url, key).await
             }
 
-            async fn login_with_password(&self, url: String, username: String, password: String) -> zenml_pro_core::records::Account {
+            async fn login_with_password(&self, url: String, username: String, password: String) -> $crate::views::Account {
                 $crate::session::login_with_password(self, url, username, password).await
             }
 
@@ -84,7 +84,7 @@ macro_rules! ipc_commands {
 
             /// Waits until the browser sign-in is approved; rejects with code `cancelled` after
             /// `cancelDeviceLogin`.
-            async fn complete_device_login(&self) -> zenml_pro_core::records::Account {
+            async fn complete_device_login(&self) -> $crate::views::Account {
                 $crate::session::complete_device_login(self).await
             }
 
@@ -93,7 +93,7 @@ macro_rules! ipc_commands {
             }
 
             /// Starts the demo server inside the app, signs in to it and runs a first sync.
-            async fn start_demo(&self) -> zenml_pro_core::records::Account {
+            async fn start_demo(&self) -> $crate::views::Account {
                 $crate::demo::start_demo(self).await
             }
 
@@ -106,7 +106,7 @@ macro_rules! ipc_commands {
                 $crate::session::logout(self, account_id, purge).await
             }
 
-            async fn switch_account(&self, account_id: String) -> zenml_pro_core::records::Account {
+            async fn switch_account(&self, account_id: String) -> $crate::views::Account {
                 $crate::session::switch_account(self, account_id)
             }
 
@@ -143,12 +143,12 @@ macro_rules! ipc_commands {
 
             // ----- reads (from the cache; `org` null = the active organization) -----
 
-            async fn list_organizations(&self) -> zenml_pro_core::records::List<zenml_pro_core::records::Organization> {
+            async fn list_organizations(&self) -> $crate::views::List<$crate::views::Organization> {
                 $crate::reads::list_organizations(self)
             }
 
             /// `org` is an id or a name.
-            async fn switch_organization(&self, org: String) -> zenml_pro_core::records::Organization {
+            async fn switch_organization(&self, org: String) -> $crate::views::Organization {
                 $crate::reads::switch_organization(self, org).await
             }
 
@@ -169,19 +169,19 @@ macro_rules! ipc_commands {
                 $crate::reads::list_members(self, org, query)
             }
 
-            async fn list_invitations(&self, org: Option<String>, only_pending: bool) -> zenml_pro_core::records::List<zenml_pro_core::records::Invitation> {
+            async fn list_invitations(&self, org: Option<String>, only_pending: bool) -> $crate::views::List<$crate::views::Invitation> {
                 $crate::reads::list_invitations(self, org, only_pending)
             }
 
-            async fn list_workspaces(&self, org: Option<String>) -> zenml_pro_core::records::List<zenml_pro_core::records::Workspace> {
+            async fn list_workspaces(&self, org: Option<String>) -> $crate::views::List<$crate::views::Workspace> {
                 $crate::reads::list_workspaces(self, org)
             }
 
-            async fn list_teams(&self, org: Option<String>) -> zenml_pro_core::records::List<zenml_pro_core::records::Team> {
+            async fn list_teams(&self, org: Option<String>) -> $crate::views::List<$crate::views::Team> {
                 $crate::reads::list_teams(self, org)
             }
 
-            async fn list_roles(&self, org: Option<String>) -> zenml_pro_core::records::List<zenml_pro_core::records::Role> {
+            async fn list_roles(&self, org: Option<String>) -> $crate::views::List<$crate::views::Role> {
                 $crate::reads::list_roles(self, org)
             }
 
@@ -206,18 +206,18 @@ macro_rules! ipc_commands {
             }
 
             /// `invitation` is an invitation id or email.
-            async fn revoke_invitation(&self, org: Option<String>, invitation: String) -> zenml_pro_core::records::Invitation {
+            async fn revoke_invitation(&self, org: Option<String>, invitation: String) -> $crate::views::Invitation {
                 $crate::writes::revoke_invitation(self, org, invitation).await
             }
 
             /// Revokes and sends again, keeping every role and team (a `notice` names any that did
             /// not take).
-            async fn resend_invitation(&self, org: Option<String>, invitation: String) -> zenml_pro_core::records::Invitation {
+            async fn resend_invitation(&self, org: Option<String>, invitation: String) -> $crate::views::Invitation {
                 $crate::writes::resend_invitation(self, org, invitation).await
             }
 
             /// `member` is a user id, email or name; `role` an organization role's id (or name).
-            async fn set_member_role(&self, org: Option<String>, member: String, role: String) -> zenml_pro_core::records::Member {
+            async fn set_member_role(&self, org: Option<String>, member: String, role: String) -> $crate::views::Member {
                 $crate::writes::set_member_role(self, org, member, role).await
             }
 
@@ -226,7 +226,7 @@ macro_rules! ipc_commands {
             }
 
             /// null leaves a field unchanged.
-            async fn update_organization(&self, org: Option<String>, name: Option<String>, description: Option<String>) -> zenml_pro_core::records::Organization {
+            async fn update_organization(&self, org: Option<String>, name: Option<String>, description: Option<String>) -> $crate::views::Organization {
                 $crate::writes::update_organization(self, org, name, description).await
             }
 
@@ -239,7 +239,7 @@ macro_rules! ipc_commands {
             }
 
             /// `team` is an id or a name; null leaves a field unchanged.
-            async fn update_team(&self, org: Option<String>, team: String, name: Option<String>, description: Option<String>) -> zenml_pro_core::records::Team {
+            async fn update_team(&self, org: Option<String>, team: String, name: Option<String>, description: Option<String>) -> $crate::views::Team {
                 $crate::teams::update_team(self, org, team, name, description).await
             }
 
@@ -272,12 +272,12 @@ macro_rules! ipc_commands {
             /// `state`: `available` or `deactivated`. Resolves once the server took it; the workspace
             /// is followed in the background (each poll a `workspaces` change, a notification where
             /// it lands).
-            async fn set_workspace_state(&self, org: Option<String>, workspace: String, state: String) -> zenml_pro_core::records::Workspace {
+            async fn set_workspace_state(&self, org: Option<String>, workspace: String, state: String) -> $crate::views::Workspace {
                 $crate::workspaces::set_workspace_state(self, org, workspace, state).await
             }
 
             /// Renames or re-describes a workspace (null leaves a field unchanged).
-            async fn update_workspace(&self, org: Option<String>, workspace: String, name: Option<String>, description: Option<String>) -> zenml_pro_core::records::Workspace {
+            async fn update_workspace(&self, org: Option<String>, workspace: String, name: Option<String>, description: Option<String>) -> $crate::views::Workspace {
                 $crate::workspaces::update_workspace(self, org, workspace, name, description).await
             }
 

@@ -32,7 +32,7 @@ macro_rules! ipc_people_commands {
 
             /// Opens an organization (id or name) of any signed-in account: switches to the account
             /// when it is not the active one, then to the organization.
-            async fn open_organization(&self, account_id: String, org: String) -> zenml_pro_core::records::Organization {
+            async fn open_organization(&self, account_id: String, org: String) -> $crate::views::Organization {
                 $crate::people::open_organization(self, account_id, org).await
             }
         }
