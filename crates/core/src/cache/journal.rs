@@ -29,7 +29,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{integrity, move_aside, private, ts, Cache, CacheError, CacheNotice, OpenFailure, Result};
+use super::open::{integrity, move_aside, OpenFailure, BUSY_TIMEOUT};
+use super::{private, ts, Cache, CacheError, CacheNotice, Result};
 
 /// How long an undo claim holds before another claimant may take the entry over (a process that
 /// claimed it and died leaves it claimable again after this).
@@ -245,7 +246,7 @@ impl Journal {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         if version(&conn)? < latest_version() {
             return Ok(None);
         }
@@ -255,7 +256,7 @@ impl Journal {
     fn try_open(path: &Path) -> Result<Journal, OpenFailure> {
         create_private(path);
         let conn = Connection::open(path)?;
-        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         let found = version(&conn)?;
         let latest = latest_version();
         if found > latest {
