@@ -24,13 +24,19 @@
 //!
 //! Like the cache, it holds no secret.
 
+mod handle;
+mod legacy;
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::open::{integrity, move_aside, OpenFailure, BUSY_TIMEOUT};
-use super::{private, ts, Cache, CacheError, CacheNotice, Result};
+use super::{private, ts, CacheError, CacheNotice, Result};
+use legacy::legacy_rows_waiting;
 
 /// How long an undo claim holds before another claimant may take the entry over (a process that
 /// claimed it and died leaves it claimable again after this).
@@ -281,90 +287,6 @@ impl Journal {
         Ok(Journal { conn, path: Some(path.to_path_buf()), read_only: false })
     }
 
-    /// Copies the rows of an older cache's `activity` table in (once: a row already copied is
-    /// skipped), then deletes them from the cache. Returns how many were copied now.
-    fn import_legacy(&self, cache: &Connection) -> Result<usize> {
-        type LegacyRow = (i64, String, Vec<rusqlite::types::Value>, Option<i64>, Option<i64>);
-        let rows: Vec<LegacyRow> = {
-            let mut stmt = cache.prepare(
-                "SELECT id, at, account_id, account_label, org_id, org_name, org_name_lc, kind, target_id,
-                        target_label, target_lc, detail, replaced, ok, error_code, error_message, undone_at,
-                        undo_of, undone_by
-                 FROM activity ORDER BY id",
-            )?;
-            let mapped = stmt.query_map([], |r| {
-                let mut values = Vec::with_capacity(15);
-                for i in 2..17 {
-                    values.push(r.get::<_, rusqlite::types::Value>(i)?);
-                }
-                Ok((r.get(0)?, r.get(1)?, values, r.get(17)?, r.get(18)?))
-            })?;
-            mapped.collect::<rusqlite::Result<_>>()?
-        };
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let last = rows.last().map(|r| r.0);
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let mut max_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM activity", [], |r| r.get(0))?;
-        let mut new_ids = std::collections::HashMap::new();
-        let mut copied = 0;
-        for (old_id, at, values, _, _) in &rows {
-            // On the first copy an entry keeps its id (what `zpro log` showed it by); later it gets
-            // the next free one.
-            let id = (*old_id > max_id).then_some(*old_id);
-            let mut args: Vec<rusqlite::types::Value> = vec![id.into(), at.clone().into()];
-            args.extend(values.iter().cloned());
-            args.push((*old_id).into());
-            args.push(at.clone().into());
-            let n = tx.execute(
-                "INSERT OR IGNORE INTO activity (id, at, account_id, account_label, org_id, org_name,
-                     org_name_lc, kind, target_id, target_label, target_lc, detail, replaced, ok, error_code,
-                     error_message, undone_at, legacy_id, legacy_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-                rusqlite::params_from_iter(args.iter()),
-            )?;
-            if n == 1 {
-                let new_id = tx.last_insert_rowid();
-                max_id = max_id.max(new_id);
-                new_ids.insert(*old_id, new_id);
-                copied += 1;
-            }
-        }
-        // The links between entries (an undo and what it undid) follow their new ids: those copied
-        // now, else the newest copy of that old id.
-        for (old_id, _, _, undo_of, undone_by) in &rows {
-            let Some(&id) = new_ids.get(old_id) else { continue };
-            let link = |old: Option<i64>| -> Result<Option<i64>> {
-                let Some(old) = old else { return Ok(None) };
-                if let Some(&new) = new_ids.get(&old) {
-                    return Ok(Some(new));
-                }
-                Ok(tx
-                    .query_row(
-                        "SELECT id FROM activity WHERE legacy_id = ?1 ORDER BY id DESC LIMIT 1",
-                        [old],
-                        |r| r.get(0),
-                    )
-                    .optional()?)
-            };
-            let (undo_of, undone_by) = (link(*undo_of)?, link(*undone_by)?);
-            tx.execute(
-                "UPDATE activity SET undo_of = ?2, undone_by = ?3 WHERE id = ?1",
-                params![id, undo_of, undone_by],
-            )?;
-        }
-        tx.commit()?;
-        // Copied and committed: the cache's copy goes (a read-only cache keeps it until a later open;
-        // copying it again adds nothing).
-        if let Some(last_id) = last {
-            if let Err(e) = cache.execute("DELETE FROM activity WHERE id <= ?1", [last_id]) {
-                tracing::debug!(error = %e, "the old activity rows stay in the cache for now");
-            }
-        }
-        Ok(copied)
-    }
-
     /// Deletes entries older than the retention. Returns how many went.
     pub(crate) fn prune(&self, now: DateTime<Utc>) -> Result<usize> {
         let days = self.retention_days()?;
@@ -399,121 +321,5 @@ impl Journal {
             [key, value],
         )?;
         Ok(())
-    }
-}
-
-/// Whether the cache has an old `activity` table with rows in it.
-fn legacy_rows_waiting(cache: &Connection) -> bool {
-    let table: Option<i64> = cache
-        .query_row("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'activity'", [], |r| r.get(0))
-        .optional()
-        .unwrap_or(None);
-    table.is_some()
-        && cache
-            .query_row("SELECT EXISTS (SELECT 1 FROM activity)", [], |r| r.get::<_, bool>(0))
-            .unwrap_or(false)
-}
-
-impl Cache {
-    /// How many days activity entries are kept (`0`: all of them).
-    pub fn activity_retention_days(&self) -> Result<u32> {
-        in_journal(self.journal.retention_days())
-    }
-
-    /// Sets how many days activity entries are kept (`0`: all of them), and prunes at once.
-    pub fn set_activity_retention_days(&self, days: u32) -> Result<()> {
-        in_journal(self.journal.set_setting(RETENTION_KEY, &days.to_string()))?;
-        in_journal(self.journal.prune(Utc::now())).map(|_| ())
-    }
-
-    /// Deletes entries older than the retention, as of `now`. Returns how many went.
-    pub fn prune_activity(&self, now: DateTime<Utc>) -> Result<usize> {
-        in_journal(self.journal.prune(now))
-    }
-
-    /// Deletes every activity entry of one account (signing out with purge). Returns how many went.
-    pub fn forget_activity(&self, account_id: &str) -> Result<usize> {
-        in_journal(Ok(self
-            .journal
-            .conn
-            .execute("DELETE FROM activity WHERE account_id = ?1", [account_id])?))
-    }
-
-    /// The journal's file (`None` in memory).
-    pub fn journal_path(&self) -> Option<&Path> {
-        self.journal.path()
-    }
-
-    /// Whether the journal connection only reads.
-    pub fn journal_is_read_only(&self) -> bool {
-        self.journal.is_read_only()
-    }
-
-    /// Moves a journal found damaged while in use aside and opens a new, empty one in its place (in
-    /// memory if that fails too). The cache is not touched. Returns the notice to show.
-    pub fn heal_journal(&mut self, reason: &str) -> CacheNotice {
-        let Some(path) = self.journal.path().map(Path::to_path_buf) else {
-            return CacheNotice::JournalUnavailable { path: PathBuf::new(), reason: reason.to_owned() };
-        };
-        let legacy = None;
-        // Our connection is closed before the file is moved.
-        match Journal::in_memory() {
-            Ok(placeholder) => drop(std::mem::replace(&mut self.journal, placeholder)),
-            Err(e) => return CacheNotice::JournalUnavailable { path, reason: format!("{reason}; {e}") },
-        }
-        let mut notices = Vec::new();
-        match move_aside(&path, "corrupt") {
-            Ok(moved_to) => {
-                notices.push(CacheNotice::JournalMovedAside { moved_to, reason: reason.to_owned() });
-                let (journal, more) = Journal::open(&path, false, legacy);
-                self.journal = journal;
-                notices.extend(more);
-            }
-            Err(e) => notices.push(CacheNotice::JournalUnavailable {
-                path,
-                reason: format!("{reason}; it could not be moved aside: {e}"),
-            }),
-        }
-        CacheNotice::combine(notices).expect("at least one notice")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A new journal gets its schema version; one written by a newer build is used as it is, not moved
-    /// aside and not migrated; one at an older version is migrated forward.
-    #[test]
-    fn a_journal_has_its_own_version_and_a_newer_one_is_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(crate::paths::JOURNAL_FILE);
-        let (journal, notices) = Journal::open(&path, false, None);
-        assert!(notices.is_empty(), "{notices:?}");
-        assert_eq!(version(&journal.conn).unwrap(), latest_version());
-        journal.conn.execute_batch("PRAGMA user_version = 77;").unwrap();
-        drop(journal);
-        for read_only in [false, true] {
-            let (journal, notices) = Journal::open(&path, read_only, None);
-            assert!(notices.is_empty(), "{notices:?}");
-            assert_eq!(journal.read_only, read_only);
-            assert_eq!(version(&journal.conn).unwrap(), 77, "left as the newer build wrote it");
-        }
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(!names.iter().any(|n| n.contains(".corrupt-")), "{names:?}");
-    }
-
-    #[test]
-    fn a_retention_past_the_calendar_prunes_nothing_and_does_not_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let (journal, _) = Journal::open(&dir.path().join(crate::paths::JOURNAL_FILE), false, None);
-        for days in [u32::MAX, 100_000_000] {
-            journal.set_setting(RETENTION_KEY, &days.to_string()).unwrap();
-            assert_eq!(journal.retention_days().unwrap(), days);
-            assert_eq!(journal.prune(chrono::Utc::now()).unwrap(), 0, "{days}");
-        }
     }
 }
