@@ -1,5 +1,5 @@
-//! What an [`App`](crate::app::App) offers of updates: the updater set up, the status, a check by
-//! hand, the install, dismissing an offer, and the daily check started and stopped.
+//! What an [`App`] offers of updates: the updater set up, the status, a check by hand, the install,
+//! dismissing an offer, and the daily check started and stopped.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

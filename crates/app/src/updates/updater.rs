@@ -20,7 +20,7 @@ struct LastCheck {
     at: Option<DateTime<Utc>>,
 }
 
-/// The updates of an [`App`]: none without an update service.
+/// The updates of an [`App`](crate::app::App): none without an update service.
 #[derive(Default)]
 pub(crate) struct Updates {
     pub(super) inner: Option<Arc<Updater>>,

@@ -33,6 +33,10 @@ use uuid::Uuid;
 use crate::error::{CoreError, ErrorCode, Result};
 use crate::steps::{Blocked, Step, StepAction, StepReport};
 
+// Named in the module's docs.
+#[cfg(doc)]
+use crate::{service::Core, writes::known_to_lack};
+
 /// What offboarding a person would do.
 #[derive(Clone, Debug, Serialize)]
 pub struct OffboardPlan {

@@ -38,6 +38,10 @@ use super::open::{integrity, move_aside, OpenFailure, BUSY_TIMEOUT};
 use super::{private, ts, CacheError, CacheNotice, Result};
 use legacy::legacy_rows_waiting;
 
+// Named in the module's docs.
+#[cfg(doc)]
+use super::Cache;
+
 /// How long an undo claim holds before another claimant may take the entry over (a process that
 /// claimed it and died leaves it claimable again after this).
 pub const UNDO_CLAIM_TTL: chrono::Duration = chrono::Duration::minutes(10);
