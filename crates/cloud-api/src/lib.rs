@@ -24,6 +24,7 @@ pub mod error;
 pub mod invitations;
 pub mod models;
 pub mod openapi;
+pub mod paging;
 pub mod secret;
 pub mod service_accounts;
 pub mod teams;
