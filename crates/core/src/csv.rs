@@ -37,20 +37,33 @@ pub fn is_formula_like(field: &str) -> bool {
     field.starts_with(FORMULA_TRIGGERS)
 }
 
-/// Appends one field, quoted when it must be (and, when `cells` is safe, neutralised when it looks
-/// like a formula).
-fn push_field(out: &mut String, field: &str, cells: Cells) {
-    let neutralise = cells == Cells::Safe && is_formula_like(field);
-    if neutralise || field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        if neutralise {
-            out.push('\'');
-        }
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
+/// A writer of one record at a time: RFC 4180 quoting (only where a field needs it), CRLF after it.
+fn writer(style: csv::QuoteStyle) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(style)
+        .flexible(true)
+        .buffer_capacity(1024)
+        .from_writer(Vec::new())
+}
+
+/// The bytes a writer made; writing into a `Vec` cannot fail, and the fields were `str`.
+fn written(w: csv::Writer<Vec<u8>>) -> String {
+    let bytes = w.into_inner().expect("writing CSV into memory cannot fail");
+    String::from_utf8(bytes).expect("CSV made of UTF-8 fields is UTF-8")
+}
+
+/// One field as it goes in a record: quoted when it must be, or always (`style`). An empty field is
+/// empty (the writer would quote it when it is alone in its record).
+fn encoded(field: &str, style: csv::QuoteStyle) -> String {
+    if field.is_empty() {
+        return String::new();
     }
+    let mut w = writer(style);
+    w.write_record([field]).expect("writing CSV into memory cannot fail");
+    let mut text = written(w);
+    text.truncate(text.len() - "\r\n".len());
+    text
 }
 
 /// Appends one record and its CRLF, its cells neutralised ([`Cells::Safe`]).
@@ -58,15 +71,29 @@ pub fn push_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
     push_record_with(out, fields, Cells::Safe);
 }
 
-/// Appends one record and its CRLF, its cells written as `cells` says.
+/// Appends one record and its CRLF, its cells written as `cells` says: quoted when they must be and,
+/// when `cells` is safe, a cell that looks like a formula with a `'` in front and quoted.
 pub fn push_record_with<S: AsRef<str>>(out: &mut String, fields: &[S], cells: Cells) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, f.as_ref(), cells);
+    let neutralise = |f: &str| cells == Cells::Safe && is_formula_like(f);
+    if fields.iter().all(|f| f.as_ref().is_empty()) && fields.len() <= 1 {
+        // An empty record is an empty line (the writer would write `""`).
+        out.push_str("\r\n");
+    } else if fields.iter().any(|f| neutralise(f.as_ref())) {
+        // Each cell on its own: the neutralised ones are always quoted, the others when they must be.
+        let cells: Vec<String> = fields
+            .iter()
+            .map(|f| match f.as_ref() {
+                f if neutralise(f) => encoded(&format!("'{f}"), csv::QuoteStyle::Always),
+                f => encoded(f, csv::QuoteStyle::Necessary),
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    } else {
+        let mut w = writer(csv::QuoteStyle::Necessary);
+        w.write_record(fields.iter().map(AsRef::as_ref)).expect("writing CSV into memory cannot fail");
+        out.push_str(&written(w));
     }
-    out.push_str("\r\n");
 }
 
 /// A whole file: the header, then each row, every cell neutralised ([`Cells::Safe`]).
@@ -105,33 +132,37 @@ pub fn for_terminal(text: &str, cells: Cells) -> String {
 }
 
 /// Reads CSV as RFC 4180 writes it (the last record's CRLF may be missing; a lone LF also ends a
-/// record). A quote inside an unquoted field, text after a closing quote, or an unclosed quote is an
-/// error saying where.
+/// record; empty lines are skipped). A quote inside an unquoted field, text after a closing quote, or
+/// an unclosed quote is an error saying where.
 pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut records = Vec::new();
-    let mut record: Vec<String> = Vec::new();
-    let mut field = String::new();
+    check_quotes(text)?;
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The quoting rules of RFC 4180 that the reader forgives: a quote only opens a field, a closing quote
+/// is followed by a comma, a line break or the end, and every quote that opens a field is closed.
+fn check_quotes(text: &str) -> Result<(), String> {
     let mut chars = text.chars().peekable();
     let mut line = 1;
-    // Whether the current record has begun (a field, or a separator, was read).
-    let mut started = false;
+    // Whether the current field has had a character (outside quotes).
+    let mut in_field = false;
     while let Some(c) = chars.next() {
         match c {
-            '"' if field.is_empty() => {
-                started = true;
+            '"' if !in_field => {
                 loop {
                     match chars.next() {
                         Some('"') if chars.peek() == Some(&'"') => {
                             chars.next();
-                            field.push('"');
                         }
                         Some('"') => break,
-                        Some(c) => {
-                            if c == '\n' {
-                                line += 1;
-                            }
-                            field.push(c);
-                        }
+                        Some('\n') => line += 1,
+                        Some(_) => {}
                         None => return Err(format!("line {line}: a quoted field is not closed")),
                     }
                 }
@@ -141,34 +172,16 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
                 }
             }
             '"' => return Err(format!("line {line}: a quote inside an unquoted field")),
-            ',' => {
-                started = true;
-                record.push(take(&mut field));
-            }
+            ',' => in_field = false,
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 line += 1;
-                if started || !field.is_empty() {
-                    record.push(take(&mut field));
-                    records.push(std::mem::take(&mut record));
-                }
-                started = false;
+                in_field = false;
             }
-            c => {
-                started = true;
-                field.push(c);
-            }
+            _ => in_field = true,
         }
     }
-    if started || !field.is_empty() {
-        record.push(take(&mut field));
-        records.push(record);
-    }
-    Ok(records)
-}
-
-fn take(field: &mut String) -> String {
-    std::mem::take(field)
+    Ok(())
 }
 
 #[cfg(test)]
