@@ -8,9 +8,22 @@ use crate::keyring::KeyringError;
 
 /// What kind of failure: a small closed set, stable across versions (the UI and `zpro` exit codes
 /// switch on it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// The server could not be reached; nothing was changed.
     Offline,
@@ -39,21 +52,12 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code.
-    pub const ALL: [ErrorCode; 12] = [
-        Self::Offline,
-        Self::Unauthorized,
-        Self::Forbidden,
-        Self::NotFound,
-        Self::Conflict,
-        Self::RateLimited,
-        Self::PlanLimit,
-        Self::InvalidInput,
-        Self::KeyringUnavailable,
-        Self::Server,
-        Self::Cancelled,
-        Self::Internal,
-    ];
+    /// Every code, in the order declared.
+    pub const ALL: [ErrorCode; <ErrorCode as strum::EnumCount>::COUNT] =
+        match <ErrorCode as strum::VariantArray>::VARIANTS.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     /// The code of its wire name (as [`Self::as_str`] gives it); `None` for a name this build does not
     /// know.
@@ -63,20 +67,7 @@ impl ErrorCode {
 
     /// The code as it appears on the wire (`"offline"`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Offline => "offline",
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::RateLimited => "rate_limited",
-            Self::PlanLimit => "plan_limit",
-            Self::InvalidInput => "invalid_input",
-            Self::KeyringUnavailable => "keyring_unavailable",
-            Self::Server => "server",
-            Self::Cancelled => "cancelled",
-            Self::Internal => "internal",
-        }
+        self.into()
     }
 }
 

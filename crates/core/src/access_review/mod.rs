@@ -56,57 +56,59 @@ impl Default for ReviewQuery {
 }
 
 /// The kinds of finding, in the order the report lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Each one's `message` is its heading in a report ([`ReviewSection::title`]).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumCount,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReviewSection {
+    #[strum(message = "Admins and managers")]
     Admin,
+    #[strum(message = "Service accounts with admin roles")]
     ServiceAccountAdmin,
+    #[strum(message = "Custom roles (what they allow is not cached: check them)")]
     CustomRole,
+    #[strum(message = "Roles held only through a team")]
     TeamOnly,
+    #[strum(message = "Marked inactive, still holding roles")]
     Inactive,
+    #[strum(message = "Stale pending invitations")]
     StaleInvitation,
+    #[strum(message = "Expired invitations")]
     ExpiredInvitation,
+    #[strum(message = "In only one organization of the group")]
     OnlyInOne,
 }
 
 impl ReviewSection {
-    pub const ALL: [Self; 8] = [
-        Self::Admin,
-        Self::ServiceAccountAdmin,
-        Self::CustomRole,
-        Self::TeamOnly,
-        Self::Inactive,
-        Self::StaleInvitation,
-        Self::ExpiredInvitation,
-        Self::OnlyInOne,
-    ];
+    /// Every section, in the order declared (the report's order).
+    pub const ALL: [ReviewSection; <ReviewSection as strum::EnumCount>::COUNT] =
+        match <ReviewSection as strum::VariantArray>::VARIANTS.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     /// Its serde name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::ServiceAccountAdmin => "service_account_admin",
-            Self::CustomRole => "custom_role",
-            Self::TeamOnly => "team_only",
-            Self::Inactive => "inactive",
-            Self::StaleInvitation => "stale_invitation",
-            Self::ExpiredInvitation => "expired_invitation",
-            Self::OnlyInOne => "only_in_one",
-        }
+        self.into()
     }
 
     /// Its heading in a report.
     pub fn title(self) -> &'static str {
-        match self {
-            Self::Admin => "Admins and managers",
-            Self::ServiceAccountAdmin => "Service accounts with admin roles",
-            Self::CustomRole => "Custom roles (what they allow is not cached: check them)",
-            Self::TeamOnly => "Roles held only through a team",
-            Self::Inactive => "Marked inactive, still holding roles",
-            Self::StaleInvitation => "Stale pending invitations",
-            Self::ExpiredInvitation => "Expired invitations",
-            Self::OnlyInOne => "In only one organization of the group",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_default()
     }
 }
 

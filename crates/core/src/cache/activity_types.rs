@@ -3,8 +3,21 @@
 use serde::{Deserialize, Serialize};
 
 /// What a logged change was: a closed set (an offboarding's steps are removals and revocations).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ActivityKind {
     Invite,
     Revoke,
@@ -37,66 +50,16 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
-    /// Every kind.
-    pub const ALL: [ActivityKind; 26] = [
-        Self::Invite,
-        Self::Revoke,
-        Self::Resend,
-        Self::RoleChange,
-        Self::MemberRemoval,
-        Self::OrgRename,
-        Self::OrgDescription,
-        Self::TeamCreate,
-        Self::TeamRename,
-        Self::TeamDescription,
-        Self::TeamDelete,
-        Self::TeamMemberAdd,
-        Self::TeamMemberRemove,
-        Self::TeamRole,
-        Self::WorkspaceState,
-        Self::WorkspaceRename,
-        Self::WorkspaceDescription,
-        Self::GrantAdd,
-        Self::GrantRevoke,
-        Self::ServiceAccountCreate,
-        Self::ServiceAccountActive,
-        Self::ServiceAccountDelete,
-        Self::ApiKeyCreate,
-        Self::ApiKeyRotate,
-        Self::ApiKeyActive,
-        Self::ApiKeyDelete,
-    ];
+    /// Every kind, in the order declared.
+    pub const ALL: [ActivityKind; <ActivityKind as strum::EnumCount>::COUNT] =
+        match <ActivityKind as strum::VariantArray>::VARIANTS.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     /// Its stored and wire name (`"role_change"`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Invite => "invite",
-            Self::Revoke => "revoke",
-            Self::Resend => "resend",
-            Self::RoleChange => "role_change",
-            Self::MemberRemoval => "member_removal",
-            Self::OrgRename => "org_rename",
-            Self::OrgDescription => "org_description",
-            Self::TeamCreate => "team_create",
-            Self::TeamRename => "team_rename",
-            Self::TeamDescription => "team_description",
-            Self::TeamDelete => "team_delete",
-            Self::TeamMemberAdd => "team_member_add",
-            Self::TeamMemberRemove => "team_member_remove",
-            Self::TeamRole => "team_role",
-            Self::WorkspaceState => "workspace_state",
-            Self::WorkspaceRename => "workspace_rename",
-            Self::WorkspaceDescription => "workspace_description",
-            Self::GrantAdd => "grant_add",
-            Self::GrantRevoke => "grant_revoke",
-            Self::ServiceAccountCreate => "service_account_create",
-            Self::ServiceAccountActive => "service_account_active",
-            Self::ServiceAccountDelete => "service_account_delete",
-            Self::ApiKeyCreate => "api_key_create",
-            Self::ApiKeyRotate => "api_key_rotate",
-            Self::ApiKeyActive => "api_key_active",
-            Self::ApiKeyDelete => "api_key_delete",
-        }
+        self.into()
     }
 
     /// The kind of a stored or typed name; `None` for a name this build does not know.

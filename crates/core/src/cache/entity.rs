@@ -4,9 +4,24 @@
 use serde::{Deserialize, Serialize};
 
 /// A list the app keeps offline and refreshes from the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Entity {
     /// The account's list of organizations.
     Organizations,
@@ -25,16 +40,12 @@ pub enum Entity {
 }
 
 impl Entity {
-    /// Every entity.
-    pub const ALL: [Entity; 7] = [
-        Entity::Organizations,
-        Entity::Organization,
-        Entity::Members,
-        Entity::Invitations,
-        Entity::Workspaces,
-        Entity::Teams,
-        Entity::Roles,
-    ];
+    /// Every entity, in the order declared.
+    pub const ALL: [Entity; <Entity as strum::EnumCount>::COUNT] =
+        match <Entity as strum::VariantArray>::VARIANTS.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     /// The entities one organization snapshot holds (all but the account-level list of organizations).
     pub const OF_ORG: [Entity; 6] = [
@@ -48,15 +59,7 @@ impl Entity {
 
     /// The name as stored in the cache and as it appears on the wire (`"members"`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Organizations => "organizations",
-            Self::Organization => "organization",
-            Self::Members => "members",
-            Self::Invitations => "invitations",
-            Self::Workspaces => "workspaces",
-            Self::Teams => "teams",
-            Self::Roles => "roles",
-        }
+        self.into()
     }
 
     /// The entity of a stored name; `None` for a name this build does not know.

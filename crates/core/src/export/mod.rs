@@ -27,8 +27,11 @@ pub use files::{export_review, REVIEW_CSV_HEADER};
 pub use write::write_file;
 
 /// What to export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::VariantArray, strum::EnumCount,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ExportKind {
     Members,
     Invitations,
@@ -37,15 +40,15 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    pub const ALL: [Self; 4] = [Self::Members, Self::Invitations, Self::People, Self::AccessReview];
+    /// Every kind, in the order declared.
+    pub const ALL: [ExportKind; <ExportKind as strum::EnumCount>::COUNT] =
+        match <ExportKind as strum::VariantArray>::VARIANTS.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Members => "members",
-            Self::Invitations => "invitations",
-            Self::People => "people",
-            Self::AccessReview => "access-review",
-        }
+        self.into()
     }
 
     /// By its name; anything else is `invalid_input` naming the kinds there are.
