@@ -82,7 +82,7 @@ fn commands_run_through_the_ipc_with_typed_results_errors_and_events() {
 
     let switched = call(&webview, "switch_organization", json!({"org": "acme-ml"})).expect("switch");
     let page = call(&webview, "list_members", json!({"org": null, "query": {"limit": 3}})).expect("members");
-    assert_eq!(page["rows"].as_array().map(Vec::len), Some(3));
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(3));
     let pending = call(&webview, "list_invitations", json!({"org": switched["id"], "onlyPending": true}))
         .expect("invitations");
     assert!(pending["items"].is_array());
