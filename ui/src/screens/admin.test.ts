@@ -160,6 +160,17 @@ describe('a member\'s access', { timeout: 30_000 }, () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('lists the member record’s fields under Details, each with its value', async () => {
+    await renderApp();
+    await open('Members');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Access of User 3' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Access of User 3' });
+    const details = within(dialog).getByTestId('member-details');
+    const pairs = [...details.querySelectorAll('dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`);
+    expect(pairs).toEqual(['Kind: user', 'Id: u3', 'Name: User 3', 'Email: user3@example.com', 'Label: User 3']);
+    expect(await axeViolations()).toEqual([]);
+  });
 });
 
 describe('invitations with several roles and teams', { timeout: 30_000 }, () => {
