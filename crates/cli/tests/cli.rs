@@ -228,7 +228,7 @@ async fn members_search_role_kind_limit() {
     assert_eq!(items.len(), 1, "{found}");
     assert_eq!(
         keys(&items[0]),
-        set(&["kind", "id", "name", "email", "roles", "username", "held_roles", "label", "key"])
+        set(&["kind", "id", "name", "email", "roles", "username", "held_roles", "label", "key", "active"])
     );
     assert_eq!(items[0]["kind"], "user");
     assert_eq!(items[0]["email"], "viewer@acme-ml.example");

@@ -168,7 +168,7 @@ describe('a member\'s access', { timeout: 30_000 }, () => {
     const dialog = await screen.findByRole('dialog', { name: 'Access of User 3' });
     const details = within(dialog).getByTestId('member-details');
     const pairs = [...details.querySelectorAll('dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`);
-    expect(pairs).toEqual(['Kind: user', 'Id: u3', 'Name: User 3', 'Email: user3@example.com', 'Label: User 3']);
+    expect(pairs).toEqual(['Kind: user', 'Id: u3', 'Name: User 3', 'Email: user3@example.com', 'Label: User 3', 'Active: yes']);
     expect(await axeViolations()).toEqual([]);
   });
 });

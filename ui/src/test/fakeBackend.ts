@@ -80,7 +80,7 @@ export function makeMember(
   held: HeldRole[] = [],
 ): Member {
   const label = m.name ?? m.email ?? m.id;
-  return holdRoles({ ...m, username: null, roles: [], held_roles: [], label }, held);
+  return holdRoles({ ...m, username: null, roles: [], held_roles: [], label, active: m.kind === 'user' ? true : null }, held);
 }
 
 function makeMembers(n: number): Member[] {

@@ -27,6 +27,9 @@ pub struct Member {
     pub label: String,
     /// Unique within the organization's list: `user:<id>`, `team:<id>` or `invitation:<id>`.
     pub key: String,
+    /// False for a deactivated account; null for a team or an invitation, or when the server does
+    /// not say.
+    pub active: Option<bool>,
 }
 
 /// A role a member holds.
@@ -76,6 +79,7 @@ impl Member {
             held_roles: row.roles.iter().map(HeldRole::new).collect(),
             label: model::member_label(row),
             key: model::member_key(row)?,
+            active: row.user.as_ref().and_then(|u| u.is_active),
         })
     }
 }

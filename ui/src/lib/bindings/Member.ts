@@ -35,4 +35,9 @@ label: string,
 /**
  * Unique within the organization's list: `user:<id>`, `team:<id>` or `invitation:<id>`.
  */
-key: string, };
+key: string, 
+/**
+ * False for a deactivated account; null for a team or an invitation, or when the server does
+ * not say.
+ */
+active: boolean | null, };
