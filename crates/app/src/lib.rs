@@ -31,6 +31,7 @@
 //! files differ) and answer it in the UI's typed test fake. The TypeScript is generated only with the
 //! `ts` feature (tests), so the shipped app carries no `ts-rs`. `docs/architecture.md` has the whole
 //! recipe, and the one for a new cached list.
+#![doc = include_str!("../../../docs/concerns.md")]
 
 mod app;
 #[cfg(feature = "ts")]

@@ -24,6 +24,7 @@
 //!    documented, stable field names; human output is an [`output::table`] followed by the freshness
 //!    lines.
 //! 4. Add an integration test in `tests/` against the emulator.
+#![doc = include_str!("../../../docs/concerns.md")]
 
 pub mod args;
 pub mod cmd;

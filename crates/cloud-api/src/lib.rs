@@ -15,6 +15,7 @@
 //! To add a route: add its wire types to `models.rs` (optional fields unless confirmed) with a `Wire`
 //! impl and its `spec!`, a method to `api.rs` built from a `Call`, a unit test that reads a
 //! hand-written body, and an integration test against the emulator in `tests/`.
+#![doc = include_str!("../../../docs/concerns.md")]
 
 pub mod api;
 pub mod assignments;

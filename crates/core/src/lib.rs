@@ -50,6 +50,7 @@
 //! damaged cache is moved aside and rebuilt from the server, never a reason to fail; one written by a
 //! newer build is not damage (that build may have it open): it is read as it is, read-only, and never
 //! moved aside.
+#![doc = include_str!("../../../docs/concerns.md")]
 
 pub mod access;
 pub mod access_review;

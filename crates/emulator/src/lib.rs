@@ -186,6 +186,7 @@
 //!   connection loop in `server` exists so a `drop` fault can close a connection without any response.
 //! - A new object shape: render it through `Dialect::finish`, add its samples in `openapi/samples.rs`;
 //!   keep the shapes in step with `cloud-api.md`. Tests: `tests/` (controls through `testkit::Control`).
+#![doc = include_str!("../../../docs/concerns.md")]
 
 mod auth;
 mod control;
