@@ -92,6 +92,7 @@ fn read_generated(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     }
     files.insert("index.ts".into(), index);
     let types: Vec<String> = files.keys().map(|n| n.trim_end_matches(".ts").to_owned()).collect();
+    files.insert("entities.ts".into(), entities_ts());
     files.insert(
         "commands.ts".into(),
         commands_ts(&crate::ipc::specs(&Config::new().with_large_int("number")), &types),
@@ -121,6 +122,16 @@ pub fn export(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// `only_pending` → `onlyPending`: the argument names Tauri expects from the webview.
+/// `ENTITIES`: every kind of data a `data_changed` event can name, from core's `Entity`.
+fn entities_ts() -> String {
+    let names: Vec<String> =
+        zenml_pro_core::Entity::ALL.iter().map(|e| format!("  {},", serde_json::json!(e.as_str()))).collect();
+    format!(
+        "{HEADER}import type {{ Entity }} from \"./Entity\";\n\n/** Every kind of data a `data_changed` event can name. */\nexport const ENTITIES: readonly Entity[] = [\n{}\n];\n",
+        names.join("\n")
+    )
+}
+
 fn camel(name: &str) -> String {
     let mut out = String::new();
     let mut upper = false;

@@ -5,6 +5,7 @@
 // with a `data_changed` event naming the entities it touched; `handleEvent` bumps the counter of each
 // (`app.changes`), and each screen's resource (`orgResource`) reads again only when a counter of an
 // entity it shows moved. A sync announces all entities, so whatever is on screen is read once.
+import { ENTITIES } from './bindings/entities';
 import { listen } from '@tauri-apps/api/event';
 import { offboardProgress } from './offboard';
 import {
@@ -59,16 +60,7 @@ export const PAGES: { id: Page; label: string }[] = [
   { id: 'diagnostics', label: 'Diagnostics' },
 ];
 
-/** Every kind of data a `data_changed` event can name. */
-export const ENTITIES: readonly Entity[] = [
-  'organizations',
-  'organization',
-  'members',
-  'invitations',
-  'workspaces',
-  'teams',
-  'roles',
-];
+export { ENTITIES };
 
 interface SyncState {
   running: boolean;

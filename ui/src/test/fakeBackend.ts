@@ -3,6 +3,7 @@
 // announces its writes and syncs with `data_changed` naming what changed as the app does, and lets a
 // test emit `app-event`s, make a command fail with a code, hide a
 // list from the user's role or leave rows of it out, and make the server unreachable for Diagnostics.
+import { ENTITIES } from '../lib/bindings/entities';
 import { vi } from 'vitest';
 import type { CommandHandlers, CommandName } from '../lib/bindings/commands';
 import type {
@@ -155,7 +156,7 @@ const STATUSES: Workspace['status'][] = ['not_initialized', 'pending', 'availabl
 
 const SERVER = 'http://127.0.0.1:1';
 
-const ALL_ENTITIES: Entity[] = ['organizations', 'organization', 'members', 'invitations', 'workspaces', 'teams', 'roles'];
+const ALL_ENTITIES: Entity[] = [...ENTITIES];
 
 /** The checks of a reachable server: most pass, one informs, one warns. */
 const CHECKS: DiagnosticCheckView[] = [
