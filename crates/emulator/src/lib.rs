@@ -168,8 +168,7 @@
 //! - `GET /workspaces/{name_or_id}/assignments` and `GET /roles/{role_id}/assignments[?workspace_id=]`
 //!   (API routes): role assignments as `{role_id, role, level, workspace_id, project_id, user, team,
 //!   invitation}` rows (see `grants.rs`).
-//! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`,
-//!   `POST /_emulator/stats/reset`.
+//! - `GET /_emulator/stats` → `{"requests", "by_route": {"GET /organizations": n}}`; `POST /_emulator/stats/reset`.
 //! - `GET /_emulator/requests` → the last 500 API requests, oldest first:
 //!   `[{"method", "path", "query": "<raw query as sent>", "user_agent": string|null, "form": {field:
 //!   value}}]`, where `form` has the fields of a url-encoded body with values shown only for
