@@ -9,6 +9,7 @@ use crate::cache::MemberQuery;
 use crate::csv::Cells;
 use crate::error::{CoreError, Result};
 use crate::people::PeopleQuery;
+use crate::reads::Cached;
 use crate::records::{HeldRole, Invitation, Member};
 use crate::service::Core;
 use serde_json::Value;
@@ -53,6 +54,39 @@ fn records_csv<T: Serialize + Default>(out: &[ExportOrg<T>], cells: Cells) -> Re
     Ok(crate::csv::write_with(&header, &rows, cells))
 }
 
+impl<T> ExportOrg<T> {
+    /// One organization's records, stamped with how fresh its cached list is.
+    fn of<V>(o: &ReviewOrg, cached: &Cached<V>, items: Vec<T>) -> Self {
+        ExportOrg {
+            account_id: o.account_id.clone(),
+            account: o.account.clone(),
+            org_id: o.org_id,
+            org: o.org_name.clone(),
+            fetched_at: cached.fetched_at,
+            stale: cached.stale,
+            last_error: cached.last_error.clone(),
+            hidden: cached.hidden,
+            items,
+        }
+    }
+}
+
+/// The file of records by organization, as JSON or CSV, and how many rows it holds.
+fn records_file<T: Serialize + Default>(
+    kind: ExportKind,
+    format: ExportFormat,
+    cells: Cells,
+    out: &[ExportOrg<T>],
+) -> Result<Exported> {
+    let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
+    let rows = out.iter().map(|o| o.items.len()).sum();
+    let text = match format {
+        ExportFormat::Json => json(kind, at, is_stale, &Orgs { organizations: out })?,
+        ExportFormat::Csv => records_csv(out, cells)?,
+    };
+    Ok(Exported { text, rows })
+}
+
 impl Core {
     pub(super) fn export_members(
         &self,
@@ -60,28 +94,14 @@ impl Core {
         cells: Cells,
         orgs: &[ReviewOrg],
     ) -> Result<Exported> {
-        let mut out: Vec<ExportOrg<Member>> = Vec::new();
-        for o in orgs {
-            let cached = self.members(&o.account_id, o.org_id, &MemberQuery::default())?;
-            out.push(ExportOrg {
-                account_id: o.account_id.clone(),
-                account: o.account.clone(),
-                org_id: o.org_id,
-                org: o.org_name.clone(),
-                fetched_at: cached.fetched_at,
-                stale: cached.stale,
-                last_error: cached.last_error.clone(),
-                hidden: cached.hidden,
-                items: cached.value.rows.iter().filter_map(Member::new).collect(),
-            });
-        }
-        let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
-        let rows = out.iter().map(|o| o.items.len()).sum();
-        let text = match format {
-            ExportFormat::Json => json(ExportKind::Members, at, is_stale, &Orgs { organizations: &out })?,
-            ExportFormat::Csv => records_csv(&out, cells)?,
-        };
-        Ok(Exported { text, rows })
+        let out = orgs
+            .iter()
+            .map(|o| {
+                let cached = self.members(&o.account_id, o.org_id, &MemberQuery::default())?;
+                Ok(ExportOrg::of(o, &cached, cached.value.rows.iter().filter_map(Member::new).collect()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        records_file(ExportKind::Members, format, cells, &out)
     }
 
     pub(super) fn export_invitations(
@@ -91,29 +111,14 @@ impl Core {
         orgs: &[ReviewOrg],
     ) -> Result<Exported> {
         let now = Utc::now();
-        let mut out: Vec<ExportOrg<Invitation>> = Vec::new();
-        for o in orgs {
-            let cached = self.invitations(&o.account_id, o.org_id, false)?;
-            let items = cached.value.iter().map(|i| Invitation::new(i, now)).collect();
-            out.push(ExportOrg {
-                account_id: o.account_id.clone(),
-                account: o.account.clone(),
-                org_id: o.org_id,
-                org: o.org_name.clone(),
-                fetched_at: cached.fetched_at,
-                stale: cached.stale,
-                last_error: cached.last_error.clone(),
-                hidden: cached.hidden,
-                items,
-            });
-        }
-        let (at, is_stale) = overall(out.iter().map(|o| (o.fetched_at, o.stale)));
-        let rows = out.iter().map(|o| o.items.len()).sum();
-        let text = match format {
-            ExportFormat::Json => json(ExportKind::Invitations, at, is_stale, &Orgs { organizations: &out })?,
-            ExportFormat::Csv => records_csv(&out, cells)?,
-        };
-        Ok(Exported { text, rows })
+        let out = orgs
+            .iter()
+            .map(|o| {
+                let cached = self.invitations(&o.account_id, o.org_id, false)?;
+                Ok(ExportOrg::of(o, &cached, cached.value.iter().map(|i| Invitation::new(i, now)).collect()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        records_file(ExportKind::Invitations, format, cells, &out)
     }
 
     pub(super) fn export_people(
